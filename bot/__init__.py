@@ -1,0 +1,4 @@
+"""The imperative shell: settings, database, Telegram wiring, scheduler, emulator and CLI.
+
+Importing this package does nothing; everything is built by explicit factories at start-up.
+"""

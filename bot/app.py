@@ -1,0 +1,163 @@
+"""The one place where the Telegram application is assembled.
+
+Everything the handlers need is created here and reached through `BotContext.runtime`; start-up and
+shut-down work happens in `post_init` / `post_shutdown`, never at import.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.db import migrate
+from bot.db.engine import create_engine, create_sessionmaker
+from bot.runtime import BotContext, ChatCursor, IsoApplication, Runtime
+from bot.services.ports import Clock, SystemClock
+from bot.settings import Settings
+from bot.texts import Texts
+from bot.updates import PerPersonOrderedProcessor, drop_duplicate_updates
+from conversations.account import build_account_conversation
+from conversations.fallbacks import fallback_handlers
+from conversations.joining import build_joining_conversation
+from conversations.survey import build_survey_conversation
+
+log = logging.getLogger(__name__)
+
+StartHook = Callable[[IsoApplication], Awaitable[None]]
+
+COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
+    "nl": (
+        ("resume", "Verder met je vragenlijst"),
+        ("language", "Taal kiezen"),
+        ("mydata", "Wat de bot over je bewaart"),
+        ("deleteme", "Vergeet mij"),
+        ("help", "Uitleg"),
+    ),
+    "en": (
+        ("resume", "Continue your survey"),
+        ("language", "Choose your language"),
+        ("mydata", "What the bot stores about you"),
+        ("deleteme", "Forget me"),
+        ("help", "Help"),
+    ),
+}
+
+
+@dataclass
+class Wiring:
+    """Optional parts a caller (tests, the demo, the CLI) plugs in before the bot starts."""
+
+    clock: Clock = field(default_factory=SystemClock)
+    migrate_on_start: bool = True
+    on_start: list[StartHook] = field(default_factory=list)
+    on_stop: list[StartHook] = field(default_factory=list)
+
+
+def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoApplication:
+    wiring = wiring or Wiring()
+    engine = create_engine(settings.database_url)
+    runtime = Runtime(
+        settings=settings,
+        sessions=create_sessionmaker(engine),
+        texts=Texts(settings.default_language),
+        clock=wiring.clock,
+    )
+    application = (
+        ApplicationBuilder()
+        .application_class(IsoApplication)
+        .token(settings.token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .context_types(ContextTypes(context=BotContext, chat_data=ChatCursor))
+        .concurrent_updates(PerPersonOrderedProcessor())
+        .post_init(_post_init_for(engine, wiring))
+        .post_shutdown(_post_shutdown_for(engine, wiring))
+        .build()
+    )
+    assert isinstance(application, IsoApplication)
+    application.runtime = runtime
+    application.add_handler(TypeHandler(Update, drop_duplicate_updates), group=-1)
+    for handler in (
+        build_joining_conversation(),
+        build_survey_conversation(),
+        build_account_conversation(),
+        *fallback_handlers(),
+    ):
+        application.add_handler(handler)
+    application.add_error_handler(_on_error)
+    return application
+
+
+def _post_init_for(engine: AsyncEngine, wiring: Wiring) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        assert isinstance(application, IsoApplication)
+        if wiring.migrate_on_start:
+            await migrate.upgrade(engine)
+        me = await application.bot.get_me()
+        application.runtime.bot_username = me.username
+        await _register_commands(application)
+        for hook in wiring.on_start:
+            await hook(application)
+        log.info("bot @%s is ready", me.username)
+
+    return post_init
+
+
+def _post_shutdown_for(
+    engine: AsyncEngine, wiring: Wiring
+) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        assert isinstance(application, IsoApplication)
+        for hook in reversed(wiring.on_stop):
+            await hook(application)
+        await engine.dispose()
+
+    return post_shutdown
+
+
+async def _register_commands(application: IsoApplication) -> None:
+    scope = BotCommandScopeAllPrivateChats()
+    default = application.runtime.settings.default_language
+    for language, commands in COMMANDS.items():
+        bot_commands = [BotCommand(name, description) for name, description in commands]
+        await application.bot.set_my_commands(bot_commands, scope=scope, language_code=language)
+        if language == default:
+            await application.bot.set_my_commands(bot_commands, scope=scope)
+
+
+async def _on_error(update: object, context: BotContext) -> None:
+    """Log the failure and tell the person, in their language, that their answers are safe."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        log.info("a person blocked the bot: %s", error.message)
+        return
+    log.error("update failed: %r", error, exc_info=error)
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except TelegramError:
+            pass
+    runtime = context.runtime
+    try:
+        async with runtime.repository() as repo:
+            person = await repo.person(update.effective_user.id)
+        language = person.language if person else None
+    except Exception:  # the database itself may be what failed
+        language = None
+    text = runtime.texts.render(language, "error")
+    try:
+        await context.bot.send_message(
+            update.effective_user.id, text, parse_mode=ParseMode.HTML
+        )
+    except TelegramError as send_error:
+        log.warning("could not tell the person about the error: %s", html.escape(str(send_error)))

@@ -1,0 +1,243 @@
+"""SQLAlchemy adapters for the services' ports.
+
+One repository object per unit of work (one session, one transaction). Writes that may race (two quick
+taps, a redelivered update, two workers) are upserts on the natural unique key, so repeating them is
+harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Answer,
+    Cycle,
+    Invite,
+    Membership,
+    Notification,
+    Person,
+    ProcessedUpdate,
+    Remark,
+    Response,
+    Team,
+)
+
+
+def _insert(session: AsyncSession, table: type[object]):  # type: ignore[no-untyped-def]
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+
+
+class Repository:
+    """Queries and idempotent writes; the caller owns the transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- people -------------------------------------------------------------------------------
+    async def person(self, user_id: int) -> Person | None:
+        return await self.session.get(Person, user_id)
+
+    async def touch_person(
+        self, user_id: int, display_name: str, language: str, now: datetime
+    ) -> Person:
+        """Create the person on first contact; later contacts refresh name and last-seen only."""
+        statement = _insert(self.session, Person).values(
+            user_id=user_id,
+            display_name=display_name[:200],
+            language=language,
+            last_seen_at=now,
+            created_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"display_name": display_name[:200], "last_seen_at": now, "blocked_at": None},
+        )
+        await self.session.execute(statement)
+        person = await self.session.get(Person, user_id, populate_existing=True)
+        assert person is not None
+        return person
+
+    # --- updates ------------------------------------------------------------------------------
+    async def claim_update(self, update_id: int, now: datetime) -> bool:
+        """True the first time an update id is seen, by any process."""
+        statement = (
+            _insert(self.session, ProcessedUpdate)
+            .values(update_id=update_id, processed_at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        result = await self.session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def forget_updates_before(self, moment: datetime) -> None:
+        await self.session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment)
+        )
+
+    # --- teams and membership -----------------------------------------------------------------
+    async def invite(self, token: str) -> Invite | None:
+        return await self.session.get(Invite, token)
+
+    async def team(self, team_id: int) -> Team | None:
+        return await self.session.get(Team, team_id)
+
+    async def membership(self, team_id: int, user_id: int) -> Membership | None:
+        return await self.session.scalar(
+            select(Membership).where(Membership.team_id == team_id, Membership.user_id == user_id)
+        )
+
+    async def memberships_of(self, user_id: int) -> Sequence[Membership]:
+        result = await self.session.scalars(
+            select(Membership).where(Membership.user_id == user_id).order_by(Membership.id)
+        )
+        return result.all()
+
+    async def join(
+        self, team_id: int, user_id: int, role: str, group: str | None, now: datetime
+    ) -> Membership:
+        statement = (
+            _insert(self.session, Membership)
+            .values(
+                team_id=team_id,
+                user_id=user_id,
+                role=role,
+                stakeholder_group=group,
+                active=True,
+                joined_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["team_id", "user_id"])
+        )
+        await self.session.execute(statement)
+        membership = await self.membership(team_id, user_id)
+        assert membership is not None
+        if not membership.active:
+            membership.active = True
+        return membership
+
+    # --- cycles and responses -----------------------------------------------------------------
+    async def cycle(self, cycle_id: int) -> Cycle | None:
+        return await self.session.get(Cycle, cycle_id)
+
+    async def open_cycle(self, team_id: int) -> Cycle | None:
+        return await self.session.scalar(
+            select(Cycle).where(Cycle.team_id == team_id, Cycle.closed_at.is_(None))
+        )
+
+    async def open_cycles_for(self, user_id: int) -> Sequence[tuple[Cycle, Team, Membership]]:
+        result = await self.session.execute(
+            select(Cycle, Team, Membership)
+            .join(Team, Team.id == Cycle.team_id)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(
+                Membership.user_id == user_id,
+                Membership.active.is_(True),
+                Cycle.closed_at.is_(None),
+            )
+            .order_by(Cycle.deadline)
+        )
+        return [(c, t, m) for c, t, m in result.tuples()]
+
+    async def response(self, cycle_id: int, membership_id: int) -> Response | None:
+        return await self.session.scalar(
+            select(Response).where(
+                Response.cycle_id == cycle_id, Response.membership_id == membership_id
+            )
+        )
+
+    async def start_response(
+        self, cycle_id: int, membership: Membership, now: datetime
+    ) -> Response:
+        statement = (
+            _insert(self.session, Response)
+            .values(
+                cycle_id=cycle_id,
+                membership_id=membership.id,
+                stakeholder_group=membership.stakeholder_group,
+                is_manager=membership.role == "manager",
+                started_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["cycle_id", "membership_id"])
+        )
+        await self.session.execute(statement)
+        response = await self.response(cycle_id, membership.id)
+        assert response is not None
+        return response
+
+    async def answers(self, response_id: int) -> dict[str, int | None]:
+        result = await self.session.execute(
+            select(Answer.element_id, Answer.level).where(Answer.response_id == response_id)
+        )
+        return {element_id: level for element_id, level in result.tuples()}
+
+    async def save_answer(
+        self, response_id: int, element_id: str, level: int | None, now: datetime
+    ) -> None:
+        statement = _insert(self.session, Answer).values(
+            response_id=response_id, element_id=element_id, level=level, answered_at=now
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["response_id", "element_id"],
+            set_={"level": level, "answered_at": now},
+        )
+        await self.session.execute(statement)
+
+    async def remarks(self, response_id: int) -> dict[str, str]:
+        result = await self.session.execute(
+            select(Remark.chapter_id, Remark.text).where(Remark.response_id == response_id)
+        )
+        return dict(result.tuples().all())
+
+    async def save_remark(
+        self, response_id: int, chapter_id: str, text: str, now: datetime
+    ) -> None:
+        statement = _insert(self.session, Remark).values(
+            response_id=response_id, chapter_id=chapter_id, text=text, written_at=now
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["response_id", "chapter_id"], set_={"text": text, "written_at": now}
+        )
+        await self.session.execute(statement)
+
+    async def set_survey_message(self, response_id: int, message_id: int | None) -> None:
+        await self.session.execute(
+            update(Response).where(Response.id == response_id).values(message_id=message_id)
+        )
+
+    async def count_answers(self, response_id: int) -> int:
+        count = await self.session.scalar(
+            select(func.count()).select_from(Answer).where(Answer.response_id == response_id)
+        )
+        return int(count or 0)
+
+    # --- privacy ------------------------------------------------------------------------------
+    async def forget_person(self, user_id: int) -> None:
+        """Delete a person: open cycles lose their answers, closed cycles keep them unlinked.
+
+        Closed cycles' team figures were reported already; cutting the link (instead of deleting)
+        keeps those figures stable while nothing points to the person any more.
+        """
+        memberships = select(Membership.id).where(Membership.user_id == user_id)
+        open_cycles = select(Cycle.id).where(Cycle.closed_at.is_(None))
+        await self.session.execute(
+            delete(Response).where(
+                Response.membership_id.in_(memberships), Response.cycle_id.in_(open_cycles)
+            )
+        )
+        await self.session.execute(
+            update(Response)
+            .where(Response.membership_id.in_(memberships))
+            .values(membership_id=None, message_id=None)
+        )
+        await self.session.execute(
+            delete(Notification).where(
+                Notification.user_id == user_id, Notification.status == "pending"
+            )
+        )
+        await self.session.execute(delete(Membership).where(Membership.user_id == user_id))
+        await self.session.execute(delete(Person).where(Person.user_id == user_id))

@@ -1,0 +1,122 @@
+"""`iso9004-bot demo` and `simulate`: the real bot, a local Telegram emulator, no token, no network.
+
+The demo runs on the default database, so what you try survives between runs. It seeds one demo
+team with an open quick scan the first time, and you chat as its members.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import Wiring, build_application
+from bot.db.models import Invite, Team
+from bot.emulator import BotApiEmulator, SimulatedPerson, chat_in_terminal
+from bot.runtime import IsoApplication
+from bot.services import cycles, teams
+from bot.settings import Settings, load_settings
+
+DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
+DEMO_TEAM = "Demo: Zorg & Co"
+
+
+async def _start(settings: Settings, wiring: Wiring | None = None) -> IsoApplication:
+    application = build_application(settings, wiring)
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    return application
+
+
+async def _stop(application: IsoApplication) -> None:
+    assert application.updater is not None
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> str:
+    """The demo team's invite token; the team and an open quick scan are created once."""
+    runtime = application.runtime
+    now = runtime.clock.now()
+    async with runtime.repository() as repo:
+        team = await repo.session.scalar(select(Team).where(Team.name == DEMO_TEAM))
+        if team is None:
+            await repo.touch_person(manager.user_id, manager.first_name, "nl", now)
+            team, _ = await teams.create_team(repo, DEMO_TEAM, manager.user_id,
+                                              teams.TeamSettings(), now)
+        invite = await repo.session.scalar(
+            select(Invite).where(Invite.team_id == team.id, Invite.revoked_at.is_(None),
+                                 Invite.expires_at > now)
+        )
+        if invite is None:
+            invite = await teams.create_invite(repo, team.id, manager.user_id, None, now)
+        if await repo.open_cycle(team.id) is None:
+            await cycles.open_cycle(repo, team.id, "quick", now + timedelta(days=14),
+                                    manager.user_id, now, plan=runtime.plan_cycle)
+        return invite.token
+
+
+async def run_demo(output: str) -> None:
+    emulator = BotApiEmulator(DEMO_TOKEN, bot_username="iso9004_demo_bot",
+                              first_update_id=int(time.time() * 1000))
+    await emulator.start()
+    settings = load_settings(telegram_bot_token=DEMO_TOKEN,
+                             telegram_api_base_url=emulator.base_url)
+    application = await _start(settings)
+    try:
+        manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
+        anna = emulator.person(first_name="Anna", language_code="nl", user_id=1002)
+        bram = emulator.person(first_name="Bram", language_code="en", user_id=1003)
+        token = await _demo_invite(application, manon)
+        link = f"https://t.me/iso9004_demo_bot?start={token}"
+        print(f"Demo team {DEMO_TEAM!r}: invite link {link}")
+        print("You are Anna. Type ':as Bram' or ':as Manon' to switch, ':quit' to stop.\n")
+        await anna.send(f"/start {token}")
+        await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output))
+    finally:
+        await _stop(application)
+        await emulator.stop()
+
+
+async def run_simulation(team_size: int) -> None:
+    """Play one survey cycle with `team_size` simulated people answering at random."""
+    emulator = BotApiEmulator(DEMO_TOKEN, bot_username="iso9004_demo_bot",
+                              first_update_id=int(time.time() * 1000))
+    await emulator.start()
+    settings = load_settings(telegram_bot_token=DEMO_TOKEN,
+                             telegram_api_base_url=emulator.base_url)
+    application = await _start(settings)
+    chooser = random.Random(9004)
+    try:
+        manager = emulator.person(first_name="Manager", language_code="nl")
+        token = await _demo_invite(application, manager)
+        people = [emulator.person(first_name=f"Person {n + 1}", language_code="nl")
+                  for n in range(team_size)]
+        for person in people:
+            await person.send(f"/start {token}")
+            await person.tap("Ik doe mee")
+            await person.tap("Nederlands")
+            await person.wait_for(lambda m: "Beginnen" in str(m.keyboard))
+            await person.tap("Beginnen")
+            while True:
+                message = await person.wait_for(lambda m: bool(m.keyboard))
+                labels = [label for row in message.keyboard for label, _ in row]
+                if any("bevestigen" in label for label in labels):
+                    await person.tap("bevestigen")
+                    break
+                await person.tap(str(chooser.randint(1, 5)))
+        print(f"{team_size} people answered; refused requests: {len(emulator.refused_calls())}")
+    finally:
+        await _stop(application)
+        await emulator.stop()
+

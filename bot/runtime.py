@@ -1,0 +1,60 @@
+"""What every handler may use, reached through a typed context instead of string keys.
+
+The `Application` subclass carries one `Runtime`; `BotContext.runtime` hands it to handlers, typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.db.repositories import Repository
+from bot.services.cycles import CyclePlanner, plan_nothing
+from bot.services.ports import Clock
+from bot.settings import Settings
+from bot.texts import Texts
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    texts: Texts
+    clock: Clock
+    bot_username: str = "iso9004_bot"
+    plan_cycle: CyclePlanner = plan_nothing
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @asynccontextmanager
+    async def repository(self) -> AsyncIterator[Repository]:
+        """One unit of work: committed when the block ends, before anything is sent."""
+        async with self.sessions.begin() as session:
+            yield Repository(session)
+
+
+@dataclass
+class ChatCursor:
+    """The only conversation state kept in memory: which remark a person is typing, if any."""
+
+    remark_cycle_id: int | None = None
+    remark_chapter_id: str | None = None
+
+
+class IsoApplication(Application[ExtBot[None], "BotContext", dict[Any, Any], ChatCursor, dict[Any, Any], dict[Any, Any]]):  # noqa: E501
+    runtime: Runtime
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatCursor, dict[Any, Any]]):
+    @property
+    def runtime(self) -> Runtime:
+        return cast(IsoApplication, self.application).runtime
+
+    @property
+    def cursor(self) -> ChatCursor:
+        assert self.chat_data is not None
+        return self.chat_data

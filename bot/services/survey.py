@@ -1,0 +1,228 @@
+"""Answering a survey: every tap is self-contained, validated and stored before anything is shown.
+
+A participant's position is never kept in memory: it is derived from the stored answers each time, so
+a restart, a second worker or a redelivered update all see the same truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.db.models import Cycle, Membership, Response, Team
+from bot.db.repositories import Repository
+from domain.catalog import AssessmentModel, Chapter, Element, load_model
+from domain.scoring import next_position
+
+MAX_REMARK_LENGTH = 2000
+
+
+class Refusal(StrEnum):
+    """Why a tap was not applied; each has its own friendly explanation."""
+
+    UNKNOWN_SURVEY = "unknown_survey"
+    NOT_YOURS = "not_yours"
+    CLOSED = "closed"
+    INVALID = "invalid"
+    STALE = "stale"
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyView:
+    """What the survey message shows: one element, or the summary when `index` is None."""
+
+    cycle_id: int
+    team_name: str
+    timezone: str
+    model: AssessmentModel
+    scope_id: str
+    deadline: datetime
+    index: int | None
+    answers: Mapping[str, int | None]
+    completed: bool
+    message_id: int | None
+
+    @property
+    def element_ids(self) -> tuple[str, ...]:
+        return self.model.scope(self.scope_id).element_ids
+
+    @property
+    def element(self) -> Element:
+        assert self.index is not None
+        return self.model.elements[self.element_ids[self.index]]
+
+    @property
+    def chapter(self) -> Chapter:
+        return self.model.chapter(self.element.chapter_id)
+
+    @property
+    def total(self) -> int:
+        return len(self.element_ids)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for element_id in self.element_ids if element_id in self.answers)
+
+    @property
+    def current_answer(self) -> int | None:
+        return self.answers.get(self.element.id)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.element.id in self.answers
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    view: SurveyView
+    finished_chapter: Chapter | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    cycle: Cycle
+    team: Team
+    membership: Membership
+    response: Response
+    model: AssessmentModel
+
+
+async def _locate(
+    repo: Repository, user_id: int, cycle_id: int, now: datetime
+) -> _Context | Refusal:
+    cycle = await repo.cycle(cycle_id)
+    if cycle is None:
+        return Refusal.UNKNOWN_SURVEY
+    membership = await repo.membership(cycle.team_id, user_id)
+    if membership is None or not membership.active:
+        return Refusal.NOT_YOURS
+    if cycle.closed_at is not None or cycle.deadline <= now:
+        return Refusal.CLOSED
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    response = await repo.start_response(cycle.id, membership, now)
+    return _Context(cycle, team, membership, response, load_model(cycle.model_id))
+
+
+def _view(context: _Context, answers: Mapping[str, int | None], index: int | None) -> SurveyView:
+    return SurveyView(
+        cycle_id=context.cycle.id,
+        team_name=context.team.name,
+        timezone=context.team.timezone,
+        model=context.model,
+        scope_id=context.cycle.scope_id,
+        deadline=context.cycle.deadline,
+        index=index,
+        answers=answers,
+        completed=context.response.completed_at is not None,
+        message_id=context.response.message_id,
+    )
+
+
+async def show(
+    repo: Repository, user_id: int, cycle_id: int, now: datetime, index: int | None = None
+) -> SurveyView | Refusal:
+    """The element at `index`, or where the person left off (the first unanswered element)."""
+    context = await _locate(repo, user_id, cycle_id, now)
+    if isinstance(context, Refusal):
+        return context
+    answers = await repo.answers(context.response.id)
+    element_ids = context.model.scope(context.cycle.scope_id).element_ids
+    if index is None:
+        index = next_position(element_ids, frozenset(answers), after_index=-1)
+    elif not 0 <= index < len(element_ids):
+        return Refusal.INVALID
+    return _view(context, answers, index)
+
+
+async def answer(
+    repo: Repository,
+    user_id: int,
+    cycle_id: int,
+    index: int,
+    level: int | None,
+    message_id: int | None,
+    now: datetime,
+) -> AnswerOutcome | Refusal:
+    """Store one answer (idempotently) and say what comes next."""
+    context = await _locate(repo, user_id, cycle_id, now)
+    if isinstance(context, Refusal):
+        return context
+    element_ids = context.model.scope(context.cycle.scope_id).element_ids
+    if not 0 <= index < len(element_ids) or (level is not None and not 1 <= level <= 5):
+        return Refusal.INVALID
+    if message_id is not None and context.response.message_id not in (None, message_id):
+        return Refusal.STALE
+    before = await repo.answers(context.response.id)
+    element = context.model.elements[element_ids[index]]
+    await repo.save_answer(context.response.id, element.id, level, now)
+    answers = {**before, element.id: level}
+    chapter = context.model.chapter(element.chapter_id)
+    in_scope = [e for e in chapter.element_ids if e in element_ids]
+    # A remark is offered per chapter of several elements; the quick scan's one-element chapters
+    # would otherwise interrupt after every single answer.
+    finished_now = (
+        len(in_scope) > 1
+        and all(e in answers for e in in_scope)
+        and not all(e in before for e in in_scope)
+    )
+    next_index = next_position(element_ids, frozenset(answers), after_index=index)
+    return AnswerOutcome(_view(context, answers, next_index), chapter if finished_now else None)
+
+
+async def save_remark(
+    repo: Repository, user_id: int, cycle_id: int, chapter_id: str, text: str, now: datetime
+) -> SurveyView | Refusal:
+    context = await _locate(repo, user_id, cycle_id, now)
+    if isinstance(context, Refusal):
+        return context
+    if chapter_id not in {c.id for c in context.model.chapters}:
+        return Refusal.INVALID
+    cleaned = text.strip()[:MAX_REMARK_LENGTH]
+    if cleaned:
+        await repo.save_remark(context.response.id, chapter_id, cleaned, now)
+    return await show(repo, user_id, cycle_id, now)
+
+
+async def confirm(
+    repo: Repository, user_id: int, cycle_id: int, now: datetime
+) -> SurveyView | Refusal:
+    """Mark the response complete; only possible once every element has an answer."""
+    context = await _locate(repo, user_id, cycle_id, now)
+    if isinstance(context, Refusal):
+        return context
+    answers = await repo.answers(context.response.id)
+    element_ids = context.model.scope(context.cycle.scope_id).element_ids
+    if any(e not in answers for e in element_ids):
+        return Refusal.INVALID
+    if context.response.completed_at is None:
+        context.response.completed_at = now
+    return _view(context, answers, None)
+
+
+async def remember_message(repo: Repository, user_id: int, cycle_id: int, message_id: int) -> None:
+    """The survey message that is edited in place; taps on any other message are stale."""
+    cycle = await repo.cycle(cycle_id)
+    if cycle is None:
+        return
+    membership = await repo.membership(cycle.team_id, user_id)
+    if membership is None:
+        return
+    response = await repo.response(cycle_id, membership.id)
+    if response is not None:
+        await repo.set_survey_message(response.id, message_id)
+
+
+async def open_surveys(
+    repo: Repository, user_id: int, now: datetime
+) -> list[tuple[Cycle, Team, bool]]:
+    """The person's open surveys, each with whether they already confirmed it."""
+    found: list[tuple[Cycle, Team, bool]] = []
+    for cycle, team, membership in await repo.open_cycles_for(user_id):
+        if cycle.deadline <= now:
+            continue
+        response = await repo.response(cycle.id, membership.id)
+        found.append((cycle, team, response is not None and response.completed_at is not None))
+    return found

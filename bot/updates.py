@@ -1,0 +1,67 @@
+"""How updates enter the bot: concurrently across people, in order per person, and once each."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
+
+from bot.runtime import BotContext
+
+
+def _person_key(update: object) -> int | None:
+    if isinstance(update, Update):
+        if update.effective_user is not None:
+            return update.effective_user.id
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+    return None
+
+
+class PerPersonOrderedProcessor(BaseUpdateProcessor):
+    """Runs different people's updates concurrently and one person's updates one after another.
+
+    A slow step for one participant (a chart, a busy database) then never stalls the others, while two
+    quick taps of the same person can never overtake each other.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._queued: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _person_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._queued[key] = self._queued.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._queued[key] -= 1
+            if self._queued[key] == 0:
+                del self._queued[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up: locks are created on demand."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: locks disappear with their last update."""
+
+
+async def drop_duplicate_updates(update: object, context: BotContext) -> None:
+    """Telegram (or a second worker) may deliver an update again; handle each update id once."""
+    if not isinstance(update, Update):
+        return
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        first_time = await repo.claim_update(update.update_id, runtime.clock.now())
+    if not first_time:
+        raise ApplicationHandlerStop

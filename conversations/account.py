@@ -1,0 +1,131 @@
+"""A person's own account: help, language, what is stored, and being forgotten."""
+
+from __future__ import annotations
+
+import warnings
+from enum import Enum, auto
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.runtime import BotContext
+from bot.services import account, joining
+from conversations import callbacks, replies, screens
+from conversations.callbacks import Action
+
+
+class AccountState(Enum):
+    CONFIRMING_FORGET = auto()
+
+
+async def _language(update: Update, context: BotContext) -> str:
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        person = await repo.person(user.id)
+    if person is not None:
+        return person.language
+    return joining.preferred_language(user.language_code, runtime.settings.default_language)
+
+
+async def on_help(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    language = await _language(update, context)
+    await replies.send_text(context, update.effective_user.id,
+                            context.runtime.texts.render(language, "help"))
+
+
+async def on_language(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    texts = context.runtime.texts
+    language = await _language(update, context)
+    b = texts.buttons(language)
+    await replies.send(context, update.effective_user.id, screens.Screen(
+        texts.render(language, "choose_language"),
+        screens.keyboard([[(b.dutch, "l:nl"), (b.english, "l:en")]])))
+
+
+async def on_language_button(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    data = callbacks.parse(query.data)
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.repository() as repo:
+        await joining.greet(repo, user.id, user.full_name, user.language_code,
+                            runtime.settings.default_language, now)
+        if data is not None:
+            await joining.set_language(repo, user.id, data.value)
+    await replies.acknowledge(query)
+    language = data.value if data is not None else await _language(update, context)
+    if query.message is not None:
+        await replies.edit(context, user.id, query.message.message_id,
+                           screens.Screen(runtime.texts.render(language, "language_set")))
+
+
+async def on_mydata(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        stored = await account.describe(repo, user.id)
+    language = stored.person.language if stored else runtime.settings.default_language
+    if stored is None:
+        await replies.send_text(context, user.id, runtime.texts.render(language, "deleted"))
+        return
+    await replies.send_text(context, user.id, runtime.texts.render(
+        language, "mydata", person=stored.person, teams=stored.teams))
+
+
+async def on_deleteme(update: Update, context: BotContext) -> AccountState:
+    assert update.effective_user is not None
+    texts = context.runtime.texts
+    language = await _language(update, context)
+    b = texts.buttons(language)
+    await replies.send(context, update.effective_user.id, screens.Screen(
+        texts.render(language, "deleteme_confirm"),
+        screens.keyboard([[(b.yes_delete, "f:yes"), (b.cancel, "f:no")]])))
+    return AccountState.CONFIRMING_FORGET
+
+
+async def on_forget_button(update: Update, context: BotContext) -> int:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    data = callbacks.parse(query.data)
+    language = await _language(update, context)
+    runtime = context.runtime
+    confirmed = data is not None and data.value == "yes"
+    if confirmed:
+        async with runtime.repository() as repo:
+            await account.forget(repo, user.id)
+    await replies.acknowledge(query)
+    if query.message is not None:
+        await replies.edit(context, user.id, query.message.message_id, screens.Screen(
+            runtime.texts.render(language, "deleted" if confirmed else "cancelled")))
+    return ConversationHandler.END
+
+
+def build_account_conversation() -> ConversationHandler[BotContext]:
+    forget_button = CallbackQueryHandler(
+        on_forget_button, pattern=callbacks.pattern_for(Action.FORGET)
+    )
+    language_button = CallbackQueryHandler(
+        on_language_button, pattern=callbacks.pattern_for(Action.LANGUAGE)
+    )
+    commands = [
+        CommandHandler("help", on_help),
+        CommandHandler("language", on_language),
+        CommandHandler("mydata", on_mydata),
+        CommandHandler("deleteme", on_deleteme),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[*commands, forget_button, language_button],
+            states={AccountState.CONFIRMING_FORGET: [forget_button, *commands]},
+            fallbacks=[language_button],
+            allow_reentry=True,
+            name="account",
+        )

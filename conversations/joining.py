@@ -1,0 +1,187 @@
+"""Joining a team from an invite link: welcome and consent, language, stakeholder group.
+
+Each button carries the invite token, so a tap after a restart (or hours later) still completes the
+step it belongs to; the conversation state only records which step was last offered.
+"""
+
+from __future__ import annotations
+
+import warnings
+from enum import Enum, auto
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.db.models import Team
+from bot.runtime import BotContext
+from bot.services import joining
+from bot.services.joining import STAKEHOLDER_GROUPS, InviteProblem, Joined
+from conversations import callbacks, replies, screens
+from conversations.callbacks import Action
+from conversations.survey import show_anew
+
+
+class JoinState(Enum):
+    CONSENTING = auto()
+    CHOOSING_LANGUAGE = auto()
+    CHOOSING_GROUP = auto()
+
+
+JOIN_BUTTONS = callbacks.pattern_for(
+    Action.CONSENT, Action.DECLINE, Action.JOIN_LANGUAGE, Action.JOIN_GROUP
+)
+
+
+async def on_start(update: Update, context: BotContext) -> JoinState | int:
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    texts, now = runtime.texts, runtime.clock.now()
+    token = context.args[0] if context.args else None
+    async with runtime.repository() as repo:
+        person = await joining.greet(
+            repo, user.id, user.full_name, user.language_code,
+            runtime.settings.default_language, now,
+        )
+        check = await joining.check_invite(repo, token, user.id, now) if token else None
+        open_cycle = (
+            await repo.open_cycle(check.team.id)
+            if check is not None and not isinstance(check, InviteProblem) else None
+        )
+    language = person.language
+    if token is None or check is None:
+        await replies.send_text(context, user.id, texts.render(
+            language, "start", name=user.first_name))
+        return ConversationHandler.END
+    if isinstance(check, InviteProblem):
+        await replies.send_text(context, user.id, texts.render(
+            language, "invite_problem", problem=check.value))
+        return ConversationHandler.END
+    if check.membership is not None:
+        await replies.send_text(context, user.id, texts.render(
+            language, "already_member", team=check.team.name,
+            has_open_survey=open_cycle is not None))
+        if open_cycle is not None:
+            await show_anew(context, user.id, open_cycle.id, language)
+        return ConversationHandler.END
+    if not check.consented:
+        b = texts.buttons(language)
+        await replies.send(context, user.id, screens.Screen(
+            texts.render(language, "welcome", team=check.team.name,
+                         threshold=check.team.anonymity_threshold),
+            screens.keyboard([[(b.agree, callbacks.join(Action.CONSENT, token)),
+                               (b.decline, callbacks.join(Action.DECLINE, token))]]),
+        ))
+        return JoinState.CONSENTING
+    return await _after_language(update, context, token, language, check.team, check.group)
+
+
+async def on_join_button(update: Update, context: BotContext) -> JoinState | int:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    user, runtime = update.effective_user, context.runtime
+    texts, now = runtime.texts, runtime.clock.now()
+    data = callbacks.parse(query.data)
+    if data is None:
+        await replies.acknowledge(query, texts.render(None, "refusal", reason="invalid"))
+        return ConversationHandler.END
+    async with runtime.repository() as repo:
+        person = await joining.greet(repo, user.id, user.full_name, user.language_code,
+                                     runtime.settings.default_language, now)
+        check = await joining.check_invite(repo, data.token, user.id, now)
+        if data.action is Action.CONSENT and not isinstance(check, InviteProblem):
+            await joining.give_consent(repo, user.id, now)
+        if data.action is Action.JOIN_LANGUAGE and await joining.set_language(
+            repo, user.id, data.value
+        ):
+            person.language = data.value
+    language = person.language
+    await replies.acknowledge(query)
+    if isinstance(check, InviteProblem):
+        await _edit(context, update, texts.render(language, "invite_problem", problem=check.value))
+        return ConversationHandler.END
+    if data.action is Action.DECLINE:
+        await _edit(context, update, texts.render(language, "declined"))
+        return ConversationHandler.END
+    if data.action is Action.CONSENT:
+        b = texts.buttons(language)
+        await _edit(context, update, texts.render(language, "choose_language"), screens.keyboard(
+            [[(b.dutch, callbacks.join(Action.JOIN_LANGUAGE, data.token, "nl")),
+              (b.english, callbacks.join(Action.JOIN_LANGUAGE, data.token, "en"))]]))
+        return JoinState.CHOOSING_LANGUAGE
+    if data.action is Action.JOIN_LANGUAGE:
+        return await _after_language(update, context, data.token, language, check.team,
+                                     check.group)
+    return await _finish(update, context, data.token, language, data.value)
+
+
+async def _after_language(
+    update: Update, context: BotContext, token: str, language: str, team: Team,
+    group: str | None,
+) -> JoinState | int:
+    if team.use_groups and group is None:
+        texts = context.runtime.texts
+        b = texts.buttons(language)
+        rows = [[(str(b.group(name)), callbacks.join(Action.JOIN_GROUP, token, name))]
+                for name in STAKEHOLDER_GROUPS]
+        await _edit(context, update, texts.render(
+            language, "choose_group", team=team.name, threshold=team.anonymity_threshold),
+            screens.keyboard(rows))
+        return JoinState.CHOOSING_GROUP
+    return await _finish(update, context, token, language, None)
+
+
+async def _finish(
+    update: Update, context: BotContext, token: str, language: str, group: str | None
+) -> int:
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        joined = await joining.join(repo, token, user.id, group, runtime.clock.now())
+    texts = runtime.texts
+    if not isinstance(joined, Joined):
+        await _edit(context, update, texts.render(language, "invite_problem",
+                                                  problem=joined.value))
+        return ConversationHandler.END
+    chosen = joined.membership.stakeholder_group
+    await _edit(context, update, texts.render(
+        language, "joined", team=joined.team.name, group=chosen,
+        group_label=str(texts.buttons(language).group(chosen)) if chosen else "",
+        has_open_survey=joined.open_cycle is not None))
+    cycle = joined.open_cycle
+    if cycle is not None:
+        await replies.send(context, user.id, screens.invitation(
+            texts, language, cycle_id=cycle.id, team=joined.team.name, model_id=cycle.model_id,
+            scope_id=cycle.scope_id, deadline=cycle.deadline, timezone=joined.team.timezone))
+    return ConversationHandler.END
+
+
+async def _edit(
+    context: BotContext, update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the message whose button was tapped, or write a new one after a command."""
+    screen = screens.Screen(text, keyboard)
+    user = update.effective_user
+    assert user is not None
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await replies.edit(context, user.id, query.message.message_id, screen)
+    else:
+        await replies.send(context, user.id, screen)
+
+
+def build_joining_conversation() -> ConversationHandler[BotContext]:
+    start = CommandHandler("start", on_start)
+    buttons = CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)
+    with warnings.catch_warnings():
+        # Buttons carry the invite token, so per-chat tracking is intended; PTB warns about it.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[start, buttons],
+            states={state: [start, buttons] for state in JoinState},
+            fallbacks=[],
+            allow_reentry=True,
+            name="joining",
+        )

@@ -1,0 +1,76 @@
+"""Sending, editing and acknowledging, with Telegram's harmless refusals absorbed.
+
+"Message is not modified" (a second tap on the same level), a message that no longer exists, or a
+callback query that is too old must never turn into an error the person sees.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from conversations.screens import Screen
+from bot.runtime import BotContext
+
+log = logging.getLogger(__name__)
+
+
+async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner; a late or repeated acknowledgement is not worth an error."""
+    try:
+        await query.answer(text=text[:200] if text else None)
+    except BadRequest as error:
+        log.info("callback query could not be answered: %s", error.message)
+
+
+async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:
+    try:
+        return await context.bot.send_message(
+            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
+        )
+    except Forbidden:
+        log.info("chat %s blocked the bot; nothing sent", chat_id)
+        return None
+
+
+async def send_text(context: BotContext, chat_id: int, text: str) -> Message | None:
+    return await send(context, chat_id, Screen(text))
+
+
+async def edit(
+    context: BotContext, chat_id: int, message_id: int, screen: Screen
+) -> int | None:
+    """Show `screen` in the existing message; if that message is gone, send a new one.
+
+    Returns the id of the message that now shows the screen.
+    """
+    try:
+        await context.bot.edit_message_text(
+            screen.text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=screen.keyboard,
+        )
+        return message_id
+    except BadRequest as error:
+        if "not modified" in error.message:
+            return message_id
+        if "not found" not in error.message and "can't be edited" not in error.message:
+            raise
+    message = await send(context, chat_id, screen)
+    return message.message_id if message else None
+
+
+async def retire(context: BotContext, chat_id: int, message_id: int, text: str) -> None:
+    """Turn an old survey message into a note without buttons, so it cannot be tapped again."""
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
+            reply_markup=InlineKeyboardMarkup([]),
+        )
+    except BadRequest as error:
+        log.info("old survey message not retired: %s", error.message)

@@ -1,0 +1,51 @@
+"""Updates run concurrently across people and strictly in order for one person."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Chat, Message, Update, User
+
+from bot.updates import PerPersonOrderedProcessor
+
+ANNA = User(1, "Anna", False)
+BRAM = User(2, "Bram", False)
+
+
+def _update(update_id: int, user: User) -> Update:
+    chat = Chat(user.id, Chat.PRIVATE)
+    return Update(update_id, message=Message(update_id, None, chat, from_user=user))  # type: ignore[arg-type]
+
+
+async def test_one_persons_updates_never_overtake_each_other() -> None:
+    processor = PerPersonOrderedProcessor(max_concurrent_updates=16)
+    handled: list[int] = []
+
+    async def slow_then_fast(update_id: int) -> None:
+        await asyncio.sleep(0.05 if update_id == 1 else 0)
+        handled.append(update_id)
+
+    await asyncio.gather(*(
+        processor.process_update(_update(n, ANNA), slow_then_fast(n)) for n in (1, 2, 3)
+    ))
+    assert handled == [1, 2, 3]
+
+
+async def test_a_slow_person_does_not_hold_up_another() -> None:
+    processor = PerPersonOrderedProcessor(max_concurrent_updates=16)
+    anna_may_finish = asyncio.Event()
+    finished: list[str] = []
+
+    async def anna() -> None:
+        await anna_may_finish.wait()
+        finished.append("anna")
+
+    async def bram() -> None:
+        finished.append("bram")
+        anna_may_finish.set()
+
+    await asyncio.wait_for(asyncio.gather(
+        processor.process_update(_update(1, ANNA), anna()),
+        processor.process_update(_update(2, BRAM), bram()),
+    ), timeout=2)
+    assert finished == ["bram", "anna"]

@@ -1,0 +1,149 @@
+"""Answering a survey, at the service level, on the real database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.repositories import Repository
+from bot.services import cycles, joining, survey, teams
+from bot.services.survey import AnswerOutcome, Refusal, SurveyView
+from tests.support.clock import FixedClock
+
+MANAGER, ANNA, OUTSIDER = 1, 2, 3
+
+
+@dataclass
+class Story:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: FixedClock
+    cycle_id: int
+    invite: str
+
+    async def answer(self, user: int, index: int, level: int | None,
+                     message_id: int | None = None) -> AnswerOutcome | Refusal:
+        async with self.sessions.begin() as session:
+            return await survey.answer(Repository(session), user, self.cycle_id, index, level,
+                                       message_id, self.clock.now())
+
+    async def show(self, user: int, index: int | None = None) -> SurveyView | Refusal:
+        async with self.sessions.begin() as session:
+            return await survey.show(Repository(session), user, self.cycle_id, self.clock.now(),
+                                     index)
+
+
+async def _story(sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+                 scope: str) -> Story:
+    now = clock.now()
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        for user, name in ((MANAGER, "Manon"), (ANNA, "Anna"), (OUTSIDER, "Otto")):
+            await repo.touch_person(user, name, "nl", now)
+        team, _ = await teams.create_team(repo, "Zorg", MANAGER, teams.TeamSettings(), now)
+        invite = await teams.create_invite(repo, team.id, MANAGER, None, now)
+        await joining.join(repo, invite.token, ANNA, None, now)
+        cycle = await cycles.open_cycle(repo, team.id, scope, now + timedelta(days=7),
+                                        MANAGER, now)
+    return Story(sessions, clock, cycle.id, invite.token)
+
+
+@pytest.fixture
+async def quick_scan(sessions: async_sessionmaker[AsyncSession],
+                     clock: FixedClock) -> AsyncIterator[Story]:
+    yield await _story(sessions, clock, "quick")
+
+
+@pytest.fixture
+async def full_assessment(sessions: async_sessionmaker[AsyncSession],
+                          clock: FixedClock) -> AsyncIterator[Story]:
+    yield await _story(sessions, clock, "full")
+
+
+async def test_a_new_participant_starts_at_the_first_element(quick_scan: Story) -> None:
+    view = await quick_scan.show(ANNA)
+    assert isinstance(view, SurveyView)
+    assert view.index == 0 and view.answered == 0 and view.total == 7
+
+
+async def test_each_answer_is_stored_and_leads_to_the_next_unanswered(quick_scan: Story) -> None:
+    first = await quick_scan.answer(ANNA, 0, 3)
+    assert isinstance(first, AnswerOutcome) and first.view.index == 1
+    await quick_scan.answer(ANNA, 2, None)  # not applicable counts as answered
+    back_to_second = await quick_scan.answer(ANNA, 0, 4)
+    assert isinstance(back_to_second, AnswerOutcome)
+    assert back_to_second.view.index == 1
+    assert back_to_second.view.answers == {
+        back_to_second.view.element_ids[0]: 4, back_to_second.view.element_ids[2]: None}
+
+
+async def test_the_same_tap_twice_leaves_one_answer(quick_scan: Story) -> None:
+    await quick_scan.answer(ANNA, 0, 3)
+    await quick_scan.answer(ANNA, 0, 3)
+    view = await quick_scan.show(ANNA)
+    assert isinstance(view, SurveyView) and view.answered == 1
+
+
+@pytest.mark.parametrize(("index", "level"), [(-1, 3), (7, 3), (0, 6), (0, 0)])
+async def test_an_impossible_answer_is_refused(quick_scan: Story, index: int, level: int) -> None:
+    assert await quick_scan.answer(ANNA, index, level) is Refusal.INVALID
+    view = await quick_scan.show(ANNA)
+    assert isinstance(view, SurveyView) and view.answered == 0
+
+
+async def test_someone_outside_the_team_cannot_answer(quick_scan: Story) -> None:
+    assert await quick_scan.answer(OUTSIDER, 0, 3) is Refusal.NOT_YOURS
+
+
+async def test_after_the_deadline_answers_are_refused(quick_scan: Story) -> None:
+    await quick_scan.answer(ANNA, 0, 3)
+    quick_scan.clock.advance(timedelta(days=7, seconds=1))
+    assert await quick_scan.answer(ANNA, 1, 3) is Refusal.CLOSED
+
+
+async def test_a_tap_on_another_message_than_the_survey_message_is_stale(
+    quick_scan: Story,
+) -> None:
+    async with quick_scan.sessions.begin() as session:
+        await survey.remember_message(Repository(session), ANNA, quick_scan.cycle_id, 50)
+    assert await quick_scan.answer(ANNA, 0, 3, message_id=49) is Refusal.STALE
+    assert isinstance(await quick_scan.answer(ANNA, 0, 3, message_id=50), AnswerOutcome)
+
+
+async def test_confirming_needs_every_element_answered(quick_scan: Story) -> None:
+    async with quick_scan.sessions.begin() as session:
+        refused = await survey.confirm(Repository(session), ANNA, quick_scan.cycle_id,
+                                       quick_scan.clock.now())
+    assert refused is Refusal.INVALID
+    for index in range(7):
+        await quick_scan.answer(ANNA, index, 1 + index % 5)
+    async with quick_scan.sessions.begin() as session:
+        confirmed = await survey.confirm(Repository(session), ANNA, quick_scan.cycle_id,
+                                         quick_scan.clock.now())
+    assert isinstance(confirmed, SurveyView) and confirmed.completed
+
+
+async def test_finishing_a_chapter_of_the_full_assessment_offers_a_remark_once(
+    full_assessment: Story,
+) -> None:
+    view = await full_assessment.show(ANNA)
+    assert isinstance(view, SurveyView)
+    first_chapter = view.chapter
+    size = sum(1 for e in view.element_ids
+               if view.model.elements[e].chapter_id == first_chapter.id)
+    outcomes = [await full_assessment.answer(ANNA, i, 3) for i in range(size)]
+    finished = [o.finished_chapter for o in outcomes if isinstance(o, AnswerOutcome)]
+    assert finished[:-1] == [None] * (size - 1)
+    assert finished[-1] == first_chapter
+    again = await full_assessment.answer(ANNA, 0, 4)
+    assert isinstance(again, AnswerOutcome) and again.finished_chapter is None
+
+
+async def test_the_quick_scan_asks_no_remark_per_single_element_chapter(
+    quick_scan: Story,
+) -> None:
+    outcome = await quick_scan.answer(ANNA, 0, 3)
+    assert isinstance(outcome, AnswerOutcome) and outcome.finished_chapter is None
