@@ -58,11 +58,11 @@ async def on_language_button(update: Update, context: BotContext) -> None:
                             runtime.settings.default_language, now)
         if data is not None:
             await joining.set_language(repo, user.id, data.value)
-    await replies.acknowledge(query)
     language = data.value if data is not None else await _language(update, context)
     if query.message is not None:
         await replies.edit(context, user.id, query.message.message_id,
                            screens.Screen(runtime.texts.render(language, "language_set")))
+    await replies.acknowledge(query)
 
 
 async def on_mydata(update: Update, context: BotContext) -> None:
@@ -100,10 +100,10 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
     if confirmed:
         async with runtime.repository() as repo:
             await account.forget(repo, user.id)
-    await replies.acknowledge(query)
     if query.message is not None:
         await replies.edit(context, user.id, query.message.message_id, screens.Screen(
             runtime.texts.render(language, "deleted" if confirmed else "cancelled")))
+    await replies.acknowledge(query)
     return ConversationHandler.END
 
 

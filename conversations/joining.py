@@ -16,9 +16,9 @@ from telegram.warnings import PTBUserWarning
 from bot.db.models import Team
 from bot.runtime import BotContext
 from bot.services import joining
-from bot.services.joining import STAKEHOLDER_GROUPS, InviteProblem, Joined
+from bot.services.joining import STAKEHOLDER_GROUPS, InviteCheck, InviteProblem, Joined
 from conversations import callbacks, replies, screens
-from conversations.callbacks import Action
+from conversations.callbacks import Action, Callback
 from conversations.survey import show_anew
 
 
@@ -96,8 +96,17 @@ async def on_join_button(update: Update, context: BotContext) -> JoinState | int
             repo, user.id, data.value
         ):
             person.language = data.value
-    language = person.language
-    await replies.acknowledge(query)
+    try:
+        return await _next_step(update, context, data, person.language, check)
+    finally:
+        await replies.acknowledge(query)  # last: the spinner stops once the next step shows
+
+
+async def _next_step(
+    update: Update, context: BotContext, data: Callback, language: str,
+    check: InviteCheck | InviteProblem,
+) -> JoinState | int:
+    texts = context.runtime.texts
     if isinstance(check, InviteProblem):
         await _edit(context, update, texts.render(language, "invite_problem", problem=check.value))
         return ConversationHandler.END

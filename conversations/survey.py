@@ -1,5 +1,8 @@
 """The participant answering a survey: one message edited in place, element after element.
 
+A tap is acknowledged last, after its answer is committed and the next screen is shown: the spinner
+on the person's button is the promise that nothing was lost.
+
 Every button is self-contained (see `callbacks`), so the handlers below work the same whether or not
 this conversation is "active": the state only says whether the next text message is a remark.
 """
@@ -58,13 +61,12 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
     texts = runtime.texts
     if isinstance(result, Refusal) or data is None:
         reason = result if isinstance(result, Refusal) else Refusal.INVALID
-        await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
         if reason is Refusal.STALE and message is not None:
             await replies.retire(context, user.id, message.message_id,
                                  texts.render(language, "stale"))
             await show_anew(context, user.id, data.cycle_id if data else 0, language)
+        await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
         return None
-    await replies.acknowledge(query)
     view, finished_chapter = result
     if data.action is Action.REMARK:
         context.cursor.remark_cycle_id, context.cursor.remark_chapter_id = view.cycle_id, data.value
@@ -72,9 +74,11 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
         screen = screens.Screen(texts.render(language, "remark_ask", chapter=chapter))
         if message is not None:
             await replies.edit(context, user.id, message.message_id, screen)
+        await replies.acknowledge(query)
         return SurveyState.WRITING_REMARK
     if data.action is Action.RESUME:
         await _move_below(context, user.id, view, language)
+        await replies.acknowledge(query)
         return SurveyState.ANSWERING
     if data.action is Action.PAUSE:
         screen = screens.paused(texts, language, view)
@@ -89,6 +93,7 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
         screen = screens.question(texts, language, view)
     if message is not None:
         await replies.edit(context, user.id, message.message_id, screen)
+    await replies.acknowledge(query)
     return SurveyState.ANSWERING
 
 

@@ -1,0 +1,20 @@
+"""A local Telegram Bot API server and simulated people, for end-to-end tests and the demo.
+
+The real python-telegram-bot `Application` talks to it over HTTP exactly as to api.telegram.org
+(point `TELEGRAM_API_BASE_URL` at `BotApiEmulator.base_url`), so tests exercise the whole stack.
+"""
+
+from bot.emulator._model import ApiCall, ApiError, BotMessage
+from bot.emulator._people import NothingArrived, SimulatedPerson
+from bot.emulator._server import BotApiEmulator
+from bot.emulator._terminal import chat_in_terminal
+
+__all__ = [
+    "ApiCall",
+    "ApiError",
+    "BotApiEmulator",
+    "BotMessage",
+    "NothingArrived",
+    "SimulatedPerson",
+    "chat_in_terminal",
+]

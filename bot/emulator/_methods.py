@@ -1,0 +1,253 @@
+"""The Bot API methods, with the checks Telegram makes and the refusals it gives.
+
+Descriptions follow Telegram's wording, because python-telegram-bot (and our error handling) map
+them to exception types and users to behaviour.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.emulator._html import EntityParseError, telegram_length, visible_text
+from bot.emulator._model import ApiError, StoredMessage, bad_request, check_inline_keyboard
+
+if TYPE_CHECKING:
+    from bot.emulator._server import BotApiEmulator
+
+Params = Mapping[str, Any]
+Method = Callable[["BotApiEmulator", Params], Awaitable[Any]]
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message")
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+
+
+async def call(api: BotApiEmulator, method: str, params: Params) -> Any:
+    implementation = _METHODS.get(method.lower())
+    if implementation is None:
+        raise ApiError(404, "Not Found")
+    return await implementation(api, params)
+
+
+def _int(params: Params, name: str, default: int | None = None) -> int:
+    value = params.get(name, default)
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise bad_request(f"invalid {name} specified" if value is not None
+                          else f"{name} is required") from None
+
+
+def _text(params: Params, name: str, limit: int, *, required: bool) -> tuple[str, str]:
+    """(visible text, source) after Telegram's parse-mode rules and length limit."""
+    source = str(params.get(name) or "")
+    if params.get("parse_mode") == "HTML":
+        try:
+            text = visible_text(source)
+        except EntityParseError as error:
+            raise bad_request(f"can't parse entities: {error}") from None
+    else:
+        text = source
+    if required and not text.strip():
+        raise bad_request("message text is empty")
+    if telegram_length(text) > limit:
+        raise bad_request("message caption is too long" if name == "caption"
+                          else "message is too long")
+    return text, source
+
+
+def _private_chat(api: BotApiEmulator, params: Params) -> int:
+    chat_id = _int(params, "chat_id")
+    person = api.person_by_id(chat_id)
+    if person is None:
+        raise bad_request("chat not found")
+    if person.blocked:
+        raise ApiError(403, "Forbidden: bot was blocked by the user")
+    if not person.started:
+        raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+    return chat_id
+
+
+def _own_message(api: BotApiEmulator, params: Params, action: str) -> StoredMessage:
+    chat_id = _private_chat(api, params)
+    stored = api.stored(chat_id, _int(params, "message_id"))
+    if stored is None or stored.deleted:
+        raise bad_request(f"message to {action} not found")
+    if not stored.from_bot:
+        raise bad_request(f"message can't be {action}ed")
+    return stored
+
+
+async def _deliver(api: BotApiEmulator, stored: StoredMessage) -> dict[str, Any]:
+    person = api.person_by_id(stored.chat_id)
+    assert person is not None
+    await person.notice(stored)
+    return api.message_json(stored.chat_id, stored.message_id)
+
+
+async def get_me(api: BotApiEmulator, params: Params) -> Any:
+    return {**api.bot_user(), "can_join_groups": False, "can_read_all_group_messages": False,
+            "supports_inline_queries": False, "can_connect_to_business": False,
+            "has_main_web_app": False}
+
+
+async def get_updates(api: BotApiEmulator, params: Params) -> Any:
+    if api.webhook is not None:
+        raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                            "use deleteWebhook to delete the webhook first")
+    offset = params.get("offset")
+    return await api.take_updates(
+        int(offset) if offset is not None else None,
+        min(max(_int(params, "limit", 100), 1), 100),
+        float(params.get("timeout") or 0),
+    )
+
+
+async def send_message(api: BotApiEmulator, params: Params) -> Any:
+    chat_id = _private_chat(api, params)
+    text, source = _text(params, "text", MESSAGE_LIMIT, required=True)
+    markup = check_inline_keyboard(params.get("reply_markup"))
+    stored = api.new_message(chat_id, from_bot=True)
+    stored.text, stored.html, stored.markup = text, source, markup
+    return await _deliver(api, stored)
+
+
+async def _send_file(api: BotApiEmulator, params: Params, kind: str) -> Any:
+    chat_id = _private_chat(api, params)
+    caption, source = _text(params, "caption", CAPTION_LIMIT, required=False)
+    markup = check_inline_keyboard(params.get("reply_markup"))
+    upload = params.get(kind)
+    if not isinstance(upload, dict) or not upload.get("upload"):
+        raise bad_request(f"there is no {kind} in the request")
+    stored = api.new_message(chat_id, from_bot=True)
+    stored.text, stored.html, stored.markup = caption, source, markup
+    file_id = f"{kind}-{chat_id}-{stored.message_id}"
+    if kind == "photo":
+        stored.photo = upload["upload"]
+        stored.extra = {"photo": [{"file_id": file_id, "file_unique_id": file_id,
+                                   "width": 800, "height": 800}]}
+    else:
+        stored.document, stored.document_name = upload["upload"], upload.get("filename")
+        stored.extra = {"document": {"file_id": file_id, "file_unique_id": file_id,
+                                     "file_name": upload.get("filename") or "file",
+                                     "file_size": len(upload["upload"])}}
+    return await _deliver(api, stored)
+
+
+async def send_photo(api: BotApiEmulator, params: Params) -> Any:
+    return await _send_file(api, params, "photo")
+
+
+async def send_document(api: BotApiEmulator, params: Params) -> Any:
+    return await _send_file(api, params, "document")
+
+
+async def edit_message_text(api: BotApiEmulator, params: Params) -> Any:
+    stored = _own_message(api, params, "edit")
+    text, source = _text(params, "text", MESSAGE_LIMIT, required=True)
+    markup = check_inline_keyboard(params.get("reply_markup"))
+    if source == stored.html and _buttons(markup) == _buttons(stored.markup):
+        raise bad_request(NOT_MODIFIED)
+    stored.text, stored.html, stored.markup = text, source, markup
+    stored.edit_date = int(time.time())
+    return await _deliver(api, stored)
+
+
+async def edit_message_reply_markup(api: BotApiEmulator, params: Params) -> Any:
+    stored = _own_message(api, params, "edit")
+    markup = check_inline_keyboard(params.get("reply_markup"))
+    if _buttons(markup) == _buttons(stored.markup):
+        raise bad_request(NOT_MODIFIED)
+    stored.markup, stored.edit_date = markup, int(time.time())
+    return await _deliver(api, stored)
+
+
+async def delete_message(api: BotApiEmulator, params: Params) -> Any:
+    stored = _own_message(api, params, "delete")
+    stored.deleted = True
+    await _deliver(api, stored)
+    return True
+
+
+async def answer_callback_query(api: BotApiEmulator, params: Params) -> Any:
+    query = api.callback_query(str(params.get("callback_query_id", "")))
+    if (query is None or query.answered.is_set()
+            or time.monotonic() - query.created > api.callback_answer_window):
+        raise bad_request(QUERY_TOO_OLD)
+    text = params.get("text")
+    if text is not None and len(str(text)) > 200:
+        raise bad_request("MESSAGE_TOO_LONG")
+    query.text = str(text) if text else None
+    query.answered.set()
+    return True
+
+
+async def send_chat_action(api: BotApiEmulator, params: Params) -> Any:
+    _private_chat(api, params)
+    return True
+
+
+async def set_my_commands(api: BotApiEmulator, params: Params) -> Any:
+    commands = params.get("commands")
+    if not isinstance(commands, list) or not all(
+        isinstance(c, dict) and 1 <= len(str(c.get("command", ""))) <= 32
+        and 1 <= len(str(c.get("description", ""))) <= 256 for c in commands
+    ):
+        raise bad_request("BOT_COMMAND_INVALID")
+    api.commands[str(params.get("language_code") or "")] = commands
+    return True
+
+
+async def get_my_commands(api: BotApiEmulator, params: Params) -> Any:
+    return api.commands.get(str(params.get("language_code") or ""), [])
+
+
+async def set_webhook(api: BotApiEmulator, params: Params) -> Any:
+    url = str(params.get("url") or "")
+    if not url:
+        return await delete_webhook(api, params)
+    if not url.startswith(("https://", "http://")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    api.webhook = {"url": url, "secret_token": params.get("secret_token") or None}
+    if str(params.get("drop_pending_updates")).lower() == "true":
+        await api.take_updates(None, 10_000, 0)
+    api.start_webhook_delivery()
+    return True
+
+
+async def delete_webhook(api: BotApiEmulator, params: Params) -> Any:
+    api.webhook = None
+    await api.stop_webhook_delivery()
+    if str(params.get("drop_pending_updates")).lower() == "true":
+        await api.take_updates(None, 10_000, 0)
+    return True
+
+
+async def get_webhook_info(api: BotApiEmulator, params: Params) -> Any:
+    return {"url": (api.webhook or {}).get("url", ""), "has_custom_certificate": False,
+            "pending_update_count": 0}
+
+
+async def _true(api: BotApiEmulator, params: Params) -> Any:
+    return True
+
+
+def _buttons(markup: Mapping[str, Any] | None) -> Any:
+    return (markup or {}).get("inline_keyboard") or []
+
+
+_METHODS: dict[str, Method] = {
+    "getme": get_me, "getupdates": get_updates, "sendmessage": send_message,
+    "sendphoto": send_photo, "senddocument": send_document,
+    "editmessagetext": edit_message_text, "editmessagereplymarkup": edit_message_reply_markup,
+    "deletemessage": delete_message, "answercallbackquery": answer_callback_query,
+    "sendchataction": send_chat_action, "setmycommands": set_my_commands,
+    "getmycommands": get_my_commands, "deletemycommands": _true, "setwebhook": set_webhook,
+    "deletewebhook": delete_webhook, "getwebhookinfo": get_webhook_info, "close": _true,
+    "logout": _true, "setmydescription": _true, "setmyshortdescription": _true,
+    "setchatmenubutton": _true,
+}

@@ -1,0 +1,190 @@
+"""Simulated Telegram users: they write, tap buttons and read what the bot shows them.
+
+Every action returns only when Telegram would have something observable: `tap` waits until the bot
+has answered the callback query (the bot answers last, after it stored and showed the result), and
+`wait_for` waits for a message or an edit that matches. A test therefore never sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.emulator._model import BotMessage, StoredMessage
+
+if TYPE_CHECKING:
+    from bot.emulator._server import BotApiEmulator
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class NothingArrived(AssertionError):
+    """The bot did not show what the person was waiting for in time."""
+
+
+@dataclass
+class SimulatedPerson:
+    emulator: BotApiEmulator = field(repr=False)
+    user_id: int
+    first_name: str
+    language_code: str | None = "nl"
+    username: str | None = None
+    started: bool = False
+    blocked: bool = False
+    events: list[BotMessage] = field(default_factory=list, repr=False)
+    toasts: list[str] = field(default_factory=list, repr=False)
+    _cursor: int = field(default=0, repr=False)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition, repr=False)
+    _last_update: dict[str, Any] | None = field(default=None, repr=False)
+
+    # --- what the person sees -------------------------------------------------------------------
+
+    def user_json(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        if self.username:
+            user["username"] = self.username
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    def chat_json(self) -> dict[str, Any]:
+        return {"id": self.user_id, "type": "private", "first_name": self.first_name}
+
+    @property
+    def messages(self) -> list[BotMessage]:
+        """The bot's messages in this chat as they look now, oldest first."""
+        return [m.snapshot() for m in self.emulator.chat_messages(self.user_id)
+                if m.from_bot and not m.deleted]
+
+    @property
+    def last_message(self) -> BotMessage:
+        messages = self.messages
+        if not messages:
+            raise NothingArrived(f"{self.first_name} has received no message")
+        return messages[-1]
+
+    @property
+    def keyboard(self) -> list[list[tuple[str, str]]]:
+        """The buttons of the newest message that has any."""
+        for message in reversed(self.messages):
+            if message.keyboard:
+                return message.keyboard
+        return []
+
+    async def wait_for(
+        self, predicate: Callable[[BotMessage], bool], timeout: float = DEFAULT_TIMEOUT
+    ) -> BotMessage:
+        """The first message or edit since this person's last action that matches `predicate`."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                for index in range(self._cursor, len(self.events)):
+                    if predicate(self.events[index]):
+                        self._cursor = index
+                        return self.events[index]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = "\n  ".join(str(e) for e in self.events[self._cursor:][-5:]) or "nothing"
+                    raise NothingArrived(
+                        f"{self.first_name} waited {timeout}s in vain; since the last action:"
+                        f"\n  {seen}")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    continue
+
+    async def notice(self, message: StoredMessage) -> None:
+        """Called by the emulator when a bot message arrives, changes or disappears."""
+        async with self._changed:
+            self.events.append(message.snapshot())
+            self._changed.notify_all()
+
+    # --- what the person does -------------------------------------------------------------------
+
+    async def send(self, text: str) -> int:
+        """Write `text` to the bot; commands get the entity Telegram adds. Returns the message id."""
+        body: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            body["entities"] = [{"type": "bot_command", "offset": 0,
+                                 "length": len(command.encode("utf-16-le")) // 2}]
+        return await self._send_message(body)
+
+    async def send_sticker(self) -> int:
+        return await self._send_message({"sticker": {
+            "file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512,
+            "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}})
+
+    async def send_photo(self) -> int:
+        return await self._send_message({"photo": [{
+            "file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]})
+
+    async def _send_message(self, body: dict[str, Any]) -> int:
+        self.started, self.blocked = True, False
+        stored = self.emulator.store_person_message(self.user_id, body.get("text", ""))
+        message = {"message_id": stored.message_id, "from": self.user_json(),
+                   "chat": self.chat_json(), "date": stored.date, **body}
+        self._cursor = len(self.events)
+        self._last_update = {"message": message}
+        await self.emulator.enqueue(self._last_update)
+        return stored.message_id
+
+    async def tap(
+        self, label: str, message: BotMessage | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> str | None:
+        """Tap the button whose label is `label` (or contains it); returns the toast, if any."""
+        deadline = time.monotonic() + timeout
+        while True:
+            candidates = [message] if message is not None else list(reversed(self.messages))
+            found = _find_button(candidates, label)
+            if found is not None:
+                target, data = found
+                return await self.tap_data(data, target, max(deadline - time.monotonic(), 1.0))
+            if time.monotonic() >= deadline:
+                raise NothingArrived(f"{self.first_name} found no button {label!r}; "
+                                     f"buttons now: {self.keyboard}")
+            await asyncio.sleep(0.02)
+
+    async def tap_data(
+        self, data: str, message: BotMessage, timeout: float = DEFAULT_TIMEOUT
+    ) -> str | None:
+        """Tap a button carrying `data` on `message` (also data no real button ever had)."""
+        current = self.emulator.message_json(self.user_id, message.message_id)
+        query = self.emulator.new_callback_query(self)
+        self._cursor = len(self.events)
+        self._last_update = {"callback_query": {
+            "id": query.id, "from": self.user_json(), "message": current,
+            "chat_instance": str(self.user_id), "data": data}}
+        await self.emulator.enqueue(self._last_update)
+        try:
+            await asyncio.wait_for(query.answered.wait(), timeout)
+        except TimeoutError:
+            raise NothingArrived(
+                f"the bot did not answer {self.first_name}'s tap on {data!r} in {timeout}s"
+            ) from None
+        if query.text:
+            self.toasts.append(query.text)
+        return query.text
+
+    async def resend_last_update(self) -> None:
+        """Telegram delivering this person's last update a second time, with the same update_id."""
+        assert self._last_update is not None, "nothing to redeliver"
+        await self.emulator.redeliver(self._last_update)
+
+    def block(self) -> None:
+        self.blocked = True
+
+    def unblock(self) -> None:
+        self.blocked = False
+
+
+def _find_button(messages: list[BotMessage], label: str) -> tuple[BotMessage, str] | None:
+    for exact in (True, False):
+        for message in messages:
+            for text, data in message.buttons():
+                if text == label if exact else label.casefold() in text.casefold():
+                    return message, data
+    return None

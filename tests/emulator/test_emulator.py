@@ -1,0 +1,214 @@
+"""The emulator refuses what Telegram refuses, in Telegram's words, so our bot meets real errors.
+
+Each test drives it with python-telegram-bot's own `Bot`, over HTTP, as the application does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from aiohttp import web
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+
+from bot.emulator import BotApiEmulator, NothingArrived, SimulatedPerson
+
+TOKEN = "4242:emulator-test"
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(TOKEN, callback_answer_window=0.5) as running:
+        yield running
+
+
+@pytest.fixture
+async def bot(api: BotApiEmulator) -> AsyncIterator[Bot]:
+    async with Bot(TOKEN, base_url=api.base_url) as telegram_bot:
+        yield telegram_bot
+
+
+@pytest.fixture
+async def anna(api: BotApiEmulator) -> SimulatedPerson:
+    """Anna has started the bot, so it may write to her."""
+    person = api.person("Anna")
+    await person.send("/start")
+    return person
+
+
+def one_button(label: str = "3", data: str = "a:1:0:3") -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+
+
+async def test_a_person_sees_html_as_text_and_taps_a_button(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    [start] = await bot.get_updates(timeout=1)
+    assert start.message is not None and start.message.text == "/start"
+    assert start.message.entities[0].type == "bot_command"
+
+    await bot.send_message(anna.user_id, "<b>Level</b> &lt;3&gt; &amp; more",
+                           parse_mode=ParseMode.HTML, reply_markup=one_button())
+    assert anna.last_message.text == "Level <3> & more"
+
+    tap = asyncio.create_task(anna.tap("3"))
+    [update] = await bot.get_updates(offset=start.update_id + 1, timeout=2)
+    assert update.callback_query is not None and update.callback_query.data == "a:1:0:3"
+    assert update.callback_query.message is not None
+    await update.callback_query.answer("Saved")
+    assert await tap == "Saved"
+    assert api.unanswered_callback_queries() == []
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("", "message text is empty"),
+    ("x" * 4097, "message is too long"),
+    ("<blink>hi</blink>", "can't parse entities"),
+    ("5 < 6", "can't parse entities"),
+    ("R&D", "can't parse entities"),
+    ("<b>open", "can't parse entities"),
+])
+async def test_messages_telegram_would_refuse_are_refused(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson, text: str, reason: str
+) -> None:
+    with pytest.raises(BadRequest, match="(?i)" + reason.replace("'", ".")):
+        await bot.send_message(anna.user_id, text, parse_mode=ParseMode.HTML)
+    assert [call.method for call in api.refused_calls()] == ["sendMessage"]
+    assert anna.messages == []
+
+
+async def test_an_emoji_counts_twice_towards_the_length_limit(
+    bot: Bot, anna: SimulatedPerson
+) -> None:
+    await bot.send_message(anna.user_id, "🚀" * 2048)
+    with pytest.raises(BadRequest, match="too long"):
+        await bot.send_message(anna.user_id, "🚀" * 2049)
+
+
+async def test_callback_data_over_64_bytes_is_refused(bot: Bot, anna: SimulatedPerson) -> None:
+    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        await bot.send_message(anna.user_id, "hi", reply_markup=one_button(data="é" * 33))
+
+
+async def test_an_unchanged_edit_is_refused_as_not_modified(
+    bot: Bot, anna: SimulatedPerson
+) -> None:
+    sent = await bot.send_message(anna.user_id, "question", reply_markup=one_button())
+    with pytest.raises(BadRequest, match="not modified"):
+        await sent.edit_text("question", reply_markup=one_button())
+    await sent.edit_text("question")  # dropping the keyboard is a change
+    assert anna.last_message.keyboard == []
+    assert anna.last_message.edited
+    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+        await bot.edit_message_text("x", chat_id=anna.user_id, message_id=999)
+
+
+async def test_people_who_never_started_or_blocked_the_bot_cannot_be_written_to(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    stranger = api.person("Stranger")
+    with pytest.raises(Forbidden, match="can't initiate conversation"):
+        await bot.send_message(stranger.user_id, "hello")
+    anna.block()
+    with pytest.raises(Forbidden, match="blocked by the user"):
+        await bot.send_message(anna.user_id, "hello")
+    anna.unblock()
+    await bot.send_message(anna.user_id, "hello again")
+    assert anna.last_message.text == "hello again"
+
+
+async def test_a_callback_query_can_be_answered_once_and_only_in_time(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    await bot.send_message(anna.user_id, "q", reply_markup=one_button())
+    with pytest.raises(NothingArrived):
+        await anna.tap("3", timeout=0.2)
+    updates = await bot.get_updates(timeout=1)
+    query = updates[-1].callback_query
+    assert query is not None
+    await asyncio.sleep(0.6)
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await query.answer()
+    assert api.unanswered_callback_queries() == [query.id]
+
+
+async def test_injected_flood_and_server_errors_reach_the_bot_and_pass(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    api.flood(retry_after=7, method="sendMessage")
+    with pytest.raises(RetryAfter) as flood:
+        await bot.send_message(anna.user_id, "hi")
+    assert flood.value.retry_after in (7, timedelta(seconds=7))
+    api.server_error(method="sendMessage")
+    with pytest.raises(NetworkError):
+        await bot.send_message(anna.user_id, "hi")
+    await bot.send_message(anna.user_id, "hi")
+    assert [m.text for m in anna.messages] == ["hi"]
+    assert api.refused_calls() == []  # injected faults are not the bot's mistakes
+    assert [call.ok for call in api.calls_to("sendMessage")] == [False, False, True]
+
+
+async def test_a_redelivered_update_keeps_its_update_id(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    [first] = await bot.get_updates(timeout=1)
+    redelivery = asyncio.create_task(anna.resend_last_update())
+    [again] = await bot.get_updates(offset=first.update_id + 1, timeout=2)
+    await redelivery
+    assert again.update_id == first.update_id
+    assert again.message is not None and again.message.text == "/start"
+
+
+async def test_uploaded_pictures_and_files_arrive_intact(bot: Bot, anna: SimulatedPerson) -> None:
+    await bot.send_photo(anna.user_id, b"\x89PNG fake", caption="<i>chart</i>",
+                         parse_mode=ParseMode.HTML)
+    await bot.send_document(anna.user_id, b"a;b\n1;2\n", filename="report.csv")
+    picture, document = anna.messages
+    assert picture.photo == b"\x89PNG fake" and picture.text == "chart"
+    assert document.document == b"a;b\n1;2\n" and document.document_name == "report.csv"
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.send_photo(anna.user_id, b"x", caption="x" * 1025)
+
+
+async def test_updates_go_to_a_webhook_with_its_secret_and_not_to_get_updates(
+    api: BotApiEmulator, bot: Bot
+) -> None:
+    received: list[tuple[str | None, dict[str, object]]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
+                         await request.json()))
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="s3cret")
+        with pytest.raises(Exception, match="webhook is active"):
+            await bot.get_updates()
+        await api.person("Bram").send("hello")
+        for _ in range(100):
+            if received:
+                break
+            await asyncio.sleep(0.02)
+        assert received[0][0] == "s3cret"
+        assert received[0][1]["message"]["text"] == "hello"  # type: ignore[index]
+    finally:
+        await bot.delete_webhook()
+        await runner.cleanup()
+
+
+async def test_a_wrong_token_is_unauthorized(api: BotApiEmulator) -> None:
+    impostor = Bot("1:wrong", base_url=api.base_url)
+    with pytest.raises(InvalidToken):
+        await impostor.initialize()
+    await impostor.shutdown()
