@@ -1,0 +1,119 @@
+"""When things happen: reminders at a decent local hour, and the next quarterly reassessment.
+
+All moments are timezone-aware; the team's time zone is an argument, so daylight-saving changes are
+handled by `zoneinfo` and no function here reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WORKDAY_START = time(9, 0)
+WORKDAY_END = time(17, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A team's working days: weekends and the given public holidays are skipped."""
+
+    timezone: ZoneInfo
+    holidays: frozenset[date] = frozenset()
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.holidays
+
+    def at(self, day: date, moment: time) -> datetime:
+        return datetime.combine(day, moment, tzinfo=self.timezone).astimezone(UTC)
+
+
+def within_working_hours(moment: datetime, calendar: Calendar) -> datetime:
+    """`moment`, or the first working hour after it if it falls at night, a weekend or a holiday."""
+    local = moment.astimezone(calendar.timezone)
+    day = local.date()
+    if calendar.is_working_day(day) and WORKDAY_START <= local.time() < WORKDAY_END:
+        return moment.astimezone(UTC)
+    if calendar.is_working_day(day) and local.time() < WORKDAY_START:
+        return calendar.at(day, WORKDAY_START)
+    day += timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return calendar.at(day, WORKDAY_START)
+
+
+def reminder_times(
+    opened_at: datetime, deadline: datetime, calendar: Calendar
+) -> tuple[datetime, ...]:
+    """Halfway through the period and one day before the deadline, at working hours.
+
+    A reminder that would land after the deadline, or within two hours of another one, is dropped:
+    a reminder nobody can act on, or two in a row, only annoy.
+    """
+    wanted = [opened_at + (deadline - opened_at) / 2, deadline - timedelta(days=1)]
+    moved = [_working_moment_before(m, deadline - timedelta(hours=1), calendar)
+             for m in wanted if m > opened_at]
+    chosen: list[datetime] = []
+    for moment in sorted(m for m in moved if m is not None):
+        if moment <= opened_at:
+            continue
+        if chosen and moment - chosen[-1] < timedelta(hours=2):
+            continue
+        chosen.append(moment)
+    return tuple(chosen)
+
+
+def _working_moment_before(
+    moment: datetime, limit: datetime, calendar: Calendar
+) -> datetime | None:
+    """Forward into working hours if that stays before `limit`, else back to the last working
+    afternoon before it (a Sunday "last day" reminder goes out on Friday, not after the deadline)."""
+    forward = within_working_hours(moment, calendar)
+    if forward < limit:
+        return forward
+    day = moment.astimezone(calendar.timezone).date()
+    for _ in range(14):
+        candidate = calendar.at(day, time(15, 0))
+        if calendar.is_working_day(day) and candidate < limit and candidate <= moment:
+            return candidate
+        day -= timedelta(days=1)
+    return None
+
+
+def next_quarter_start(after: datetime, calendar: Calendar, hour: time = WORKDAY_START) -> datetime:
+    """The first working day of the next calendar quarter after `after`, at `hour` local time."""
+    local = after.astimezone(calendar.timezone)
+    month = ((local.month - 1) // 3 + 1) * 3 + 1
+    year = local.year + (month > 12)
+    day = date(year, (month - 1) % 12 + 1, 1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return calendar.at(day, hour)
+
+
+def next_cycle_start(
+    after: datetime, calendar: Calendar, every_months: int, hour: time = WORKDAY_START
+) -> datetime | None:
+    """The next reassessment: quarterly by default, every `every_months`, or never (0)."""
+    if every_months <= 0:
+        return None
+    moment = after
+    for _ in range(every_months // 3 if every_months % 3 == 0 else 0):
+        moment = next_quarter_start(moment, calendar, hour)
+    if every_months % 3 == 0:
+        return moment
+    local = after.astimezone(calendar.timezone)
+    month_index = local.year * 12 + local.month - 1 + every_months
+    day = date(month_index // 12, month_index % 12 + 1, 1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return calendar.at(day, hour)
+
+
+def days_left(now: datetime, deadline: datetime) -> int:
+    """Whole days left, rounded up: "1 day left" until the very last moment."""
+    remaining = deadline - now
+    if remaining <= timedelta(0):
+        return 0
+    return remaining.days + (1 if remaining % timedelta(days=1) else 0)

@@ -1,0 +1,33 @@
+"""A small assessment model for domain tests, independent of the shipped catalogs' wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.catalog import AssessmentModel, parse_model
+
+
+def _text(words: str) -> dict[str, str]:
+    return {"nl": words, "en": words}
+
+
+def small_model(chapters: dict[str, int] | None = None) -> AssessmentModel:
+    """Chapters "A" (3 elements) and "B" (1 element) unless told otherwise; scope "full" has all."""
+    layout = chapters or {"A": 3, "B": 1}
+    raw_chapters: list[dict[str, Any]] = []
+    all_ids: list[str] = []
+    for chapter_id, size in layout.items():
+        ids = [f"{chapter_id}{n}" for n in range(1, size + 1)]
+        all_ids += ids
+        raw_chapters.append({"id": chapter_id, "title": _text(f"Chapter {chapter_id}"), "elements": [
+            {"id": e, "title": _text(e), "about": _text(f"about {e}"),
+             "levels": {"nl": [f"{e} level {n}" for n in range(1, 6)],
+                        "en": [f"{e} level {n}" for n in range(1, 6)]}}
+            for e in ids]})
+    return parse_model({
+        "id": "test-model", "edition": "test", "title": _text("Test"),
+        "level_names": {"nl": list("12345"), "en": list("12345")},
+        "chapters": raw_chapters,
+        "scopes": {"quick": {"title": _text("q"), "minutes": 1, "elements": all_ids[:1]},
+                   "full": {"title": _text("f"), "minutes": 2, "elements": all_ids}},
+    })

@@ -1,0 +1,86 @@
+"""Team figures: the invariants that must hold for any team, and the anonymity rule."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.aggregation import Consensus, aggregate, by_group
+from tests.domain.model_for_tests import small_model
+
+MODEL = small_model()
+IDS = MODEL.scope("full").element_ids
+answer_sets = st.lists(
+    st.fixed_dictionaries({e: st.one_of(st.none(), st.integers(1, 5)) for e in IDS}),
+    min_size=0, max_size=12,
+)
+
+
+@given(answer_sets, st.integers(1, 6))
+def test_every_shown_figure_lies_between_the_lowest_and_highest_answer(
+    sets: list[dict[str, int | None]], threshold: int
+) -> None:
+    result = aggregate(MODEL, "full", sets, threshold)
+    for element_id, element in result.elements.items():
+        levels = [s[element_id] for s in sets if s[element_id] is not None]
+        if element.mean is None:
+            assert len(levels) < threshold or len(sets) < threshold
+            assert element.distribution is None and element.spread is None
+            continue
+        assert min(levels) <= element.mean <= max(levels)
+        assert element.distribution is not None and sum(element.distribution) == len(levels)
+    for chapter in result.chapters:
+        means = [result.elements[e].mean for e in chapter.element_ids]
+        shown = [m for m in means if m is not None]
+        assert (chapter.mean is None) == (not shown)
+        if shown:
+            assert min(shown) - 1e-9 <= chapter.mean <= max(shown) + 1e-9  # type: ignore[operator]
+    if result.overall is not None:
+        assert 1 <= result.overall <= 5
+
+
+@given(answer_sets, st.randoms())
+def test_the_order_in_which_people_answered_changes_nothing(
+    sets: list[dict[str, int | None]], chooser: random.Random
+) -> None:
+    shuffled = list(sets)
+    chooser.shuffle(shuffled)
+    assert aggregate(MODEL, "full", sets, 1) == aggregate(MODEL, "full", shuffled, 1)
+
+
+@given(answer_sets)
+def test_below_the_threshold_nothing_is_shown(sets: list[dict[str, int | None]]) -> None:
+    result = aggregate(MODEL, "full", sets, len(sets) + 1)
+    assert not result.shown
+    assert result.overall is None
+    assert all(not e.shown for e in result.elements.values())
+
+
+def test_not_applicable_is_left_out_instead_of_counting_as_low() -> None:
+    result = aggregate(MODEL, "full", [{"A1": 4}, {"A1": 4}, {"A1": None}], threshold=2)
+    assert result.elements["A1"].mean == 4
+    assert result.elements["A1"].not_applicable == 1
+
+
+def test_chapters_weigh_equally_whatever_their_size() -> None:
+    everyone = {"A1": 2, "A2": 2, "A3": 2, "B1": 4}
+    result = aggregate(MODEL, "full", [everyone] * 3, threshold=3)
+    assert result.chapter("A").mean == 2 and result.chapter("B").mean == 4
+    assert result.overall == 3
+
+
+def test_a_divided_team_shows_weak_consensus_and_a_united_one_strong() -> None:
+    divided = aggregate(MODEL, "full", [{"A1": 1}, {"A1": 5}, {"A1": 1}, {"A1": 5}], 3)
+    united = aggregate(MODEL, "full", [{"A1": 3}, {"A1": 3}, {"A1": 3}], 3)
+    assert divided.elements["A1"].consensus is Consensus.WEAK
+    assert united.elements["A1"].consensus is Consensus.STRONG
+    assert divided.elements["A1"].distribution == (2, 0, 0, 0, 2)
+
+
+def test_small_stakeholder_groups_are_left_out_of_the_breakdown() -> None:
+    sets = [("staff", {"A1": 3})] * 3 + [("customers", {"A1": 1})] * 2
+    groups = by_group(MODEL, "full", sets, threshold=3)
+    assert [g.group for g in groups] == ["staff"]
+    assert groups[0].result.elements["A1"].mean == 3

@@ -1,0 +1,100 @@
+"""Reminders at a decent local hour and quarterly reassessments, across daylight-saving changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.rhythm import (
+    Calendar,
+    days_left,
+    next_cycle_start,
+    next_quarter_start,
+    reminder_times,
+    within_working_hours,
+)
+
+AMSTERDAM = Calendar(ZoneInfo("Europe/Amsterdam"))
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(AMSTERDAM.timezone)
+
+
+def test_a_reminder_due_at_night_waits_until_nine_the_next_working_morning() -> None:
+    friday_night = datetime(2026, 11, 27, 22, 30, tzinfo=UTC)
+    moved = local(within_working_hours(friday_night, AMSTERDAM))
+    assert (moved.date(), moved.time()) == (date(2026, 11, 30), time(9, 0))  # Monday
+
+
+def test_public_holidays_are_skipped() -> None:
+    calendar = Calendar(AMSTERDAM.timezone, frozenset({date(2026, 12, 25)}))
+    christmas_eve_evening = datetime(2026, 12, 24, 18, 0, tzinfo=UTC)
+    assert local(within_working_hours(christmas_eve_evening, calendar)).date() == date(2026, 12, 28)
+
+
+def test_two_week_survey_gets_a_halfway_and_a_last_day_reminder_in_working_hours() -> None:
+    opened = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
+    reminders = [local(r) for r in reminder_times(opened, opened + timedelta(days=14), AMSTERDAM)]
+    # One day before the deadline is a Sunday: that reminder goes out on Friday afternoon.
+    assert [r.date() for r in reminders] == [date(2026, 11, 9), date(2026, 11, 13)]
+    assert all(time(9) <= r.time() < time(17) and r.weekday() < 5 for r in reminders)
+
+
+def test_a_one_day_survey_gets_no_reminder_it_could_not_act_on() -> None:
+    opened = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    reminders = reminder_times(opened, opened + timedelta(days=1), AMSTERDAM)
+    assert len(reminders) <= 1
+    assert all(r < opened + timedelta(days=1) for r in reminders)
+
+
+@given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31),
+                    timezones=st.just(UTC)),
+       st.integers(min_value=26, max_value=24 * 30))
+def test_reminders_always_fall_in_working_hours_before_the_deadline(
+    opened: datetime, hours: int
+) -> None:
+    deadline = opened + timedelta(hours=hours)
+    for reminder in reminder_times(opened, deadline, AMSTERDAM):
+        assert opened < reminder < deadline
+        assert time(9) <= local(reminder).time() < time(17)
+        assert local(reminder).weekday() < 5
+
+
+def test_the_next_quarter_starts_on_its_first_working_day_at_nine_local_time() -> None:
+    # 1 January 2027 is a Friday (a holiday here), so the quarter starts on Monday the 4th.
+    calendar = Calendar(AMSTERDAM.timezone, frozenset({date(2027, 1, 1)}))
+    start = local(next_quarter_start(datetime(2026, 11, 24, 12, tzinfo=UTC), calendar))
+    assert (start.date(), start.time()) == (date(2027, 1, 4), time(9, 0))
+
+
+def test_quarters_across_daylight_saving_changes_stay_at_nine_local_time() -> None:
+    # From winter time (UTC+1) into the quarter after the last Sunday of March (UTC+2), and back.
+    spring = next_quarter_start(datetime(2027, 3, 20, tzinfo=UTC), AMSTERDAM)
+    autumn = next_quarter_start(datetime(2027, 10, 20, tzinfo=UTC), AMSTERDAM)
+    assert spring == datetime(2027, 4, 1, 7, 0, tzinfo=UTC)
+    assert autumn == datetime(2028, 1, 3, 8, 0, tzinfo=UTC)
+    assert local(spring).time() == local(autumn).time() == time(9, 0)
+
+
+def test_a_reminder_on_the_night_the_clocks_go_back_lands_at_nine() -> None:
+    night = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # a Sunday, the clocks go back
+    assert local(within_working_hours(night, AMSTERDAM)).time() == time(9, 0)
+
+
+def test_reassessment_rhythm_can_be_quarterly_half_yearly_monthly_or_off() -> None:
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert local(next_cycle_start(now, AMSTERDAM, 3)).date() == date(2027, 1, 1)  # type: ignore[union-attr]
+    assert local(next_cycle_start(now, AMSTERDAM, 6)).date() == date(2027, 4, 1)  # type: ignore[union-attr]
+    assert local(next_cycle_start(now, AMSTERDAM, 1)).date() == date(2026, 12, 1)  # type: ignore[union-attr]
+    assert next_cycle_start(now, AMSTERDAM, 0) is None
+
+
+def test_days_left_rounds_up_until_the_last_moment() -> None:
+    deadline = datetime(2026, 12, 1, 17, tzinfo=UTC)
+    assert days_left(deadline - timedelta(hours=1), deadline) == 1
+    assert days_left(deadline - timedelta(days=2), deadline) == 2
+    assert days_left(deadline, deadline) == 0
