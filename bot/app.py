@@ -17,17 +17,22 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot import scheduler
 from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.runtime import BotContext, ChatCursor, IsoApplication, Runtime
+from bot.services import reassessment
 from bot.services.ports import Clock, SystemClock
 from bot.settings import Settings
 from bot.texts import Texts
 from bot.updates import PerPersonOrderedProcessor, drop_duplicate_updates
 from conversations.account import build_account_conversation
+from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
 from conversations.joining import build_joining_conversation
+from conversations.reports import build_report_handlers
 from conversations.survey import build_survey_conversation
+from conversations.teams import build_invite_handlers, build_team_conversation
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,13 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("mydata", "Wat de bot over je bewaart"),
         ("deleteme", "Vergeet mij"),
         ("help", "Uitleg"),
+        ("newteam", "Team aanmaken (managers)"),
+        ("invite", "Uitnodigingslink (managers)"),
+        ("survey", "Vragenlijst openen (managers)"),
+        ("status", "Respons volgen (managers)"),
+        ("report", "Teamrapport (managers)"),
+        ("close", "Vragenlijst afsluiten (managers)"),
+        ("export", "Cijfers als CSV (managers)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -47,6 +59,13 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("mydata", "What the bot stores about you"),
         ("deleteme", "Forget me"),
         ("help", "Help"),
+        ("newteam", "Create a team (managers)"),
+        ("invite", "Invite link (managers)"),
+        ("survey", "Open a survey (managers)"),
+        ("status", "Follow responses (managers)"),
+        ("report", "Team report (managers)"),
+        ("close", "Close a survey (managers)"),
+        ("export", "Figures as CSV (managers)"),
     ),
 }
 
@@ -57,6 +76,7 @@ class Wiring:
 
     clock: Clock = field(default_factory=SystemClock)
     migrate_on_start: bool = True
+    run_scheduler: bool = True
     on_start: list[StartHook] = field(default_factory=list)
     on_stop: list[StartHook] = field(default_factory=list)
 
@@ -69,6 +89,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         sessions=create_sessionmaker(engine),
         texts=Texts(settings.default_language),
         clock=wiring.clock,
+        plan_cycle=reassessment.plan,
     )
     application = (
         ApplicationBuilder()
@@ -89,6 +110,10 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         build_joining_conversation(),
         build_survey_conversation(),
         build_account_conversation(),
+        build_team_conversation(),
+        *build_invite_handlers(),
+        *build_cycle_handlers(),
+        *build_report_handlers(),
         *fallback_handlers(),
     ):
         application.add_handler(handler)
@@ -104,6 +129,8 @@ def _post_init_for(engine: AsyncEngine, wiring: Wiring) -> Callable[[Application
         me = await application.bot.get_me()
         application.runtime.bot_username = me.username
         await _register_commands(application)
+        if wiring.run_scheduler:
+            await scheduler.start(application)
         for hook in wiring.on_start:
             await hook(application)
         log.info("bot @%s is ready", me.username)
@@ -118,6 +145,7 @@ def _post_shutdown_for(
         assert isinstance(application, IsoApplication)
         for hook in reversed(wiring.on_stop):
             await hook(application)
+        await scheduler.stop(application)
         await engine.dispose()
 
     return post_shutdown

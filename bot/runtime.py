@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -28,7 +29,7 @@ class Runtime:
     clock: Clock
     bot_username: str = "iso9004_bot"
     plan_cycle: CyclePlanner = plan_nothing
-    extras: dict[str, Any] = field(default_factory=dict)
+    scheduler: AsyncIOScheduler | None = None
 
     @asynccontextmanager
     async def repository(self) -> AsyncIterator[Repository]:

@@ -45,6 +45,12 @@ class Texts:
         text = template.render(lang=language, **context).strip()
         return fit_message(text)
 
+    def document(self, language: str | None, name: str, **context: Any) -> str:
+        """A whole HTML document (the printable report): no Telegram limits apply."""
+        language = self.language(language)
+        template = self._env.get_template(f"{language}/{name}.html.j2")
+        return template.render(lang=language, **context)
+
     def buttons(self, language: str | None) -> Any:
         """The language's button labels: `texts.buttons("nl").pause`, `.level(3, True)`."""
         return self._env.get_template(f"{self.language(language)}/buttons.j2").module

@@ -26,6 +26,7 @@ class Action(StrEnum):
     JOIN_GROUP = "jg"  # jg:<token>:<group>
     LANGUAGE = "l"  # l:<language>
     FORGET = "f"  # f:yes | f:no
+    MANAGE = "g"  # g:<verb>:<team or cycle id>[:<option>[:<days>]]
 
 
 _PATTERN = re.compile(
@@ -36,7 +37,9 @@ _PATTERN = re.compile(
     r"|(?P<join>j[cx]):(?P<j_token>[A-Za-z0-9_-]{8,40})"
     r"|(?P<join_choice>j[lg]):(?P<jc_token>[A-Za-z0-9_-]{8,40}):(?P<jc_value>[a-z]{2,12})"
     r"|(?P<language>l):(?P<l_value>nl|en)"
-    r"|(?P<forget>f):(?P<f_value>yes|no))$"
+    r"|(?P<forget>f):(?P<f_value>yes|no)"
+    r"|(?P<manage>g):(?P<g_verb>[a-z]{2}):(?P<g_target>\d{1,9})"
+    r"(?::(?P<g_option>[a-z]{1,8})(?::(?P<g_days>\d{1,3}))?)?)$"
 )
 
 
@@ -48,6 +51,9 @@ class Callback:
     level: int | None = None
     token: str = ""
     value: str = ""
+    verb: str = ""
+    target: int = 0
+    days: int = 0
 
 
 def parse(data: str | None) -> Callback | None:
@@ -76,6 +82,9 @@ def parse(data: str | None) -> Callback | None:
         return Callback(
             Action(groups["join_choice"]), token=groups["jc_token"], value=groups["jc_value"]
         )
+    if groups["manage"]:
+        return Callback(Action.MANAGE, verb=groups["g_verb"], target=int(groups["g_target"]),
+                        value=groups["g_option"] or "", days=int(groups["g_days"] or 0))
     if groups["language"]:
         return Callback(Action.LANGUAGE, value=groups["l_value"])
     return Callback(Action.FORGET, value=groups["f_value"])
@@ -99,6 +108,13 @@ def remark(cycle_id: int, chapter_id: str) -> str:
 
 def join(action: Action, token: str, value: str | None = None) -> str:
     return f"{action.value}:{token}" if value is None else f"{action.value}:{token}:{value}"
+
+
+def manage(verb: str, target: int, option: str | None = None, days: int | None = None) -> str:
+    """A manager's button: `verb` on a team or cycle, with an optional choice and number of days."""
+    parts = ["g", verb, str(target)] + ([option] if option else []) + (
+        [str(days)] if days is not None else [])
+    return ":".join(parts)
 
 
 def pattern_for(*actions: Action) -> re.Pattern[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from math import log2
 from statistics import fmean, median, pstdev
 
 from domain.catalog import LEVELS, AssessmentModel
@@ -18,10 +19,10 @@ AnswerSet = Mapping[str, int | None]
 
 
 class Consensus(StrEnum):
-    """How much a team agrees on one element, from the spread of its levels."""
+    """How much a team agrees on one element, read from Tastle and Wierman's consensus measure."""
 
-    STRONG = "strong"      # spread ≤ 0.5: practically everyone picked the same or a neighbour
-    MODERATE = "moderate"  # spread ≤ 1.0
+    STRONG = "strong"      # consensus ≥ 0.8: practically everyone picked the same or a neighbour
+    MODERATE = "moderate"  # consensus ≥ 0.6
     WEAK = "weak"          # people see this element very differently: worth a conversation
 
 
@@ -35,7 +36,16 @@ class ElementResult:
     median: float | None
     spread: float | None
     distribution: tuple[int, int, int, int, int] | None
-    consensus: Consensus | None
+    agreement: float | None
+    """Tastle and Wierman's consensus: 1 when everyone agrees, 0 when split between the extremes."""
+
+    @property
+    def consensus(self) -> Consensus | None:
+        if self.agreement is None:
+            return None
+        if self.agreement >= 0.8:
+            return Consensus.STRONG
+        return Consensus.MODERATE if self.agreement >= 0.6 else Consensus.WEAK
 
     @property
     def shown(self) -> bool:
@@ -67,10 +77,19 @@ class TeamResult:
         return next(c for c in self.chapters if c.chapter_id == chapter_id)
 
 
-def consensus_of(spread: float) -> Consensus:
-    if spread <= 0.5:
-        return Consensus.STRONG
-    return Consensus.MODERATE if spread <= 1.0 else Consensus.WEAK
+def agreement_of(levels: Sequence[int]) -> float:
+    """Tastle and Wierman (2007): 1 + Σ pᵢ·log₂(1 − |i − μ| / (5 − 1)) over the levels chosen.
+
+    Unlike the standard deviation it is made for ordinal scales: a team split evenly between 1 and
+    5 scores 0, and a team on one level scores 1, whatever the level.
+    """
+    mean = fmean(levels)
+    width = LEVELS[-1] - LEVELS[0]
+    total = 0.0
+    for level in set(levels):
+        share = levels.count(level) / len(levels)
+        total += share * log2(1 - abs(level - mean) / width)
+    return max(0.0, min(1.0, 1 + total))
 
 
 def aggregate(
@@ -100,7 +119,7 @@ def aggregate(
             median=float(median(known)) if visible else None,
             spread=spread,
             distribution=_distribution(known) if visible else None,
-            consensus=consensus_of(spread) if spread is not None else None,
+            agreement=agreement_of(known) if visible else None,
         )
     chapters = []
     for chapter in model.scope_chapters(scope_id):
@@ -131,14 +150,28 @@ def by_group(
     model: AssessmentModel, scope_id: str, answer_sets: Sequence[tuple[str | None, AnswerSet]],
     threshold: int,
 ) -> tuple[GroupResult, ...]:
-    """One result per stakeholder group that on its own meets the threshold; others are left out.
+    """One result per stakeholder group that can be shown without revealing anyone.
 
-    Leaving small groups out entirely (rather than showing them empty) keeps their size private too.
+    A group is shown only if it has at least `threshold` people *and* the rest of the team does too
+    (or is empty): otherwise "team minus group" would expose the answers of the few left over.
+    Leaving small groups out entirely keeps their size private as well.
     """
     groups = sorted({group for group, _ in answer_sets if group})
     results = []
     for group in groups:
         members = [answers for g, answers in answer_sets if g == group]
-        if len(members) >= threshold:
+        rest = len(answer_sets) - len(members)
+        if len(members) >= threshold and (rest == 0 or rest >= threshold):
             results.append(GroupResult(group, aggregate(model, scope_id, members, threshold)))
     return tuple(results)
+
+
+def subset_result(
+    model: AssessmentModel, scope_id: str, subset: Sequence[AnswerSet], team_size: int,
+    threshold: int,
+) -> TeamResult | None:
+    """A part of the team (e.g. its managers) under the same rule as a group; None if hidden."""
+    rest = team_size - len(subset)
+    if len(subset) < threshold or 0 < rest < threshold:
+        return None
+    return aggregate(model, scope_id, subset, threshold)

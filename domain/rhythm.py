@@ -111,6 +111,12 @@ def next_cycle_start(
     return calendar.at(day, hour)
 
 
+def deadline_after(now: datetime, days: int, calendar: Calendar) -> datetime:
+    """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening."""
+    day = now.astimezone(calendar.timezone).date() + timedelta(days=days)
+    return calendar.at(day, WORKDAY_END)
+
+
 def days_left(now: datetime, deadline: datetime) -> int:
     """Whole days left, rounded up: "1 day left" until the very last moment."""
     remaining = deadline - now

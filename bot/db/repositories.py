@@ -29,7 +29,7 @@ from bot.db.models import (
 )
 
 
-def _insert(session: AsyncSession, table: type[object]):  # type: ignore[no-untyped-def]
+def dialect_insert(session: AsyncSession, table: type[object]):  # type: ignore[no-untyped-def]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
 
@@ -48,7 +48,7 @@ class Repository:
         self, user_id: int, display_name: str, language: str, now: datetime
     ) -> Person:
         """Create the person on first contact; later contacts refresh name and last-seen only."""
-        statement = _insert(self.session, Person).values(
+        statement = dialect_insert(self.session, Person).values(
             user_id=user_id,
             display_name=display_name[:200],
             language=language,
@@ -68,7 +68,7 @@ class Repository:
     async def claim_update(self, update_id: int, now: datetime) -> bool:
         """True the first time an update id is seen, by any process."""
         statement = (
-            _insert(self.session, ProcessedUpdate)
+            dialect_insert(self.session, ProcessedUpdate)
             .values(update_id=update_id, processed_at=now)
             .on_conflict_do_nothing(index_elements=["update_id"])
         )
@@ -102,7 +102,7 @@ class Repository:
         self, team_id: int, user_id: int, role: str, group: str | None, now: datetime
     ) -> Membership:
         statement = (
-            _insert(self.session, Membership)
+            dialect_insert(self.session, Membership)
             .values(
                 team_id=team_id,
                 user_id=user_id,
@@ -154,7 +154,7 @@ class Repository:
         self, cycle_id: int, membership: Membership, now: datetime
     ) -> Response:
         statement = (
-            _insert(self.session, Response)
+            dialect_insert(self.session, Response)
             .values(
                 cycle_id=cycle_id,
                 membership_id=membership.id,
@@ -178,7 +178,7 @@ class Repository:
     async def save_answer(
         self, response_id: int, element_id: str, level: int | None, now: datetime
     ) -> None:
-        statement = _insert(self.session, Answer).values(
+        statement = dialect_insert(self.session, Answer).values(
             response_id=response_id, element_id=element_id, level=level, answered_at=now
         )
         statement = statement.on_conflict_do_update(
@@ -196,7 +196,7 @@ class Repository:
     async def save_remark(
         self, response_id: int, chapter_id: str, text: str, now: datetime
     ) -> None:
-        statement = _insert(self.session, Remark).values(
+        statement = dialect_insert(self.session, Remark).values(
             response_id=response_id, chapter_id=chapter_id, text=text, written_at=now
         )
         statement = statement.on_conflict_do_update(

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.db.models import Invite, Membership, Team
 from bot.db.repositories import Repository
 from domain.catalog import DEFAULT_MODEL_ID
@@ -66,3 +68,30 @@ async def create_invite(
 
 def invite_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
+
+
+async def managed_teams(repo: Repository, user_id: int) -> list[Team]:
+    """The teams this person manages, oldest first (the order of the team buttons)."""
+    rows = await repo.session.scalars(
+        select(Team).join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == user_id, Membership.role == "manager",
+               Membership.active.is_(True))
+        .order_by(Team.id))
+    return list(rows.all())
+
+
+async def managers(repo: Repository, team_id: int) -> list[Membership]:
+    rows = await repo.session.scalars(
+        select(Membership).where(Membership.team_id == team_id, Membership.role == "manager",
+                                 Membership.active.is_(True)))
+    return list(rows.all())
+
+
+async def is_manager(repo: Repository, team_id: int, user_id: int) -> bool:
+    membership = await repo.membership(team_id, user_id)
+    return membership is not None and membership.active and membership.role == "manager"
+
+
+def may_create_teams(admin_ids: frozenset[int], user_id: int) -> bool:
+    """With ADMIN_IDS set only they create teams; without it, anyone may start one."""
+    return not admin_ids or user_id in admin_ids

@@ -7,7 +7,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.aggregation import Consensus, aggregate, by_group
+from domain.aggregation import Consensus, agreement_of, aggregate, by_group, subset_result
 from tests.domain.model_for_tests import small_model
 
 MODEL = small_model()
@@ -80,7 +80,27 @@ def test_a_divided_team_shows_weak_consensus_and_a_united_one_strong() -> None:
 
 
 def test_small_stakeholder_groups_are_left_out_of_the_breakdown() -> None:
-    sets = [("staff", {"A1": 3})] * 3 + [("customers", {"A1": 1})] * 2
+    sets = ([("staff", {"A1": 3})] * 3 + [("customers", {"A1": 1})] * 2
+            + [("owners", {"A1": 5})] * 3)
     groups = by_group(MODEL, "full", sets, threshold=3)
-    assert [g.group for g in groups] == ["staff"]
-    assert groups[0].result.elements["A1"].mean == 3
+    assert [g.group for g in groups] == ["owners", "staff"]
+    assert groups[1].result.elements["A1"].mean == 3
+
+
+def test_agreement_is_one_when_everyone_agrees_and_zero_when_split_between_extremes() -> None:
+    assert agreement_of([2, 2, 2]) == 1.0
+    assert agreement_of([1, 5, 1, 5]) == 0.0
+    assert 0 < agreement_of([2, 3, 3, 4]) < 1
+    assert agreement_of([3, 3, 4]) > agreement_of([1, 3, 5])
+
+
+def test_a_group_is_hidden_when_the_rest_of_the_team_is_too_small() -> None:
+    # Team of 4 with 3 staff and 1 owner: showing staff beside the team total would expose the owner.
+    sets = [("staff", {"A1": 3})] * 3 + [("owners", {"A1": 5})]
+    assert by_group(MODEL, "full", sets, threshold=3) == ()
+
+
+def test_the_managers_figure_needs_enough_managers_and_enough_others() -> None:
+    managers = [{"A1": 4}] * 3
+    assert subset_result(MODEL, "full", managers, team_size=4, threshold=3) is None
+    assert subset_result(MODEL, "full", managers, team_size=6, threshold=3) is not None

@@ -1,0 +1,181 @@
+"""Sending what the outbox says is due, and turning Telegram's answers into outcomes.
+
+Each notification is reloaded by id and re-checked at the moment of sending (is the cycle still open,
+has the person finished meanwhile?), because hours may have passed since it was planned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import Bot, InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import presenting
+from bot.db.models import Notification
+from bot.db.repositories import Repository
+from bot.runtime import Runtime
+from bot.services import cycles, outbox, reports
+from bot.services.outbox import Kind, Outcome, Settled
+from conversations import callbacks, screens
+from conversations.callbacks import Action
+from domain.catalog import load_model
+from domain.rhythm import days_left
+
+log = logging.getLogger(__name__)
+SWEEP_BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    chat_id: int
+    screen: screens.Screen
+    picture: bytes | None = None
+
+
+async def send(bot: Bot, outgoing: Outgoing) -> Settled:
+    """One message; 429 and network trouble are retried later, a blocked person is not."""
+    try:
+        if outgoing.picture is not None:
+            await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
+                                 caption=outgoing.screen.text[:1024], parse_mode=ParseMode.HTML,
+                                 reply_markup=outgoing.screen.keyboard)
+        else:
+            await bot.send_message(outgoing.chat_id, outgoing.screen.text,
+                                   parse_mode=ParseMode.HTML, reply_markup=outgoing.screen.keyboard)
+    except RetryAfter as flood:
+        wait = flood.retry_after
+        return Settled(Outcome.RETRY, wait if isinstance(wait, int | float) else wait.total_seconds())
+    except Forbidden:
+        return Settled(Outcome.BLOCKED)
+    except BadRequest as error:
+        log.warning("notification refused by Telegram: %s", error.message)
+        return Settled(Outcome.BLOCKED if "chat not found" in error.message else Outcome.FAILED)
+    except NetworkError:
+        return Settled(Outcome.RETRY)
+    except TelegramError as error:
+        log.warning("notification failed: %s", error)
+        return Settled(Outcome.FAILED)
+    return Settled(Outcome.SENT)
+
+
+async def sweep(runtime: Runtime, bot: Bot) -> int:
+    """Send everything that is due now; returns how many notifications were handled."""
+    now = runtime.clock.now()
+    async with runtime.repository() as repo:
+        ids = await outbox.claim_due(repo, now, SWEEP_BATCH)
+    pause = 1.0 / runtime.settings.broadcast_rate_per_second
+    last_sent: dict[int, float] = {}
+    for notification_id in ids:
+        async with runtime.repository() as repo:
+            row = await outbox.notification(repo, notification_id)
+            outgoing = await _compose(repo, runtime, row, now) if row is not None else []
+        settled = Settled(Outcome.SKIPPED)
+        for message in outgoing:
+            since = time.monotonic() - last_sent.get(message.chat_id, 0.0)
+            if since < 1.0:  # Telegram allows about one message per second in a private chat
+                await asyncio.sleep(1.0 - since)
+            settled = await send(bot, message)
+            last_sent[message.chat_id] = time.monotonic()
+            await asyncio.sleep(pause)
+            if settled.outcome is not Outcome.SENT:
+                break
+        async with runtime.repository() as repo:
+            await outbox.settle(repo, notification_id, settled, runtime.clock.now())
+    return len(ids)
+
+
+async def _compose(
+    repo: Repository, runtime: Runtime, row: Notification, now: datetime
+) -> list[Outgoing]:
+    """The messages this notification means now; an empty list means "no longer makes sense"."""
+    kind = Kind(row.kind)
+    cycle = await repo.cycle(row.cycle_id) if row.cycle_id is not None else None
+    team = await outbox.team_of(repo, row.team_id)
+    if kind is Kind.HEADS_UP and team is not None and row.user_id is not None:
+        manager = await repo.person(row.user_id)
+        if manager is None or team.next_reassessment_at is None or team.reassessment == "off":
+            return []
+        return [Outgoing(row.user_id, screens.Screen(runtime.texts.render(
+            manager.language, "heads_up", team=team.name, opens_at=team.next_reassessment_at,
+            timezone=team.timezone)))]
+    if cycle is None or team is None:
+        return []
+    if kind is Kind.CLOSE:
+        await close_and_plan_reports(repo, runtime, cycle.id, now)
+        return []
+    person = await repo.person(row.user_id) if row.user_id is not None else None
+    if person is None:
+        return []
+    language = person.language
+    if kind is Kind.REPORT:
+        report = await reports.build_report(repo, cycle)
+        return await report_messages(runtime, person.user_id, language, report)
+    if kind is Kind.RESULT:
+        report = await reports.build_report(repo, cycle)
+        rows = presenting.chapter_rows(report, language)
+        return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
+            language, "team_result", team=team.name, shown=report.result.shown, chapters=[
+                {"id": r.id, "title": r.title, "level": r.level} for r in rows],
+            overall=report.result.overall)))]
+    membership = await repo.membership(cycle.team_id, person.user_id)
+    if cycle.closed_at is not None or now >= cycle.deadline or membership is None or (
+            not membership.active):
+        return []
+    response = await repo.response(cycle.id, membership.id)
+    if response is not None and response.completed_at is not None:
+        return []
+    if kind is Kind.INVITE:
+        return [Outgoing(person.user_id, screens.invitation(
+            runtime.texts, language, cycle_id=cycle.id, team=team.name, model_id=cycle.model_id,
+            scope_id=cycle.scope_id, deadline=cycle.deadline, timezone=team.timezone))]
+    b = runtime.texts.buttons(language)
+    scope = load_model(cycle.model_id).scope(cycle.scope_id)
+    text = runtime.texts.render(
+        language, "reminder", team=team.name, total=len(scope.element_ids), minutes=scope.minutes,
+        answered=await repo.count_answers(response.id) if response is not None else 0,
+        days_left=days_left(now, cycle.deadline), deadline=cycle.deadline, timezone=team.timezone)
+    return [Outgoing(person.user_id, screens.Screen(text, screens.keyboard(
+        [[(b.resume, callbacks.for_cycle(Action.RESUME, cycle.id))]])))]
+
+
+async def report_messages(
+    runtime: Runtime, chat_id: int, language: str, report: reports.CycleReport
+) -> list[Outgoing]:
+    """The summary, then (when there are figures) the chart with the full-report buttons."""
+    texts = runtime.texts
+    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, report)))]
+    if report.result.shown:
+        b = texts.buttons(language)
+        buttons = screens.keyboard([[
+            (b.full_report, callbacks.manage("rd", report.cycle.id)),
+            (b.export, callbacks.manage("rx", report.cycle.id)),
+        ]])
+        picture = await presenting.chart(texts, language, report)
+        messages.append(Outgoing(chat_id, screens.Screen(report.team.name, buttons), picture))
+    return messages
+
+
+async def close_and_plan_reports(
+    repo: Repository, runtime: Runtime, cycle_id: int, now: datetime
+) -> bool:
+    """Close once; plan the report for managers and, if shared, the result for everyone."""
+    cycle = await cycles.close_cycle(repo, cycle_id, now)
+    if cycle is None:
+        return False
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    await outbox.cancel_for_cycle(repo, cycle.id, (Kind.INVITE, Kind.REMIND, Kind.CLOSE))
+    for member in await outbox.active_members(repo, team.id):
+        if member.role == "manager":
+            await outbox.plan(repo, f"report:{cycle.id}:{member.user_id}", Kind.REPORT, now,
+                              user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+        elif team.share_results:
+            await outbox.plan(repo, f"result:{cycle.id}:{member.user_id}", Kind.RESULT, now,
+                              user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+    return True

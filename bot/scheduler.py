@@ -1,0 +1,73 @@
+"""APScheduler keeps the rhythm; the database keeps the promises.
+
+Two interval jobs with fixed ids: one sweeps due notifications out of the outbox, one opens the
+quarterly reassessments that are due. Neither holds state of its own, so a restart, a missed run or a
+second process changes nothing: the next run finds in the database what is still due. Jobs live in
+memory on purpose (APScheduler 3's SQLAlchemy job store blocks the event loop and pickles jobs).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot import delivery
+from bot.runtime import IsoApplication
+from bot.services import reassessment
+from bot.services.ports import SystemClock
+
+log = logging.getLogger(__name__)
+
+SWEEP_JOB = "outbox-sweep"
+REASSESSMENT_JOB = "reassessments"
+REASSESSMENT_EVERY = timedelta(minutes=15)
+
+
+async def sweep_outbox(application: IsoApplication) -> None:
+    try:
+        await delivery.sweep(application.runtime, application.bot)
+    except Exception:  # one bad run must not stop the next
+        log.exception("outbox sweep failed; the next run retries what is still due")
+
+
+async def open_due_reassessments(application: IsoApplication) -> None:
+    runtime = application.runtime
+    try:
+        async with runtime.repository() as repo:
+            opened = await reassessment.open_due(repo, runtime.clock.now())
+        if opened:
+            nudge(application)
+    except Exception:
+        log.exception("reassessment run failed; the next run tries again")
+
+
+def nudge(application: IsoApplication) -> None:
+    """Run the sweep now instead of at its next interval (after a manager opened a survey)."""
+    scheduler = application.runtime.scheduler
+    if scheduler is not None and scheduler.running:
+        job = scheduler.get_job(SWEEP_JOB)
+        if job is not None:
+            job.modify(next_run_time=SystemClock().now())
+
+
+async def start(application: IsoApplication) -> None:
+    settings = application.runtime.settings
+    scheduler = AsyncIOScheduler(job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+    first_run = SystemClock().now()
+    scheduler.add_job(sweep_outbox, "interval", args=[application], id=SWEEP_JOB,
+                      seconds=settings.sweep_interval_seconds, next_run_time=first_run,
+                      replace_existing=True)
+    scheduler.add_job(open_due_reassessments, "interval", args=[application],
+                      id=REASSESSMENT_JOB, seconds=REASSESSMENT_EVERY.total_seconds(),
+                      next_run_time=first_run, replace_existing=True)
+    scheduler.start()
+    application.runtime.scheduler = scheduler
+
+
+async def stop(application: IsoApplication) -> None:
+    scheduler, application.runtime.scheduler = application.runtime.scheduler, None
+    if scheduler is not None and scheduler.running:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,147 @@
+"""Notifications as rows with a due time: the database, not the scheduler, remembers what to send.
+
+Every notification has a unique key (`remind:<cycle>:<n>:<user>`), so planning it twice or two
+processes sweeping at once cannot send it twice. The one window no design closes is a crash after
+Telegram accepted a message and before the row was marked: the claim then expires and it is sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select, update
+
+from bot.db.models import Cycle, Membership, Notification, Person, Response, Team
+from bot.db.repositories import Repository, dialect_insert
+from domain.rhythm import Calendar, reminder_times
+
+CLAIM_FOR = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+
+
+class Kind(StrEnum):
+    INVITE = "invite"          # a cycle opened: please answer
+    REMIND = "remind"          # not finished yet
+    CLOSE = "close"            # the deadline passed: close and report
+    REASSESS = "reassess"      # the team's rhythm says a new cycle opens now
+    HEADS_UP = "heads_up"      # managers: a new cycle opens tomorrow
+    REPORT = "report"          # managers: the report of a closed cycle
+    RESULT = "result"          # participants: the team's result, if the team shares it
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"        # no longer makes sense (finished, cycle closed, person left)
+    BLOCKED = "blocked"        # 403: the person blocked the bot or deleted their account
+    RETRY = "retry"            # 429, 5xx, timeout: try again later
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    outcome: Outcome
+    retry_after: float | None = None
+
+
+async def plan(
+    repo: Repository, key: str, kind: Kind, due_at: datetime, *, user_id: int | None = None,
+    team_id: int | None = None, cycle_id: int | None = None,
+) -> None:
+    """Add a notification unless one with this key exists already (planning is idempotent)."""
+    statement = dialect_insert(repo.session, Notification).values(
+        key=key, kind=kind.value, user_id=user_id, team_id=team_id, cycle_id=cycle_id,
+        due_at=due_at, status="pending", attempts=0,
+    ).on_conflict_do_nothing(index_elements=["key"])
+    await repo.session.execute(statement)
+
+
+async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
+    """Invitations now, reminders by the team's calendar, and the closing at the deadline."""
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    members = await active_members(repo, team.id)
+    calendar = Calendar(ZoneInfo(team.timezone))
+    reminders = reminder_times(cycle.opened_at, cycle.deadline, calendar) if (
+        team.reminders_enabled) else ()
+    for member in members:
+        await plan(repo, f"invite:{cycle.id}:{member.user_id}", Kind.INVITE, now,
+                   user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+        for number, moment in enumerate(reminders, start=1):
+            await plan(repo, f"remind:{cycle.id}:{number}:{member.user_id}", Kind.REMIND, moment,
+                       user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+    await plan(repo, f"close:{cycle.id}", Kind.CLOSE, cycle.deadline, team_id=team.id,
+               cycle_id=cycle.id)
+
+
+async def active_members(repo: Repository, team_id: int) -> Sequence[Membership]:
+    rows = await repo.session.scalars(
+        select(Membership).join(Person, Person.user_id == Membership.user_id)
+        .where(Membership.team_id == team_id, Membership.active.is_(True),
+               Person.blocked_at.is_(None))
+        .order_by(Membership.id))
+    return rows.all()
+
+
+async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Membership]:
+    """Members of the cycle's team who have not confirmed their answers yet."""
+    finished = select(Response.membership_id).where(
+        Response.cycle_id == cycle.id, Response.completed_at.is_not(None))
+    return [m for m in await active_members(repo, cycle.team_id)
+            if m.id not in set((await repo.session.scalars(finished)).all())]
+
+
+async def claim_due(repo: Repository, now: datetime, limit: int) -> list[int]:
+    """Claim up to `limit` due notifications for this process; others skip what is claimed."""
+    query = (
+        select(Notification.id)
+        .where(Notification.status == "pending", Notification.due_at <= now,
+               or_(Notification.claimed_until.is_(None), Notification.claimed_until < now))
+        .order_by(Notification.due_at, Notification.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list((await repo.session.scalars(query)).all())
+    if ids:
+        await repo.session.execute(
+            update(Notification).where(Notification.id.in_(ids))
+            .values(claimed_until=now + CLAIM_FOR))
+    return ids
+
+
+async def notification(repo: Repository, notification_id: int) -> Notification | None:
+    return await repo.session.get(Notification, notification_id)
+
+
+async def settle(repo: Repository, notification_id: int, settled: Settled, now: datetime) -> None:
+    """Record what happened; a retry is due again after Telegram's `retry_after` or a backoff."""
+    row = await repo.session.get(Notification, notification_id)
+    if row is None:
+        return
+    row.attempts += 1
+    row.claimed_until = None
+    if settled.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
+        delay = settled.retry_after if settled.retry_after is not None else 2.0 ** row.attempts
+        row.due_at = now + timedelta(seconds=delay)
+        return
+    row.status = settled.outcome.value if settled.outcome is not Outcome.RETRY else "failed"
+    row.sent_at = now if settled.outcome is Outcome.SENT else None
+    if settled.outcome is Outcome.BLOCKED and row.user_id is not None:
+        person = await repo.person(row.user_id)
+        if person is not None and person.blocked_at is None:
+            person.blocked_at = now
+
+
+async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind]) -> None:
+    await repo.session.execute(
+        update(Notification)
+        .where(Notification.cycle_id == cycle_id, Notification.status == "pending",
+               Notification.kind.in_([k.value for k in kinds]))
+        .values(status=Outcome.SKIPPED.value))
+
+
+async def team_of(repo: Repository, team_id: int | None) -> Team | None:
+    return await repo.team(team_id) if team_id is not None else None

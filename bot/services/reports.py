@@ -1,0 +1,148 @@
+"""A cycle's answers gathered from the database and handed to the domain to become a team report.
+
+Individual answers never leave this module: what it returns are aggregates that already obey the
+team's anonymity threshold (see `domain.aggregation`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from bot.db.models import Cycle, Membership, Remark, Response, Target, Team
+from bot.db.repositories import Repository
+from domain.aggregation import (
+    AnswerSet,
+    GroupResult,
+    TeamResult,
+    aggregate,
+    by_group,
+    subset_result,
+)
+from domain.catalog import AssessmentModel, load_model
+from domain.priorities import Change, Priority, priorities, trend
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRate:
+    members: int
+    started: int
+    completed: int
+
+    @property
+    def not_started(self) -> int:
+        return max(self.members - self.started, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    team: Team
+    cycle: Cycle
+    model: AssessmentModel
+    rate: ResponseRate
+    result: TeamResult
+    managers: TeamResult | None
+    previous: TeamResult | None
+    priorities: tuple[Priority, ...]
+    trend: tuple[Change, ...]
+    groups: tuple[GroupResult, ...]
+    remarks: tuple[tuple[str, str], ...]
+
+    @property
+    def is_preview(self) -> bool:
+        return self.cycle.closed_at is None
+
+
+async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:
+    members = await repo.session.scalar(
+        select(func.count()).select_from(Membership)
+        .where(Membership.team_id == cycle.team_id, Membership.active.is_(True))) or 0
+    started = await repo.session.scalar(
+        select(func.count()).select_from(Response).where(Response.cycle_id == cycle.id)) or 0
+    completed = await repo.session.scalar(
+        select(func.count()).select_from(Response)
+        .where(Response.cycle_id == cycle.id, Response.completed_at.is_not(None))) or 0
+    return ResponseRate(int(members), int(started), int(completed))
+
+
+async def _answer_sets(
+    repo: Repository, cycle: Cycle
+) -> list[tuple[Response, AnswerSet]]:
+    """Confirmed responses; once a cycle is closed, every response with at least one answer."""
+    query = select(Response).where(Response.cycle_id == cycle.id)
+    if cycle.closed_at is None:
+        query = query.where(Response.completed_at.is_not(None))
+    responses = (await repo.session.scalars(query.order_by(Response.id))).all()
+    sets: list[tuple[Response, AnswerSet]] = []
+    for response in responses:
+        answers = await repo.answers(response.id)
+        if answers:
+            sets.append((response, answers))
+    return sets
+
+
+async def targets(repo: Repository, team_id: int) -> dict[str, int]:
+    rows = await repo.session.execute(
+        select(Target.chapter_id, Target.level).where(Target.team_id == team_id))
+    return {chapter_id: level for chapter_id, level in rows.tuples()}
+
+
+async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
+    return await repo.session.scalar(
+        select(Cycle).where(Cycle.team_id == cycle.team_id, Cycle.id < cycle.id,
+                            Cycle.closed_at.is_not(None), Cycle.model_id == cycle.model_id)
+        .order_by(Cycle.id.desc()).limit(1))
+
+
+async def build_report(repo: Repository, cycle: Cycle) -> CycleReport:
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    model = load_model(cycle.model_id)
+    threshold = team.anonymity_threshold
+    sets = await _answer_sets(repo, cycle)
+    result = aggregate(model, cycle.scope_id, [answers for _, answers in sets], threshold)
+    manager_sets = [answers for response, answers in sets if response.is_manager]
+    managers = subset_result(model, cycle.scope_id, manager_sets, len(sets), threshold)
+    before_cycle = await previous_cycle(repo, cycle)
+    previous = None
+    if before_cycle is not None:
+        before_sets = await _answer_sets(repo, before_cycle)
+        previous = aggregate(model, cycle.scope_id, [a for _, a in before_sets], threshold)
+    chapter_targets = await targets(repo, team.id)
+    element_targets = {e: chapter_targets[model.elements[e].chapter_id]
+                       for e in model.scope(cycle.scope_id).element_ids
+                       if model.elements[e].chapter_id in chapter_targets}
+    return CycleReport(
+        team=team, cycle=cycle, model=model, rate=await response_rate(repo, cycle),
+        result=result, managers=managers, previous=previous,
+        priorities=priorities(result, element_targets, previous) if result.shown else (),
+        trend=trend(result, previous) if result.shown else (),
+        groups=by_group(model, cycle.scope_id,
+                        [(r.stakeholder_group, a) for r, a in sets], threshold),
+        remarks=await _remarks(repo, cycle, [r.id for r, _ in sets], result.shown),
+    )
+
+
+async def _remarks(
+    repo: Repository, cycle: Cycle, response_ids: Sequence[int], shown: bool
+) -> tuple[tuple[str, str], ...]:
+    """Remarks per chapter in an order that says nothing about who wrote them."""
+    if not shown or not response_ids:
+        return ()
+    rows = (await repo.session.execute(
+        select(Remark.chapter_id, Remark.text).where(Remark.response_id.in_(response_ids))
+    )).tuples().all()
+    shuffled = list(rows)
+    random.Random(cycle.id).shuffle(shuffled)
+    return tuple(sorted(shuffled, key=lambda row: row[0]))
+
+
+async def latest_reportable_cycle(repo: Repository, team_id: int) -> Cycle | None:
+    """The open cycle (for a live preview) or else the most recently closed one."""
+    return await repo.session.scalar(
+        select(Cycle).where(Cycle.team_id == team_id)
+        .order_by(Cycle.closed_at.is_not(None), Cycle.id.desc()).limit(1))
+

@@ -1,0 +1,246 @@
+"""A manager running a survey: `/survey` (team → size → deadline → confirm), `/status`, `/close`.
+
+Every button names its team or cycle and the choices made so far, so the flow needs no memory and
+survives a restart; the states below only document the order of the screens.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.delivery import close_and_plan_reports
+from bot.runtime import BotContext
+from bot.scheduler import nudge
+from bot.services import cycles, outbox, reports
+from conversations import callbacks, managing, replies, screens
+from conversations.callbacks import Callback
+from domain.catalog import load_model
+from domain.rhythm import Calendar, days_left, deadline_after
+
+DEADLINE_CHOICES = (3, 7, 14)
+MANUAL_REMINDER_GAP = timedelta(days=2)
+
+
+class SurveySetup(Enum):
+    """The screens of `/survey`, in order; each button carries the choices made before it."""
+
+    CHOOSING_TEAM = "sv"
+    CHOOSING_SCOPE = "ss"
+    CHOOSING_DEADLINE = "sd"
+    CONFIRMING = "so"
+
+
+async def on_survey(update: Update, context: BotContext) -> None:
+    language = await managing.language_of(update, context)
+    team = await managing.pick_team(update, context, SurveySetup.CHOOSING_TEAM.value, language)
+    if team is not None:
+        await _choose_scope(update, context, team.id, language)
+
+
+async def on_status(update: Update, context: BotContext) -> None:
+    language = await managing.language_of(update, context)
+    team = await managing.pick_team(update, context, "st", language)
+    if team is not None:
+        await _status(update, context, team.id, language)
+
+
+async def on_close(update: Update, context: BotContext) -> None:
+    language = await managing.language_of(update, context)
+    team = await managing.pick_team(update, context, "sc", language)
+    if team is not None:
+        await _ask_close(update, context, team.id, language)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    data = callbacks.parse(query.data)
+    language = await managing.language_of(update, context)
+    try:
+        if data is not None:
+            await _STEPS[data.verb](update, context, data, language)
+    finally:
+        await replies.acknowledge(query)
+
+
+async def _choose_scope(update: Update, context: BotContext, team_id: int, language: str) -> None:
+    team = await managing.refuse_unless_manager(update, context, team_id, language)
+    if team is None:
+        return
+    texts, model = context.runtime.texts, load_model(team.model_id)
+    b = texts.buttons(language)
+    rows = [[(str(b.scope(scope.title(language), scope.minutes)),
+              callbacks.manage(SurveySetup.CHOOSING_SCOPE.value, team.id, scope.id))]
+            for scope in model.scopes.values()]
+    await managing.show(update, context, screens.Screen(texts.render(
+        language, "choose_scope", team=team.name, model_title=model.title(language)),
+        screens.keyboard(rows)))
+
+
+async def _survey_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    team = await managing.refuse_unless_manager(update, context, data.target, lang)
+    if team is None:
+        return
+    runtime, model = context.runtime, load_model(team.model_id)
+    if data.value not in model.scopes:
+        return
+    texts, b = runtime.texts, runtime.texts.buttons(lang)
+    scope_title = model.scope(data.value).title(lang)
+    if data.verb == SurveySetup.CHOOSING_SCOPE.value:
+        rows = [[(str(b.days(days)), callbacks.manage(
+            SurveySetup.CHOOSING_DEADLINE.value, team.id, data.value, days))
+            for days in DEADLINE_CHOICES]]
+        await managing.show(update, context, screens.Screen(texts.render(
+            lang, "choose_deadline", team=team.name, scope_title=scope_title),
+            screens.keyboard(rows)))
+        return
+    if data.days not in DEADLINE_CHOICES:
+        return
+    now = runtime.clock.now()
+    deadline = deadline_after(now, data.days, Calendar(ZoneInfo(team.timezone)))
+    async with runtime.repository() as repo:
+        members = len(await outbox.active_members(repo, team.id))
+        if data.verb == SurveySetup.CONFIRMING.value:
+            try:
+                await cycles.open_cycle(repo, team.id, data.value, deadline,
+                                        update.effective_user.id if update.effective_user else None,
+                                        now, plan=runtime.plan_cycle)
+                opened = None
+            except cycles.AlreadyOpen as already:
+                opened = already.cycle
+    common = {"team": team.name, "timezone": team.timezone, "members": members}
+    if data.verb == SurveySetup.CHOOSING_DEADLINE.value:
+        await managing.show(update, context, screens.Screen(texts.render(
+            lang, "confirm_survey", scope_title=scope_title, model_title=model.title(lang),
+            deadline=deadline, **common), screens.keyboard([[(b.open_survey, callbacks.manage(
+                SurveySetup.CONFIRMING.value, team.id, data.value, data.days))]])))
+    elif opened is not None:
+        await managing.show(update, context, screens.Screen(texts.render(
+            lang, "already_open", deadline=opened.deadline, **common)))
+    else:
+        await managing.show(update, context, screens.Screen(texts.render(
+            lang, "survey_opened", **common)))
+        nudge(context.application)  # type: ignore[arg-type]
+
+
+async def _status(update: Update, context: BotContext, team_id: int, language: str) -> None:
+    team = await managing.refuse_unless_manager(update, context, team_id, language)
+    if team is None:
+        return
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        cycle = await repo.open_cycle(team.id)
+        rate = await reports.response_rate(repo, cycle) if cycle else None
+    if cycle is None or rate is None:
+        await managing.show(update, context, screens.Screen(runtime.texts.render(
+            language, "no_open_cycle", team=team.name)))
+        return
+    b = runtime.texts.buttons(language)
+    await managing.show(update, context, screens.Screen(runtime.texts.render(
+        language, "status", team=team.name, rate=rate, deadline=cycle.deadline,
+        timezone=team.timezone, threshold=team.anonymity_threshold,
+        days_left=days_left(runtime.clock.now(), cycle.deadline),
+        scope_title=load_model(cycle.model_id).scope(cycle.scope_id).title(language)),
+        screens.keyboard([[(b.remind_now, callbacks.manage("sr", cycle.id)),
+                           (b.close_now, callbacks.manage("sc", team.id))]])))
+
+
+async def _status_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    await _status(update, context, data.target, lang)
+
+
+async def _remind(update: Update, context: BotContext, data: Callback, language: str) -> None:
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.repository() as repo:
+        cycle = await repo.cycle(data.target)
+    if cycle is None or cycle.closed_at is not None:
+        return
+    team = await managing.refuse_unless_manager(update, context, cycle.team_id, language)
+    if team is None:
+        return
+    async with runtime.repository() as repo:
+        cycle = await repo.cycle(data.target)
+        assert cycle is not None
+        last = cycle.last_manual_reminder_at
+        if last is not None and now - last < MANUAL_REMINDER_GAP:
+            text = runtime.texts.render(language, "remind_too_soon", timezone=team.timezone,
+                                        next=last + MANUAL_REMINDER_GAP)
+        else:
+            cycle.last_manual_reminder_at = now
+            unfinished = await outbox.unfinished_members(repo, cycle)
+            for member in unfinished:
+                await outbox.plan(repo, f"manual:{cycle.id}:{now:%Y%m%d%H%M}:{member.user_id}",
+                                  outbox.Kind.REMIND, now, user_id=member.user_id,
+                                  team_id=team.id, cycle_id=cycle.id)
+            text = runtime.texts.render(language, "remind_sent", count=len(unfinished))
+    await replies.send_text(context, update.effective_user.id if update.effective_user else 0, text)
+    nudge(context.application)  # type: ignore[arg-type]
+
+
+async def _ask_close(update: Update, context: BotContext, team_id: int, language: str) -> None:
+    team = await managing.refuse_unless_manager(update, context, team_id, language)
+    if team is None:
+        return
+    texts = context.runtime.texts
+    async with context.runtime.repository() as repo:
+        cycle = await repo.open_cycle(team.id)
+    if cycle is None:
+        await managing.show(update, context, screens.Screen(texts.render(
+            language, "no_open_cycle", team=team.name)))
+        return
+    b = texts.buttons(language)
+    await managing.show(update, context, screens.Screen(
+        texts.render(language, "close_confirm", team=team.name),
+        screens.keyboard([[(b.yes_close, callbacks.manage("sy", cycle.id)),
+                           (b.cancel, callbacks.manage("st", team.id))]])))
+
+
+async def _close_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    await _ask_close(update, context, data.target, lang)
+
+
+async def _close_confirmed(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        cycle = await repo.cycle(data.target)
+    if cycle is None:
+        return
+    team = await managing.refuse_unless_manager(update, context, cycle.team_id, lang)
+    if team is None:
+        return
+    async with runtime.repository() as repo:
+        await close_and_plan_reports(repo, runtime, cycle.id, runtime.clock.now())
+    await managing.show(update, context, screens.Screen(runtime.texts.render(
+        lang, "closed", team=team.name)))
+    nudge(context.application)  # type: ignore[arg-type]
+
+
+async def _scope_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    await _choose_scope(update, context, data.target, lang)
+
+
+_STEPS = {
+    SurveySetup.CHOOSING_TEAM.value: _scope_step,
+    SurveySetup.CHOOSING_SCOPE.value: _survey_step,
+    SurveySetup.CHOOSING_DEADLINE.value: _survey_step,
+    SurveySetup.CONFIRMING.value: _survey_step,
+    "st": _status_step,
+    "sr": _remind,
+    "sc": _close_step,
+    "sy": _close_confirmed,
+}
+
+
+def build_cycle_handlers() -> list[CommandHandler[BotContext, None] | CallbackQueryHandler[BotContext, None]]:  # noqa: E501
+    return [
+        CommandHandler("survey", on_survey),
+        CommandHandler("status", on_status),
+        CommandHandler("close", on_close),
+        CallbackQueryHandler(on_button, pattern=r"^g:(?:" + "|".join(_STEPS) + "):"),
+    ]

@@ -1,0 +1,120 @@
+"""A manager creating a team and inviting people: `/newteam <name>` and `/invite`."""
+
+from __future__ import annotations
+
+from enum import Enum, auto
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.runtime import BotContext
+from bot.services import teams
+from conversations import callbacks, managing, replies, screens
+
+
+class TeamState(Enum):
+    NAMING = auto()
+
+
+async def on_newteam(update: Update, context: BotContext) -> TeamState | int:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    runtime = context.runtime
+    language = await managing.language_of(update, context)
+    if not teams.may_create_teams(runtime.settings.admin_ids, user.id):
+        await replies.send_text(context, user.id, runtime.texts.render(language, "not_allowed"))
+        return ConversationHandler.END
+    name = " ".join((message.text or "").split()[1:])
+    if not name:
+        await replies.send_text(context, user.id, runtime.texts.render(language, "ask_team_name"))
+        return TeamState.NAMING
+    await _create(update, context, name, language)
+    return ConversationHandler.END
+
+
+async def on_team_name(update: Update, context: BotContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    language = await managing.language_of(update, context)
+    await _create(update, context, message.text or "", language)
+    return ConversationHandler.END
+
+
+async def _create(update: Update, context: BotContext, name: str, language: str) -> None:
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.repository() as repo:
+        await repo.touch_person(user.id, user.full_name, language, now)
+        team, _ = await teams.create_team(repo, name, user.id, teams.TeamSettings(
+            timezone=runtime.settings.default_timezone,
+            anonymity_threshold=runtime.settings.anonymity_threshold), now)
+        invite = await teams.create_invite(repo, team.id, user.id, None, now)
+    await replies.send_text(context, user.id, runtime.texts.render(
+        language, "team_created", team=team.name, expires=invite.expires_at,
+        timezone=team.timezone, link=teams.invite_link(runtime.bot_username, invite.token)))
+
+
+async def on_cancel(update: Update, context: BotContext) -> int:
+    assert update.effective_user is not None
+    language = await managing.language_of(update, context)
+    await replies.send_text(context, update.effective_user.id,
+                            context.runtime.texts.render(language, "cancelled_flow"))
+    return ConversationHandler.END
+
+
+async def on_invite(update: Update, context: BotContext) -> None:
+    language = await managing.language_of(update, context)
+    team = await managing.pick_team(update, context, "iv", language)
+    if team is not None:
+        await _send_invite(update, context, team.id, language)
+
+
+async def on_invite_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    data = callbacks.parse(query.data)
+    language = await managing.language_of(update, context)
+    if data is not None:
+        await _send_invite(update, context, data.target, language)
+    await replies.acknowledge(query)
+
+
+async def _send_invite(update: Update, context: BotContext, team_id: int, language: str) -> None:
+    user = update.effective_user
+    assert user is not None
+    team = await managing.refuse_unless_manager(update, context, team_id, language)
+    if team is None:
+        return
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        invite = await teams.create_invite(repo, team.id, user.id, None, runtime.clock.now())
+    await managing.show(update, context, screens.Screen(runtime.texts.render(
+        language, "invite_link", team=team.name, expires=invite.expires_at,
+        timezone=team.timezone, threshold=team.anonymity_threshold,
+        link=teams.invite_link(runtime.bot_username, invite.token))))
+
+
+def build_team_conversation() -> ConversationHandler[BotContext]:
+    return ConversationHandler(
+        entry_points=[CommandHandler("newteam", on_newteam)],
+        states={TeamState.NAMING: [
+            MessageHandler(filters.TEXT & ~filters.COMMAND, on_team_name)]},
+        fallbacks=[CommandHandler("cancel", on_cancel)],
+        name="newteam",
+    )
+
+
+def build_invite_handlers() -> list[CommandHandler[BotContext, None] | CallbackQueryHandler[BotContext, None]]:  # noqa: E501
+    return [
+        CommandHandler("invite", on_invite),
+        CallbackQueryHandler(on_invite_button, pattern=r"^g:iv:"),
+    ]
+
