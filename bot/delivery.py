@@ -29,6 +29,7 @@ from domain.rhythm import days_left
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 200
+PER_CHAT_GAP = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +77,13 @@ async def sweep(runtime: Runtime, bot: Bot) -> int:
             row = await outbox.notification(repo, notification_id)
             outgoing = await _compose(repo, runtime, row, now) if row is not None else []
         settled = Settled(Outcome.SKIPPED)
+        if outgoing:
+            # Telegram allows about one message per second per private chat; the messages of one
+            # notification (a summary and its chart) form one short burst, which it tolerates.
+            since = time.monotonic() - last_sent.get(outgoing[0].chat_id, -PER_CHAT_GAP)
+            if since < PER_CHAT_GAP:
+                await asyncio.sleep(PER_CHAT_GAP - since)
         for message in outgoing:
-            since = time.monotonic() - last_sent.get(message.chat_id, 0.0)
-            if since < 1.0:  # Telegram allows about one message per second in a private chat
-                await asyncio.sleep(1.0 - since)
             settled = await send(bot, message)
             last_sent[message.chat_id] = time.monotonic()
             await asyncio.sleep(pause)
@@ -157,7 +161,8 @@ async def report_messages(
             (b.export, callbacks.manage("rx", report.cycle.id)),
         ]])
         picture = await presenting.chart(texts, language, report)
-        messages.append(Outgoing(chat_id, screens.Screen(report.team.name, buttons), picture))
+        caption = texts.render(language, "report_caption", team=report.team.name)
+        messages.append(Outgoing(chat_id, screens.Screen(caption, buttons), picture))
     return messages
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.db.repositories import Repository
+from bot.leader import Leadership
 from bot.services.cycles import CyclePlanner, plan_nothing
 from bot.services.ports import Clock
 from bot.settings import Settings
@@ -30,6 +31,7 @@ class Runtime:
     bot_username: str = "iso9004_bot"
     plan_cycle: CyclePlanner = plan_nothing
     scheduler: AsyncIOScheduler | None = None
+    leadership: Leadership | None = None
 
     @asynccontextmanager
     async def repository(self) -> AsyncIterator[Repository]:

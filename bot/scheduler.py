@@ -1,7 +1,8 @@
 """APScheduler keeps the rhythm; the database keeps the promises.
 
-Two interval jobs with fixed ids: one sweeps due notifications out of the outbox, one opens the
-quarterly reassessments that are due. Neither holds state of its own, so a restart, a missed run or a
+Interval jobs with fixed ids: one sweeps due notifications out of the outbox, one opens the
+quarterly reassessments that are due, and one keeps (or takes over) the leadership: with several
+workers on PostgreSQL only the holder of an advisory lock runs the other two (see `bot.leader`). Neither holds state of its own, so a restart, a missed run or a
 second process changes nothing: the next run finds in the database what is still due. Jobs live in
 memory on purpose (APScheduler 3's SQLAlchemy job store blocks the event loop and pickles jobs).
 """
@@ -23,9 +24,30 @@ log = logging.getLogger(__name__)
 SWEEP_JOB = "outbox-sweep"
 REASSESSMENT_JOB = "reassessments"
 REASSESSMENT_EVERY = timedelta(minutes=15)
+LEADERSHIP_JOB = "leadership"
+LEADERSHIP_EVERY = timedelta(seconds=10)
+
+
+def _leading(application: IsoApplication) -> bool:
+    leadership = application.runtime.leadership
+    return leadership is None or leadership.leading
+
+
+async def keep_leadership(application: IsoApplication) -> None:
+    """Every worker asks; the one holding the lock keeps it, the others take over if it dies."""
+    leadership = application.runtime.leadership
+    if leadership is None:
+        return
+    try:
+        if not leadership.leading and await leadership.try_to_lead():
+            nudge(application)
+    except Exception:
+        log.exception("could not check scheduler leadership; trying again shortly")
 
 
 async def sweep_outbox(application: IsoApplication) -> None:
+    if not _leading(application):
+        return
     try:
         await delivery.sweep(application.runtime, application.bot)
     except Exception:  # one bad run must not stop the next
@@ -34,6 +56,8 @@ async def sweep_outbox(application: IsoApplication) -> None:
 
 async def open_due_reassessments(application: IsoApplication) -> None:
     runtime = application.runtime
+    if not _leading(application):
+        return
     try:
         async with runtime.repository() as repo:
             opened = await reassessment.open_due(repo, runtime.clock.now())
@@ -57,6 +81,9 @@ async def start(application: IsoApplication) -> None:
     scheduler = AsyncIOScheduler(job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     first_run = SystemClock().now()
+    await keep_leadership(application)
+    scheduler.add_job(keep_leadership, "interval", args=[application], id=LEADERSHIP_JOB,
+                      seconds=LEADERSHIP_EVERY.total_seconds(), replace_existing=True)
     scheduler.add_job(sweep_outbox, "interval", args=[application], id=SWEEP_JOB,
                       seconds=settings.sweep_interval_seconds, next_run_time=first_run,
                       replace_existing=True)
@@ -71,3 +98,5 @@ async def stop(application: IsoApplication) -> None:
     scheduler, application.runtime.scheduler = application.runtime.scheduler, None
     if scheduler is not None and scheduler.running:
         scheduler.shutdown(wait=False)
+    if application.runtime.leadership is not None:
+        await application.runtime.leadership.resign()

@@ -1,12 +1,31 @@
-"""Running the bot for real: long polling by default, a webhook when WEBHOOK_URL is set."""
+"""Running the bot for real: long polling by default, a webhook server when WEBHOOK_URL is set.
+
+The webhook server is our own small aiohttp app rather than PTB's built-in one, because load
+balancers need a health endpoint and every worker must check the secret header itself.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hmac
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from sqlalchemy import text
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import Wiring, build_application
 from bot.logs import configure_logging
+from bot.runtime import IsoApplication
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram"
+HEALTH_PATH = "/health"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def serve(settings: Settings) -> None:
@@ -14,17 +33,74 @@ def serve(settings: Settings) -> None:
     if settings.webhook_secret is not None:
         secrets.append(settings.webhook_secret.get_secret_value())
     configure_logging(settings.log_level, secrets)
-    application = build_application(settings)
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=(
-                settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            ),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        asyncio.run(_serve_until_stopped(settings))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def _serve_until_stopped(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with webhook_worker(settings) as _:
+        await stop.wait()
+
+
+@contextlib.asynccontextmanager
+async def webhook_worker(
+    settings: Settings, wiring: Wiring | None = None, *, register: bool = True
+) -> AsyncIterator[IsoApplication]:
+    """One worker: the application, its webhook server, and (if `register`) setWebhook."""
+    application = build_application(settings, wiring)
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    runner = web.AppRunner(webhook_app(application, settings), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+    if register and settings.webhook_url:
+        await application.bot.set_webhook(
+            settings.webhook_url.rstrip("/") + WEBHOOK_PATH, allowed_updates=Update.ALL_TYPES,
+            secret_token=(settings.webhook_secret.get_secret_value()
+                          if settings.webhook_secret else None))
+    log.info("webhook worker listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+    try:
+        yield application
+    finally:
+        await runner.cleanup()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+def webhook_app(application: IsoApplication, settings: Settings) -> web.Application:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if secret and not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=403, text="wrong secret")
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except ValueError:
+            return web.Response(status=400, text="not an update")
+        await application.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def health(request: web.Request) -> web.Response:
+        try:
+            async with application.runtime.sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as error:  # any database failure makes this worker unhealthy
+            return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
+        return web.json_response({"ok": True, "bot": application.runtime.bot_username})
+
+    app = web.Application()
+    app.router.add_post(WEBHOOK_PATH, receive)
+    app.router.add_get(HEALTH_PATH, health)
+    return app

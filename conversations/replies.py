@@ -6,31 +6,52 @@ callback query that is too old must never turn into an error the person sees.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
 from conversations.screens import Screen
 from bot.runtime import BotContext
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+SERVER_ERROR_RETRIES = (0.2, 1.0, 3.0)
+
+
+async def _retrying(call: Callable[[], Awaitable[T]]) -> T:
+    """Telegram's occasional 5xx is retried; a timeout is not, as the message may have arrived.
+
+    (429s are waited out by the application's rate limiter before they get here.)
+    """
+    for pause in SERVER_ERROR_RETRIES:
+        try:
+            return await call()
+        except TimedOut:
+            raise
+        except NetworkError as error:
+            log.info("Telegram had trouble (%s); retrying in %ss", error.message, pause)
+            await asyncio.sleep(pause)
+    return await call()
 
 
 async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
     """Stop the button's spinner; a late or repeated acknowledgement is not worth an error."""
     try:
-        await query.answer(text=text[:200] if text else None)
+        await _retrying(lambda: query.answer(text=text[:200] if text else None))
     except BadRequest as error:
         log.info("callback query could not be answered: %s", error.message)
 
 
 async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:
     try:
-        return await context.bot.send_message(
+        return await _retrying(lambda: context.bot.send_message(
             chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
-        )
+        ))
     except Forbidden:
         log.info("chat %s blocked the bot; nothing sent", chat_id)
         return None
@@ -48,13 +69,13 @@ async def edit(
     Returns the id of the message that now shows the screen.
     """
     try:
-        await context.bot.edit_message_text(
+        await _retrying(lambda: context.bot.edit_message_text(
             screen.text,
             chat_id=chat_id,
             message_id=message_id,
             parse_mode=ParseMode.HTML,
             reply_markup=screen.keyboard,
-        )
+        ))
         return message_id
     except BadRequest as error:
         if "not modified" in error.message:

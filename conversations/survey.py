@@ -62,8 +62,9 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
     if isinstance(result, Refusal) or data is None:
         reason = result if isinstance(result, Refusal) else Refusal.INVALID
         if reason is Refusal.STALE and message is not None:
-            await replies.retire(context, user.id, message.message_id,
-                                 texts.render(language, "stale"))
+            if getattr(message, "reply_markup", None):  # not retired yet (Telegram sends it as is)
+                await replies.retire(context, user.id, message.message_id,
+                                     texts.render(language, "stale"))
             await show_anew(context, user.id, data.cycle_id if data else 0, language)
         await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
         return None

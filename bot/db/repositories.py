@@ -141,7 +141,7 @@ class Repository:
             )
             .order_by(Cycle.deadline)
         )
-        return [(c, t, m) for c, t, m in result.tuples()]
+        return [(c, t, m) for c, t, m in result.all()]
 
     async def response(self, cycle_id: int, membership_id: int) -> Response | None:
         return await self.session.scalar(
@@ -173,7 +173,7 @@ class Repository:
         result = await self.session.execute(
             select(Answer.element_id, Answer.level).where(Answer.response_id == response_id)
         )
-        return {element_id: level for element_id, level in result.tuples()}
+        return {element_id: level for element_id, level in result.all()}
 
     async def save_answer(
         self, response_id: int, element_id: str, level: int | None, now: datetime
@@ -191,7 +191,7 @@ class Repository:
         result = await self.session.execute(
             select(Remark.chapter_id, Remark.text).where(Remark.response_id == response_id)
         )
-        return dict(result.tuples().all())
+        return dict(result.all().all())
 
     async def save_remark(
         self, response_id: int, chapter_id: str, text: str, now: datetime

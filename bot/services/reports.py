@@ -87,7 +87,7 @@ async def _answer_sets(
 async def targets(repo: Repository, team_id: int) -> dict[str, int]:
     rows = await repo.session.execute(
         select(Target.chapter_id, Target.level).where(Target.team_id == team_id))
-    return {chapter_id: level for chapter_id, level in rows.tuples()}
+    return {chapter_id: level for chapter_id, level in rows.all()}
 
 
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
@@ -134,7 +134,7 @@ async def _remarks(
         return ()
     rows = (await repo.session.execute(
         select(Remark.chapter_id, Remark.text).where(Remark.response_id.in_(response_ids))
-    )).tuples().all()
+    )).all()
     shuffled = list(rows)
     random.Random(cycle.id).shuffle(shuffled)
     return tuple(sorted(shuffled, key=lambda row: row[0]))

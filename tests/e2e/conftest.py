@@ -7,12 +7,13 @@ Telegram, and people (simulated Telegram users) who write to it and tap its butt
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import delivery
 from bot.app import Wiring, build_application
 from bot.db.models import Cycle, Invite, Team
 from bot.db.repositories import Repository
@@ -32,11 +33,12 @@ class RunningBot:
     emulator: BotApiEmulator
     settings: Settings
     clock: FixedClock
-    wiring_hooks: list[object] = field(default_factory=list)
+    run_scheduler: bool = False
     application: IsoApplication | None = None
 
     async def start(self) -> None:
-        application = build_application(self.settings, Wiring(clock=self.clock))
+        application = build_application(
+            self.settings, Wiring(clock=self.clock, run_scheduler=self.run_scheduler))
         await application.initialize()
         await application.post_init(application)  # type: ignore[misc]
         await application.start()
@@ -58,6 +60,11 @@ class RunningBot:
         await self.stop()
         await self.start()
 
+    async def sweep(self) -> int:
+        """What the scheduler's sweep job does, now: send every notification that is due."""
+        assert self.application is not None
+        return await delivery.sweep(self.application.runtime, self.application.bot)
+
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotApiEmulator]:
@@ -74,6 +81,8 @@ def settings(emulator: BotApiEmulator, database_url: str) -> Settings:
         default_language="nl",
         anonymity_threshold=3,
         admin_ids="",
+        broadcast_rate_per_second=1000,
+        sweep_interval_seconds=0.2,
     )
 
 

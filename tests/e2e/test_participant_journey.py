@@ -23,7 +23,7 @@ async def stored_answers(
             .join(Membership, Membership.id == Response.membership_id)
             .where(Membership.user_id == person.user_id)
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 async def join(person: SimulatedPerson, start_command: str, language_button: str) -> None:

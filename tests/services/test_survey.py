@@ -107,6 +107,7 @@ async def test_after_the_deadline_answers_are_refused(quick_scan: Story) -> None
 async def test_a_tap_on_another_message_than_the_survey_message_is_stale(
     quick_scan: Story,
 ) -> None:
+    await quick_scan.show(ANNA)  # the bot shows the survey, then remembers its message
     async with quick_scan.sessions.begin() as session:
         await survey.remember_message(Repository(session), ANNA, quick_scan.cycle_id, 50)
     assert await quick_scan.answer(ANNA, 0, 3, message_id=49) is Refusal.STALE

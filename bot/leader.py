@@ -1,0 +1,47 @@
+"""Exactly one scheduler among several workers: a PostgreSQL advisory lock held on its own connection.
+
+The lock lives as long as the connection: when the leader process dies, PostgreSQL releases it and
+another worker's next attempt takes over. SQLite serves one process only, so there it always leads.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 9004_2018
+
+
+class Leadership:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self.leading = engine.dialect.name != "postgresql"
+
+    async def try_to_lead(self) -> bool:
+        """Take the lock if nobody holds it; keep it if we do. Safe to call repeatedly."""
+        if self.leading:
+            return True
+        connection = await self._engine.connect()
+        try:
+            taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"),
+                                             {"key": LOCK_KEY})
+            await connection.commit()
+        except Exception:
+            await connection.close()
+            raise
+        if taken:
+            self._connection, self.leading = connection, True
+            log.info("this worker now runs the scheduler")
+        else:
+            await connection.close()
+        return bool(taken)
+
+    async def resign(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()  # closing the session releases the advisory lock
+        self.leading = self._engine.dialect.name != "postgresql"

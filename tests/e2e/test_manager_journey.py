@@ -1,0 +1,148 @@
+"""The manager's journey: a team, invitations, a survey, its status, closing it, and the report."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Cycle, Team
+from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+async def create_team(manon: SimulatedPerson, name: str) -> str:
+    """Manon creates a team; returns the invite's /start command."""
+    await manon.send(f"/newteam {name}")
+    created = await manon.wait_for(lambda m: "t.me/" in m.text)
+    link = next(word for word in created.text.split() if "t.me/" in word)
+    return "/start " + link.split("start=")[1]
+
+
+async def open_survey(manon: SimulatedPerson, scope_label: str, days_label: str) -> None:
+    await manon.send("/survey")
+    await manon.tap(scope_label)
+    await manon.tap(days_label)
+    await manon.tap("Vragenlijst openen")
+    await manon.wait_for(lambda m: "is open" in m.text)
+
+
+async def answer_quick_scan(person: SimulatedPerson, level: int) -> None:
+    await person.tap("Beginnen")
+    for _ in range(7):
+        await person.tap(str(level))
+    await person.tap("bevestigen")
+    await person.wait_for(lambda m: "bevestigd" in m.text)
+
+
+def report_chart(manager: SimulatedPerson) -> BotMessage:
+    return next(m for m in reversed(manager.messages) if m.photo is not None)
+
+
+async def test_manon_runs_a_survey_from_team_to_report(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Zorg & Co")
+    colleagues = [emulator.person(first_name=name, language_code="nl")
+                  for name in ("Anna", "Bram", "Cas")]
+    for person in colleagues:
+        await join(person, start, "Nederlands")
+        await person.wait_for(lambda m: "Je bent lid van" in m.text)
+
+    await open_survey(manon, "Snelle scan", "1 week")
+    assert await bot.sweep() == 4  # four invitations; the closing is not due yet
+    for person in colleagues:
+        await person.wait_for(lambda m: "Beginnen" in str(m.keyboard))
+    await manon.wait_for(lambda m: "Beginnen" in str(m.keyboard))  # the manager answers too
+
+    for person, level in zip(colleagues, (2, 3, 4), strict=True):
+        await answer_quick_scan(person, level)
+    await manon.send("/status")
+    status = await manon.wait_for(lambda m: "Klaar:" in m.text)
+    assert "Klaar: 3 van 4" in status.text
+
+    await manon.tap("Nu afsluiten")
+    await manon.tap("Ja, afsluiten")
+    await manon.wait_for(lambda m: "afgesloten" in m.text)
+    await bot.sweep()
+    summary = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+    assert "Totaal: 3,0" in summary.text
+    chart = report_chart(manon)
+    assert chart.photo is not None and chart.photo.startswith(PNG_SIGNATURE)
+
+    await manon.tap("Volledig rapport")
+    document = await manon.wait_for(lambda m: m.document is not None)
+    assert document.document_name and document.document_name.endswith(".html")
+    assert document.document is not None and b"Zorg &amp; Co" in document.document
+    assert b"data:image/png;base64," in document.document
+
+    result = await colleagues[0].wait_for(lambda m: "afgesloten" in m.text)
+    assert "Totaal" in result.text  # the team shares its result with participants
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_participant_cannot_see_the_report(
+    bot: RunningBot, emulator: BotApiEmulator, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Kwaliteitsteam")
+    await join(anna, start, "Nederlands")
+    await anna.send("/report")
+    refusal = await anna.wait_for(lambda m: "team" in m.text)
+    assert "Niveau per hoofdstuk" not in refusal.text
+    assert "/newteam" in refusal.text or "manager" in refusal.text
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_team_of_two_shows_no_figures(
+    bot: RunningBot, emulator: BotApiEmulator, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Duo")
+    await join(anna, start, "Nederlands")
+    await open_survey(manon, "Snelle scan", "3 dagen")
+    await bot.sweep()
+    await answer_quick_scan(anna, 4)
+    await manon.send("/report")
+    report = await manon.wait_for(lambda m: "Te weinig reacties" in m.text)
+    assert "4,0" not in report.text
+    assert all(m.photo is None for m in manon.messages)
+    assert_telegram_was_happy(emulator)
+
+
+async def test_only_one_survey_can_be_open_per_team(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson,
+) -> None:
+    await create_team(manon, "Eén tegelijk")
+    await open_survey(manon, "Snelle scan", "1 week")
+    await manon.send("/survey")
+    await manon.tap("Volledige")
+    await manon.tap("2 weken")
+    await manon.tap("Vragenlijst openen")
+    await manon.wait_for(lambda m: "al een open vragenlijst" in m.text)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Cycle)) == 1
+        assert await session.scalar(select(func.count()).select_from(Team)) == 1
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_second_cycle_shows_the_trend(
+    bot: RunningBot, emulator: BotApiEmulator, manon: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Trendteam")
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    for person in people:
+        await join(person, start, "Nederlands")
+    for level in (2, 3):
+        await open_survey(manon, "Snelle scan", "1 week")
+        await bot.sweep()
+        for person in people:
+            await answer_quick_scan(person, level)
+        await manon.send("/close")
+        await manon.tap("Ja, afsluiten")
+        await bot.sweep()
+        await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+    assert any("+1,0 t.o.v. vorige ronde" in m.text for m in manon.messages)
+    assert_telegram_was_happy(emulator)

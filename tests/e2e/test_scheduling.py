@@ -1,0 +1,186 @@
+"""Reminders, deadlines and reassessments: sent once, to the right people, at a decent hour."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.db.models import Cycle, Notification, Person, Team
+from bot.db.repositories import Repository
+from bot.emulator import BotApiEmulator, SimulatedPerson
+from bot.services import reassessment
+from bot.settings import Settings
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
+from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
+from tests.support.clock import FixedClock
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def reminders(person: SimulatedPerson) -> list[str]:
+    return [m.text for m in person.messages if "🔔" in m.text]
+
+
+def invitations(person: SimulatedPerson) -> list[str]:
+    return [m.text for m in person.messages if "vraagt om jouw kijk" in m.text
+            or "asks for your view" in m.text]
+
+
+async def team_with_survey(
+    bot: RunningBot, manon: SimulatedPerson, people: list[tuple[SimulatedPerson, str]],
+) -> None:
+    start = await create_team(manon, "Ritme")
+    for person, language in people:
+        await join(person, start, language)
+    await open_survey(manon, "Snelle scan", "2 weken")
+    await bot.sweep()
+
+
+async def due_times(sessions: async_sessionmaker[AsyncSession], kind: str) -> list[datetime]:
+    async with sessions() as session:
+        return list((await session.scalars(
+            select(Notification.due_at).where(Notification.kind == kind))).all())
+
+
+async def test_reminders_reach_only_the_unfinished_in_their_language_during_working_hours(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson, bram: SimulatedPerson,
+) -> None:
+    await team_with_survey(bot, manon, [(anna, "Nederlands"), (bram, "English")])
+    await answer_quick_scan(anna, 3)
+
+    due = await due_times(sessions, "remind")
+    local_times = [d.astimezone(AMSTERDAM) for d in due]
+    assert local_times and all(9 <= t.hour < 17 and t.weekday() < 5 for t in local_times)
+    clock.set(min(due))
+    await bot.sweep()
+
+    assert reminders(anna) == []
+    [reminder] = [m.text for m in bram.messages if "reminder" in m.text]
+    assert "days left" in reminder
+    assert len(reminders(manon)) == 1  # the manager has not answered either
+    assert_telegram_was_happy(emulator)
+
+
+async def test_the_deadline_closes_the_survey_and_brings_the_report(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson,
+) -> None:
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    await team_with_survey(bot, manon, [(p, "Nederlands") for p in people])
+    for person in people:
+        await answer_quick_scan(person, 4)
+
+    clock.advance(timedelta(days=15))
+    await bot.sweep()  # closes the cycle and plans the reports
+    await bot.sweep()  # delivers them
+    report = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+    assert "Totaal: 4,0" in report.text
+    async with sessions() as session:
+        assert (await session.scalar(select(Cycle))).closed_at is not None  # type: ignore[union-attr]
+    await bot.sweep()
+    assert sum("Niveau per hoofdstuk" in m.text for m in manon.messages) == 1
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_restart_between_planning_and_sending_loses_and_doubles_nothing(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson, bram: SimulatedPerson,
+) -> None:
+    await team_with_survey(bot, manon, [(anna, "Nederlands"), (bram, "English")])
+    clock.set(min(await due_times(sessions, "remind")))
+    await bot.restart()
+    await bot.sweep()
+    await bot.restart()
+    await bot.sweep()
+    assert len(reminders(anna)) == len(reminders(bram)) == 1
+    assert [len(invitations(p)) for p in (anna, bram)] == [1, 1]
+
+
+async def test_floods_and_server_errors_delay_messages_but_lose_and_double_none(
+    bot: RunningBot, emulator: BotApiEmulator, clock: FixedClock, manon: SimulatedPerson,
+) -> None:
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(4)]
+    start = await create_team(manon, "Storm")
+    for person in people:
+        await join(person, start, "Nederlands")
+    emulator.flood(retry_after=1, times=2, method="sendMessage")
+    emulator.server_error(times=2, method="sendMessage")
+    await open_survey(manon, "Snelle scan", "1 week")
+    for _ in range(6):
+        await bot.sweep()
+        clock.advance(timedelta(seconds=30))
+    assert [len(invitations(p)) for p in [*people, manon]] == [1, 1, 1, 1, 1]
+    assert emulator.refused_calls() == []
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_and_the_rest_still_hear(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson, anna: SimulatedPerson, bram: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Geblokkeerd")
+    await join(anna, start, "Nederlands")
+    await join(bram, start, "English")
+    anna.block()
+    await open_survey(manon, "Snelle scan", "1 week")
+    await bot.sweep()
+    assert len(invitations(bram)) == 1
+    async with sessions() as session:
+        blocked = await session.get(Person, anna.user_id)
+        assert blocked is not None and blocked.blocked_at is not None
+        statuses = (await session.scalars(select(Notification.status).where(
+            Notification.user_id == anna.user_id, Notification.kind == "invite"))).all()
+    assert statuses == ["blocked"]
+
+
+async def test_the_quarterly_reassessment_opens_on_time_and_invites_everyone(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    people = [(anna, "Nederlands")]
+    await team_with_survey(bot, manon, people)
+    async with sessions() as session:
+        team = await session.scalar(select(Team))
+        assert team is not None and team.next_reassessment_at is not None
+        next_start = team.next_reassessment_at
+    assert next_start.astimezone(AMSTERDAM).hour == 9
+    assert next_start.astimezone(AMSTERDAM).month in (1, 4, 7, 10)
+
+    clock.set(next_start - timedelta(days=1))
+    await bot.sweep()
+    assert any("kwartaalronde" in m.text for m in manon.messages)  # heads-up the day before
+
+    clock.set(next_start)
+    async with sessions.begin() as session:
+        assert await reassessment.open_due(Repository(session), clock.now()) == 1
+    await bot.sweep()
+    assert len(invitations(anna)) == 2  # the first cycle's and the new one's
+
+
+@pytest.fixture
+async def scheduled_bot(
+    emulator: BotApiEmulator, settings: Settings, clock: FixedClock, engine: AsyncEngine
+) -> AsyncIterator[RunningBot]:
+    running = RunningBot(emulator, settings, clock, run_scheduler=True)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_the_real_scheduler_sends_invitations_without_anyone_sweeping(
+    scheduled_bot: RunningBot, emulator: BotApiEmulator, manon: SimulatedPerson,
+    anna: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Vanzelf")
+    await join(anna, start, "Nederlands")
+    await open_survey(manon, "Snelle scan", "1 week")
+    invitation = await anna.wait_for(lambda m: "vraagt om jouw kijk" in m.text)
+    assert "Beginnen" in str(invitation.keyboard)
+    assert_telegram_was_happy(emulator)
+
