@@ -6,10 +6,12 @@ shut-down work happens in `post_init` / `post_shutdown`, never at import.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
@@ -44,6 +46,7 @@ from conversations.teams import build_invite_handlers, build_team_conversation
 log = logging.getLogger(__name__)
 
 StartHook = Callable[[IsoApplication], Awaitable[None]]
+Lifecycle = Callable[[Application], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
 
 COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
     "nl": (
@@ -132,13 +135,13 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
     return application
 
 
-def _post_init_for(engine: AsyncEngine, wiring: Wiring) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
+def _post_init_for(engine: AsyncEngine, wiring: Wiring) -> Lifecycle:
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         assert isinstance(application, IsoApplication)
         if wiring.migrate_on_start:
             await migrate.upgrade(engine)
         me = await application.bot.get_me()
-        application.runtime.bot_username = me.username
+        application.runtime.bot_username = me.username or application.runtime.bot_username
         await _register_commands(application)
         if wiring.run_scheduler:
             await scheduler.start(application)
@@ -149,9 +152,7 @@ def _post_init_for(engine: AsyncEngine, wiring: Wiring) -> Callable[[Application
     return post_init
 
 
-def _post_shutdown_for(
-    engine: AsyncEngine, wiring: Wiring
-) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
+def _post_shutdown_for(engine: AsyncEngine, wiring: Wiring) -> Lifecycle:
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         assert isinstance(application, IsoApplication)
         for hook in reversed(wiring.on_stop):
@@ -182,10 +183,8 @@ async def _on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_user is None:
         return
     if update.callback_query is not None:
-        try:
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
-        except TelegramError:
-            pass
     runtime = context.runtime
     try:
         async with runtime.repository() as repo:

@@ -1,7 +1,7 @@
 """Sending what the outbox says is due, and turning Telegram's answers into outcomes.
 
-Each notification is reloaded by id and re-checked at the moment of sending (is the cycle still open,
-has the person finished meanwhile?), because hours may have passed since it was planned.
+Each notification is reloaded by id and re-checked at the moment of sending (is the cycle still
+open, has the person finished meanwhile?), because hours may have passed since it was planned.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class Outgoing:
 
 
 async def send(bot: Bot, outgoing: Outgoing) -> Settled:
-    """One message; 429 and network trouble are retried later, a blocked person is not."""
+    """One message; 429 and network trouble are retried later, a blocked person is not.
+    """
     try:
         if outgoing.picture is not None:
             await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
@@ -51,7 +52,8 @@ async def send(bot: Bot, outgoing: Outgoing) -> Settled:
                                    parse_mode=ParseMode.HTML, reply_markup=outgoing.screen.keyboard)
     except RetryAfter as flood:
         wait = flood.retry_after
-        return Settled(Outcome.RETRY, wait if isinstance(wait, int | float) else wait.total_seconds())
+        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+        return Settled(Outcome.RETRY, seconds)
     except Forbidden:
         return Settled(Outcome.BLOCKED)
     except BadRequest as error:
@@ -66,7 +68,8 @@ async def send(bot: Bot, outgoing: Outgoing) -> Settled:
 
 
 async def sweep(runtime: Runtime, bot: Bot) -> int:
-    """Send everything that is due now; returns how many notifications were handled."""
+    """Send everything that is due now; returns how many notifications were handled.
+    """
     now = runtime.clock.now()
     async with runtime.repository() as repo:
         ids = await outbox.claim_due(repo, now, SWEEP_BATCH)
@@ -97,7 +100,8 @@ async def sweep(runtime: Runtime, bot: Bot) -> int:
 async def _compose(
     repo: Repository, runtime: Runtime, row: Notification, now: datetime
 ) -> list[Outgoing]:
-    """The messages this notification means now; an empty list means "no longer makes sense"."""
+    """The messages this notification means now; an empty list means "no longer makes sense".
+    """
     kind = Kind(row.kind)
     cycle = await repo.cycle(row.cycle_id) if row.cycle_id is not None else None
     team = await outbox.team_of(repo, row.team_id)
@@ -151,7 +155,8 @@ async def _compose(
 async def report_messages(
     runtime: Runtime, chat_id: int, language: str, report: reports.CycleReport
 ) -> list[Outgoing]:
-    """The summary, then (when there are figures) the chart with the full-report buttons."""
+    """The summary, then (when there are figures) the chart with the full-report buttons.
+    """
     texts = runtime.texts
     messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, report)))]
     if report.result.shown:
@@ -169,7 +174,8 @@ async def report_messages(
 async def close_and_plan_reports(
     repo: Repository, runtime: Runtime, cycle_id: int, now: datetime
 ) -> bool:
-    """Close once; plan the report for managers and, if shared, the result for everyone."""
+    """Close once; plan the report for managers and, if shared, the result for everyone.
+    """
     cycle = await cycles.close_cycle(repo, cycle_id, now)
     if cycle is None:
         return False

@@ -1,4 +1,5 @@
-"""Exactly one scheduler among several workers: a PostgreSQL advisory lock held on its own connection.
+"""Exactly one scheduler among several workers: a PostgreSQL advisory lock held on its own
+connection.
 
 The lock lives as long as the connection: when the leader process dies, PostgreSQL releases it and
 another worker's next attempt takes over. SQLite serves one process only, so there it always leads.

@@ -65,7 +65,8 @@ def context(report: CycleReport, language: str) -> dict[str, object]:
         "model_title": model.title(language),
         "scope_title": model.scope(report.cycle.scope_id).title(language),
         "chapters": chapter_rows(report, language), "elements": element_rows(report, language),
-        "priorities": [(p, model.elements[p.element_id].title(language)) for p in report.priorities],
+        "priorities": [(p, model.elements[p.element_id].title(language))
+                       for p in report.priorities],
         "divided": [row for row in element_rows(report, language) if row.consensus == "weak"],
         "remarks": [(model.chapter(c).title(language), text) for c, text in report.remarks],
         "groups": report.groups,
@@ -103,8 +104,12 @@ def export_csv(report: CycleReport, language: str) -> bytes:
     """Aggregates only, for Dutch Excel: semicolons, decimal commas, a BOM so UTF-8 is detected."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    decimal = (lambda v: "" if v is None else f"{v:.2f}".replace(".", ",")) if (
-        language == "nl") else (lambda v: "" if v is None else f"{v:.2f}")
+
+    def decimal(value: float | None) -> str:
+        if value is None:
+            return ""
+        return f"{value:.2f}".replace(".", ",") if language == "nl" else f"{value:.2f}"
+
     writer.writerow(["element", "title", "chapter", "mean", "median", "spread", "answered",
                      "level 1", "level 2", "level 3", "level 4", "level 5"])
     for element in report.result.elements.values():

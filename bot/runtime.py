@@ -48,7 +48,9 @@ class ChatCursor:
     remark_chapter_id: str | None = None
 
 
-class IsoApplication(Application[ExtBot[None], "BotContext", dict[Any, Any], ChatCursor, dict[Any, Any], dict[Any, Any]]):  # noqa: E501
+class IsoApplication(
+    Application[ExtBot[None], "BotContext", dict[Any, Any], ChatCursor, dict[Any, Any], None]
+):
     runtime: Runtime
 
 

@@ -2,9 +2,10 @@
 
 Interval jobs with fixed ids: one sweeps due notifications out of the outbox, one opens the
 quarterly reassessments that are due, and one keeps (or takes over) the leadership: with several
-workers on PostgreSQL only the holder of an advisory lock runs the other two (see `bot.leader`). Neither holds state of its own, so a restart, a missed run or a
-second process changes nothing: the next run finds in the database what is still due. Jobs live in
-memory on purpose (APScheduler 3's SQLAlchemy job store blocks the event loop and pickles jobs).
+workers on PostgreSQL only the holder of an advisory lock runs the other two (see `bot.leader`).
+Neither holds state of its own, so a restart, a missed run or a second process changes nothing: the
+next run finds in the database what is still due. Jobs live in memory on purpose (APScheduler 3's
+SQLAlchemy job store blocks the event loop and pickles jobs).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def _leading(application: IsoApplication) -> bool:
 
 
 async def keep_leadership(application: IsoApplication) -> None:
-    """Every worker asks; the one holding the lock keeps it, the others take over if it dies."""
+    """Every worker asks; the one holding the lock keeps it, the others take over if it dies.
+    """
     leadership = application.runtime.leadership
     if leadership is None:
         return
@@ -68,7 +70,8 @@ async def open_due_reassessments(application: IsoApplication) -> None:
 
 
 def nudge(application: IsoApplication) -> None:
-    """Run the sweep now instead of at its next interval (after a manager opened a survey)."""
+    """Run the sweep now instead of at its next interval (after a manager opened a survey).
+    """
     scheduler = application.runtime.scheduler
     if scheduler is not None and scheduler.running:
         job = scheduler.get_job(SWEEP_JOB)

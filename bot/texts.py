@@ -1,8 +1,8 @@
 """Every text the bot shows comes from Jinja2 templates, one folder per language.
 
 Templates are autoescaped, so names and remarks with `<`, `>` or `&` stay text in Telegram's HTML
-parse mode. The language is always an argument: there is no global "current locale". Button labels are
-variables and macros of `buttons.j2`, read through the template's module.
+parse mode. The language is always an argument: there is no global "current locale". Button labels
+are variables and macros of `buttons.j2`, read through the template's module.
 """
 
 from __future__ import annotations
@@ -39,20 +39,22 @@ class Texts:
     def language(self, language: str | None) -> str:
         return language if language in ("nl", "en") else self.default_language
 
-    def render(self, language: str | None, name: str, **context: Any) -> str:
+    def render(self, language: str | None, template: str, /, **context: Any) -> str:
         language = self.language(language)
-        template = self._env.get_template(f"{language}/{name}.html.j2")
-        text = template.render(lang=language, **context).strip()
+        loaded = self._env.get_template(f"{language}/{template}.html.j2")
+        text = loaded.render(lang=language, **context).strip()
         return fit_message(text)
 
-    def document(self, language: str | None, name: str, **context: Any) -> str:
-        """A whole HTML document (the printable report): no Telegram limits apply."""
+    def document(self, language: str | None, template: str, /, **context: Any) -> str:
+        """A whole HTML document (the printable report): no Telegram limits apply.
+        """
         language = self.language(language)
-        template = self._env.get_template(f"{language}/{name}.html.j2")
-        return template.render(lang=language, **context)
+        return self._env.get_template(f"{language}/{template}.html.j2").render(
+            lang=language, **context)
 
     def buttons(self, language: str | None) -> Any:
-        """The language's button labels: `texts.buttons("nl").pause`, `.level(3, True)`."""
+        """The language's button labels: `texts.buttons("nl").pause`, `.level(3, True)`.
+        """
         return self._env.get_template(f"{self.language(language)}/buttons.j2").module
 
 

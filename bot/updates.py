@@ -24,8 +24,8 @@ def _person_key(update: object) -> int | None:
 class PerPersonOrderedProcessor(BaseUpdateProcessor):
     """Runs different people's updates concurrently and one person's updates one after another.
 
-    A slow step for one participant (a chart, a busy database) then never stalls the others, while two
-    quick taps of the same person can never overtake each other.
+    A slow step for one participant (a chart, a busy database) then never stalls the others, while
+    two quick taps of the same person can never overtake each other.
     """
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
@@ -50,14 +50,17 @@ class PerPersonOrderedProcessor(BaseUpdateProcessor):
                 del self._locks[key]
 
     async def initialize(self) -> None:
-        """Nothing to set up: locks are created on demand."""
+        """Nothing to set up: locks are created on demand.
+        """
 
     async def shutdown(self) -> None:
-        """Nothing to release: locks disappear with their last update."""
+        """Nothing to release: locks disappear with their last update.
+        """
 
 
 async def drop_duplicate_updates(update: object, context: BotContext) -> None:
-    """Telegram (or a second worker) may deliver an update again; handle each update id once."""
+    """Telegram (or a second worker) may deliver an update again; handle each update id once.
+    """
     if not isinstance(update, Update):
         return
     runtime = context.runtime

@@ -13,6 +13,7 @@ from bot.runtime import BotContext
 from bot.services import account, joining
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action
+from conversations.handlers import Handler
 
 
 class AccountState(Enum):
@@ -108,13 +109,13 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
 
 
 def build_account_conversation() -> ConversationHandler[BotContext]:
-    forget_button = CallbackQueryHandler(
+    forget_button: Handler = CallbackQueryHandler(
         on_forget_button, pattern=callbacks.pattern_for(Action.FORGET)
     )
-    language_button = CallbackQueryHandler(
+    language_button: Handler = CallbackQueryHandler(
         on_language_button, pattern=callbacks.pattern_for(Action.LANGUAGE)
     )
-    commands = [
+    commands: list[Handler] = [
         CommandHandler("help", on_help),
         CommandHandler("language", on_language),
         CommandHandler("mydata", on_mydata),

@@ -19,6 +19,7 @@ from bot.services import joining
 from bot.services.joining import STAKEHOLDER_GROUPS, InviteCheck, InviteProblem, Joined
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
+from conversations.handlers import Handler
 from conversations.survey import show_anew
 
 
@@ -182,8 +183,8 @@ async def _edit(
 
 
 def build_joining_conversation() -> ConversationHandler[BotContext]:
-    start = CommandHandler("start", on_start)
-    buttons = CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)
+    start: Handler = CommandHandler("start", on_start)
+    buttons: Handler = CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)
     with warnings.catch_warnings():
         # Buttons carry the invite token, so per-chat tracking is intended; PTB warns about it.
         warnings.simplefilter("ignore", PTBUserWarning)

@@ -15,8 +15,8 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
-from conversations.screens import Screen
 from bot.runtime import BotContext
+from conversations.screens import Screen
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

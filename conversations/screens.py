@@ -1,4 +1,4 @@
-"""The survey's screens: one message, edited in place, showing a question, a prompt or the summary."""
+"""The survey's screens: one message, edited in place: a question, a prompt or the summary."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from bot.services import survey
 from bot.services.survey import Refusal, SurveyView
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
+from conversations.handlers import Handler, handler
 from domain.catalog import Chapter
 
 
@@ -210,8 +211,8 @@ async def on_skip_remark(update: Update, context: BotContext) -> SurveyState:
 
 
 def build_survey_conversation() -> ConversationHandler[BotContext]:
-    buttons = CallbackQueryHandler(on_button, pattern=SURVEY_BUTTONS)
-    resume = CommandHandler("resume", on_resume)
+    buttons: Handler = CallbackQueryHandler(on_button, pattern=SURVEY_BUTTONS)
+    resume: Handler = CommandHandler("resume", on_resume)
     with warnings.catch_warnings():
         # Buttons carry their own state, so tracking the conversation per chat (not per message)
         # is intended; PTB warns about that combination.
@@ -221,8 +222,8 @@ def build_survey_conversation() -> ConversationHandler[BotContext]:
             states={
                 SurveyState.ANSWERING: [buttons, resume],
                 SurveyState.WRITING_REMARK: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, on_remark_text),
-                    CommandHandler("skip", on_skip_remark),
+                    handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_remark_text)),
+                    handler(CommandHandler("skip", on_skip_remark)),
                     buttons,
                     resume,
                 ],

@@ -97,8 +97,9 @@ def aggregate(
 ) -> TeamResult:
     """Per element, chapter and overall; every figure from fewer than `threshold` people is None.
 
-    A chapter's level is the mean of its element means, and the overall level the mean of the chapter
-    levels, so each element and each chapter weighs the same however many people answered it.
+    A chapter's level is the mean of its element means, and the overall level the mean of the
+    chapter levels, so each element and each chapter weighs the same however many people answered
+    it.
     """
     if threshold < 1:
         raise ValueError("the anonymity threshold must be at least 1")

@@ -1,8 +1,8 @@
 """The ISO 9004 assessment models, as immutable data validated once on load.
 
 The models ship as JSON files next to this module. Clause numbers and titles are facts; every
-explanation and level description is our own wording (ISO's text is copyrighted). Validation is strict
-because a broken catalog would silently corrupt every score built on it.
+explanation and level description is our own wording (ISO's text is copyrighted). Validation is
+strict because a broken catalog would silently corrupt every score built on it.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ DEFAULT_MODEL_ID = "iso9004-2018"
 
 
 class CatalogError(ValueError):
-    """A catalog file breaks one of the rules the rest of the product relies on."""
+    """A catalog file breaks one of the rules the rest of the product relies on.
+    """
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """One piece of text in every supported language."""
+    """One piece of text in every supported language.
+    """
 
     nl: str
     en: str
@@ -37,7 +39,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Element:
-    """One row of the self-assessment: a (sub)clause, or a key element of a quick scan."""
+    """One row of the self-assessment: a (sub)clause, or a key element of a quick scan.
+    """
 
     id: str
     chapter_id: str
@@ -58,7 +61,8 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which elements one survey asks, in the order it asks them."""
+    """Which elements one survey asks, in the order it asks them.
+    """
 
     id: str
     title: Text
@@ -100,7 +104,8 @@ class AssessmentModel:
         return tuple(self.elements[element_id] for element_id in self.scope(scope_id).element_ids)
 
     def scope_chapters(self, scope_id: str) -> tuple[Chapter, ...]:
-        """The chapters a scope touches, in model order."""
+        """The chapters a scope touches, in model order.
+        """
         wanted = {self.elements[e].chapter_id for e in self.scope(scope_id).element_ids}
         return tuple(chapter for chapter in self.chapters if chapter.id in wanted)
 
@@ -133,7 +138,8 @@ def _five(raw: Any, where: str) -> tuple[Text, Text, Text, Text, Text]:
 
 
 def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
-    """Build and validate a model from its decoded JSON form."""
+    """Build and validate a model from its decoded JSON form.
+    """
     model_id = raw.get("id")
     if not isinstance(model_id, str) or not model_id:
         raise CatalogError("model: missing id")
@@ -174,7 +180,8 @@ def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
         minutes = raw_scope.get("minutes")
         if not isinstance(minutes, int) or minutes <= 0:
             raise CatalogError(f"{where}: minutes must be a positive whole number")
-        scopes[scope_id] = Scope(scope_id, _text(raw_scope.get("title"), where), minutes, element_ids)
+        title = _text(raw_scope.get("title"), where)
+        scopes[scope_id] = Scope(scope_id, title, minutes, element_ids)
     for required in ("quick", "full"):
         if required not in scopes:
             raise CatalogError(f"{model_id}: missing the {required!r} scope")
@@ -201,7 +208,8 @@ def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
 
 @cache
 def load_model(model_id: str) -> AssessmentModel:
-    """The shipped model with this id; data files are read once per process."""
+    """The shipped model with this id; data files are read once per process.
+    """
     if model_id not in MODEL_IDS:
         raise CatalogError(f"unknown model {model_id!r}")
     source = resources.files("domain.catalogs").joinpath(f"{model_id}.json")

@@ -6,7 +6,6 @@ handled by `zoneinfo` and no function here reads the clock.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -68,7 +67,9 @@ def _working_moment_before(
     moment: datetime, limit: datetime, calendar: Calendar
 ) -> datetime | None:
     """Forward into working hours if that stays before `limit`, else back to the last working
-    afternoon before it (a Sunday "last day" reminder goes out on Friday, not after the deadline)."""
+    afternoon before it (a Sunday "last day" reminder goes out on Friday, not after the
+    deadline).
+    """
     forward = within_working_hours(moment, calendar)
     if forward < limit:
         return forward
@@ -82,7 +83,8 @@ def _working_moment_before(
 
 
 def next_quarter_start(after: datetime, calendar: Calendar, hour: time = WORKDAY_START) -> datetime:
-    """The first working day of the next calendar quarter after `after`, at `hour` local time."""
+    """The first working day of the next calendar quarter after `after`, at `hour` local time.
+    """
     local = after.astimezone(calendar.timezone)
     month = ((local.month - 1) // 3 + 1) * 3 + 1
     year = local.year + (month > 12)
@@ -95,7 +97,8 @@ def next_quarter_start(after: datetime, calendar: Calendar, hour: time = WORKDAY
 def next_cycle_start(
     after: datetime, calendar: Calendar, every_months: int, hour: time = WORKDAY_START
 ) -> datetime | None:
-    """The next reassessment: quarterly by default, every `every_months`, or never (0)."""
+    """The next reassessment: quarterly by default, every `every_months`, or never (0).
+    """
     if every_months <= 0:
         return None
     moment = after
@@ -112,13 +115,15 @@ def next_cycle_start(
 
 
 def deadline_after(now: datetime, days: int, calendar: Calendar) -> datetime:
-    """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening."""
+    """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening.
+    """
     day = now.astimezone(calendar.timezone).date() + timedelta(days=days)
     return calendar.at(day, WORKDAY_END)
 
 
 def days_left(now: datetime, deadline: datetime) -> int:
-    """Whole days left, rounded up: "1 day left" until the very last moment."""
+    """Whole days left, rounded up: "1 day left" until the very last moment.
+    """
     remaining = deadline - now
     if remaining <= timedelta(0):
         return 0

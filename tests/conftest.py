@@ -47,7 +47,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def migrated_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Migrate once per run; each test then gets a clean copy (SQLite) or clean tables (PostgreSQL)."""
+    """Migrate once per run; each test gets a clean copy (SQLite) or clean tables (PostgreSQL)."""
     if backend == "postgresql":
         assert POSTGRES_URL is not None
         asyncio.run(_reset_postgres(POSTGRES_URL))

@@ -1,11 +1,16 @@
-"""Engine and session factory for SQLite (default, one file) and PostgreSQL (production, scale-out)."""
+"""Engine and sessions for SQLite (the default, one file) and PostgreSQL (production, scale-out)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 
 def normalise_url(url: str) -> str:

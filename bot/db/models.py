@@ -1,9 +1,9 @@
 """The database schema: the single source of truth for people, teams, surveys and notifications.
 
-Conversation positions are not stored anywhere else: a participant's place in a survey is derived from
-their answers, so any process can handle any update and a restart loses nothing. Unique keys make the
-writes idempotent (one answer per response and element, one notification per key, one handling per
-update id).
+Conversation positions are not stored anywhere else: a participant's place in a survey is derived
+from their answers, so any process can handle any update and a restart loses nothing. Unique keys
+make the writes idempotent (one answer per response and element, one notification per key, one
+handling per update id).
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ NAMING_CONVENTION = {
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every back end (SQLite forgets the zone, PostgreSQL keeps it)."""
+    """Aware UTC datetimes on every back end (SQLite forgets the zone, PostgreSQL keeps it).
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -65,7 +66,8 @@ class Base(DeclarativeBase):
 
 
 class Person(Base):
-    """Someone who talked to the bot; the Telegram user id is also their private chat id."""
+    """Someone who talked to the bot; the Telegram user id is also their private chat id.
+    """
 
     __tablename__ = "people"
 
@@ -131,7 +133,8 @@ class Invite(Base):
 
 
 class Cycle(Base):
-    """One survey round of a team; at most one is open per team."""
+    """One survey round of a team; at most one is open per team.
+    """
 
     __tablename__ = "cycles"
     __table_args__ = (
@@ -156,7 +159,8 @@ class Cycle(Base):
 
 
 class Response(Base):
-    """One person's answers in one cycle. After /deleteme the link to the person is cut."""
+    """One person's answers in one cycle. After /deleteme the link to the person is cut.
+    """
 
     __tablename__ = "responses"
     __table_args__ = (UniqueConstraint("cycle_id", "membership_id"),)
@@ -198,7 +202,9 @@ class Remark(Base):
 class Target(Base):
     __tablename__ = "targets"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
     chapter_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     level: Mapped[int] = mapped_column(SmallInteger)
 
@@ -218,7 +224,8 @@ class ImprovementAction(Base):
 
 
 class Notification(Base):
-    """A message that must go out once: planned with a due time, claimed, sent, marked."""
+    """A message that must go out once: planned with a due time, claimed, sent, marked.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_due", "status", "due_at"),)
@@ -238,7 +245,8 @@ class Notification(Base):
 
 
 class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a redelivered update is handled once."""
+    """Telegram update ids already handled, so a redelivered update is handled once.
+    """
 
     __tablename__ = "processed_updates"
 

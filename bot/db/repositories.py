@@ -1,8 +1,8 @@
 """SQLAlchemy adapters for the services' ports.
 
-One repository object per unit of work (one session, one transaction). Writes that may race (two quick
-taps, a redelivered update, two workers) are upserts on the natural unique key, so repeating them is
-harmless.
+One repository object per unit of work (one session, one transaction). Writes that may race (two
+quick taps, a redelivered update, two workers) are upserts on the natural unique key, so repeating
+them is harmless.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def dialect_insert(session: AsyncSession, table: type[object]):  # type: ignore[
 
 
 class Repository:
-    """Queries and idempotent writes; the caller owns the transaction."""
+    """Queries and idempotent writes; the caller owns the transaction.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -47,7 +48,8 @@ class Repository:
     async def touch_person(
         self, user_id: int, display_name: str, language: str, now: datetime
     ) -> Person:
-        """Create the person on first contact; later contacts refresh name and last-seen only."""
+        """Create the person on first contact; later contacts refresh name and last-seen only.
+        """
         statement = dialect_insert(self.session, Person).values(
             user_id=user_id,
             display_name=display_name[:200],
@@ -66,7 +68,8 @@ class Repository:
 
     # --- updates ------------------------------------------------------------------------------
     async def claim_update(self, update_id: int, now: datetime) -> bool:
-        """True the first time an update id is seen, by any process."""
+        """True the first time an update id is seen, by any process.
+        """
         statement = (
             dialect_insert(self.session, ProcessedUpdate)
             .values(update_id=update_id, processed_at=now)
@@ -191,7 +194,7 @@ class Repository:
         result = await self.session.execute(
             select(Remark.chapter_id, Remark.text).where(Remark.response_id == response_id)
         )
-        return dict(result.all().all())
+        return dict(result.all())
 
     async def save_remark(
         self, response_id: int, chapter_id: str, text: str, now: datetime

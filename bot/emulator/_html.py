@@ -1,8 +1,8 @@
 """Telegram's HTML parse mode, as strictly as Telegram applies it.
 
 Telegram refuses the whole message when a tag is unknown, unclosed or mis-nested, or when `<` or `&`
-appear unescaped. A lenient emulator would let exactly the bugs through that users later hit, so this
-parser refuses the same inputs and returns the visible text Telegram would show.
+appear unescaped. A lenient emulator would let exactly the bugs through that users later hit, so
+this parser refuses the same inputs and returns the visible text Telegram would show.
 """
 
 from __future__ import annotations
@@ -14,16 +14,20 @@ ALLOWED_TAGS = frozenset({
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code",
     "pre", "blockquote", "tg-emoji",
 })
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?)*)\s*>")
+_ATTRIBUTE = r"""\s+[a-zA-Z-]+(?:=(?:"[^"]*"|'[^']*'|[^\s>]*))?
+"""
+_TAG = re.compile(rf"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:{_ATTRIBUTE})*)\s*>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
 
 
 class EntityParseError(ValueError):
-    """The text that follows "Bad Request: can't parse entities: " in Telegram's answer."""
+    """The text that follows "Bad Request: can't parse entities: " in Telegram's answer.
+    """
 
 
 def visible_text(source: str) -> str:
-    """The text a person sees for `source` in HTML parse mode; raises `EntityParseError`."""
+    """The text a person sees for `source` in HTML parse mode; raises `EntityParseError`.
+    """
     out: list[str] = []
     open_tags: list[str] = []
     position = 0
@@ -73,7 +77,8 @@ def visible_text(source: str) -> str:
 
 
 def telegram_length(text: str) -> int:
-    """Telegram measures text in UTF-16 code units: an emoji can count as two."""
+    """Telegram measures text in UTF-16 code units: an emoji can count as two.
+    """
     return len(text.encode("utf-16-le")) // 2
 
 

@@ -36,7 +36,7 @@ async def call(api: BotApiEmulator, method: str, params: Params) -> Any:
 def _int(params: Params, name: str, default: int | None = None) -> int:
     value = params.get(name, default)
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     except (TypeError, ValueError):
         raise bad_request(f"invalid {name} specified" if value is not None
                           else f"{name} is required") from None

@@ -42,7 +42,8 @@ class ApiCall:
     @property
     def chat_id(self) -> int | None:
         value = self.params.get("chat_id")
-        return int(value) if isinstance(value, int | str) and str(value).lstrip("-").isdigit() else None
+        numeric = isinstance(value, int | str) and str(value).lstrip("-").isdigit()
+        return int(value) if numeric else None  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,7 @@ class SimulatedPerson:
     # --- what the person does -------------------------------------------------------------------
 
     async def send(self, text: str) -> int:
-        """Write `text` to the bot; commands get the entity Telegram adds. Returns the message id."""
+        """Write `text` to the bot (commands get Telegram's entity); returns the message id."""
         body: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]

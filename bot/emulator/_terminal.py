@@ -32,7 +32,7 @@ def render(message: BotMessage) -> str:
 async def chat_in_terminal(
     emulator: BotApiEmulator, people: list[SimulatedPerson], output_dir: Path
 ) -> None:
-    output_dir.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(output_dir.mkdir, parents=True, exist_ok=True)
     current = people[0]
     shown: dict[int, int] = {p.user_id: 0 for p in people}
     print(HELP)

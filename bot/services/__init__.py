@@ -1,1 +1,1 @@
-"""Use cases as plain async functions over narrow ports: what the bot does, without Telegram types."""
+"""Use cases as plain async functions: what the bot does, without Telegram types."""

@@ -51,7 +51,8 @@ async def greet(
     repo: Repository, user_id: int, name: str, telegram_language: str | None, default: str,
     now: datetime,
 ) -> Person:
-    return await repo.touch_person(user_id, name, preferred_language(telegram_language, default), now)
+    language = preferred_language(telegram_language, default)
+    return await repo.touch_person(user_id, name, language, now)
 
 
 async def check_invite(

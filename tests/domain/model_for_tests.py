@@ -19,7 +19,8 @@ def small_model(chapters: dict[str, int] | None = None) -> AssessmentModel:
     for chapter_id, size in layout.items():
         ids = [f"{chapter_id}{n}" for n in range(1, size + 1)]
         all_ids += ids
-        raw_chapters.append({"id": chapter_id, "title": _text(f"Chapter {chapter_id}"), "elements": [
+        title = _text(f"Chapter {chapter_id}")
+        raw_chapters.append({"id": chapter_id, "title": title, "elements": [
             {"id": e, "title": _text(e), "about": _text(f"about {e}"),
              "levels": {"nl": [f"{e} level {n}" for n in range(1, 6)],
                         "en": [f"{e} level {n}" for n in range(1, 6)]}}

@@ -7,7 +7,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.aggregation import Consensus, agreement_of, aggregate, by_group, subset_result
+from domain.aggregation import Consensus, aggregate, agreement_of, by_group, subset_result
 from tests.domain.model_for_tests import small_model
 
 MODEL = small_model()
@@ -95,7 +95,7 @@ def test_agreement_is_one_when_everyone_agrees_and_zero_when_split_between_extre
 
 
 def test_a_group_is_hidden_when_the_rest_of_the_team_is_too_small() -> None:
-    # Team of 4 with 3 staff and 1 owner: showing staff beside the team total would expose the owner.
+    # 3 staff and 1 owner: showing staff beside the team total would expose the owner.
     sets = [("staff", {"A1": 3})] * 3 + [("owners", {"A1": 5})]
     assert by_group(MODEL, "full", sets, threshold=3) == ()
 

@@ -1,4 +1,4 @@
-"""The domain is a functional core: no framework, no database, no clock, so it can be reasoned about."""
+"""The domain is a functional core: no framework, no database, no clock: easy to reason about."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ TOKEN = "123456:TEST-TOKEN-e2e"
 
 @dataclass
 class RunningBot:
-    """The real application, started and polling; `restart()` simulates a crash and a new process."""
+    """The real application, started and polling; `restart()` is a crash and a new process."""
 
     emulator: BotApiEmulator
     settings: Settings

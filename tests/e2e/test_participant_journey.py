@@ -1,4 +1,4 @@
-"""The participant's journey, end to end: join, answer on a phone, pause, resume, never lose an answer."""
+"""The participant's journey end to end: join, answer, pause, resume, never lose an answer."""
 
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ async def join(person: SimulatedPerson, start_command: str, language_button: str
 
 
 async def start_survey(person: SimulatedPerson, start_label: str) -> None:
-    await person.wait_for(lambda m: any(start_label in label for label, _ in sum(m.keyboard, [])))
+    await person.wait_for(lambda m: any(start_label in label for label, _ in m.buttons()))
     await person.tap(start_label)
     await person.wait_for(lambda m: " 1 " in m.text and any(
-        label.endswith("1") for label, _ in sum(m.keyboard, [])))
+        label.endswith("1") for label, _ in m.buttons()))
 
 
 def assert_telegram_was_happy(emulator: BotApiEmulator) -> None:
@@ -161,8 +161,8 @@ async def test_two_people_answer_at_the_same_time_without_mixing_answers(
         for number in range(2, 9):
             await person.tap(str(level))
             await person.wait_for(
-                lambda m, n=number: progress.format(n) in m.text or "7 " in m.text and (
-                    "Overall" in m.text or "Totaal" in m.text))
+                lambda m, n=number: progress.format(n) in m.text or ("7 " in m.text and (
+                    "Overall" in m.text or "Totaal" in m.text)))
 
     await asyncio.gather(
         answer_everything(anna, "Nederlands", "Beginnen", "onderwerp {} van 7", 2),

@@ -90,7 +90,7 @@ async def test_an_emoji_counts_twice_towards_the_length_limit(
 
 
 async def test_callback_data_over_64_bytes_is_refused(bot: Bot, anna: SimulatedPerson) -> None:
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await bot.send_message(anna.user_id, "hi", reply_markup=one_button(data="é" * 33))
 
 
@@ -103,7 +103,7 @@ async def test_an_unchanged_edit_is_refused_as_not_modified(
     await sent.edit_text("question")  # dropping the keyboard is a change
     assert anna.last_message.keyboard == []
     assert anna.last_message.edited
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("x", chat_id=anna.user_id, message_id=999)
 
 
@@ -131,7 +131,7 @@ async def test_a_callback_query_can_be_answered_once_and_only_in_time(
     query = updates[-1].callback_query
     assert query is not None
     await asyncio.sleep(0.6)
-    with pytest.raises(BadRequest, match="(?i)query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await query.answer()
     assert api.unanswered_callback_queries() == [query.id]
 

@@ -54,13 +54,13 @@ async def _story(sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 @pytest.fixture
 async def quick_scan(sessions: async_sessionmaker[AsyncSession],
                      clock: FixedClock) -> AsyncIterator[Story]:
-    yield await _story(sessions, clock, "quick")
+    return await _story(sessions, clock, "quick")
 
 
 @pytest.fixture
 async def full_assessment(sessions: async_sessionmaker[AsyncSession],
                           clock: FixedClock) -> AsyncIterator[Story]:
-    yield await _story(sessions, clock, "full")
+    return await _story(sessions, clock, "full")
 
 
 async def test_a_new_participant_starts_at_the_first_element(quick_scan: Story) -> None:

@@ -1,0 +1,17 @@
+"""One name for "any handler of our bot", so state tables can mix handlers that return states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot.runtime import BotContext
+
+Handler = BaseHandler[Update, BotContext, Any]
+
+
+def handler(anything: Handler) -> Handler:
+    """Widen a handler's return type for a conversation's state table."""
+    return anything
