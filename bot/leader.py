@@ -44,5 +44,10 @@ class Leadership:
     async def resign(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            await connection.close()  # closing the session releases the advisory lock
+            try:
+                await connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+            finally:
+                # Pooled connections outlive `close()`; invalidating really ends the session.
+                await connection.invalidate()
+                await connection.close()
         self.leading = self._engine.dialect.name != "postgresql"

@@ -86,7 +86,8 @@ async def start(application: IsoApplication) -> None:
     first_run = SystemClock().now()
     await keep_leadership(application)
     scheduler.add_job(keep_leadership, "interval", args=[application], id=LEADERSHIP_JOB,
-                      seconds=LEADERSHIP_EVERY.total_seconds(), replace_existing=True)
+                      seconds=min(LEADERSHIP_EVERY.total_seconds(), settings.sweep_interval_seconds),
+                      replace_existing=True)
     scheduler.add_job(sweep_outbox, "interval", args=[application], id=SWEEP_JOB,
                       seconds=settings.sweep_interval_seconds, next_run_time=first_run,
                       replace_existing=True)
