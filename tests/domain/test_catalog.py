@@ -1,0 +1,75 @@
+"""The shipped assessment models: complete in both languages, and safe to show in Telegram HTML."""
+
+from __future__ import annotations
+
+import copy
+import json
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from domain.catalog import MODEL_IDS, CatalogError, load_model, parse_model
+
+
+def raw(model_id: str) -> dict[str, Any]:
+    source = resources.files("domain.catalogs").joinpath(f"{model_id}.json")
+    return dict(json.loads(source.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(("model_id", "full", "quick", "chapters"), [
+    ("iso9004-2018", 31, 7, ["5", "6", "7", "8", "9", "10", "11"]),
+    ("iso9004-2009", 32, 9, ["4", "5", "6", "7", "8", "9"]),
+])
+def test_both_editions_have_their_clauses_and_scopes(
+    model_id: str, full: int, quick: int, chapters: list[str]
+) -> None:
+    model = load_model(model_id)
+    assert [c.id for c in model.chapters] == chapters
+    assert len(model.scope("full").element_ids) == full
+    assert len(model.scope("quick").element_ids) == quick
+    assert model.scope("quick").minutes <= 10 < model.scope("full").minutes
+
+
+def test_the_2018_quick_scan_asks_one_element_per_clause() -> None:
+    model = load_model("iso9004-2018")
+    asked = [model.elements[e].chapter_id for e in model.scope("quick").element_ids]
+    assert asked == [c.id for c in model.chapters]
+
+
+def test_the_2009_quick_scan_is_the_nine_key_elements() -> None:
+    model = load_model("iso9004-2009")
+    assert model.scope("quick").element_ids == tuple(f"K{n}" for n in range(1, 10))
+    assert not any(e.startswith("K") for e in model.scope("full").element_ids)
+    assert {"8.3.2", "8.3.5", "6.8"} <= set(model.scope("full").element_ids)
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_every_text_exists_in_both_languages_and_needs_no_escaping(model_id: str) -> None:
+    model = load_model(model_id)
+    for element in model.elements.values():
+        for language in ("nl", "en"):
+            texts = [element.title(language), element.about(language)]
+            texts += [level(language) for level in element.levels]
+            assert all(text and not set(text) & set("<>&") for text in texts), element.id
+            assert len({level(language) for level in element.levels}) == 5, element.id
+        assert element.about("nl") != element.about("en"), element.id
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_principles_are_included_for_explanations(model_id: str) -> None:
+    assert len(load_model(model_id).principles) == {"iso9004-2018": 7, "iso9004-2009": 8}[model_id]
+
+
+@pytest.mark.parametrize(("break_it", "message"), [
+    (lambda m: m["chapters"][0]["elements"][0]["levels"]["nl"].pop(), "five levels"),
+    (lambda m: m["chapters"][0]["elements"][0]["about"].pop("en"), "missing 'en'"),
+    (lambda m: m["scopes"]["quick"]["elements"].append("99.9"), "unknown elements"),
+    (lambda m: m["chapters"][1]["elements"].append(m["chapters"][0]["elements"][0]), "duplicate"),
+    (lambda m: m["scopes"].pop("full"), "missing the 'full' scope"),
+])
+def test_a_broken_catalog_is_refused_with_a_reason(break_it: Any, message: str) -> None:
+    model = copy.deepcopy(raw("iso9004-2018"))
+    break_it(model)
+    with pytest.raises(CatalogError, match=message):
+        parse_model(model)
