@@ -85,9 +85,9 @@ async def start(application: IsoApplication) -> None:
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     first_run = SystemClock().now()
     await keep_leadership(application)
+    leadership_every = min(LEADERSHIP_EVERY.total_seconds(), settings.sweep_interval_seconds)
     scheduler.add_job(keep_leadership, "interval", args=[application], id=LEADERSHIP_JOB,
-                      seconds=min(LEADERSHIP_EVERY.total_seconds(), settings.sweep_interval_seconds),
-                      replace_existing=True)
+                      seconds=leadership_every, replace_existing=True)
     scheduler.add_job(sweep_outbox, "interval", args=[application], id=SWEEP_JOB,
                       seconds=settings.sweep_interval_seconds, next_run_time=first_run,
                       replace_existing=True)

@@ -64,8 +64,7 @@ def test_the_containers_commands_work_without_docker(
             async with BotApiEmulator(token) as api:
                 base_url.append(api.base_url)
                 ready.set()
-                while not stop.is_set():
-                    await asyncio.sleep(0.05)
+                await asyncio.to_thread(stop.wait)
         asyncio.run(run())
 
     thread = threading.Thread(target=serve_emulator)
