@@ -33,7 +33,9 @@ class ChartData:
 
 
 def _radar(figure: Figure, data: ChartData) -> None:
-    axes = figure.add_subplot(2, 1, 1, projection="polar")
+    axes = figure.add_axes((0.22, 0.56, 0.56, 0.36), projection="polar")
+    axes.set_theta_offset(math.pi / 2)
+    axes.set_theta_direction(-1)
     count = len(data.chapter_labels)
     angles = [2 * math.pi * i / count for i in range(count)] + [0.0]
     series = [(data.chapter_levels, data.now_label, "#1f6fb2", 0.25)]
@@ -44,19 +46,22 @@ def _radar(figure: Figure, data: ChartData) -> None:
         values.append(values[0])
         axes.plot(angles, values, color=colour, linewidth=2, label=label)
         axes.fill(angles, values, color=colour, alpha=alpha)
-    axes.set_xticks(angles[:-1], [_wrap(label, 18) for label in data.chapter_labels], fontsize=8)
+    axes.set_xticks(angles[:-1], [_wrap(label, 14) for label in data.chapter_labels], fontsize=8)
+    axes.tick_params(axis="x", pad=10)
     axes.set_ylim(0, 5)
     axes.set_yticks([1, 2, 3, 4, 5], ["1", "2", "3", "4", "5"], fontsize=7)
-    axes.set_title(data.title, fontsize=11, pad=18)
-    axes.legend(loc="lower right", bbox_to_anchor=(1.25, -0.15), fontsize=8, frameon=False)
+    axes.legend(loc="upper left", bbox_to_anchor=(-0.38, 1.22), fontsize=8, frameon=False)
 
 
 def _elements(figure: Figure, data: ChartData) -> None:
-    axes = figure.add_subplot(2, 1, 2)
+    axes = figure.add_axes((0.36, 0.04, 0.58, 0.42))
     positions = list(range(len(data.element_labels)))
     means = [m or 0.0 for m in data.element_means]
     spreads = [s or 0.0 for s in data.element_spreads]
-    axes.barh(positions, means, xerr=spreads, color="#1f6fb2", alpha=0.8,
+    # The spread drawn around the mean, kept within the scale: nobody answers below 1 or above 5.
+    below = [min(spread, max(mean - 1, 0)) for mean, spread in zip(means, spreads, strict=True)]
+    above = [min(spread, max(5 - mean, 0)) for mean, spread in zip(means, spreads, strict=True)]
+    axes.barh(positions, means, xerr=[below, above], color="#1f6fb2", alpha=0.8,
               error_kw={"ecolor": "#555555", "capsize": 2})
     axes.set_yticks(positions, [_wrap(label, 36) for label in data.element_labels], fontsize=7)
     axes.invert_yaxis()
@@ -80,7 +85,8 @@ def _wrap(text: str, width: int) -> str:
 def draw(data: ChartData) -> bytes:
     """The PNG; pure CPU work, safe to run in a thread."""
     height = 6.0 + 0.28 * len(data.element_labels)
-    figure = Figure(figsize=(PHONE_WIDTH_INCHES, height), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(PHONE_WIDTH_INCHES, height), dpi=DPI)
+    figure.suptitle(data.title, fontsize=11, x=0.98, y=0.995, ha="right", va="top")
     _radar(figure, data)
     _elements(figure, data)
     buffer = io.BytesIO()

@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
         "simulate", help="play a whole survey cycle with simulated people and print the report"
     )
     simulate.add_argument("--team-size", type=int, default=8)
+    simulate.add_argument("--output", default=".", help="where the chart and report are saved")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("check", help="check settings, database and the bot token")
     return parser
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "simulate":
             from bot.demo import run_simulation
 
-            asyncio.run(run_simulation(arguments.team_size))
+            asyncio.run(run_simulation(arguments.team_size, arguments.output))
             return 0
         settings = load_settings()
         if command == "run":

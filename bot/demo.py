@@ -6,7 +6,9 @@ team with an open quick scan the first time, and you chat as its members.
 
 from __future__ import annotations
 
+import asyncio
 import random
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +26,8 @@ DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
 
 
-async def _start(settings: Settings, wiring: Wiring | None = None) -> IsoApplication:
+async def start_polling(settings: Settings, wiring: Wiring | None = None) -> IsoApplication:
+    """The application started and polling, as `run_polling` would, but under our control."""
     application = build_application(settings, wiring)
     await application.initialize()
     if application.post_init is not None:
@@ -35,7 +38,7 @@ async def _start(settings: Settings, wiring: Wiring | None = None) -> IsoApplica
     return application
 
 
-async def _stop(application: IsoApplication) -> None:
+async def stop_polling(application: IsoApplication) -> None:
     assert application.updater is not None
     await application.updater.stop()
     await application.stop()
@@ -72,7 +75,7 @@ async def run_demo(output: str) -> None:
     await emulator.start()
     settings = load_settings(telegram_bot_token=DEMO_TOKEN,
                              telegram_api_base_url=emulator.base_url)
-    application = await _start(settings)
+    application = await start_polling(settings)
     try:
         manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
         anna = emulator.person(first_name="Anna", language_code="nl", user_id=1002)
@@ -84,39 +87,69 @@ async def run_demo(output: str) -> None:
         await anna.send(f"/start {token}")
         await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output))
     finally:
-        await _stop(application)
+        await stop_polling(application)
         await emulator.stop()
 
 
-async def run_simulation(team_size: int) -> None:
-    """Play one survey cycle with `team_size` simulated people answering at random."""
-    emulator = BotApiEmulator(DEMO_TOKEN, bot_username="iso9004_demo_bot",
-                              first_update_id=int(time.time() * 1000))
+async def run_simulation(team_size: int, output: str = ".") -> None:
+    """Play one survey cycle with `team_size` simulated people answering at random, close it as the
+    manager would, and print the report (chart and HTML are saved to `output`).
+
+    It runs on a throw-away database, so it can be repeated and leaves nothing behind.
+    """
+    emulator = BotApiEmulator(DEMO_TOKEN, bot_username="iso9004_demo_bot")
     await emulator.start()
-    settings = load_settings(telegram_bot_token=DEMO_TOKEN,
-                             telegram_api_base_url=emulator.base_url)
-    application = await _start(settings)
     chooser = random.Random(9004)
-    try:
-        manager = emulator.person(first_name="Manager", language_code="nl")
-        token = await _demo_invite(application, manager)
-        people = [emulator.person(first_name=f"Person {n + 1}", language_code="nl")
-                  for n in range(team_size)]
-        for person in people:
-            await person.send(f"/start {token}")
-            await person.tap("Ik doe mee")
-            await person.tap("Nederlands")
-            await person.wait_for(lambda m: "Beginnen" in str(m.keyboard))
-            await person.tap("Beginnen")
-            while True:
-                message = await person.wait_for(lambda m: bool(m.keyboard))
-                labels = [label for row in message.keyboard for label, _ in row]
-                if any("bevestigen" in label for label in labels):
-                    await person.tap("bevestigen")
-                    break
-                await person.tap(str(chooser.randint(1, 5)))
-        print(f"{team_size} people answered; refused requests: {len(emulator.refused_calls())}")
-    finally:
-        await _stop(application)
-        await emulator.stop()
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = load_settings(
+            telegram_bot_token=DEMO_TOKEN, telegram_api_base_url=emulator.base_url,
+            database_url=f"sqlite+aiosqlite:///{Path(scratch) / 'simulation.sqlite3'}",
+            sweep_interval_seconds=0.5, broadcast_rate_per_second=200)
+        application = await start_polling(settings)
+        try:
+            manager = emulator.person(first_name="Manager", language_code="nl")
+            await manager.send("/start")
+            token = await _demo_invite(application, manager)
+            for number in range(team_size):
+                person = emulator.person(first_name=f"Person {number + 1}", language_code="nl")
+                await _answer_at_random(person, token, chooser)
+            await manager.send("/close")
+            await manager.tap("Ja, afsluiten")
+            summary = await manager.wait_for(lambda m: "Respons" in m.text)
+            print(summary.text)
+            if "Niveau per hoofdstuk" in summary.text:
+                await _save_report(manager, Path(output))
+            print(f"\n{team_size} people answered; requests refused by the emulator: "
+                  f"{len(emulator.refused_calls())}")
+        finally:
+            await stop_polling(application)
+            await emulator.stop()
 
+
+async def _answer_at_random(person: SimulatedPerson, token: str, chooser: random.Random) -> None:
+    await person.send(f"/start {token}")
+    await person.tap("Ik doe mee")
+    await person.tap("Nederlands")
+    await person.tap("Beginnen")
+    while True:
+        message = await person.wait_for(lambda m: bool(m.keyboard))
+        labels = [label for label, _ in message.buttons()]
+        if any("bevestigen" in label for label in labels):
+            await person.tap("bevestigen")
+            return
+        if any("Opmerking" in label for label in labels):
+            await person.tap("Verder")
+            continue
+        await person.tap(str(chooser.randint(1, 5)))
+
+
+async def _save_report(manager: SimulatedPerson, output: Path) -> None:
+    chart = await manager.wait_for(lambda m: m.photo is not None)
+    await manager.tap("Volledig rapport")
+    document = await manager.wait_for(lambda m: m.document is not None)
+    assert chart.photo is not None and document.document is not None
+    picture, report = output / "simulation-chart.png", output / "simulation-report.html"
+    await asyncio.to_thread(output.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(picture.write_bytes, chart.photo)
+    await asyncio.to_thread(report.write_bytes, document.document)
+    print(f"\nChart: {picture} · report: {report}")

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import delivery
-from bot.app import Wiring, build_application
+from bot.app import Wiring
 from bot.db.models import Cycle, Invite, Team
 from bot.db.repositories import Repository
+from bot.demo import start_polling, stop_polling
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.runtime import IsoApplication
 from bot.services import cycles, teams
@@ -37,24 +38,13 @@ class RunningBot:
     application: IsoApplication | None = None
 
     async def start(self) -> None:
-        application = build_application(
+        self.application = await start_polling(
             self.settings, Wiring(clock=self.clock, run_scheduler=self.run_scheduler))
-        await application.initialize()
-        await application.post_init(application)  # type: ignore[misc]
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        self.application = application
 
     async def stop(self) -> None:
         application, self.application = self.application, None
-        if application is None:
-            return
-        assert application.updater is not None
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        await application.post_shutdown(application)  # type: ignore[misc]
+        if application is not None:
+            await stop_polling(application)
 
     async def restart(self) -> None:
         await self.stop()
