@@ -10,8 +10,10 @@ import asyncio
 import io
 import math
 from dataclasses import dataclass
+from typing import cast
 
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 PHONE_WIDTH_INCHES = 6.0
 DPI = 160
@@ -33,7 +35,7 @@ class ChartData:
 
 
 def _radar(figure: Figure, data: ChartData) -> None:
-    axes = figure.add_axes((0.22, 0.56, 0.56, 0.36), projection="polar")
+    axes = cast(PolarAxes, figure.add_axes((0.22, 0.56, 0.56, 0.36), projection="polar"))
     axes.set_theta_offset(math.pi / 2)
     axes.set_theta_direction(-1)
     count = len(data.chapter_labels)
