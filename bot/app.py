@@ -18,7 +18,6 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -110,9 +109,6 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=BotContext, chat_data=ChatCursor))
         .concurrent_updates(PerPersonOrderedProcessor())
-        # Only for its retries: a 429 on a reply is waited out instead of failing the person's
-        # step. Pacing of broadcasts is the outbox's job (see bot.delivery), so no rate caps here.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
         .post_init(_post_init_for(engine, wiring))
         .post_shutdown(_post_shutdown_for(engine, wiring))
         .build()

@@ -29,6 +29,7 @@ from domain.rhythm import days_left
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 200
+CONCURRENT_SENDS = 8
 PER_CHAT_GAP = 1.0
 
 
@@ -67,34 +68,64 @@ async def send(bot: Bot, outgoing: Outgoing) -> Settled:
     return Settled(Outcome.SENT)
 
 
+class _Pacer:
+    """Hands out send slots at the broadcast rate, and keeps a second between two notifications to
+    the same private chat (Telegram's per-chat limit); shared by the concurrent senders."""
+
+    def __init__(self, rate_per_second: float) -> None:
+        self._pause = 1.0 / rate_per_second
+        self._next_slot = time.monotonic()
+        self._last_per_chat: dict[int, float] = {}
+
+    async def wait_turn(self, chat_id: int) -> None:
+        now = time.monotonic()
+        chat_ready = self._last_per_chat.get(chat_id, -PER_CHAT_GAP) + PER_CHAT_GAP
+        slot = self._next_slot = max(self._next_slot + self._pause, now, chat_ready)
+        self._last_per_chat[chat_id] = slot
+        await asyncio.sleep(slot - now)
+
+    def hold(self, seconds: float) -> None:
+        """Telegram said "too many": nobody in this sweep sends before `seconds` have passed."""
+        self._next_slot = max(self._next_slot, time.monotonic() + seconds)
+
+
 async def sweep(runtime: Runtime, bot: Bot) -> int:
     """Send everything that is due now; returns how many notifications were handled.
+
+    A few notifications are composed and sent at once, so database and network round trips do not
+    hold the pace below Telegram's limit; the pacer keeps the overall rate.
     """
     now = runtime.clock.now()
     async with runtime.repository() as repo:
         ids = await outbox.claim_due(repo, now, SWEEP_BATCH)
-    pause = 1.0 / runtime.settings.broadcast_rate_per_second
-    last_sent: dict[int, float] = {}
-    for notification_id in ids:
-        async with runtime.repository() as repo:
-            row = await outbox.notification(repo, notification_id)
-            outgoing = await _compose(repo, runtime, row, now) if row is not None else []
-        settled = Settled(Outcome.SKIPPED)
-        if outgoing:
-            # Telegram allows about one message per second per private chat; the messages of one
-            # notification (a summary and its chart) form one short burst, which it tolerates.
-            since = time.monotonic() - last_sent.get(outgoing[0].chat_id, -PER_CHAT_GAP)
-            if since < PER_CHAT_GAP:
-                await asyncio.sleep(PER_CHAT_GAP - since)
-        for message in outgoing:
-            settled = await send(bot, message)
-            last_sent[message.chat_id] = time.monotonic()
-            await asyncio.sleep(pause)
-            if settled.outcome is not Outcome.SENT:
-                break
-        async with runtime.repository() as repo:
-            await outbox.settle(repo, notification_id, settled, runtime.clock.now())
+    pacer = _Pacer(runtime.settings.broadcast_rate_per_second)
+    senders = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def deliver(notification_id: int) -> None:
+        async with senders:
+            await _deliver_one(runtime, bot, pacer, notification_id, now)
+
+    await asyncio.gather(*(deliver(notification_id) for notification_id in ids))
     return len(ids)
+
+
+async def _deliver_one(
+    runtime: Runtime, bot: Bot, pacer: _Pacer, notification_id: int, now: datetime
+) -> None:
+    async with runtime.repository() as repo:
+        row = await outbox.notification(repo, notification_id)
+        outgoing = await _compose(repo, runtime, row, now) if row is not None else []
+    settled = Settled(Outcome.SKIPPED)
+    for number, message in enumerate(outgoing):
+        if number == 0:  # the messages of one notification (a summary, its chart) form one burst
+            await pacer.wait_turn(message.chat_id)
+        settled = await send(bot, message)
+        if settled.retry_after is not None:
+            pacer.hold(settled.retry_after)
+        if settled.outcome is not Outcome.SENT:
+            break
+    async with runtime.repository() as repo:
+        await outbox.settle(repo, notification_id, settled, runtime.clock.now())
 
 
 async def _compose(

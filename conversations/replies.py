@@ -13,24 +13,31 @@ from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.runtime import BotContext
 from conversations.screens import Screen
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-SERVER_ERROR_RETRIES = (0.2, 1.0, 3.0)
+SERVER_ERROR_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0)
 
 
-async def _retrying(call: Callable[[], Awaitable[T]]) -> T:
-    """Telegram's occasional 5xx is retried; a timeout is not, as the message may have arrived.
+async def retrying(call: Callable[[], Awaitable[T]]) -> T:
+    """A reply that Telegram refused for now is tried again; the person's step must not fail.
 
-    (429s are waited out by the application's rate limiter before they get here.)
+    A 429 is waited out for exactly this request (PTB's AIORateLimiter would pause *every* request,
+    stalling everyone's replies behind one broadcast). A 5xx is retried with a short backoff; a
+    timeout is not, because the message may have arrived.
     """
     for pause in SERVER_ERROR_RETRIES:
         try:
             return await call()
+        except RetryAfter as flood:
+            wait = flood.retry_after
+            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            log.info("Telegram asks to slow down; retrying in %ss", seconds)
+            await asyncio.sleep(seconds)
         except TimedOut:
             raise
         except NetworkError as error:
@@ -42,14 +49,14 @@ async def _retrying(call: Callable[[], Awaitable[T]]) -> T:
 async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
     """Stop the button's spinner; a late or repeated acknowledgement is not worth an error."""
     try:
-        await _retrying(lambda: query.answer(text=text[:200] if text else None))
+        await retrying(lambda: query.answer(text=text[:200] if text else None))
     except BadRequest as error:
         log.info("callback query could not be answered: %s", error.message)
 
 
 async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:
     try:
-        return await _retrying(lambda: context.bot.send_message(
+        return await retrying(lambda: context.bot.send_message(
             chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
         ))
     except Forbidden:
@@ -69,7 +76,7 @@ async def edit(
     Returns the id of the message that now shows the screen.
     """
     try:
-        await _retrying(lambda: context.bot.edit_message_text(
+        await retrying(lambda: context.bot.edit_message_text(
             screen.text,
             chat_id=chat_id,
             message_id=message_id,

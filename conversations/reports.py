@@ -6,6 +6,8 @@ polite refusal, and a team below the anonymity threshold gets an explanation ins
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
@@ -68,9 +70,10 @@ async def _send_report(update: Update, context: BotContext, team_id: int, langua
             await replies.send(context, user.id, message.screen)
             continue
         try:
-            await context.bot.send_photo(
-                user.id, InputFile(message.picture, "report.png"), caption=message.screen.text,
-                parse_mode=ParseMode.HTML, reply_markup=message.screen.keyboard)
+            await replies.retrying(partial(
+                context.bot.send_photo, user.id, InputFile(message.picture, "report.png"),
+                caption=message.screen.text, parse_mode=ParseMode.HTML,
+                reply_markup=message.screen.keyboard))
         except Forbidden:
             return
 
@@ -103,7 +106,7 @@ async def _send_file(
         body = presenting.export_csv(report, language)
         name = f"iso9004-export-{stamp}.csv"
     try:
-        await context.bot.send_document(user.id, InputFile(body, name))
+        await replies.retrying(lambda: context.bot.send_document(user.id, InputFile(body, name)))
     except Forbidden:
         return
 

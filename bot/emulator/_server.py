@@ -7,6 +7,7 @@ request encoding, error mapping, polling or webhooks) is exercised exactly as in
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -61,6 +62,7 @@ class BotApiEmulator:
     def __init__(
         self, token: str, *, bot_username: str = "iso9004_bot", first_update_id: int = 1,
         callback_answer_window: float = 15.0, port: int = 0,
+        flood_limit_per_second: int | None = None,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
@@ -71,6 +73,8 @@ class BotApiEmulator:
         self.webhook: dict[str, Any] | None = None
         self.webhook_failures: list[str] = []
         self.faults: list[Fault] = []
+        self.flood_limit_per_second = flood_limit_per_second
+        self._recent_sends: collections.deque[float] = collections.deque()
         self._people: dict[int, SimulatedPerson] = {}
         self._messages: dict[int, dict[int, StoredMessage]] = {}
         self._queries: dict[str, CallbackQuery] = {}
@@ -202,6 +206,18 @@ class BotApiEmulator:
         """The next `times` matching calls fail as Telegram does when it is having a bad day."""
         self.faults.append(Fault(ApiError(status, "Bad Gateway"), method, None, times))
 
+    def _over_flood_limit(self, method: str) -> ApiError | None:
+        """Telegram's overall limit for a bot (about 30 messages a second), when switched on."""
+        if self.flood_limit_per_second is None or not method.lower().startswith("send"):
+            return None
+        now = time.monotonic()
+        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self.flood_limit_per_second:
+            return ApiError(429, "Too Many Requests: retry after 1", 1)
+        self._recent_sends.append(now)
+        return None
+
     def _injected_fault(self, method: str, params: Mapping[str, Any]) -> ApiError | None:
         for fault in self.faults:
             chat = params.get("chat_id")
@@ -296,6 +312,9 @@ class BotApiEmulator:
         try:
             if injected is not None:
                 raise injected
+            flooded = self._over_flood_limit(method)
+            if flooded is not None:
+                raise flooded
             result = await _methods.call(self, method, params)
         except ApiError as error:
             self.calls.append(ApiCall(method, _loggable(params), False, error.description,

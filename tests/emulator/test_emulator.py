@@ -212,3 +212,14 @@ async def test_a_wrong_token_is_unauthorized(api: BotApiEmulator) -> None:
     with pytest.raises(InvalidToken):
         await impostor.initialize()
     await impostor.shutdown()
+
+
+async def test_the_flood_limit_refuses_sends_beyond_the_rate(bot: Bot, anna: SimulatedPerson,
+                                                             api: BotApiEmulator) -> None:
+    api.flood_limit_per_second = 3
+    for _ in range(3):
+        await bot.send_message(anna.user_id, "ok")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(anna.user_id, "one too many")
+    await asyncio.sleep(1.05)
+    await bot.send_message(anna.user_id, "ok again")
