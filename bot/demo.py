@@ -10,8 +10,8 @@ import asyncio
 import random
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -21,6 +21,7 @@ from bot.emulator import BotApiEmulator, SimulatedPerson, chat_in_terminal
 from bot.runtime import IsoApplication
 from bot.services import cycles, teams
 from bot.settings import Settings, load_settings
+from domain.rhythm import Calendar, deadline_after
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
@@ -64,8 +65,9 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
         if invite is None:
             invite = await teams.create_invite(repo, team.id, manager.user_id, None, now)
         if await repo.open_cycle(team.id) is None:
-            await cycles.open_cycle(repo, team.id, "quick", now + timedelta(days=14),
-                                    manager.user_id, now, plan=runtime.plan_cycle)
+            deadline = deadline_after(now, 14, Calendar(ZoneInfo(team.timezone)))
+            await cycles.open_cycle(repo, team.id, "quick", deadline, manager.user_id, now,
+                                    plan=runtime.plan_cycle)
         return invite.token
 
 
