@@ -11,7 +11,6 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.delivery import close_and_plan_reports
 from bot.runtime import BotContext
@@ -19,6 +18,7 @@ from bot.scheduler import nudge
 from bot.services import cycles, outbox, reports
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Callback
+from conversations.handlers import Handler
 from domain.catalog import load_model
 from domain.rhythm import Calendar, days_left, deadline_after
 
@@ -35,41 +35,10 @@ class SurveySetup(Enum):
     CONFIRMING = "so"
 
 
-async def on_survey(update: Update, context: BotContext) -> None:
-    language = await managing.language_of(update, context)
-    team = await managing.pick_team(update, context, SurveySetup.CHOOSING_TEAM.value, language)
-    if team is not None:
-        await _choose_scope(update, context, team.id, language)
-
-
-async def on_status(update: Update, context: BotContext) -> None:
-    language = await managing.language_of(update, context)
-    team = await managing.pick_team(update, context, "st", language)
-    if team is not None:
-        await _status(update, context, team.id, language)
-
-
-async def on_close(update: Update, context: BotContext) -> None:
-    language = await managing.language_of(update, context)
-    team = await managing.pick_team(update, context, "sc", language)
-    if team is not None:
-        await _ask_close(update, context, team.id, language)
-
-
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = callbacks.parse(query.data)
-    language = await managing.language_of(update, context)
-    try:
-        if data is not None:
-            await _STEPS[data.verb](update, context, data, language)
-    finally:
-        await replies.acknowledge(query)
-
-
-async def _choose_scope(update: Update, context: BotContext, team_id: int, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, team_id, language)
+async def _choose_scope(
+    update: Update, context: BotContext, data: Callback, language: str
+) -> None:
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
     if team is None:
         return
     texts, model = context.runtime.texts, load_model(team.model_id)
@@ -77,7 +46,7 @@ async def _choose_scope(update: Update, context: BotContext, team_id: int, langu
     rows = [[(str(b.scope(scope.title(language), scope.minutes)),
               callbacks.manage(SurveySetup.CHOOSING_SCOPE.value, team.id, scope.id))]
             for scope in model.scopes.values()]
-    await managing.show(update, context, screens.Screen(texts.render(
+    await replies.show(update, context, screens.Screen(texts.render(
         language, "choose_scope", team=team.name, model_title=model.title(language)),
         screens.keyboard(rows)))
 
@@ -95,7 +64,7 @@ async def _survey_step(update: Update, context: BotContext, data: Callback, lang
         rows = [[(str(b.days(days)), callbacks.manage(
             SurveySetup.CHOOSING_DEADLINE.value, team.id, data.value, days))
             for days in DEADLINE_CHOICES]]
-        await managing.show(update, context, screens.Screen(texts.render(
+        await replies.show(update, context, screens.Screen(texts.render(
             lang, "choose_deadline", team=team.name, scope_title=scope_title),
             screens.keyboard(rows)))
         return
@@ -115,21 +84,21 @@ async def _survey_step(update: Update, context: BotContext, data: Callback, lang
                 opened = already.cycle
     common = {"team": team.name, "timezone": team.timezone, "members": members}
     if data.verb == SurveySetup.CHOOSING_DEADLINE.value:
-        await managing.show(update, context, screens.Screen(texts.render(
+        await replies.show(update, context, screens.Screen(texts.render(
             lang, "confirm_survey", scope_title=scope_title, model_title=model.title(lang),
             deadline=deadline, **common), screens.keyboard([[(b.open_survey, callbacks.manage(
                 SurveySetup.CONFIRMING.value, team.id, data.value, data.days))]])))
     elif opened is not None:
-        await managing.show(update, context, screens.Screen(texts.render(
+        await replies.show(update, context, screens.Screen(texts.render(
             lang, "already_open", deadline=opened.deadline, **common)))
     else:
-        await managing.show(update, context, screens.Screen(texts.render(
+        await replies.show(update, context, screens.Screen(texts.render(
             lang, "survey_opened", **common)))
         nudge(context.application)  # type: ignore[arg-type]
 
 
-async def _status(update: Update, context: BotContext, team_id: int, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, team_id, language)
+async def _status(update: Update, context: BotContext, data: Callback, language: str) -> None:
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
     if team is None:
         return
     runtime = context.runtime
@@ -137,21 +106,17 @@ async def _status(update: Update, context: BotContext, team_id: int, language: s
         cycle = await repo.open_cycle(team.id)
         rate = await reports.response_rate(repo, cycle) if cycle else None
     if cycle is None or rate is None:
-        await managing.show(update, context, screens.Screen(runtime.texts.render(
+        await replies.show(update, context, screens.Screen(runtime.texts.render(
             language, "no_open_cycle", team=team.name)))
         return
     b = runtime.texts.buttons(language)
-    await managing.show(update, context, screens.Screen(runtime.texts.render(
+    await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "status", team=team.name, rate=rate, deadline=cycle.deadline,
         timezone=team.timezone, threshold=team.anonymity_threshold,
         days_left=days_left(runtime.clock.now(), cycle.deadline),
         scope_title=load_model(cycle.model_id).scope(cycle.scope_id).title(language)),
         screens.keyboard([[(b.remind_now, callbacks.manage("sr", cycle.id)),
                            (b.close_now, callbacks.manage("sc", team.id))]])))
-
-
-async def _status_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
-    await _status(update, context, data.target, lang)
 
 
 async def _remind(update: Update, context: BotContext, data: Callback, language: str) -> None:
@@ -183,26 +148,22 @@ async def _remind(update: Update, context: BotContext, data: Callback, language:
     nudge(context.application)  # type: ignore[arg-type]
 
 
-async def _ask_close(update: Update, context: BotContext, team_id: int, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, team_id, language)
+async def _ask_close(update: Update, context: BotContext, data: Callback, language: str) -> None:
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
     if team is None:
         return
     texts = context.runtime.texts
     async with context.runtime.repository() as repo:
         cycle = await repo.open_cycle(team.id)
     if cycle is None:
-        await managing.show(update, context, screens.Screen(texts.render(
+        await replies.show(update, context, screens.Screen(texts.render(
             language, "no_open_cycle", team=team.name)))
         return
     b = texts.buttons(language)
-    await managing.show(update, context, screens.Screen(
+    await replies.show(update, context, screens.Screen(
         texts.render(language, "close_confirm", team=team.name),
         screens.keyboard([[(b.yes_close, callbacks.manage("sy", cycle.id)),
                            (b.cancel, callbacks.manage("st", team.id))]])))
-
-
-async def _close_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
-    await _ask_close(update, context, data.target, lang)
 
 
 async def _close_confirmed(update: Update, context: BotContext, data: Callback, lang: str) -> None:
@@ -216,31 +177,27 @@ async def _close_confirmed(update: Update, context: BotContext, data: Callback, 
         return
     async with runtime.repository() as repo:
         await close_and_plan_reports(repo, runtime, cycle.id, runtime.clock.now())
-    await managing.show(update, context, screens.Screen(runtime.texts.render(
+    await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "closed", team=team.name)))
     nudge(context.application)  # type: ignore[arg-type]
 
 
-async def _scope_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
-    await _choose_scope(update, context, data.target, lang)
-
-
-_STEPS = {
-    SurveySetup.CHOOSING_TEAM.value: _scope_step,
+_STEPS: dict[str, managing.ManagerStep] = {
+    SurveySetup.CHOOSING_TEAM.value: _choose_scope,
     SurveySetup.CHOOSING_SCOPE.value: _survey_step,
     SurveySetup.CHOOSING_DEADLINE.value: _survey_step,
     SurveySetup.CONFIRMING.value: _survey_step,
-    "st": _status_step,
+    "st": _status,
     "sr": _remind,
-    "sc": _close_step,
+    "sc": _ask_close,
     "sy": _close_confirmed,
 }
 
 
-def build_cycle_handlers() -> list[CommandHandler[BotContext, None] | CallbackQueryHandler[BotContext, None]]:  # noqa: E501
+def build_cycle_handlers() -> list[Handler]:
     return [
-        CommandHandler("survey", on_survey),
-        CommandHandler("status", on_status),
-        CommandHandler("close", on_close),
-        CallbackQueryHandler(on_button, pattern=r"^g:(?:" + "|".join(_STEPS) + "):"),
+        managing.command("survey", SurveySetup.CHOOSING_TEAM.value, _choose_scope),
+        managing.command("status", "st", _status),
+        managing.command("close", "sc", _ask_close),
+        managing.buttons(_STEPS),
     ]

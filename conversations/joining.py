@@ -171,15 +171,7 @@ async def _finish(
 async def _edit(
     context: BotContext, update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Replace the message whose button was tapped, or write a new one after a command."""
-    screen = screens.Screen(text, keyboard)
-    user = update.effective_user
-    assert user is not None
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await replies.edit(context, user.id, query.message.message_id, screen)
-    else:
-        await replies.send(context, user.id, screen)
+    await replies.show(update, context, screens.Screen(text, keyboard))
 
 
 def build_joining_conversation() -> ConversationHandler[BotContext]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Team
 from bot.runtime import BotContext
 from bot.services import teams
 from conversations import callbacks, replies, screens
+from conversations.callbacks import Action, Callback
+
+ManagerStep = Callable[[Update, BotContext, Callback, str], Awaitable[None]]
+"""One step of a manager flow: (update, context, the button or command as a Callback, language)."""
 
 
 async def language_of(update: Update, context: BotContext) -> str:
@@ -62,12 +67,31 @@ async def refuse_unless_manager(
     return None
 
 
-async def show(update: Update, context: BotContext, screen: screens.Screen) -> None:
-    """Edit the message whose button was tapped, or send a new one after a command."""
-    user = update.effective_user
-    assert user is not None
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await replies.edit(context, user.id, query.message.message_id, screen)
-    else:
-        await replies.send(context, user.id, screen)
+def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContext, None]:
+    """`/name`: ask which team when the manager has several, else go straight to `step`."""
+
+    async def handle(update: Update, context: BotContext) -> None:
+        language = await language_of(update, context)
+        team = await pick_team(update, context, verb, language)
+        if team is not None:
+            await step(update, context, Callback(Action.MANAGE, verb=verb, target=team.id),
+                       language)
+
+    return CommandHandler(name, handle)
+
+
+def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext, None]:
+    """The manager buttons with these verbs; every tap is acknowledged, after its step."""
+
+    async def handle(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        data = callbacks.parse(query.data)
+        language = await language_of(update, context)
+        try:
+            if data is not None and data.verb in steps:
+                await steps[data.verb](update, context, data, language)
+        finally:
+            await replies.acknowledge(query)
+
+    return CallbackQueryHandler(handle, pattern=r"^g:(?:" + "|".join(steps) + "):")

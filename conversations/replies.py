@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -102,3 +102,14 @@ async def retire(context: BotContext, chat_id: int, message_id: int, text: str) 
         )
     except BadRequest as error:
         log.info("old survey message not retired: %s", error.message)
+
+
+async def show(update: Update, context: BotContext, screen: Screen) -> None:
+    """Replace the message whose button was tapped, or send a new one after a command."""
+    user = update.effective_user
+    assert user is not None
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await edit(context, user.id, query.message.message_id, screen)
+    else:
+        await send(context, user.id, screen)

@@ -11,51 +11,22 @@ from functools import partial
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import presenting
 from bot.delivery import report_messages
 from bot.runtime import BotContext
 from bot.services import reports
-from conversations import callbacks, managing, replies
+from conversations import managing, replies
+from conversations.callbacks import Callback
+from conversations.handlers import Handler
 
 
-async def on_report(update: Update, context: BotContext) -> None:
-    language = await managing.language_of(update, context)
-    team = await managing.pick_team(update, context, "rp", language)
-    if team is not None:
-        await _send_report(update, context, team.id, language)
-
-
-async def on_export(update: Update, context: BotContext) -> None:
-    language = await managing.language_of(update, context)
-    team = await managing.pick_team(update, context, "re", language)
-    if team is not None:
-        await _send_file(update, context, team.id, "rx", language, by_team=True)
-
-
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = callbacks.parse(query.data)
-    language = await managing.language_of(update, context)
-    try:
-        if data is None:
-            return
-        if data.verb == "rp":
-            await _send_report(update, context, data.target, language)
-        elif data.verb == "re":
-            await _send_file(update, context, data.target, "rx", language, by_team=True)
-        else:
-            await _send_file(update, context, data.target, data.verb, language, by_team=False)
-    finally:
-        await replies.acknowledge(query)
-
-
-async def _send_report(update: Update, context: BotContext, team_id: int, language: str) -> None:
+async def _send_report(
+    update: Update, context: BotContext, data: Callback, language: str
+) -> None:
     user = update.effective_user
     assert user is not None
-    team = await managing.refuse_unless_manager(update, context, team_id, language)
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
     if team is None:
         return
     runtime = context.runtime
@@ -79,15 +50,15 @@ async def _send_report(update: Update, context: BotContext, team_id: int, langua
 
 
 async def _send_file(
-    update: Update, context: BotContext, target: int, kind: str, language: str, *, by_team: bool
+    update: Update, context: BotContext, data: Callback, language: str
 ) -> None:
-    """`rd`: the printable HTML report; `rx`: the CSV of aggregates."""
+    """`rd` (a cycle): the printable HTML report; `rx` (a cycle) or `re` (a team's latest): CSV."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle = (await reports.latest_reportable_cycle(repo, target) if by_team
-                 else await repo.cycle(target))
+        cycle = (await reports.latest_reportable_cycle(repo, data.target) if data.verb == "re"
+                 else await repo.cycle(data.target))
     if cycle is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
@@ -97,7 +68,7 @@ async def _send_file(
     async with runtime.repository() as repo:
         report = await reports.build_report(repo, cycle)
     stamp = f"{cycle.opened_at:%Y-%m-%d}"
-    if kind == "rd":
+    if data.verb == "rd":
         picture = (await presenting.chart(runtime.texts, language, report)
                    if report.result.shown else None)
         body = presenting.document(runtime.texts, language, report, picture)
@@ -111,9 +82,10 @@ async def _send_file(
         return
 
 
-def build_report_handlers() -> list[CommandHandler[BotContext, None] | CallbackQueryHandler[BotContext, None]]:  # noqa: E501
+def build_report_handlers() -> list[Handler]:
     return [
-        CommandHandler("report", on_report),
-        CommandHandler("export", on_export),
-        CallbackQueryHandler(on_button, pattern=r"^g:(?:rp|re|rd|rx):"),
+        managing.command("report", "rp", _send_report),
+        managing.command("export", "re", _send_file),
+        managing.buttons({"rp": _send_report, "re": _send_file, "rd": _send_file,
+                          "rx": _send_file}),
     ]

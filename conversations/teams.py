@@ -6,7 +6,6 @@ from enum import Enum, auto
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -15,7 +14,9 @@ from telegram.ext import (
 
 from bot.runtime import BotContext
 from bot.services import teams
-from conversations import callbacks, managing, replies, screens
+from conversations import managing, replies, screens
+from conversations.callbacks import Callback
+from conversations.handlers import Handler
 
 
 class TeamState(Enum):
@@ -70,33 +71,18 @@ async def on_cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def on_invite(update: Update, context: BotContext) -> None:
-    language = await managing.language_of(update, context)
-    team = await managing.pick_team(update, context, "iv", language)
-    if team is not None:
-        await _send_invite(update, context, team.id, language)
-
-
-async def on_invite_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    data = callbacks.parse(query.data)
-    language = await managing.language_of(update, context)
-    if data is not None:
-        await _send_invite(update, context, data.target, language)
-    await replies.acknowledge(query)
-
-
-async def _send_invite(update: Update, context: BotContext, team_id: int, language: str) -> None:
+async def _send_invite(
+    update: Update, context: BotContext, data: Callback, language: str
+) -> None:
     user = update.effective_user
     assert user is not None
-    team = await managing.refuse_unless_manager(update, context, team_id, language)
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
     if team is None:
         return
     runtime = context.runtime
     async with runtime.repository() as repo:
         invite = await teams.create_invite(repo, team.id, user.id, None, runtime.clock.now())
-    await managing.show(update, context, screens.Screen(runtime.texts.render(
+    await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "invite_link", team=team.name, expires=invite.expires_at,
         timezone=team.timezone, threshold=team.anonymity_threshold,
         link=teams.invite_link(runtime.bot_username, invite.token))))
@@ -112,9 +98,6 @@ def build_team_conversation() -> ConversationHandler[BotContext]:
     )
 
 
-def build_invite_handlers() -> list[CommandHandler[BotContext, None] | CallbackQueryHandler[BotContext, None]]:  # noqa: E501
-    return [
-        CommandHandler("invite", on_invite),
-        CallbackQueryHandler(on_invite_button, pattern=r"^g:iv:"),
-    ]
-
+def build_invite_handlers() -> list[Handler]:
+    return [managing.command("invite", "iv", _send_invite),
+            managing.buttons({"iv": _send_invite})]
