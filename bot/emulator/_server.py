@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from bot.emulator import _methods
 from bot.emulator._model import ApiCall, ApiError, StoredMessage
 from bot.emulator._people import SimulatedPerson
+from bot.emulator._webhook import deliver_to_webhook
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class CallbackQuery:
 
 
 @dataclass
-class _Queued:
+class Queued:
     update: dict[str, Any]
     delivered: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -78,8 +78,8 @@ class BotApiEmulator:
         self._people: dict[int, SimulatedPerson] = {}
         self._messages: dict[int, dict[int, StoredMessage]] = {}
         self._queries: dict[str, CallbackQuery] = {}
-        self._queue: list[_Queued] = []
-        self._queue_changed = asyncio.Condition()
+        self._queue: list[Queued] = []
+        self.queue_changed = asyncio.Condition()
         self._update_ids = itertools.count(first_update_id)
         self._query_ids = itertools.count(1)
         self._user_ids = itertools.count(10_001)
@@ -99,8 +99,8 @@ class BotApiEmulator:
 
     async def stop(self) -> None:
         await self.stop_webhook_delivery()
-        async with self._queue_changed:
-            self._queue_changed.notify_all()
+        async with self.queue_changed:
+            self.queue_changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -231,22 +231,22 @@ class BotApiEmulator:
 
     async def enqueue(self, update: dict[str, Any]) -> None:
         update["update_id"] = next(self._update_ids)
-        await self._push(_Queued(update))
+        await self._push(Queued(update))
 
     async def redeliver(self, update: dict[str, Any]) -> None:
-        queued = _Queued(update)
+        queued = Queued(update)
         await self._push(queued)
         await asyncio.wait_for(queued.delivered.wait(), 10)
 
-    async def _push(self, queued: _Queued) -> None:
-        async with self._queue_changed:
+    async def _push(self, queued: Queued) -> None:
+        async with self.queue_changed:
             self._queue.append(queued)
-            self._queue_changed.notify_all()
+            self.queue_changed.notify_all()
 
     async def take_updates(self, offset: int | None, limit: int, timeout: float) -> list[Any]:
         """getUpdates: confirm what is below `offset`, then wait up to `timeout` for news."""
         deadline = time.monotonic() + timeout
-        async with self._queue_changed:
+        async with self.queue_changed:
             while True:
                 if offset is not None:
                     self._queue = [q for q in self._queue if not (
@@ -259,13 +259,13 @@ class BotApiEmulator:
                         queued.delivered.set()
                     return [q.update for q in waiting]
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._queue_changed.wait(), remaining)
+                    await asyncio.wait_for(self.queue_changed.wait(), remaining)
 
     # --- webhooks -------------------------------------------------------------------------------
 
     def start_webhook_delivery(self) -> None:
         if self._webhook_task is None:
-            self._webhook_task = asyncio.create_task(self._deliver_to_webhook())
+            self._webhook_task = asyncio.create_task(deliver_to_webhook(self))
 
     async def stop_webhook_delivery(self) -> None:
         task, self._webhook_task = self._webhook_task, None
@@ -274,31 +274,11 @@ class BotApiEmulator:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _deliver_to_webhook(self) -> None:
-        async with aiohttp.ClientSession() as session:
-            while self.webhook is not None:
-                async with self._queue_changed:
-                    pending = [q for q in self._queue if not q.delivered.is_set()]
-                    if not pending:
-                        await self._queue_changed.wait()
-                        continue
-                queued, hook = pending[0], self.webhook
-                headers = {"X-Telegram-Bot-Api-Secret-Token": hook["secret_token"]} if hook.get(
-                    "secret_token") else {}
-                try:
-                    async with session.post(hook["url"], json=queued.update,
-                                            headers=headers) as reply:
-                        delivered = reply.status < 300
-                        if not delivered:
-                            self.webhook_failures.append(f"{reply.status} {reply.reason}")
-                except aiohttp.ClientError as error:
-                    delivered = False
-                    self.webhook_failures.append(str(error))
-                if delivered:
-                    queued.delivered.set()
-                    self._queue.remove(queued)
-                else:
-                    await asyncio.sleep(0.2)
+    def undelivered(self) -> list[Queued]:
+        return [q for q in self._queue if not q.delivered.is_set()]
+
+    def forget(self, queued: Queued) -> None:
+        self._queue.remove(queued)
 
     # --- HTTP -----------------------------------------------------------------------------------
 
