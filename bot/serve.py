@@ -32,7 +32,7 @@ def serve(settings: Settings) -> None:
     secrets = [settings.token]
     if settings.webhook_secret is not None:
         secrets.append(settings.webhook_secret.get_secret_value())
-    configure_logging(settings.log_level, secrets)
+    configure_logging(settings.log_level, secrets, as_json=settings.log_format == "json")
     if settings.webhook_url:
         asyncio.run(_serve_until_stopped(settings))
     else:
