@@ -38,7 +38,9 @@ from conversations.account import build_account_conversation
 from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
 from conversations.joining import build_joining_conversation
+from conversations.members import build_member_handlers
 from conversations.reports import build_report_handlers
+from conversations.settings import build_settings_handlers
 from conversations.survey import build_survey_conversation
 from conversations.teams import build_invite_handlers, build_team_conversation
 
@@ -61,6 +63,8 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("report", "Teamrapport (managers)"),
         ("close", "Vragenlijst afsluiten (managers)"),
         ("export", "Cijfers als CSV (managers)"),
+        ("members", "Leden van het team (managers)"),
+        ("settings", "Teaminstellingen en ritme (managers)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -75,6 +79,8 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("report", "Team report (managers)"),
         ("close", "Close a survey (managers)"),
         ("export", "Figures as CSV (managers)"),
+        ("members", "Team members (managers)"),
+        ("settings", "Team settings and rhythm (managers)"),
     ),
 }
 
@@ -124,6 +130,8 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_invite_handlers(),
         *build_cycle_handlers(),
         *build_report_handlers(),
+        *build_settings_handlers(),
+        *build_member_handlers(),
         *fallback_handlers(),
     ):
         application.add_handler(handler)

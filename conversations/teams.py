@@ -14,7 +14,8 @@ from telegram.ext import (
 
 from bot.runtime import BotContext
 from bot.services import teams
-from conversations import managing, replies, screens
+from bot.services.joining import STAKEHOLDER_GROUPS
+from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Callback
 from conversations.handlers import Handler
 
@@ -74,18 +75,36 @@ async def on_cancel(update: Update, context: BotContext) -> int:
 async def _send_invite(
     update: Update, context: BotContext, data: Callback, language: str
 ) -> None:
+    """`iv`: a link for the team; `ig`: a link that puts people in one stakeholder group."""
     user = update.effective_user
     assert user is not None
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
+    group = data.value if data.verb == "ig" and data.value in STAKEHOLDER_GROUPS else None
+    if team is None:
+        return
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        invite = await teams.create_invite(repo, team.id, user.id, group, runtime.clock.now())
+    b = runtime.texts.buttons(language)
+    rows = [[(str(b.group(name)), callbacks.manage("ig", team.id, name))]
+            for name in STAKEHOLDER_GROUPS if team.use_groups]
+    rows.append([(b.revoke_links, callbacks.manage("ix", team.id))])
+    await replies.show(update, context, screens.Screen(runtime.texts.render(
+        language, "invite_link", team=team.name, expires=invite.expires_at,
+        timezone=team.timezone, threshold=team.anonymity_threshold,
+        group=str(b.group(group)) if group else None,
+        link=teams.invite_link(runtime.bot_username, invite.token)), screens.keyboard(rows)))
+
+
+async def _revoke(update: Update, context: BotContext, data: Callback, language: str) -> None:
     team = await managing.refuse_unless_manager(update, context, data.target, language)
     if team is None:
         return
     runtime = context.runtime
     async with runtime.repository() as repo:
-        invite = await teams.create_invite(repo, team.id, user.id, None, runtime.clock.now())
+        count = await teams.revoke_invites(repo, team.id, runtime.clock.now())
     await replies.show(update, context, screens.Screen(runtime.texts.render(
-        language, "invite_link", team=team.name, expires=invite.expires_at,
-        timezone=team.timezone, threshold=team.anonymity_threshold,
-        link=teams.invite_link(runtime.bot_username, invite.token))))
+        language, "invites_revoked", team=team.name, count=count)))
 
 
 def build_team_conversation() -> ConversationHandler[BotContext]:
@@ -100,4 +119,4 @@ def build_team_conversation() -> ConversationHandler[BotContext]:
 
 def build_invite_handlers() -> list[Handler]:
     return [managing.command("invite", "iv", _send_invite),
-            managing.buttons({"iv": _send_invite})]
+            managing.buttons({"iv": _send_invite, "ig": _send_invite, "ix": _revoke})]

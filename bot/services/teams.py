@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.db.models import Invite, Membership, Team
 from bot.db.repositories import Repository
@@ -66,6 +67,14 @@ async def create_invite(
     return invite
 
 
+async def revoke_invites(repo: Repository, team_id: int, now: datetime) -> int:
+    """Every link of the team stops working at once (a link that was shared too widely)."""
+    result = await repo.session.execute(
+        update(Invite).where(Invite.team_id == team_id, Invite.revoked_at.is_(None))
+        .values(revoked_at=now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def invite_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
@@ -95,3 +104,39 @@ async def is_manager(repo: Repository, team_id: int, user_id: int) -> bool:
 def may_create_teams(admin_ids: frozenset[int], user_id: int) -> bool:
     """With ADMIN_IDS set only they create teams; without it, anyone may start one."""
     return not admin_ids or user_id in admin_ids
+
+
+MODELS = {"2018": "iso9004-2018", "2009": "iso9004-2009"}
+SCOPES = ("quick", "full")
+RHYTHMS = ("quarterly", "half-yearly", "yearly", "off")
+
+
+class SettingRefusal(StrEnum):
+    CYCLE_OPEN = "cycle_open"  # the model cannot change under a running survey
+    UNKNOWN = "unknown"
+
+
+async def change_setting(repo: Repository, team: Team, choice: str) -> SettingRefusal | None:
+    """Apply one `key-value` choice from the settings screen, e.g. `model-2009`, `groups-on`."""
+    key, _, value = choice.partition("-")
+    switch = {"on": True, "off": False}.get(value)
+    if key == "model" and value in MODELS:
+        if await repo.open_cycle(team.id) is not None:
+            return SettingRefusal.CYCLE_OPEN
+        team.model_id = MODELS[value]
+    elif key == "scope" and value in SCOPES:
+        team.default_scope = value
+    elif key == "rhythm" and value in RHYTHMS:
+        team.reassessment = value
+    elif key in ("groups", "share", "reminders") and switch is not None:
+        setattr(team, {"groups": "use_groups", "share": "share_results",
+                       "reminders": "reminders_enabled"}[key], switch)
+        if key == "groups" and switch:  # managers belong to management, as when created so
+            await repo.session.execute(
+                update(Membership).where(Membership.team_id == team.id,
+                                         Membership.role == "manager",
+                                         Membership.stakeholder_group.is_(None))
+                .values(stakeholder_group="management"))
+    else:
+        return SettingRefusal.UNKNOWN
+    return None

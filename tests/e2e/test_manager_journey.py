@@ -23,7 +23,8 @@ async def create_team(manon: SimulatedPerson, name: str) -> str:
 
 async def open_survey(manon: SimulatedPerson, scope_label: str, days_label: str) -> None:
     await manon.send("/survey")
-    await manon.tap(scope_label)
+    sizes = await manon.wait_for(lambda m: "Welke omvang" in m.text)
+    await manon.tap(scope_label, message=sizes)
     await manon.tap(days_label)
     await manon.tap("Vragenlijst openen")
     await manon.wait_for(lambda m: "is open" in m.text)

@@ -1,0 +1,110 @@
+"""Who is in a team, and the manager's changes to it: co-managers, removing someone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Select, select
+
+from bot.db.models import Membership, Person, Response, Team
+from bot.db.repositories import Repository
+
+
+class Progress(StrEnum):
+    DONE = "done"
+    BUSY = "busy"
+    NOT_STARTED = "not_started"
+
+
+class MemberRefusal(StrEnum):
+    LAST_MANAGER = "last_manager"  # a team always keeps at least one manager
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLine:
+    membership_id: int
+    team_id: int
+    team_name: str
+    user_id: int
+    name: str
+    is_manager: bool
+    group: str | None
+    blocked: bool
+    active: bool
+    progress: Progress | None  # None when no survey is open (or the person left)
+
+
+async def member_lines(repo: Repository, team_id: int) -> list[MemberLine]:
+    """Active members with their progress in the open survey (counts of who, never answers)."""
+    cycle = await repo.open_cycle(team_id)
+    rows = (await repo.session.execute(
+        _with_person_and_team().where(Membership.team_id == team_id, Membership.active.is_(True))
+        .order_by(Membership.role, Person.display_name))).all()  # managers first
+    progress: dict[int, Progress] = {}
+    if cycle is not None:
+        for response in (await repo.session.scalars(
+                select(Response).where(Response.cycle_id == cycle.id))).all():
+            if response.membership_id is not None:
+                progress[response.membership_id] = (
+                    Progress.DONE if response.completed_at else Progress.BUSY)
+    return [_line(membership, person, team, progress.get(membership.id, Progress.NOT_STARTED)
+                  if cycle else None) for membership, person, team in rows]
+
+
+def _with_person_and_team() -> Select[Membership, Person, Team]:
+    return (select(Membership, Person, Team)
+            .join(Person, Person.user_id == Membership.user_id)
+            .join(Team, Team.id == Membership.team_id))
+
+
+def _line(
+    membership: Membership, person: Person, team: Team, progress: Progress | None
+) -> MemberLine:
+    return MemberLine(
+        membership.id, membership.team_id, team.name, person.user_id,
+        person.display_name, membership.role == "manager", membership.stakeholder_group,
+        person.blocked_at is not None, membership.active, progress)
+
+
+async def member_line(repo: Repository, membership_id: int) -> MemberLine | None:
+    """One membership, also after it ended (to confirm a removal)."""
+    row = (await repo.session.execute(
+        _with_person_and_team().where(Membership.id == membership_id))).first()
+    if row is None:
+        return None
+    membership, person, team = row
+    return _line(membership, person, team, None)
+
+
+async def membership(repo: Repository, membership_id: int) -> Membership | None:
+    found = await repo.session.get(Membership, membership_id)
+    return found if found is not None and found.active else None
+
+
+async def _managers_left(repo: Repository, team_id: int, without: int) -> int:
+    rows = await repo.session.scalars(select(Membership.id).where(
+        Membership.team_id == team_id, Membership.role == "manager",
+        Membership.active.is_(True), Membership.id != without))
+    return len(rows.all())
+
+
+async def set_manager(repo: Repository, membership_id: int, manager: bool) -> MemberRefusal | None:
+    found = await membership(repo, membership_id)
+    if found is None:
+        return MemberRefusal.NOT_FOUND
+    if not manager and await _managers_left(repo, found.team_id, found.id) == 0:
+        return MemberRefusal.LAST_MANAGER
+    found.role = "manager" if manager else "member"
+    return None
+
+
+async def remove(repo: Repository, membership_id: int) -> MemberRefusal | None:
+    found = await membership(repo, membership_id)
+    if found is None:
+        return MemberRefusal.NOT_FOUND
+    if found.role == "manager" and await _managers_left(repo, found.team_id, found.id) == 0:
+        return MemberRefusal.LAST_MANAGER
+    found.active = False
+    return None

@@ -1,0 +1,74 @@
+"""A manager's team settings: `/settings` (or `/schedule`, the same screen), one tap per change.
+
+Model, the survey a new cycle uses, the reassessment rhythm, reminders, stakeholder groups and
+whether participants see the team result. Every button carries its choice, so no state is kept.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.db.models import Team
+from bot.runtime import BotContext
+from bot.services import reassessment, teams
+from conversations import callbacks, managing, replies, screens
+from conversations.callbacks import Callback
+from conversations.handlers import Handler
+from domain.catalog import load_model
+
+SHOW, CHANGE = "ts", "tx"
+
+
+async def _show(update: Update, context: BotContext, data: Callback, language: str) -> None:
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
+    if team is not None:
+        await replies.show(update, context, _screen(context, team, language, None))
+
+
+async def _change(update: Update, context: BotContext, data: Callback, language: str) -> None:
+    if await managing.refuse_unless_manager(update, context, data.target, language) is None:
+        return
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        team = await repo.team(data.target)
+        assert team is not None
+        refusal = await teams.change_setting(repo, team, data.value)
+        if refusal is None and data.value.startswith("rhythm-"):
+            await reassessment.schedule_next(repo, team, runtime.clock.now())
+    await replies.show(update, context, _screen(context, team, language, refusal))
+
+
+def _screen(
+    context: BotContext, team: Team, language: str, refusal: teams.SettingRefusal | None
+) -> screens.Screen:
+    texts = context.runtime.texts
+    b = texts.buttons(language)
+    model = load_model(team.model_id)
+
+    def choice(label: str, selected: bool, value: str) -> tuple[str, str]:
+        return str(b.chosen(label, selected)), callbacks.manage(CHANGE, team.id, value)
+
+    rows = [
+        [choice(f"ISO 9004:{key}", team.model_id == model_id, f"model-{key}")
+         for key, model_id in teams.MODELS.items()],
+        [choice(b.scopes[scope], team.default_scope == scope, f"scope-{scope}")
+         for scope in teams.SCOPES],
+        [choice(b.rhythms[rhythm], team.reassessment == rhythm, f"rhythm-{rhythm}")
+         for rhythm in teams.RHYTHMS],
+    ]
+    for name, on in (("reminders", team.reminders_enabled), ("groups", team.use_groups),
+                     ("share", team.share_results)):
+        rows.append([(str(b.toggle(name, on)),
+                      callbacks.manage(CHANGE, team.id, f"{name}-{'off' if on else 'on'}"))])
+    text = texts.render(language, "team_settings", team=team, model_title=model.title(language),
+                        scope_title=model.scope(team.default_scope).title(language),
+                        rhythm=b.rhythms[team.reassessment], refusal=refusal)
+    return screens.Screen(text, screens.keyboard(rows))
+
+
+def build_settings_handlers() -> list[Handler]:
+    return [
+        managing.command("settings", SHOW, _show),
+        managing.command("schedule", SHOW, _show),
+        managing.buttons({SHOW: _show, CHANGE: _change}),
+    ]

@@ -1,0 +1,155 @@
+"""Running a team: settings, invites per stakeholder group, revoking links, co-managers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Membership, Team
+from bot.emulator import BotApiEmulator, SimulatedPerson
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
+from tests.e2e.test_participant_journey import assert_telegram_was_happy
+
+
+def start_command(message_text: str) -> str:
+    link = next(word for word in message_text.split() if "t.me/" in word)
+    return "/start " + link.split("start=")[1]
+
+
+async def join_in_group(person: SimulatedPerson, start: str, group_label: str) -> None:
+    await person.send(start)
+    await person.tap("Ik doe mee")
+    await person.tap("Nederlands")
+    await person.wait_for(lambda m: "Je bent lid van" in m.text or "groep" in m.text.lower())
+    if any(group_label in label for label, _ in person.last_message.buttons()):
+        await person.tap(group_label)
+    await person.wait_for(lambda m: "Je bent lid van" in m.text)
+
+
+async def test_three_people_in_two_groups_through_group_links_and_a_team_report(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson,
+) -> None:
+    await create_team(manon, "Groepen & Co")
+    await manon.send("/settings")
+    await manon.tap("Groepen vragen: uit")
+    settings = await manon.wait_for(lambda m: "groepen vragen: ja" in m.text)
+    assert "Groepen vragen: aan" in str(settings.keyboard)
+
+    await manon.send("/invite")
+    await manon.tap("Klanten")
+    customers = await manon.wait_for(lambda m: "groep Klanten" in m.text)
+    await manon.tap("Medewerkers")
+    staff = await manon.wait_for(lambda m: "groep Medewerkers" in m.text)
+
+    people = [emulator.person(first_name=name, language_code="nl") for name in ("Ada", "Bo", "Cy")]
+    await join_in_group(people[0], start_command(customers.text), "Klanten")
+    for person in people[1:]:
+        await join_in_group(person, start_command(staff.text), "Medewerkers")
+    async with sessions() as session:
+        groups = dict((await session.execute(
+            select(Membership.user_id, Membership.stakeholder_group))).all())
+    assert groups[people[0].user_id] == "customers"
+    assert {groups[p.user_id] for p in people[1:]} == {"staff"}
+
+    await open_survey(manon, "Snelle scan", "1 week")
+    await bot.sweep()
+    for person, level in zip(people, (2, 3, 4), strict=True):
+        await answer_quick_scan(person, level)
+    await manon.send("/members")
+    listing = await manon.wait_for(lambda m: "leden" in m.text and "Ada" in m.text)
+    assert "Ada (Klanten) · ✅ klaar" in listing.text
+    assert "Manon (Management) · – nog niet begonnen" in listing.text
+
+    await manon.send("/report")
+    report = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+    assert "Per groep" not in report.text  # groups of 1 and 2 would expose people
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_revoked_link_is_refused_but_members_stay(
+    bot: RunningBot, emulator: BotApiEmulator, manon: SimulatedPerson, anna: SimulatedPerson,
+    bram: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Intrekken")
+    await anna.send(start)
+    await anna.tap("Ik doe mee")
+    await anna.tap("Nederlands")
+    await anna.wait_for(lambda m: "Je bent lid van" in m.text)
+    await manon.send("/invite")
+    await manon.tap("Alle links intrekken")
+    await manon.wait_for(lambda m: "ingetrokken" in m.text)
+
+    await bram.send(start)
+    refusal = await bram.wait_for(lambda m: "revoked" in m.text or "no longer valid" in m.text)
+    assert refusal.keyboard == []
+    await anna.send("/mydata")
+    assert "Intrekken" in (await anna.wait_for(lambda m: "bewaar" in m.text)).text
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_co_manager_can_be_made_and_the_last_manager_cannot_leave(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Leiding")
+    await anna.send(start)
+    await anna.tap("Ik doe mee")
+    await anna.tap("Nederlands")
+    await anna.wait_for(lambda m: "Je bent lid van" in m.text)
+
+    await manon.send("/members")
+    await manon.tap("Anna")
+    await manon.tap("Maak co-manager")
+    await manon.wait_for(lambda m: "⭐ <b>Anna" in m.html or m.text.startswith("⭐ Anna"))
+    await anna.send("/status")
+    assert "Er staat geen vragenlijst open" in (
+        await anna.wait_for(lambda m: "vragenlijst" in m.text)).text  # Anna now manages
+
+    await anna.send("/members")
+    await anna.tap("Manon")
+    await anna.tap("Uit het team halen")
+    await anna.wait_for(lambda m: "Verwijderd" in m.text)
+    await anna.tap("Terug")
+    listing = await anna.wait_for(lambda m: "1 lid" in m.text)
+    assert "Manon" not in listing.text
+    await anna.tap("Anna")
+    screen = await anna.wait_for(lambda m: "Wat wil je doen" in m.text)
+    assert not any("Uit het team" in label for label, _ in screen.buttons())  # not yourself
+    async with sessions() as session:
+        roles = (await session.scalars(select(Membership.role).where(
+            Membership.active.is_(True)))).all()
+    assert roles == ["manager"]
+    assert_telegram_was_happy(emulator)
+
+
+async def test_switching_the_model_to_2009_is_used_by_the_next_survey(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson,
+) -> None:
+    await create_team(manon, "Editie 2009")
+    await manon.send("/settings")
+    await manon.tap("ISO 9004:2009")
+    await manon.wait_for(lambda m: "Model: ISO 9004:2009" in m.text)
+    await manon.tap("Halfjaarlijks")
+    await manon.wait_for(lambda m: "Nieuwe ronde: Halfjaarlijks" in m.text)
+    await manon.send("/survey")
+    await manon.wait_for(lambda m: "Welke omvang" in m.text)
+    await manon.tap("Snelle scan (kernelementen)")
+    await manon.tap("1 week")
+    await manon.tap("Vragenlijst openen")
+    await manon.wait_for(lambda m: "is open" in m.text)
+    await bot.sweep()
+    await manon.tap("Beginnen")
+    question = await manon.wait_for(lambda m: "onderwerp 1 van 9" in m.text)
+    assert "K1" in question.text
+
+    await manon.send("/settings")
+    await manon.tap("ISO 9004:2018")
+    refused = await manon.wait_for(lambda m: "geen vragenlijst openstaat" in m.text)
+    assert "Model: ISO 9004:2009" in refused.text
+    async with sessions() as session:
+        team = await session.scalar(select(Team))
+        assert team is not None and team.reassessment == "half-yearly"
+    assert_telegram_was_happy(emulator)
