@@ -37,6 +37,7 @@ from bot.updates import PerPersonOrderedProcessor, drop_duplicate_updates
 from conversations.account import build_account_conversation
 from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
+from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_conversation
 from conversations.members import build_member_handlers
 from conversations.reports import build_report_handlers
@@ -65,6 +66,8 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("export", "Cijfers als CSV (managers)"),
         ("members", "Leden van het team (managers)"),
         ("settings", "Teaminstellingen en ritme (managers)"),
+        ("targets", "Doelniveaus per hoofdstuk (managers)"),
+        ("actions", "Verbeteracties (managers)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -81,6 +84,8 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("export", "Figures as CSV (managers)"),
         ("members", "Team members (managers)"),
         ("settings", "Team settings and rhythm (managers)"),
+        ("targets", "Target levels per chapter (managers)"),
+        ("actions", "Improvement actions (managers)"),
     ),
 }
 
@@ -132,6 +137,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_report_handlers(),
         *build_settings_handlers(),
         *build_member_handlers(),
+        *build_improvement_handlers(),
         *fallback_handlers(),
     ):
         application.add_handler(handler)

@@ -189,9 +189,13 @@ async def report_messages(
     """The summary, then (when there are figures) the chart with the full-report buttons.
     """
     texts = runtime.texts
-    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, report)))]
+    b = texts.buttons(language)
+    turn_into_actions = screens.keyboard([
+        [(str(b.new_action(p.element_id)), callbacks.manage("an", report.cycle.id, p.element_id))]
+        for p in report.priorities]) if report.priorities else None
+    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, report),
+                                                 turn_into_actions))]
     if report.result.shown:
-        b = texts.buttons(language)
         buttons = screens.keyboard([[
             (b.full_report, callbacks.manage("rd", report.cycle.id)),
             (b.export, callbacks.manage("rx", report.cycle.id)),

@@ -39,7 +39,7 @@ _PATTERN = re.compile(
     r"|(?P<language>l):(?P<l_value>nl|en)"
     r"|(?P<forget>f):(?P<f_value>yes|no)"
     r"|(?P<manage>g):(?P<g_verb>[a-z]{2}):(?P<g_target>\d{1,9})"
-    r"(?::(?P<g_option>[a-z0-9-]{1,20})(?::(?P<g_days>\d{1,3}))?)?)$"
+    r"(?::(?P<g_option>[A-Za-z0-9.-]{1,20})(?::(?P<g_days>\d{1,3}))?)?)$"
 )
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from bot.db.models import Cycle, Membership, Remark, Response, Target, Team
+from bot.db.models import Cycle, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
+from bot.services import improvement
+from bot.services.improvement import ActionEffect
 from domain.aggregation import (
     AnswerSet,
     GroupResult,
@@ -50,6 +52,7 @@ class CycleReport:
     trend: tuple[Change, ...]
     groups: tuple[GroupResult, ...]
     remarks: tuple[tuple[str, str], ...]
+    actions: tuple[ActionEffect, ...] = ()
 
     @property
     def is_preview(self) -> bool:
@@ -84,12 +87,6 @@ async def _answer_sets(
     return sets
 
 
-async def targets(repo: Repository, team_id: int) -> dict[str, int]:
-    rows = await repo.session.execute(
-        select(Target.chapter_id, Target.level).where(Target.team_id == team_id))
-    return {chapter_id: level for chapter_id, level in rows.all()}
-
-
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
     return await repo.session.scalar(
         select(Cycle).where(Cycle.team_id == cycle.team_id, Cycle.id < cycle.id,
@@ -111,7 +108,7 @@ async def build_report(repo: Repository, cycle: Cycle) -> CycleReport:
     if before_cycle is not None:
         before_sets = await _answer_sets(repo, before_cycle)
         previous = aggregate(model, cycle.scope_id, [a for _, a in before_sets], threshold)
-    chapter_targets = await targets(repo, team.id)
+    chapter_targets = await improvement.targets(repo, team.id)
     element_targets = {e: chapter_targets[model.elements[e].chapter_id]
                        for e in model.scope(cycle.scope_id).element_ids
                        if model.elements[e].chapter_id in chapter_targets}
@@ -123,7 +120,37 @@ async def build_report(repo: Repository, cycle: Cycle) -> CycleReport:
         groups=by_group(model, cycle.scope_id,
                         [(r.stakeholder_group, a) for r, a in sets], threshold),
         remarks=await _remarks(repo, cycle, [r.id for r, _ in sets], result.shown),
+        actions=await _action_effects(repo, cycle, result) if result.shown else (),
     )
+
+
+async def _action_effects(
+    repo: Repository, cycle: Cycle, result: TeamResult
+) -> tuple[ActionEffect, ...]:
+    """Actions taken after earlier cycles, with their element's level then and now."""
+    effects = []
+    for action in await improvement.actions(repo, cycle.team_id, open_only=False):
+        if action.cycle_id is None or action.cycle_id >= cycle.id:
+            continue
+        source = await repo.cycle(action.cycle_id)
+        before = None
+        if source is not None and source.model_id == cycle.model_id:
+            earlier = await build_result(repo, source)
+            element = earlier.elements.get(action.element_id)
+            before = element.mean if element else None
+        now = result.elements.get(action.element_id)
+        effects.append(ActionEffect(action.element_id, action.what, action.done_at is not None,
+                                    before, now.mean if now else None))
+    return tuple(effects)
+
+
+async def build_result(repo: Repository, cycle: Cycle) -> TeamResult:
+    """Only the team figures of a cycle (for comparisons), under the same anonymity rule."""
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    sets = await _answer_sets(repo, cycle)
+    return aggregate(load_model(cycle.model_id), cycle.scope_id, [a for _, a in sets],
+                     team.anonymity_threshold)
 
 
 async def _remarks(

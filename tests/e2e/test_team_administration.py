@@ -153,3 +153,43 @@ async def test_switching_the_model_to_2009_is_used_by_the_next_survey(
         team = await session.scalar(select(Team))
         assert team is not None and team.reassessment == "half-yearly"
     assert_telegram_was_happy(emulator)
+
+
+async def test_targets_steer_priorities_and_an_action_shows_its_effect_next_cycle(
+    bot: RunningBot, emulator: BotApiEmulator, manon: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Verbeteren")
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    for person in people:
+        await person.send(start)
+        await person.tap("Ik doe mee")
+        await person.tap("Nederlands")
+        await person.wait_for(lambda m: "Je bent lid van" in m.text)
+    await manon.send("/targets")
+    await manon.tap("5 Context van de organisatie: 4")
+    await manon.wait_for(lambda m: "Welk niveau wil het team" in m.text)
+    await manon.tap("5")
+    await manon.wait_for(lambda m: "5 Context van de organisatie: 5" in m.text)
+
+    for level in (4, 5):
+        await open_survey(manon, "Snelle scan", "1 week")
+        await bot.sweep()
+        for person in people:
+            await answer_quick_scan(person, level)
+        await manon.send("/close")
+        await manon.tap("Ja, afsluiten")
+        await bot.sweep()
+        report = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+        if level == 4:
+            # At level 4 everywhere only chapter 5, with its target of 5, is below target.
+            assert "1. 5.2 Relevante belanghebbenden: 4,0 (doel 5)" in report.text
+            await manon.tap("Actie voor 5.2", message=report)
+            await manon.wait_for(lambda m: "Verbeteractie toegevoegd" in m.text)
+    assert "5.2 Relevante belanghebbenden: 4,0 → 5,0" in report.text
+
+    await manon.send("/actions")
+    listing = await manon.wait_for(lambda m: "Open verbeteracties" in m.text)
+    assert "5.2 Relevante belanghebbenden · Manon" in listing.text
+    await manon.tap("Afgerond: 5.2")
+    await manon.wait_for(lambda m: "Geen open acties" in m.text)
+    assert_telegram_was_happy(emulator)
