@@ -35,6 +35,7 @@ from bot.settings import Settings
 from bot.texts import Texts
 from bot.updates import PerPersonOrderedProcessor, drop_duplicate_updates
 from conversations.account import build_account_conversation
+from conversations.away import build_away_handlers
 from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
 from conversations.improvement import build_improvement_handlers
@@ -56,6 +57,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("language", "Taal kiezen"),
         ("mydata", "Wat de bot over je bewaart"),
         ("deleteme", "Vergeet mij"),
+        ("away", "Even geen herinneringen"),
         ("help", "Uitleg"),
         ("newteam", "Team aanmaken (managers)"),
         ("invite", "Uitnodigingslink (managers)"),
@@ -74,6 +76,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("language", "Choose your language"),
         ("mydata", "What the bot stores about you"),
         ("deleteme", "Forget me"),
+        ("away", "Pause reminders"),
         ("help", "Help"),
         ("newteam", "Create a team (managers)"),
         ("invite", "Invite link (managers)"),
@@ -131,6 +134,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         build_joining_conversation(),
         build_survey_conversation(),
         build_account_conversation(),
+        *build_away_handlers(),
         build_team_conversation(),
         *build_invite_handlers(),
         *build_cycle_handlers(),

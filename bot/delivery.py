@@ -20,7 +20,7 @@ from bot import presenting
 from bot.db.models import Notification
 from bot.db.repositories import Repository
 from bot.runtime import Runtime
-from bot.services import cycles, outbox, reports
+from bot.services import away, cycles, outbox, reports
 from bot.services.outbox import Kind, Outcome, Settled
 from conversations import callbacks, screens
 from conversations.callbacks import Action
@@ -168,6 +168,8 @@ async def _compose(
         return []
     response = await repo.response(cycle.id, membership.id)
     if response is not None and response.completed_at is not None:
+        return []
+    if kind is Kind.REMIND and away.is_away(membership.away_until, now):
         return []
     if kind is Kind.INVITE:
         return [Outgoing(person.user_id, screens.invitation(

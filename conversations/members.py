@@ -22,7 +22,7 @@ async def _list(update: Update, context: BotContext, data: Callback, language: s
     if team is None:
         return
     async with context.runtime.repository() as repo:
-        lines = await members.member_lines(repo, team.id)
+        lines = await members.member_lines(repo, team.id, context.runtime.clock.now())
     texts = context.runtime.texts
     rows = [[(line.name, callbacks.manage(PERSON, line.membership_id))]
             for line in lines[:MOST_BUTTONS]]
@@ -57,7 +57,7 @@ async def _member_screen(
     """One person: their role and the buttons to change it (not for yourself)."""
     runtime = context.runtime
     async with runtime.repository() as repo:
-        line = await members.member_line(repo, membership_id)
+        line = await members.member_line(repo, membership_id, runtime.clock.now())
     if line is None or await managing.refuse_unless_manager(
             update, context, line.team_id, language) is None:
         return

@@ -128,3 +128,27 @@ def days_left(now: datetime, deadline: datetime) -> int:
     if remaining <= timedelta(0):
         return 0
     return remaining.days + (1 if remaining % timedelta(days=1) else 0)
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A date as people type it in Dutch or English: 24-12-2026, 24/12, 2026-12-24, 24.12.
+
+    Without a year the next such day is meant (in December, "5-1" is January next year).
+    """
+    cleaned = text.strip().replace("/", "-").replace(".", "-")
+    parts = cleaned.split("-")
+    try:
+        numbers = [int(part) for part in parts]
+    except ValueError:
+        return None
+    try:
+        if len(numbers) == 3 and numbers[0] > 31:
+            return date(numbers[0], numbers[1], numbers[2])
+        if len(numbers) == 3:
+            return date(numbers[2] + (2000 if numbers[2] < 100 else 0), numbers[1], numbers[0])
+        if len(numbers) == 2:
+            day = date(today.year, numbers[1], numbers[0])
+            return day if day >= today else date(today.year + 1, numbers[1], numbers[0])
+    except ValueError:
+        return None
+    return None

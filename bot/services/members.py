@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Select, select
 
 from bot.db.models import Membership, Person, Response, Team
 from bot.db.repositories import Repository
+
+DORMANT_AFTER = timedelta(days=120)
 
 
 class Progress(StrEnum):
@@ -32,11 +35,12 @@ class MemberLine:
     is_manager: bool
     group: str | None
     blocked: bool
+    dormant: bool  # not seen for a long time: reminders probably do not reach them
     active: bool
     progress: Progress | None  # None when no survey is open (or the person left)
 
 
-async def member_lines(repo: Repository, team_id: int) -> list[MemberLine]:
+async def member_lines(repo: Repository, team_id: int, now: datetime) -> list[MemberLine]:
     """Active members with their progress in the open survey (counts of who, never answers)."""
     cycle = await repo.open_cycle(team_id)
     rows = (await repo.session.execute(
@@ -50,7 +54,7 @@ async def member_lines(repo: Repository, team_id: int) -> list[MemberLine]:
                 progress[response.membership_id] = (
                     Progress.DONE if response.completed_at else Progress.BUSY)
     return [_line(membership, person, team, progress.get(membership.id, Progress.NOT_STARTED)
-                  if cycle else None) for membership, person, team in rows]
+                  if cycle else None, now) for membership, person, team in rows]
 
 
 def _with_person_and_team() -> Select[Membership, Person, Team]:
@@ -60,22 +64,26 @@ def _with_person_and_team() -> Select[Membership, Person, Team]:
 
 
 def _line(
-    membership: Membership, person: Person, team: Team, progress: Progress | None
+    membership: Membership, person: Person, team: Team, progress: Progress | None,
+    now: datetime,
 ) -> MemberLine:
     return MemberLine(
         membership.id, membership.team_id, team.name, person.user_id,
         person.display_name, membership.role == "manager", membership.stakeholder_group,
-        person.blocked_at is not None, membership.active, progress)
+        person.blocked_at is not None, now - person.last_seen_at > DORMANT_AFTER,
+        membership.active, progress)
 
 
-async def member_line(repo: Repository, membership_id: int) -> MemberLine | None:
+async def member_line(
+    repo: Repository, membership_id: int, now: datetime
+) -> MemberLine | None:
     """One membership, also after it ended (to confirm a removal)."""
     row = (await repo.session.execute(
         _with_person_and_team().where(Membership.id == membership_id))).first()
     if row is None:
         return None
     membership, person, team = row
-    return _line(membership, person, team, None)
+    return _line(membership, person, team, None, now)
 
 
 async def membership(repo: Repository, membership_id: int) -> Membership | None:

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
 
 from bot.db.models import Cycle, Membership, Notification, Person, Response, Team
 from bot.db.repositories import Repository, dialect_insert
-from domain.rhythm import Calendar, reminder_times
+from domain.holidays import team_calendar
+from domain.rhythm import reminder_times
 
 CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
@@ -67,7 +67,7 @@ async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
     team = await repo.team(cycle.team_id)
     assert team is not None
     members = await active_members(repo, team.id)
-    calendar = Calendar(ZoneInfo(team.timezone))
+    calendar = team_calendar(team.timezone, now.date())
     reminders = reminder_times(cycle.opened_at, cycle.deadline, calendar) if (
         team.reminders_enabled) else ()
     for member in members:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -11,7 +10,8 @@ from bot.db.models import Cycle, Team
 from bot.db.repositories import Repository
 from bot.services import cycles, outbox, teams
 from bot.services.outbox import Kind
-from domain.rhythm import Calendar, next_cycle_start
+from domain.holidays import team_calendar
+from domain.rhythm import next_cycle_start
 
 RHYTHMS: dict[str, int] = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "off": 0}
 CYCLE_LENGTH = timedelta(days=14)
@@ -21,7 +21,7 @@ HEADS_UP_BEFORE = timedelta(days=1)
 async def schedule_next(repo: Repository, team: Team, after: datetime) -> datetime | None:
     """Set the team's next reassessment and tell its managers the day before."""
     months = RHYTHMS.get(team.reassessment, 3)
-    upcoming = next_cycle_start(after, Calendar(ZoneInfo(team.timezone)), months)
+    upcoming = next_cycle_start(after, team_calendar(team.timezone, after.date()), months)
     team.next_reassessment_at = upcoming
     if upcoming is not None:
         for manager in await teams.managers(repo, team.id):

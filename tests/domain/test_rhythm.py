@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.holidays import dutch_holidays, easter_sunday, holidays_for
 from domain.rhythm import (
     Calendar,
     days_left,
     next_cycle_start,
     next_quarter_start,
+    parse_day,
     reminder_times,
     within_working_hours,
 )
@@ -98,3 +101,27 @@ def test_days_left_rounds_up_until_the_last_moment() -> None:
     assert days_left(deadline - timedelta(hours=1), deadline) == 1
     assert days_left(deadline - timedelta(days=2), deadline) == 2
     assert days_left(deadline, deadline) == 0
+
+
+def test_dutch_holidays_move_with_easter_and_kings_day_avoids_sunday() -> None:
+    assert easter_sunday(2026) == date(2026, 4, 5)
+    assert easter_sunday(2027) == date(2027, 3, 28)
+    holidays = dutch_holidays(2027)
+    # Easter Monday, Ascension Day and Whit Monday follow Easter.
+    assert {date(2027, 3, 29), date(2027, 5, 6), date(2027, 5, 17)} <= holidays
+    assert date(2025, 4, 26) in dutch_holidays(2025)  # 27 April 2025 was a Sunday
+
+
+def test_a_team_in_amsterdam_gets_no_reminder_on_kings_day() -> None:
+    calendar = Calendar(AMSTERDAM.timezone, holidays_for("Europe/Amsterdam", range(2027, 2028)))
+    kings_day_morning = datetime(2027, 4, 27, 8, 0, tzinfo=UTC)  # a Tuesday
+    assert local(within_working_hours(kings_day_morning, calendar)).date() == date(2027, 4, 28)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("24-12-2026", date(2026, 12, 24)), ("24/12", date(2026, 12, 24)),
+    ("2026-12-24", date(2026, 12, 24)), ("5.1", date(2027, 1, 5)), ("1-1-27", date(2027, 1, 1)),
+    ("31-2-2027", None), ("morgen", None), ("", None),
+])
+def test_dates_are_read_as_people_type_them(typed: str, expected: date | None) -> None:
+    assert parse_day(typed, today=date(2026, 11, 24)) == expected

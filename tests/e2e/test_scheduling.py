@@ -184,3 +184,26 @@ async def test_the_real_scheduler_sends_invitations_without_anyone_sweeping(
     assert "Beginnen" in str(invitation.keyboard)
     assert_telegram_was_happy(emulator)
 
+
+
+async def test_someone_away_gets_no_reminder_until_back_and_a_bad_date_is_explained(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson, bram: SimulatedPerson,
+) -> None:
+    await team_with_survey(bot, manon, [(anna, "Nederlands"), (bram, "English")])
+    await anna.send("/away morgen")
+    await anna.wait_for(lambda m: "/away 24-12" in m.text)
+    await anna.send("/away 20-11-2026")
+    await anna.wait_for(lambda m: "geen herinneringen" in m.text and "20 november 2026" in m.text)
+
+    due = sorted(await due_times(sessions, "remind"))
+    clock.set(due[0])  # the halfway reminder, while Anna is away
+    await bot.sweep()
+    assert reminders(anna) == [] and len([m for m in bram.messages if "reminder" in m.text]) == 1
+
+    await anna.send("/away uit")
+    await anna.wait_for(lambda m: "Welkom terug" in m.text)
+    clock.set(due[-1])  # the last-day reminder reaches her again
+    await bot.sweep()
+    assert len(reminders(anna)) == 1
+    assert_telegram_was_happy(emulator)
