@@ -41,8 +41,7 @@ class Outgoing:
 
 
 async def send(bot: Bot, outgoing: Outgoing) -> Settled:
-    """One message; 429 and network trouble are retried later, a blocked person is not.
-    """
+    """One message; 429 and network trouble are retried later, a blocked person is not."""
     try:
         if outgoing.picture is not None:
             await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
@@ -188,8 +187,7 @@ async def _compose(
 async def report_messages(
     runtime: Runtime, chat_id: int, language: str, report: reports.CycleReport
 ) -> list[Outgoing]:
-    """The summary, then (when there are figures) the chart with the full-report buttons.
-    """
+    """The summary, then (when there are figures) the chart with the full-report buttons."""
     texts = runtime.texts
     b = texts.buttons(language)
     turn_into_actions = screens.keyboard([
@@ -211,8 +209,7 @@ async def report_messages(
 async def close_and_plan_reports(
     repo: Repository, runtime: Runtime, cycle_id: int, now: datetime
 ) -> bool:
-    """Close once; plan the report for managers and, if shared, the result for everyone.
-    """
+    """Close once; plan the report for managers and, if shared, the result for everyone."""
     cycle = await cycles.close_cycle(repo, cycle_id, now)
     if cycle is None:
         return False

@@ -35,8 +35,7 @@ def _leading(application: IsoApplication) -> bool:
 
 
 async def keep_leadership(application: IsoApplication) -> None:
-    """Every worker asks; the one holding the lock keeps it, the others take over if it dies.
-    """
+    """Every worker asks; the one holding the lock keeps it, the others take over if it dies."""
     leadership = application.runtime.leadership
     if leadership is None:
         return
@@ -70,8 +69,7 @@ async def open_due_reassessments(application: IsoApplication) -> None:
 
 
 def nudge(application: IsoApplication) -> None:
-    """Run the sweep now instead of at its next interval (after a manager opened a survey).
-    """
+    """Run the sweep now instead of at its next interval (after a manager opened a survey)."""
     scheduler = application.runtime.scheduler
     if scheduler is not None and scheduler.running:
         job = scheduler.get_job(SWEEP_JOB)

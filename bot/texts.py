@@ -31,6 +31,7 @@ class Texts:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # templates ship with the package; no stat() on every render
         )
         self._env.filters["date"] = _date
         self._env.filters["datetime"] = _datetime
@@ -46,8 +47,7 @@ class Texts:
         return fit_message(text)
 
     def document(self, language: str | None, template: str, /, **context: Any) -> str:
-        """A whole HTML document (the printable report): no Telegram limits apply.
-        """
+        """A whole HTML document (the printable report): no Telegram limits apply."""
         language = self.language(language)
         return self._env.get_template(f"{language}/{template}.html.j2").render(
             lang=language, **context)

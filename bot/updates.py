@@ -50,17 +50,14 @@ class PerPersonOrderedProcessor(BaseUpdateProcessor):
                 del self._locks[key]
 
     async def initialize(self) -> None:
-        """Nothing to set up: locks are created on demand.
-        """
+        """Nothing to set up: locks are created on demand."""
 
     async def shutdown(self) -> None:
-        """Nothing to release: locks disappear with their last update.
-        """
+        """Nothing to release: locks disappear with their last update."""
 
 
 async def drop_duplicate_updates(update: object, context: BotContext) -> None:
-    """Telegram (or a second worker) may deliver an update again; handle each update id once.
-    """
+    """Telegram (or a second worker) may deliver an update again; handle each update id once."""
     if not isinstance(update, Update):
         return
     runtime = context.runtime

@@ -21,14 +21,12 @@ DEFAULT_MODEL_ID = "iso9004-2018"
 
 
 class CatalogError(ValueError):
-    """A catalog file breaks one of the rules the rest of the product relies on.
-    """
+    """A catalog file breaks one of the rules the rest of the product relies on."""
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """One piece of text in every supported language.
-    """
+    """One piece of text in every supported language."""
 
     nl: str
     en: str
@@ -39,8 +37,7 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Element:
-    """One row of the self-assessment: a (sub)clause, or a key element of a quick scan.
-    """
+    """One row of the self-assessment: a (sub)clause, or a key element of a quick scan."""
 
     id: str
     chapter_id: str
@@ -61,8 +58,7 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which elements one survey asks, in the order it asks them.
-    """
+    """Which elements one survey asks, in the order it asks them."""
 
     id: str
     title: Text
@@ -104,8 +100,7 @@ class AssessmentModel:
         return tuple(self.elements[element_id] for element_id in self.scope(scope_id).element_ids)
 
     def scope_chapters(self, scope_id: str) -> tuple[Chapter, ...]:
-        """The chapters a scope touches, in model order.
-        """
+        """The chapters a scope touches, in model order."""
         wanted = {self.elements[e].chapter_id for e in self.scope(scope_id).element_ids}
         return tuple(chapter for chapter in self.chapters if chapter.id in wanted)
 
@@ -138,8 +133,7 @@ def _five(raw: Any, where: str) -> tuple[Text, Text, Text, Text, Text]:
 
 
 def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
-    """Build and validate a model from its decoded JSON form.
-    """
+    """Build and validate a model from its decoded JSON form."""
     model_id = raw.get("id")
     if not isinstance(model_id, str) or not model_id:
         raise CatalogError("model: missing id")
@@ -208,8 +202,7 @@ def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
 
 @cache
 def load_model(model_id: str) -> AssessmentModel:
-    """The shipped model with this id; data files are read once per process.
-    """
+    """The shipped model with this id; data files are read once per process."""
     if model_id not in MODEL_IDS:
         raise CatalogError(f"unknown model {model_id!r}")
     source = resources.files("domain.catalogs").joinpath(f"{model_id}.json")

@@ -83,8 +83,7 @@ def _working_moment_before(
 
 
 def next_quarter_start(after: datetime, calendar: Calendar, hour: time = WORKDAY_START) -> datetime:
-    """The first working day of the next calendar quarter after `after`, at `hour` local time.
-    """
+    """The first working day of the next calendar quarter after `after`, at `hour` local time."""
     local = after.astimezone(calendar.timezone)
     month = ((local.month - 1) // 3 + 1) * 3 + 1
     year = local.year + (month > 12)
@@ -97,8 +96,7 @@ def next_quarter_start(after: datetime, calendar: Calendar, hour: time = WORKDAY
 def next_cycle_start(
     after: datetime, calendar: Calendar, every_months: int, hour: time = WORKDAY_START
 ) -> datetime | None:
-    """The next reassessment: quarterly by default, every `every_months`, or never (0).
-    """
+    """The next reassessment: quarterly by default, every `every_months`, or never (0)."""
     if every_months <= 0:
         return None
     moment = after
@@ -115,8 +113,7 @@ def next_cycle_start(
 
 
 def deadline_after(now: datetime, days: int, calendar: Calendar) -> datetime:
-    """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening.
-    """
+    """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening."""
     day = now.astimezone(calendar.timezone).date() + timedelta(days=days)
     return calendar.at(day, WORKDAY_END)
 

@@ -40,8 +40,7 @@ NAMING_CONVENTION = {
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every back end (SQLite forgets the zone, PostgreSQL keeps it).
-    """
+    """Aware UTC datetimes on every back end (SQLite forgets the zone, PostgreSQL keeps it)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -66,8 +65,7 @@ class Base(DeclarativeBase):
 
 
 class Person(Base):
-    """Someone who talked to the bot; the Telegram user id is also their private chat id.
-    """
+    """Someone who talked to the bot; the Telegram user id is also their private chat id."""
 
     __tablename__ = "people"
 
@@ -133,8 +131,7 @@ class Invite(Base):
 
 
 class Cycle(Base):
-    """One survey round of a team; at most one is open per team.
-    """
+    """One survey round of a team; at most one is open per team."""
 
     __tablename__ = "cycles"
     __table_args__ = (
@@ -159,8 +156,7 @@ class Cycle(Base):
 
 
 class Response(Base):
-    """One person's answers in one cycle. After /deleteme the link to the person is cut.
-    """
+    """One person's answers in one cycle. After /deleteme the link to the person is cut."""
 
     __tablename__ = "responses"
     __table_args__ = (UniqueConstraint("cycle_id", "membership_id"),)
@@ -224,8 +220,7 @@ class ImprovementAction(Base):
 
 
 class Notification(Base):
-    """A message that must go out once: planned with a due time, claimed, sent, marked.
-    """
+    """A message that must go out once: planned with a due time, claimed, sent, marked."""
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_due", "status", "due_at"),)
@@ -245,8 +240,7 @@ class Notification(Base):
 
 
 class ProcessedUpdate(Base):
-    """Telegram update ids already handled, so a redelivered update is handled once.
-    """
+    """Telegram update ids already handled, so a redelivered update is handled once."""
 
     __tablename__ = "processed_updates"
 

@@ -35,8 +35,7 @@ def dialect_insert(session: AsyncSession, table: type[object]):  # type: ignore[
 
 
 class Repository:
-    """Queries and idempotent writes; the caller owns the transaction.
-    """
+    """Queries and idempotent writes; the caller owns the transaction."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -48,8 +47,7 @@ class Repository:
     async def touch_person(
         self, user_id: int, display_name: str, language: str, now: datetime
     ) -> Person:
-        """Create the person on first contact; later contacts refresh name and last-seen only.
-        """
+        """Create the person on first contact; later contacts refresh name and last-seen only."""
         statement = dialect_insert(self.session, Person).values(
             user_id=user_id,
             display_name=display_name[:200],
@@ -68,8 +66,7 @@ class Repository:
 
     # --- updates ------------------------------------------------------------------------------
     async def claim_update(self, update_id: int, now: datetime) -> bool:
-        """True the first time an update id is seen, by any process.
-        """
+        """True the first time an update id is seen, by any process."""
         statement = (
             dialect_insert(self.session, ProcessedUpdate)
             .values(update_id=update_id, processed_at=now)
@@ -156,6 +153,9 @@ class Repository:
     async def start_response(
         self, cycle_id: int, membership: Membership, now: datetime
     ) -> Response:
+        existing = await self.response(cycle_id, membership.id)
+        if existing is not None:  # the common case: one statement instead of two
+            return existing
         statement = (
             dialect_insert(self.session, Response)
             .values(

@@ -26,8 +26,7 @@ class EntityParseError(ValueError):
 
 
 def visible_text(source: str) -> str:
-    """The text a person sees for `source` in HTML parse mode; raises `EntityParseError`.
-    """
+    """The text a person sees for `source` in HTML parse mode; raises `EntityParseError`."""
     out: list[str] = []
     open_tags: list[str] = []
     position = 0
@@ -77,8 +76,7 @@ def visible_text(source: str) -> str:
 
 
 def telegram_length(text: str) -> int:
-    """Telegram measures text in UTF-16 code units: an emoji can count as two.
-    """
+    """Telegram measures text in UTF-16 code units: an emoji can count as two."""
     return len(text.encode("utf-16-le")) // 2
 
 

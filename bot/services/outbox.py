@@ -52,8 +52,7 @@ async def plan(
     repo: Repository, key: str, kind: Kind, due_at: datetime, *, user_id: int | None = None,
     team_id: int | None = None, cycle_id: int | None = None,
 ) -> None:
-    """Add a notification unless one with this key exists already (planning is idempotent).
-    """
+    """Add a notification unless one with this key exists already (planning is idempotent)."""
     statement = dialect_insert(repo.session, Notification).values(
         key=key, kind=kind.value, user_id=user_id, team_id=team_id, cycle_id=cycle_id,
         due_at=due_at, status="pending", attempts=0,
@@ -62,8 +61,7 @@ async def plan(
 
 
 async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
-    """Invitations now, reminders by the team's calendar, and the closing at the deadline.
-    """
+    """Invitations now, reminders by the team's calendar, and the closing at the deadline."""
     team = await repo.team(cycle.team_id)
     assert team is not None
     members = await active_members(repo, team.id)
@@ -90,8 +88,7 @@ async def active_members(repo: Repository, team_id: int) -> Sequence[Membership]
 
 
 async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Membership]:
-    """Members of the cycle's team who have not confirmed their answers yet.
-    """
+    """Members of the cycle's team who have not confirmed their answers yet."""
     finished = select(Response.membership_id).where(
         Response.cycle_id == cycle.id, Response.completed_at.is_not(None))
     return [m for m in await active_members(repo, cycle.team_id)
@@ -99,8 +96,7 @@ async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Members
 
 
 async def claim_due(repo: Repository, now: datetime, limit: int) -> list[int]:
-    """Claim up to `limit` due notifications for this process; others skip what is claimed.
-    """
+    """Claim up to `limit` due notifications for this process; others skip what is claimed."""
     query = (
         select(Notification.id)
         .where(Notification.status == "pending", Notification.due_at <= now,
@@ -122,8 +118,7 @@ async def notification(repo: Repository, notification_id: int) -> Notification |
 
 
 async def settle(repo: Repository, notification_id: int, settled: Settled, now: datetime) -> None:
-    """Record what happened; a retry is due again after Telegram's `retry_after` or a backoff.
-    """
+    """Record what happened; a retry is due again after Telegram's `retry_after` or a backoff."""
     row = await repo.session.get(Notification, notification_id)
     if row is None:
         return

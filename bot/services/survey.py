@@ -20,8 +20,7 @@ MAX_REMARK_LENGTH = 2000
 
 
 class Refusal(StrEnum):
-    """Why a tap was not applied; each has its own friendly explanation.
-    """
+    """Why a tap was not applied; each has its own friendly explanation."""
 
     UNKNOWN_SURVEY = "unknown_survey"
     NOT_YOURS = "not_yours"
@@ -32,8 +31,7 @@ class Refusal(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SurveyView:
-    """What the survey message shows: one element, or the summary when `index` is None.
-    """
+    """What the survey message shows: one element, or the summary when `index` is None."""
 
     cycle_id: int
     team_name: str
@@ -126,8 +124,7 @@ def _view(context: _Context, answers: Mapping[str, int | None], index: int | Non
 async def show(
     repo: Repository, user_id: int, cycle_id: int, now: datetime, index: int | None = None
 ) -> SurveyView | Refusal:
-    """The element at `index`, or where the person left off (the first unanswered element).
-    """
+    """The element at `index`, or where the person left off (the first unanswered element)."""
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, Refusal):
         return context
@@ -149,8 +146,7 @@ async def answer(
     message_id: int | None,
     now: datetime,
 ) -> AnswerOutcome | Refusal:
-    """Store one answer (idempotently) and say what comes next.
-    """
+    """Store one answer (idempotently) and say what comes next."""
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, Refusal):
         return context
@@ -193,8 +189,7 @@ async def save_remark(
 async def confirm(
     repo: Repository, user_id: int, cycle_id: int, now: datetime
 ) -> SurveyView | Refusal:
-    """Mark the response complete; only possible once every element has an answer.
-    """
+    """Mark the response complete; only possible once every element has an answer."""
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, Refusal):
         return context
@@ -208,8 +203,7 @@ async def confirm(
 
 
 async def remember_message(repo: Repository, user_id: int, cycle_id: int, message_id: int) -> None:
-    """The survey message that is edited in place; taps on any other message are stale.
-    """
+    """The survey message that is edited in place; taps on any other message are stale."""
     cycle = await repo.cycle(cycle_id)
     if cycle is None:
         return
@@ -224,8 +218,7 @@ async def remember_message(repo: Repository, user_id: int, cycle_id: int, messag
 async def open_surveys(
     repo: Repository, user_id: int, now: datetime
 ) -> list[tuple[Cycle, Team, bool]]:
-    """The person's open surveys, each with whether they already confirmed it.
-    """
+    """The person's open surveys, each with whether they already confirmed it."""
     found: list[tuple[Cycle, Team, bool]] = []
     for cycle, team, membership in await repo.open_cycles_for(user_id):
         if cycle.deadline <= now:
