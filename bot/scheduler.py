@@ -1,13 +1,12 @@
 """APScheduler keeps the rhythm; the database keeps the promises.
 
 Interval jobs with fixed ids: one sweeps due notifications out of the outbox, one opens the
-quarterly reassessments that are due, and one keeps (or takes over) the leadership: with several
-workers on PostgreSQL only the holder of an advisory lock runs the other two (see `bot.leader`).
-Neither holds state of its own, so a restart, a missed run or a second process changes nothing: the
-next run finds in the database what is still due. Jobs live in memory on purpose (APScheduler 3's
-SQLAlchemy job store blocks the event loop and pickles jobs).
+quarterly reassessments that are due, one forgets old update ids, and one keeps (or takes over) the
+leadership: with several workers on PostgreSQL only the holder of an advisory lock runs the others
+(see `bot.leader`). No job holds state of its own, so a restart, a missed run or a second process
+changes nothing: the next run finds in the database what is still due. Jobs live in memory on
+purpose (APScheduler 3's SQLAlchemy job store blocks the event loop and pickles jobs).
 """
-
 from __future__ import annotations
 
 import logging
@@ -25,6 +24,8 @@ log = logging.getLogger(__name__)
 SWEEP_JOB = "outbox-sweep"
 REASSESSMENT_JOB = "reassessments"
 REASSESSMENT_EVERY = timedelta(minutes=15)
+PRUNE_JOB = "forget-update-ids"
+UPDATE_IDS_KEPT = timedelta(days=2)
 LEADERSHIP_JOB = "leadership"
 LEADERSHIP_EVERY = timedelta(seconds=10)
 
@@ -68,6 +69,18 @@ async def open_due_reassessments(application: IsoApplication) -> None:
         log.exception("reassessment run failed; the next run tries again")
 
 
+async def forget_old_update_ids(application: IsoApplication) -> None:
+    """Update ids only matter while Telegram might redeliver them (a day at most)."""
+    runtime = application.runtime
+    if not _leading(application):
+        return
+    try:
+        async with runtime.repository() as repo:
+            await repo.forget_updates_before(runtime.clock.now() - UPDATE_IDS_KEPT)
+    except Exception:
+        log.exception("could not prune processed update ids; trying again later")
+
+
 def nudge(application: IsoApplication) -> None:
     """Run the sweep now instead of at its next interval (after a manager opened a survey)."""
     scheduler = application.runtime.scheduler
@@ -92,6 +105,8 @@ async def start(application: IsoApplication) -> None:
     scheduler.add_job(open_due_reassessments, "interval", args=[application],
                       id=REASSESSMENT_JOB, seconds=REASSESSMENT_EVERY.total_seconds(),
                       next_run_time=first_run, replace_existing=True)
+    scheduler.add_job(forget_old_update_ids, "interval", args=[application], id=PRUNE_JOB,
+                      hours=6, replace_existing=True)
     scheduler.start()
     application.runtime.scheduler = scheduler
 

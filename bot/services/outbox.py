@@ -28,7 +28,6 @@ class Kind(StrEnum):
     INVITE = "invite"          # a cycle opened: please answer
     REMIND = "remind"          # not finished yet
     CLOSE = "close"            # the deadline passed: close and report
-    REASSESS = "reassess"      # the team's rhythm says a new cycle opens now
     HEADS_UP = "heads_up"      # managers: a new cycle opens tomorrow
     REPORT = "report"          # managers: the report of a closed cycle
     RESULT = "result"          # participants: the team's result, if the team shares it

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Chat, Message, Update, User
 
+from bot.db.repositories import Repository
+from bot.scheduler import UPDATE_IDS_KEPT
 from bot.updates import PerPersonOrderedProcessor
+from tests.support.clock import FixedClock
 
 ANNA = User(1, "Anna", False)
 BRAM = User(2, "Bram", False)
@@ -49,3 +54,15 @@ async def test_a_slow_person_does_not_hold_up_another() -> None:
         processor.process_update(_update(2, BRAM), bram()),
     ), timeout=2)
     assert finished == ["bram", "anna"]
+
+
+async def test_update_ids_are_forgotten_after_two_days(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    async with sessions.begin() as session:
+        assert await Repository(session).claim_update(7, clock.now())
+    clock.advance(timedelta(days=3))
+    async with sessions.begin() as session:
+        await Repository(session).forget_updates_before(clock.now() - UPDATE_IDS_KEPT)
+    async with sessions.begin() as session:
+        assert await Repository(session).claim_update(7, clock.now())  # new again
