@@ -6,12 +6,12 @@ survives a restart; the states below only document the order of the screens.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 
+from bot.db.models import Team
 from bot.delivery import close_and_plan_reports
 from bot.runtime import BotContext
 from bot.scheduler import nudge
@@ -19,8 +19,9 @@ from bot.services import cycles, outbox, reports
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Callback
 from conversations.handlers import Handler
-from domain.catalog import load_model
-from domain.rhythm import Calendar, days_left, deadline_after
+from domain.catalog import AssessmentModel, load_model
+from domain.holidays import team_calendar
+from domain.rhythm import days_left, deadline_after
 
 DEADLINE_CHOICES = (3, 7, 14)
 MANUAL_REMINDER_GAP = timedelta(days=2)
@@ -51,50 +52,77 @@ async def _choose_scope(
         screens.keyboard(rows)))
 
 
-async def _survey_step(update: Update, context: BotContext, data: Callback, lang: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, lang)
+async def _survey_setup(
+    update: Update, context: BotContext, data: Callback, language: str
+) -> tuple[Team, AssessmentModel] | None:
+    """The team and its model, if the tapper manages it and the chosen scope exists."""
+    team = await managing.refuse_unless_manager(update, context, data.target, language)
     if team is None:
+        return None
+    model = load_model(team.model_id)
+    return (team, model) if data.value in model.scopes else None
+
+
+async def _choose_deadline(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    setup = await _survey_setup(update, context, data, lang)
+    if setup is None:
         return
-    runtime, model = context.runtime, load_model(team.model_id)
-    if data.value not in model.scopes:
+    team, model = setup
+    texts = context.runtime.texts
+    b = texts.buttons(lang)
+    rows = [[(str(b.days(days)), callbacks.manage(
+        SurveySetup.CHOOSING_DEADLINE.value, team.id, data.value, days))
+        for days in DEADLINE_CHOICES]]
+    await replies.show(update, context, screens.Screen(texts.render(
+        lang, "choose_deadline", team=team.name, scope_title=model.scope(data.value).title(lang)),
+        screens.keyboard(rows)))
+
+
+async def _confirm(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    setup = await _survey_setup(update, context, data, lang)
+    if setup is None or data.days not in DEADLINE_CHOICES:
         return
-    texts, b = runtime.texts, runtime.texts.buttons(lang)
-    scope_title = model.scope(data.value).title(lang)
-    if data.verb == SurveySetup.CHOOSING_SCOPE.value:
-        rows = [[(str(b.days(days)), callbacks.manage(
-            SurveySetup.CHOOSING_DEADLINE.value, team.id, data.value, days))
-            for days in DEADLINE_CHOICES]]
-        await replies.show(update, context, screens.Screen(texts.render(
-            lang, "choose_deadline", team=team.name, scope_title=scope_title),
-            screens.keyboard(rows)))
-        return
-    if data.days not in DEADLINE_CHOICES:
-        return
-    now = runtime.clock.now()
-    deadline = deadline_after(now, data.days, Calendar(ZoneInfo(team.timezone)))
+    team, model = setup
+    runtime = context.runtime
     async with runtime.repository() as repo:
         members = len(await outbox.active_members(repo, team.id))
-        if data.verb == SurveySetup.CONFIRMING.value:
-            try:
-                await cycles.open_cycle(repo, team.id, data.value, deadline,
-                                        update.effective_user.id if update.effective_user else None,
-                                        now, plan=runtime.plan_cycle)
-                opened = None
-            except cycles.AlreadyOpen as already:
-                opened = already.cycle
+    b = runtime.texts.buttons(lang)
+    await replies.show(update, context, screens.Screen(runtime.texts.render(
+        lang, "confirm_survey", team=team.name, timezone=team.timezone, members=members,
+        scope_title=model.scope(data.value).title(lang), model_title=model.title(lang),
+        deadline=_deadline(runtime.clock.now(), data.days, team)),
+        screens.keyboard([[(b.open_survey, callbacks.manage(
+            SurveySetup.CONFIRMING.value, team.id, data.value, data.days))]])))
+
+
+async def _open(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    setup = await _survey_setup(update, context, data, lang)
+    user = update.effective_user
+    if setup is None or data.days not in DEADLINE_CHOICES or user is None:
+        return
+    team, _ = setup
+    runtime = context.runtime
+    now = runtime.clock.now()
+    async with runtime.repository() as repo:
+        members = len(await outbox.active_members(repo, team.id))
+        try:
+            await cycles.open_cycle(repo, team.id, data.value, _deadline(now, data.days, team),
+                                    user.id, now, plan=runtime.plan_cycle)
+            already = None
+        except cycles.AlreadyOpen as refusal:
+            already = refusal.cycle
     common = {"team": team.name, "timezone": team.timezone, "members": members}
-    if data.verb == SurveySetup.CHOOSING_DEADLINE.value:
-        await replies.show(update, context, screens.Screen(texts.render(
-            lang, "confirm_survey", scope_title=scope_title, model_title=model.title(lang),
-            deadline=deadline, **common), screens.keyboard([[(b.open_survey, callbacks.manage(
-                SurveySetup.CONFIRMING.value, team.id, data.value, data.days))]])))
-    elif opened is not None:
-        await replies.show(update, context, screens.Screen(texts.render(
-            lang, "already_open", deadline=opened.deadline, **common)))
-    else:
-        await replies.show(update, context, screens.Screen(texts.render(
-            lang, "survey_opened", **common)))
-        nudge(context.application)  # type: ignore[arg-type]
+    if already is not None:
+        await replies.show(update, context, screens.Screen(runtime.texts.render(
+            lang, "already_open", deadline=already.deadline, **common)))
+        return
+    await replies.show(update, context, screens.Screen(runtime.texts.render(
+        lang, "survey_opened", **common)))
+    nudge(context.application)  # type: ignore[arg-type]
+
+
+def _deadline(now: datetime, days: int, team: Team) -> datetime:
+    return deadline_after(now, days, team_calendar(team.timezone, now.date()))
 
 
 async def _status(update: Update, context: BotContext, data: Callback, language: str) -> None:
@@ -184,9 +212,9 @@ async def _close_confirmed(update: Update, context: BotContext, data: Callback, 
 
 _STEPS: dict[str, managing.ManagerStep] = {
     SurveySetup.CHOOSING_TEAM.value: _choose_scope,
-    SurveySetup.CHOOSING_SCOPE.value: _survey_step,
-    SurveySetup.CHOOSING_DEADLINE.value: _survey_step,
-    SurveySetup.CONFIRMING.value: _survey_step,
+    SurveySetup.CHOOSING_SCOPE.value: _choose_deadline,
+    SurveySetup.CHOOSING_DEADLINE.value: _confirm,
+    SurveySetup.CONFIRMING.value: _open,
     "st": _status,
     "sr": _remind,
     "sc": _ask_close,
