@@ -38,6 +38,20 @@ async def answer_quick_scan(person: SimulatedPerson, level: int) -> None:
     await person.wait_for(lambda m: "bevestigd" in m.text)
 
 
+async def run_a_cycle(
+    bot: RunningBot, manon: SimulatedPerson, people: list[SimulatedPerson], level: int
+) -> BotMessage:
+    """A whole quick scan in which everyone answers `level`; returns the report Manon gets."""
+    await open_survey(manon, "Snelle scan", "1 week")
+    await bot.sweep()
+    for person in people:
+        await answer_quick_scan(person, level)
+    await manon.send("/close")
+    await manon.tap("Ja, afsluiten")
+    await bot.sweep()
+    return await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+
+
 def report_chart(manager: SimulatedPerson) -> BotMessage:
     return next(m for m in reversed(manager.messages) if m.photo is not None)
 
@@ -137,13 +151,6 @@ async def test_a_second_cycle_shows_the_trend(
     for person in people:
         await join(person, start, "Nederlands")
     for level in (2, 3):
-        await open_survey(manon, "Snelle scan", "1 week")
-        await bot.sweep()
-        for person in people:
-            await answer_quick_scan(person, level)
-        await manon.send("/close")
-        await manon.tap("Ja, afsluiten")
-        await bot.sweep()
-        await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+        await run_a_cycle(bot, manon, people, level)
     assert any("+1,0 t.o.v. vorige ronde" in m.text for m in manon.messages)
     assert_telegram_was_happy(emulator)

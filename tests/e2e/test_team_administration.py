@@ -8,8 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import Membership, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
+from tests.e2e.test_manager_journey import (
+    answer_quick_scan,
+    create_team,
+    open_survey,
+    run_a_cycle,
+)
+from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 
 
 def start_command(message_text: str) -> str:
@@ -73,9 +78,7 @@ async def test_a_revoked_link_is_refused_but_members_stay(
     bram: SimulatedPerson,
 ) -> None:
     start = await create_team(manon, "Intrekken")
-    await anna.send(start)
-    await anna.tap("Ik doe mee")
-    await anna.tap("Nederlands")
+    await join(anna, start, "Nederlands")
     await anna.wait_for(lambda m: "Je bent lid van" in m.text)
     await manon.send("/invite")
     await manon.tap("Alle links intrekken")
@@ -94,9 +97,7 @@ async def test_a_co_manager_can_be_made_and_the_last_manager_cannot_leave(
     manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
     start = await create_team(manon, "Leiding")
-    await anna.send(start)
-    await anna.tap("Ik doe mee")
-    await anna.tap("Nederlands")
+    await join(anna, start, "Nederlands")
     await anna.wait_for(lambda m: "Je bent lid van" in m.text)
 
     await manon.send("/members")
@@ -161,10 +162,7 @@ async def test_targets_steer_priorities_and_an_action_shows_its_effect_next_cycl
     start = await create_team(manon, "Verbeteren")
     people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
     for person in people:
-        await person.send(start)
-        await person.tap("Ik doe mee")
-        await person.tap("Nederlands")
-        await person.wait_for(lambda m: "Je bent lid van" in m.text)
+        await join(person, start, "Nederlands")
     await manon.send("/targets")
     await manon.tap("5 Context van de organisatie: 4")
     await manon.wait_for(lambda m: "Welk niveau wil het team" in m.text)
@@ -172,14 +170,7 @@ async def test_targets_steer_priorities_and_an_action_shows_its_effect_next_cycl
     await manon.wait_for(lambda m: "5 Context van de organisatie: 5" in m.text)
 
     for level in (4, 5):
-        await open_survey(manon, "Snelle scan", "1 week")
-        await bot.sweep()
-        for person in people:
-            await answer_quick_scan(person, level)
-        await manon.send("/close")
-        await manon.tap("Ja, afsluiten")
-        await bot.sweep()
-        report = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+        report = await run_a_cycle(bot, manon, people, level)
         if level == 4:
             # At level 4 everywhere only chapter 5, with its target of 5, is below target.
             assert "1. 5.2 Relevante belanghebbenden: 4,0 (doel 5)" in report.text
