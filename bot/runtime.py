@@ -42,10 +42,12 @@ class Runtime:
 
 @dataclass
 class ChatCursor:
-    """The only conversation state kept in memory: which remark a person is typing, if any."""
+    """The only conversation state in memory: what a person is typing (a remark, a deadline)."""
 
     remark_cycle_id: int | None = None
     remark_chapter_id: str | None = None
+    deadline_team_id: int | None = None  # a manager may type a survey's deadline
+    deadline_scope_id: str | None = None
 
 
 class IsoApplication(

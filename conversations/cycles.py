@@ -6,10 +6,14 @@ survives a restart; the states below only document the order of the screens.
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import Enum, auto
+from zoneinfo import ZoneInfo
 
 from telegram import Update
+from telegram.ext import ConversationHandler, MessageHandler, filters
+from telegram.warnings import PTBUserWarning
 
 from bot.db.models import Team
 from bot.delivery import close_and_plan_reports
@@ -17,13 +21,14 @@ from bot.runtime import BotContext
 from bot.scheduler import nudge
 from bot.services import cycles, outbox, reports
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Callback
-from conversations.handlers import Handler
+from conversations.callbacks import Action, Callback
+from conversations.handlers import Handler, handler
 from domain.catalog import AssessmentModel, load_model
 from domain.holidays import team_calendar
-from domain.rhythm import days_left, deadline_after
+from domain.rhythm import days_left, deadline_after, parse_day
 
 DEADLINE_CHOICES = (3, 7, 14)
+LONGEST_SURVEY_DAYS = 366
 MANUAL_REMINDER_GAP = timedelta(days=2)
 
 
@@ -34,6 +39,12 @@ class SurveySetup(Enum):
     CHOOSING_SCOPE = "ss"
     CHOOSING_DEADLINE = "sd"
     CONFIRMING = "so"
+
+
+class DeadlineInput(Enum):
+    """While the deadline buttons show, the manager may type a date instead."""
+
+    TYPING = auto()
 
 
 async def _choose_scope(
@@ -63,11 +74,14 @@ async def _survey_setup(
     return (team, model) if data.value in model.scopes else None
 
 
-async def _choose_deadline(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+async def _choose_deadline(
+    update: Update, context: BotContext, data: Callback, lang: str
+) -> DeadlineInput | None:
     setup = await _survey_setup(update, context, data, lang)
     if setup is None:
-        return
+        return None
     team, model = setup
+    context.cursor.deadline_team_id, context.cursor.deadline_scope_id = team.id, data.value
     texts = context.runtime.texts
     b = texts.buttons(lang)
     rows = [[(str(b.days(days)), callbacks.manage(
@@ -76,11 +90,37 @@ async def _choose_deadline(update: Update, context: BotContext, data: Callback, 
     await replies.show(update, context, screens.Screen(texts.render(
         lang, "choose_deadline", team=team.name, scope_title=model.scope(data.value).title(lang)),
         screens.keyboard(rows)))
+    return DeadlineInput.TYPING
+
+
+async def _typed_deadline(update: Update, context: BotContext) -> DeadlineInput | int:
+    """A date typed on the deadline screen: the confirmation follows, as after a button."""
+    message, cursor = update.effective_message, context.cursor
+    language = await managing.language_of(update, context)
+    if message is None or cursor.deadline_team_id is None or cursor.deadline_scope_id is None:
+        return ConversationHandler.END
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        team = await repo.team(cursor.deadline_team_id)
+    if team is None:
+        return ConversationHandler.END
+    today = runtime.clock.now().astimezone(ZoneInfo(team.timezone)).date()
+    day = parse_day(message.text or "", today)
+    days = (day - today).days if day is not None else 0
+    if not 1 <= days <= LONGEST_SURVEY_DAYS:
+        await replies.send_text(context, message.chat_id, runtime.texts.render(
+            language, "deadline_unreadable", longest=LONGEST_SURVEY_DAYS))
+        return DeadlineInput.TYPING
+    await _confirm(update, context, Callback(
+        Action.MANAGE, verb=SurveySetup.CHOOSING_DEADLINE.value, target=team.id,
+        value=cursor.deadline_scope_id, days=days), language)
+    cursor.deadline_team_id = cursor.deadline_scope_id = None
+    return ConversationHandler.END
 
 
 async def _confirm(update: Update, context: BotContext, data: Callback, lang: str) -> None:
     setup = await _survey_setup(update, context, data, lang)
-    if setup is None or data.days not in DEADLINE_CHOICES:
+    if setup is None or not 1 <= data.days <= LONGEST_SURVEY_DAYS:
         return
     team, model = setup
     runtime = context.runtime
@@ -98,7 +138,7 @@ async def _confirm(update: Update, context: BotContext, data: Callback, lang: st
 async def _open(update: Update, context: BotContext, data: Callback, lang: str) -> None:
     setup = await _survey_setup(update, context, data, lang)
     user = update.effective_user
-    if setup is None or data.days not in DEADLINE_CHOICES or user is None:
+    if setup is None or not 1 <= data.days <= LONGEST_SURVEY_DAYS or user is None:
         return
     team, _ = setup
     runtime = context.runtime
@@ -223,9 +263,20 @@ _STEPS: dict[str, managing.ManagerStep] = {
 
 
 def build_cycle_handlers() -> list[Handler]:
+    buttons: Handler = managing.buttons(_STEPS)
+    with warnings.catch_warnings():
+        # Buttons carry their own choices, so tracking per chat (not per message) is intended.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        typed_deadline = ConversationHandler(
+            entry_points=[buttons],
+            states={DeadlineInput.TYPING: [
+                handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _typed_deadline)),
+                buttons]},
+            fallbacks=[], allow_reentry=True, name="survey-setup",
+        )
     return [
         managing.command("survey", SurveySetup.CHOOSING_TEAM.value, _choose_scope),
         managing.command("status", "st", _status),
         managing.command("close", "sc", _ask_close),
-        managing.buttons(_STEPS),
+        typed_deadline,
     ]

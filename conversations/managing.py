@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot.db.models import Team
 from bot.runtime import BotContext
@@ -13,8 +13,9 @@ from bot.services import teams
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
 
-ManagerStep = Callable[[Update, BotContext, Callback, str], Awaitable[None]]
-"""One step of a manager flow: (update, context, the button or command as a Callback, language)."""
+ManagerStep = Callable[[Update, BotContext, Callback, str], Awaitable[object]]
+"""One step of a manager flow: (update, context, the button or command as a Callback, language).
+It may return a conversation state (see `conversations.cycles`); otherwise the flow has ended."""
 
 
 async def language_of(update: Update, context: BotContext) -> str:
@@ -80,18 +81,20 @@ def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContex
     return CommandHandler(name, handle)
 
 
-def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext, None]:
+def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext, object]:
     """The manager buttons with these verbs; every tap is acknowledged, after its step."""
 
-    async def handle(update: Update, context: BotContext) -> None:
+    async def handle(update: Update, context: BotContext) -> object:
         query = update.callback_query
         assert query is not None
         data = callbacks.parse(query.data)
         language = await language_of(update, context)
+        state: object = None
         try:
             if data is not None and data.verb in steps:
-                await steps[data.verb](update, context, data, language)
+                state = await steps[data.verb](update, context, data, language)
         finally:
             await replies.acknowledge(query)
+        return ConversationHandler.END if state is None else state
 
     return CallbackQueryHandler(handle, pattern=r"^g:(?:" + "|".join(steps) + "):")

@@ -1,7 +1,8 @@
 """A manager's team settings: `/settings` (or `/schedule`, the same screen), one tap per change.
 
-Model, the survey a new cycle uses, the reassessment rhythm, reminders, stakeholder groups and
-whether participants see the team result. Every button carries its choice, so no state is kept.
+Model, the survey a new cycle uses, the reassessment rhythm, the time zone (reminders follow its
+working hours), reminders, stakeholder groups and whether participants see the team result. Every
+button carries its choice, so no state is kept.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def _screen(
         [choice(b.rhythms[rhythm], team.reassessment == rhythm, f"rhythm-{rhythm}")
          for rhythm in teams.RHYTHMS],
     ]
+    rows.append([choice(zone.split("/")[-1], team.timezone == zone, f"tz-{number}")
+                 for number, zone in enumerate(teams.TIMEZONES)])
     for name, on in (("reminders", team.reminders_enabled), ("groups", team.use_groups),
                      ("share", team.share_results)):
         rows.append([(str(b.toggle(name, on)),

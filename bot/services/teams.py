@@ -109,6 +109,7 @@ def may_create_teams(admin_ids: frozenset[int], user_id: int) -> bool:
 MODELS = {"2018": "iso9004-2018", "2009": "iso9004-2009"}
 SCOPES = ("quick", "full")
 RHYTHMS = ("quarterly", "half-yearly", "yearly", "off")
+TIMEZONES = ("Europe/Amsterdam", "Europe/Brussels", "Europe/London", "Europe/Berlin", "UTC")
 
 
 class SettingRefusal(StrEnum):
@@ -128,6 +129,8 @@ async def change_setting(repo: Repository, team: Team, choice: str) -> SettingRe
         team.default_scope = value
     elif key == "rhythm" and value in RHYTHMS:
         team.reassessment = value
+    elif key == "tz" and value.isdigit() and int(value) < len(TIMEZONES):
+        team.timezone = TIMEZONES[int(value)]
     elif key in ("groups", "share", "reminders") and switch is not None:
         setattr(team, {"groups": "use_groups", "share": "share_results",
                        "reminders": "reminders_enabled"}[key], switch)

@@ -154,3 +154,26 @@ async def test_a_second_cycle_shows_the_trend(
         await run_a_cycle(bot, manon, people, level)
     assert any("+1,0 t.o.v. vorige ronde" in m.text for m in manon.messages)
     assert_telegram_was_happy(emulator)
+
+
+async def test_a_typed_deadline_in_dutch_notation_is_understood(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson,
+) -> None:
+    await create_team(manon, "Datum")
+    await manon.send("/survey")
+    await manon.tap("Snelle scan", message=await manon.wait_for(lambda m: "Welke omvang" in m.text))
+    await manon.wait_for(lambda m: "Of typ een datum" in m.text)
+    await manon.send("gisteren")
+    await manon.wait_for(lambda m: "kan ik niet gebruiken" in m.text)
+    await manon.send("20-11-2026")
+    confirm = await manon.wait_for(lambda m: "Klopt dit?" in m.text)
+    assert "20 november 2026 om 17:00" in confirm.text
+    await manon.tap("Vragenlijst openen")
+    await manon.wait_for(lambda m: "is open" in m.text)
+    async with sessions() as session:
+        cycle = await session.scalar(select(Cycle))
+    assert cycle is not None and cycle.deadline.isoformat() == "2026-11-20T16:00:00+00:00"
+    await manon.send("nog een bericht")  # no longer read as a date
+    await manon.wait_for(lambda m: "/help" in m.text or "knoppen" in m.text)
+    assert_telegram_was_happy(emulator)

@@ -135,6 +135,8 @@ async def test_switching_the_model_to_2009_is_used_by_the_next_survey(
     await manon.wait_for(lambda m: "Model: ISO 9004:2009" in m.text)
     await manon.tap("Halfjaarlijks")
     await manon.wait_for(lambda m: "Nieuwe ronde: Halfjaarlijks" in m.text)
+    await manon.tap("Brussels")
+    await manon.wait_for(lambda m: "tijdzone Europe/Brussels" in m.text)
     await manon.send("/survey")
     await manon.wait_for(lambda m: "Welke omvang" in m.text)
     await manon.tap("Snelle scan (kernelementen)")
