@@ -88,10 +88,9 @@ async def active_members(repo: Repository, team_id: int) -> Sequence[Membership]
 
 async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Membership]:
     """Members of the cycle's team who have not confirmed their answers yet."""
-    finished = select(Response.membership_id).where(
-        Response.cycle_id == cycle.id, Response.completed_at.is_not(None))
-    return [m for m in await active_members(repo, cycle.team_id)
-            if m.id not in set((await repo.session.scalars(finished)).all())]
+    finished = set((await repo.session.scalars(select(Response.membership_id).where(
+        Response.cycle_id == cycle.id, Response.completed_at.is_not(None)))).all())
+    return [m for m in await active_members(repo, cycle.team_id) if m.id not in finished]
 
 
 async def claim_due(repo: Repository, now: datetime, limit: int) -> list[int]:
