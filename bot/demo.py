@@ -11,7 +11,6 @@ import random
 import tempfile
 import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -21,7 +20,6 @@ from bot.emulator import BotApiEmulator, SimulatedPerson, chat_in_terminal
 from bot.runtime import IsoApplication
 from bot.services import cycles, teams
 from bot.settings import Settings, load_settings
-from domain.rhythm import Calendar, deadline_after
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
@@ -65,7 +63,7 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
         if invite is None:
             invite = await teams.create_invite(repo, team.id, manager.user_id, None, now)
         if await repo.open_cycle(team.id) is None:
-            deadline = deadline_after(now, 14, Calendar(ZoneInfo(team.timezone)))
+            deadline = cycles.deadline_in(now, 14, team.timezone)
             await cycles.open_cycle(repo, team.id, "quick", deadline, manager.user_id, now,
                                     plan=runtime.plan_cycle)
         return invite.token

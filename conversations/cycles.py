@@ -7,7 +7,7 @@ survives a restart; the states below only document the order of the screens.
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import Enum, auto
 from zoneinfo import ZoneInfo
 
@@ -24,8 +24,7 @@ from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler, handler
 from domain.catalog import AssessmentModel, load_model
-from domain.holidays import team_calendar
-from domain.rhythm import days_left, deadline_after, parse_day
+from domain.rhythm import days_left, parse_day
 
 DEADLINE_CHOICES = (3, 7, 14)
 LONGEST_SURVEY_DAYS = 366
@@ -130,7 +129,7 @@ async def _confirm(update: Update, context: BotContext, data: Callback, lang: st
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "confirm_survey", team=team.name, timezone=team.timezone, members=members,
         scope_title=model.scope(data.value).title(lang), model_title=model.title(lang),
-        deadline=_deadline(runtime.clock.now(), data.days, team)),
+        deadline=cycles.deadline_in(runtime.clock.now(), data.days, team.timezone)),
         screens.keyboard([[(b.open_survey, callbacks.manage(
             SurveySetup.CONFIRMING.value, team.id, data.value, data.days))]])))
 
@@ -143,11 +142,12 @@ async def _open(update: Update, context: BotContext, data: Callback, lang: str) 
     team, _ = setup
     runtime = context.runtime
     now = runtime.clock.now()
+    deadline = cycles.deadline_in(now, data.days, team.timezone)
     async with runtime.repository() as repo:
         members = len(await outbox.active_members(repo, team.id))
         try:
-            await cycles.open_cycle(repo, team.id, data.value, _deadline(now, data.days, team),
-                                    user.id, now, plan=runtime.plan_cycle)
+            await cycles.open_cycle(repo, team.id, data.value, deadline, user.id, now,
+                                    plan=runtime.plan_cycle)
             already = None
         except cycles.AlreadyOpen as refusal:
             already = refusal.cycle
@@ -159,10 +159,6 @@ async def _open(update: Update, context: BotContext, data: Callback, lang: str) 
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "survey_opened", **common)))
     nudge(context.application)  # type: ignore[arg-type]
-
-
-def _deadline(now: datetime, days: int, team: Team) -> datetime:
-    return deadline_after(now, days, team_calendar(team.timezone, now.date()))
 
 
 async def _status(update: Update, context: BotContext, data: Callback, language: str) -> None:

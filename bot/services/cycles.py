@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Cycle
 from bot.db.repositories import Repository
+from domain.rhythm import Calendar, deadline_after
 
 CyclePlanner = Callable[[Repository, Cycle, datetime], Awaitable[None]]
 
@@ -17,6 +19,11 @@ class AlreadyOpen(Exception):
     def __init__(self, cycle: Cycle) -> None:
         super().__init__(f"team {cycle.team_id} already has cycle {cycle.id} open")
         self.cycle = cycle
+
+
+def deadline_in(now: datetime, days: int, timezone: str) -> datetime:
+    """A new cycle's deadline: `days` from now, at the end of that working day, local time."""
+    return deadline_after(now, days, Calendar(ZoneInfo(timezone)))
 
 
 async def plan_nothing(repo: Repository, cycle: Cycle, now: datetime) -> None:
