@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from bot.db.models import Cycle, Membership, Remark, Response, Team
+from bot.db.models import Answer, Cycle, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
 from bot.services import improvement
 from bot.services.improvement import ActionEffect
@@ -79,12 +79,14 @@ async def _answer_sets(
     if cycle.closed_at is None:
         query = query.where(Response.completed_at.is_not(None))
     responses = (await repo.session.scalars(query.order_by(Response.id))).all()
-    sets: list[tuple[Response, AnswerSet]] = []
-    for response in responses:
-        answers = await repo.answers(response.id)
-        if answers:
-            sets.append((response, answers))
-    return sets
+    by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
+    rows = await repo.session.execute(  # one query for the whole cycle, however many respondents
+        select(Answer.response_id, Answer.element_id, Answer.level)
+        .where(Answer.response_id.in_(query.with_only_columns(Response.id))))
+    for response_id, element_id, level in rows.all():
+        by_response[response_id][element_id] = level
+    return [(response, by_response[response.id]) for response in responses
+            if by_response[response.id]]
 
 
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
@@ -104,10 +106,8 @@ async def build_report(repo: Repository, cycle: Cycle) -> CycleReport:
     manager_sets = [answers for response, answers in sets if response.is_manager]
     managers = subset_result(model, cycle.scope_id, manager_sets, len(sets), threshold)
     before_cycle = await previous_cycle(repo, cycle)
-    previous = None
-    if before_cycle is not None:
-        before_sets = await _answer_sets(repo, before_cycle)
-        previous = aggregate(model, cycle.scope_id, [a for _, a in before_sets], threshold)
+    previous = (await _result(repo, before_cycle, cycle.scope_id, threshold)
+                if before_cycle is not None else None)
     chapter_targets = await improvement.targets(repo, team.id)
     element_targets = {e: chapter_targets[model.elements[e].chapter_id]
                        for e in model.scope(cycle.scope_id).element_ids
@@ -129,14 +129,17 @@ async def _action_effects(
 ) -> tuple[ActionEffect, ...]:
     """Actions taken after earlier cycles, with their element's level then and now."""
     effects = []
+    earlier: dict[int, TeamResult] = {}  # several actions often come from the same cycle
     for action in await improvement.actions(repo, cycle.team_id, open_only=False):
         if action.cycle_id is None or action.cycle_id >= cycle.id:
             continue
         source = await repo.cycle(action.cycle_id)
         before = None
         if source is not None and source.model_id == cycle.model_id:
-            earlier = await build_result(repo, source)
-            element = earlier.elements.get(action.element_id)
+            if source.id not in earlier:
+                earlier[source.id] = await _result(repo, source, source.scope_id,
+                                                   result.threshold)
+            element = earlier[source.id].elements.get(action.element_id)
             before = element.mean if element else None
         now = result.elements.get(action.element_id)
         effects.append(ActionEffect(action.element_id, action.what, action.done_at is not None,
@@ -144,13 +147,10 @@ async def _action_effects(
     return tuple(effects)
 
 
-async def build_result(repo: Repository, cycle: Cycle) -> TeamResult:
-    """Only the team figures of a cycle (for comparisons), under the same anonymity rule."""
-    team = await repo.team(cycle.team_id)
-    assert team is not None
+async def _result(repo: Repository, cycle: Cycle, scope_id: str, threshold: int) -> TeamResult:
+    """Only the team figures of an earlier cycle, for comparisons, under the same anonymity rule."""
     sets = await _answer_sets(repo, cycle)
-    return aggregate(load_model(cycle.model_id), cycle.scope_id, [a for _, a in sets],
-                     team.anonymity_threshold)
+    return aggregate(load_model(cycle.model_id), scope_id, [a for _, a in sets], threshold)
 
 
 async def _remarks(
