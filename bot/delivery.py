@@ -22,7 +22,7 @@ from bot.db.repositories import Repository
 from bot.runtime import Runtime
 from bot.services import away, cycles, outbox, reports
 from bot.services.outbox import Kind, Outcome, Settled
-from conversations import callbacks, screens
+from conversations import callbacks, replies, screens
 from conversations.callbacks import Action
 from domain.catalog import load_model
 from domain.rhythm import days_left
@@ -40,20 +40,23 @@ class Outgoing:
     picture: bytes | None = None
 
 
+async def post(bot: Bot, outgoing: Outgoing) -> None:
+    """The message itself: a picture with its caption, or text; Telegram's refusals propagate."""
+    if outgoing.picture is not None:
+        await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
+                             caption=outgoing.screen.text[:1024], parse_mode=ParseMode.HTML,
+                             reply_markup=outgoing.screen.keyboard)
+    else:
+        await bot.send_message(outgoing.chat_id, outgoing.screen.text,
+                               parse_mode=ParseMode.HTML, reply_markup=outgoing.screen.keyboard)
+
+
 async def send(bot: Bot, outgoing: Outgoing) -> Settled:
     """One message; 429 and network trouble are retried later, a blocked person is not."""
     try:
-        if outgoing.picture is not None:
-            await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
-                                 caption=outgoing.screen.text[:1024], parse_mode=ParseMode.HTML,
-                                 reply_markup=outgoing.screen.keyboard)
-        else:
-            await bot.send_message(outgoing.chat_id, outgoing.screen.text,
-                                   parse_mode=ParseMode.HTML, reply_markup=outgoing.screen.keyboard)
+        await post(bot, outgoing)
     except RetryAfter as flood:
-        wait = flood.retry_after
-        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-        return Settled(Outcome.RETRY, seconds)
+        return Settled(Outcome.RETRY, replies.seconds_to_wait(flood))
     except Forbidden:
         return Settled(Outcome.BLOCKED)
     except BadRequest as error:

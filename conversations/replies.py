@@ -23,6 +23,12 @@ T = TypeVar("T")
 SERVER_ERROR_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0)
 
 
+def seconds_to_wait(flood: RetryAfter) -> float:
+    """Telegram's `retry_after`, which PTB gives as seconds now and as a timedelta later."""
+    wait = flood.retry_after
+    return wait if isinstance(wait, int | float) else wait.total_seconds()
+
+
 async def retrying(call: Callable[[], Awaitable[T]]) -> T:
     """A reply that Telegram refused for now is tried again; the person's step must not fail.
 
@@ -34,8 +40,7 @@ async def retrying(call: Callable[[], Awaitable[T]]) -> T:
         try:
             return await call()
         except RetryAfter as flood:
-            wait = flood.retry_after
-            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            seconds = seconds_to_wait(flood)
             log.info("Telegram asks to slow down; retrying in %ss", seconds)
             await asyncio.sleep(seconds)
         except TimedOut:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from functools import partial
 
 from telegram import InputFile, Update
-from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
 from bot import presenting
-from bot.delivery import report_messages
+from bot.delivery import post, report_messages
 from bot.runtime import BotContext
 from bot.services import reports
 from conversations import managing, replies
@@ -36,17 +35,11 @@ async def _send_report(
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
-    for message in await report_messages(runtime, user.id, language, report):
-        if message.picture is None:
-            await replies.send(context, user.id, message.screen)
-            continue
-        try:
-            await replies.retrying(partial(
-                context.bot.send_photo, user.id, InputFile(message.picture, "report.png"),
-                caption=message.screen.text, parse_mode=ParseMode.HTML,
-                reply_markup=message.screen.keyboard))
-        except Forbidden:
-            return
+    try:
+        for message in await report_messages(runtime, user.id, language, report):
+            await replies.retrying(partial(post, context.bot, message))
+    except Forbidden:
+        return
 
 
 async def _send_file(
