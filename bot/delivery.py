@@ -102,21 +102,23 @@ async def sweep(runtime: Runtime, bot: Bot) -> int:
         ids = await outbox.claim_due(repo, now, SWEEP_BATCH)
     pacer = _Pacer(runtime.settings.broadcast_rate_per_second)
     senders = asyncio.Semaphore(CONCURRENT_SENDS)
+    built: dict[int, reports.CycleReport] = {}  # a closed cycle's report serves every recipient
 
     async def deliver(notification_id: int) -> None:
         async with senders:
-            await _deliver_one(runtime, bot, pacer, notification_id, now)
+            await _deliver_one(runtime, bot, pacer, built, notification_id, now)
 
     await asyncio.gather(*(deliver(notification_id) for notification_id in ids))
     return len(ids)
 
 
 async def _deliver_one(
-    runtime: Runtime, bot: Bot, pacer: _Pacer, notification_id: int, now: datetime
+    runtime: Runtime, bot: Bot, pacer: _Pacer, built: dict[int, reports.CycleReport],
+    notification_id: int, now: datetime,
 ) -> None:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
-        outgoing = await _compose(repo, runtime, row, now) if row is not None else []
+        outgoing = await _compose(repo, runtime, row, built, now) if row is not None else []
     settled = Settled(Outcome.SKIPPED)
     for number, message in enumerate(outgoing):
         if number == 0:  # the messages of one notification (a summary, its chart) form one burst
@@ -131,7 +133,8 @@ async def _deliver_one(
 
 
 async def _compose(
-    repo: Repository, runtime: Runtime, row: Notification, now: datetime
+    repo: Repository, runtime: Runtime, row: Notification,
+    built: dict[int, reports.CycleReport], now: datetime,
 ) -> list[Outgoing]:
     """The messages this notification means now; an empty list means "no longer makes sense".
     """
@@ -154,11 +157,12 @@ async def _compose(
     if person is None:
         return []
     language = person.language
+    if kind in (Kind.REPORT, Kind.RESULT) and cycle.id not in built:
+        built[cycle.id] = await reports.build_report(repo, cycle)
     if kind is Kind.REPORT:
-        report = await reports.build_report(repo, cycle)
-        return await report_messages(runtime, person.user_id, language, report)
+        return await report_messages(runtime, person.user_id, language, built[cycle.id])
     if kind is Kind.RESULT:
-        report = await reports.build_report(repo, cycle)
+        report = built[cycle.id]
         rows = presenting.chapter_rows(report, language)
         return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[
