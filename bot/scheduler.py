@@ -7,9 +7,12 @@ leadership: with several workers on PostgreSQL only the holder of an advisory lo
 changes nothing: the next run finds in the database what is still due. Jobs live in memory on
 purpose (APScheduler 3's SQLAlchemy job store blocks the event loop and pickles jobs).
 """
+
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -47,38 +50,46 @@ async def keep_leadership(application: IsoApplication) -> None:
         log.exception("could not check scheduler leadership; trying again shortly")
 
 
+Job = Callable[[IsoApplication], Awaitable[None]]
+
+
+def _leader_only(job: Job) -> Job:
+    """Run `job` only in the worker that leads, and never let one bad run stop the next ones:
+    whatever it did not finish is still due in the database when it runs again."""
+
+    @functools.wraps(job)
+    async def run(application: IsoApplication) -> None:
+        if not _leading(application):
+            return
+        try:
+            await job(application)
+        except Exception:
+            log.exception("scheduled job %s failed; its next run picks up what is left",
+                          job.__name__)
+
+    return run
+
+
+@_leader_only
 async def sweep_outbox(application: IsoApplication) -> None:
-    if not _leading(application):
-        return
-    try:
-        await delivery.sweep(application.runtime, application.bot)
-    except Exception:  # one bad run must not stop the next
-        log.exception("outbox sweep failed; the next run retries what is still due")
+    await delivery.sweep(application.runtime, application.bot)
 
 
+@_leader_only
 async def open_due_reassessments(application: IsoApplication) -> None:
     runtime = application.runtime
-    if not _leading(application):
-        return
-    try:
-        async with runtime.repository() as repo:
-            opened = await reassessment.open_due(repo, runtime.clock.now())
-        if opened:
-            nudge(application)
-    except Exception:
-        log.exception("reassessment run failed; the next run tries again")
+    async with runtime.repository() as repo:
+        opened = await reassessment.open_due(repo, runtime.clock.now())
+    if opened:
+        nudge(application)
 
 
+@_leader_only
 async def forget_old_update_ids(application: IsoApplication) -> None:
     """Update ids only matter while Telegram might redeliver them (a day at most)."""
     runtime = application.runtime
-    if not _leading(application):
-        return
-    try:
-        async with runtime.repository() as repo:
-            await repo.forget_updates_before(runtime.clock.now() - UPDATE_IDS_KEPT)
-    except Exception:
-        log.exception("could not prune processed update ids; trying again later")
+    async with runtime.repository() as repo:
+        await repo.forget_updates_before(runtime.clock.now() - UPDATE_IDS_KEPT)
 
 
 def nudge(application: IsoApplication) -> None:
