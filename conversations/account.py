@@ -20,20 +20,9 @@ class AccountState(Enum):
     CONFIRMING_FORGET = auto()
 
 
-async def _language(update: Update, context: BotContext) -> str:
-    user = update.effective_user
-    assert user is not None
-    runtime = context.runtime
-    async with runtime.repository() as repo:
-        person = await repo.person(user.id)
-    if person is not None:
-        return person.language
-    return joining.preferred_language(user.language_code, runtime.settings.default_language)
-
-
 async def on_help(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
-    language = await _language(update, context)
+    language = await replies.language_of(update, context)
     await replies.send_text(context, update.effective_user.id,
                             context.runtime.texts.render(language, "help"))
 
@@ -41,7 +30,7 @@ async def on_help(update: Update, context: BotContext) -> None:
 async def on_language(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     texts = context.runtime.texts
-    language = await _language(update, context)
+    language = await replies.language_of(update, context)
     b = texts.buttons(language)
     await replies.send(context, update.effective_user.id, screens.Screen(
         texts.render(language, "choose_language"),
@@ -59,7 +48,7 @@ async def on_language_button(update: Update, context: BotContext) -> None:
                             runtime.settings.default_language, now)
         if data is not None:
             await joining.set_language(repo, user.id, data.value)
-    language = data.value if data is not None else await _language(update, context)
+    language = data.value if data is not None else await replies.language_of(update, context)
     if query.message is not None:
         await replies.edit(context, user.id, query.message.message_id,
                            screens.Screen(runtime.texts.render(language, "language_set")))
@@ -83,7 +72,7 @@ async def on_mydata(update: Update, context: BotContext) -> None:
 async def on_deleteme(update: Update, context: BotContext) -> AccountState:
     assert update.effective_user is not None
     texts = context.runtime.texts
-    language = await _language(update, context)
+    language = await replies.language_of(update, context)
     b = texts.buttons(language)
     await replies.send(context, update.effective_user.id, screens.Screen(
         texts.render(language, "deleteme_confirm"),
@@ -95,7 +84,7 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     data = callbacks.parse(query.data)
-    language = await _language(update, context)
+    language = await replies.language_of(update, context)
     runtime = context.runtime
     confirmed = data is not None and data.value == "yes"
     if confirmed:

@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler
 
 from bot.runtime import BotContext
 from bot.services import away
-from conversations import managing, replies
+from conversations import replies
 from conversations.handlers import Handler
 from domain.rhythm import parse_day
 
@@ -18,7 +18,7 @@ async def on_away(update: Update, context: BotContext) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     runtime = context.runtime
-    language = await managing.language_of(update, context)
+    language = await replies.language_of(update, context)
     argument = " ".join((message.text or "").split()[1:]).strip().lower()
     now = runtime.clock.now()
     timezone = runtime.settings.default_timezone

@@ -95,7 +95,7 @@ async def _choose_deadline(
 async def _typed_deadline(update: Update, context: BotContext) -> DeadlineInput | int:
     """A date typed on the deadline screen: the confirmation follows, as after a button."""
     message, cursor = update.effective_message, context.cursor
-    language = await managing.language_of(update, context)
+    language = await replies.language_of(update, context)
     if message is None or cursor.deadline_team_id is None or cursor.deadline_scope_id is None:
         return ConversationHandler.END
     runtime = context.runtime

@@ -18,14 +18,6 @@ ManagerStep = Callable[[Update, BotContext, Callback, str], Awaitable[object]]
 It may return a conversation state (see `conversations.cycles`); otherwise the flow has ended."""
 
 
-async def language_of(update: Update, context: BotContext) -> str:
-    user = update.effective_user
-    assert user is not None
-    async with context.runtime.repository() as repo:
-        person = await repo.person(user.id)
-    return person.language if person else context.runtime.texts.language(user.language_code)
-
-
 async def managed_teams(update: Update, context: BotContext) -> list[Team]:
     user = update.effective_user
     assert user is not None
@@ -72,7 +64,7 @@ def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContex
     """`/name`: ask which team when the manager has several, else go straight to `step`."""
 
     async def handle(update: Update, context: BotContext) -> None:
-        language = await language_of(update, context)
+        language = await replies.language_of(update, context)
         team = await pick_team(update, context, verb, language)
         if team is not None:
             await step(update, context, Callback(Action.MANAGE, verb=verb, target=team.id),
@@ -88,7 +80,7 @@ def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext
         query = update.callback_query
         assert query is not None
         data = callbacks.parse(query.data)
-        language = await language_of(update, context)
+        language = await replies.language_of(update, context)
         state: object = None
         try:
             if data is not None and data.verb in steps:

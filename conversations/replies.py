@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.runtime import BotContext
+from bot.services.joining import preferred_language
 from conversations.screens import Screen
 
 log = logging.getLogger(__name__)
@@ -118,3 +119,15 @@ async def show(update: Update, context: BotContext, screen: Screen) -> None:
         await edit(context, user.id, query.message.message_id, screen)
     else:
         await send(context, user.id, screen)
+
+
+async def language_of(update: Update, context: BotContext) -> str:
+    """The language the person chose, or their Telegram app's when we do not know them yet."""
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        person = await repo.person(user.id)
+    if person is not None:
+        return person.language
+    return preferred_language(user.language_code, runtime.settings.default_language)

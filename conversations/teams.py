@@ -28,7 +28,7 @@ async def on_newteam(update: Update, context: BotContext) -> TeamState | int:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     runtime = context.runtime
-    language = await managing.language_of(update, context)
+    language = await replies.language_of(update, context)
     if not teams.may_create_teams(runtime.settings.admin_ids, user.id):
         await replies.send_text(context, user.id, runtime.texts.render(language, "not_allowed"))
         return ConversationHandler.END
@@ -43,7 +43,7 @@ async def on_newteam(update: Update, context: BotContext) -> TeamState | int:
 async def on_team_name(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
-    language = await managing.language_of(update, context)
+    language = await replies.language_of(update, context)
     await _create(update, context, message.text or "", language)
     return ConversationHandler.END
 
@@ -66,7 +66,7 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
 
 async def on_cancel(update: Update, context: BotContext) -> int:
     assert update.effective_user is not None
-    language = await managing.language_of(update, context)
+    language = await replies.language_of(update, context)
     await replies.send_text(context, update.effective_user.id,
                             context.runtime.texts.render(language, "cancelled_flow"))
     return ConversationHandler.END
