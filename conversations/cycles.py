@@ -186,13 +186,10 @@ async def _status(update: Update, context: BotContext, data: Callback, language:
 async def _remind(update: Update, context: BotContext, data: Callback, language: str) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
-    async with runtime.repository() as repo:
-        cycle = await repo.cycle(data.target)
-    if cycle is None or cycle.closed_at is not None:
+    managed = await managing.managed_cycle(update, context, data.target, language)
+    if managed is None or managed[0].closed_at is not None:
         return
-    team = await managing.refuse_unless_manager(update, context, cycle.team_id, language)
-    if team is None:
-        return
+    team = managed[1]
     async with runtime.repository() as repo:
         cycle = await repo.cycle(data.target)
         assert cycle is not None
@@ -232,13 +229,10 @@ async def _ask_close(update: Update, context: BotContext, data: Callback, langua
 
 async def _close_confirmed(update: Update, context: BotContext, data: Callback, lang: str) -> None:
     runtime = context.runtime
-    async with runtime.repository() as repo:
-        cycle = await repo.cycle(data.target)
-    if cycle is None:
+    managed = await managing.managed_cycle(update, context, data.target, lang)
+    if managed is None:
         return
-    team = await managing.refuse_unless_manager(update, context, cycle.team_id, lang)
-    if team is None:
-        return
+    cycle, team = managed
     async with runtime.repository() as repo:
         await close_and_plan_reports(repo, runtime, cycle.id, runtime.clock.now())
     await replies.show(update, context, screens.Screen(runtime.texts.render(

@@ -57,11 +57,10 @@ async def _new_action(update: Update, context: BotContext, data: Callback, langu
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
-    async with runtime.repository() as repo:
-        cycle = await repo.cycle(data.target)
-    if cycle is None or await managing.refuse_unless_manager(
-            update, context, cycle.team_id, language) is None:
+    managed = await managing.managed_cycle(update, context, data.target, language)
+    if managed is None:
         return
+    cycle, _ = managed
     element = load_model(cycle.model_id).elements.get(data.value)
     if element is None:
         return

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.db.models import Team
+from bot.db.models import Cycle, Team
 from bot.runtime import BotContext
 from bot.services import teams
 from conversations import callbacks, replies, screens
@@ -58,6 +58,18 @@ async def refuse_unless_manager(
         return team
     await replies.send_text(context, user.id, context.runtime.texts.render(language, "not_manager"))
     return None
+
+
+async def managed_cycle(
+    update: Update, context: BotContext, cycle_id: int, language: str
+) -> tuple[Cycle, Team] | None:
+    """A cycle and its team, if the cycle exists and this person manages the team."""
+    async with context.runtime.repository() as repo:
+        cycle = await repo.cycle(cycle_id)
+    if cycle is None:
+        return None
+    team = await refuse_unless_manager(update, context, cycle.team_id, language)
+    return (cycle, team) if team is not None else None
 
 
 def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContext, None]:
