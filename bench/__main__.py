@@ -1,5 +1,6 @@
-"""`python -m bench [--participants N] [--members N] [--database-url URL]`: every benchmark, in
-one process, printing figures as ratios against baselines measured in the same run."""
+"""`python -m bench [startup answers report broadcast] [--database-url URL] ...`: the benchmarks
+(all of them by default) in one process, printing figures as ratios against baselines measured in
+the same run."""
 
 from __future__ import annotations
 
@@ -13,18 +14,27 @@ from pathlib import Path
 
 from bench import answer_path, broadcast, report, startup
 
+BENCHMARKS = ("startup", "answers", "report", "broadcast")
+
 
 async def main(arguments: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as directory:
         scratch = Path(directory)
-        await startup.run(scratch)  # first, so its memory figure is the bot's, not the benches'
-        await answer_path.run(arguments.participants, scratch, arguments.database_url)
-        report.run()
-        await broadcast.run(arguments.members, scratch, arguments.database_url)
+        chosen = arguments.benchmarks or BENCHMARKS
+        if "startup" in chosen:  # first, so its memory figure is the bot's, not the benches'
+            await startup.run(scratch)
+        if "answers" in chosen:
+            await answer_path.run(arguments.participants, scratch, arguments.database_url)
+        if "report" in chosen:
+            report.run()
+        if "broadcast" in chosen:
+            await broadcast.run(arguments.members, scratch, arguments.database_url)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK",
+                        help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--members", type=int, default=600)
     parser.add_argument("--database-url", default=None,
@@ -33,4 +43,7 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.ERROR)
     print(f"iso9004-bot benchmarks on {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")
-    asyncio.run(main(parser.parse_args()))
+    arguments = parser.parse_args()
+    if unknown := set(arguments.benchmarks) - set(BENCHMARKS):
+        parser.error(f"unknown benchmark: {', '.join(sorted(unknown))}")
+    asyncio.run(main(arguments))

@@ -6,6 +6,7 @@ shut-down work happens in `post_init` / `post_shutdown`, never at import.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import logging
@@ -114,6 +115,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         clock=wiring.clock,
         plan_cycle=reassessment.plan,
         leadership=Leadership(engine),
+        write_queue=asyncio.Lock() if engine.dialect.name == "sqlite" else None,
     )
     application = (
         ApplicationBuilder()

@@ -5,8 +5,9 @@ The `Application` subclass carries one `Runtime`; `BotContext.runtime` hands it 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -32,11 +33,15 @@ class Runtime:
     plan_cycle: CyclePlanner = plan_nothing
     scheduler: AsyncIOScheduler | None = None
     leadership: Leadership | None = None
+    write_queue: asyncio.Lock | None = None
+    """On SQLite (one writer at a time), units of work queue here, in the event loop, instead of in
+    SQLite's busy handler, which polls with sleeps of up to 100 ms and wakes nobody in order."""
 
     @asynccontextmanager
     async def repository(self) -> AsyncIterator[Repository]:
         """One unit of work: committed when the block ends, before anything is sent."""
-        async with self.sessions.begin() as session:
+        turn: AbstractAsyncContextManager[object] = self.write_queue or nullcontext()
+        async with turn, self.sessions.begin() as session:
             yield Repository(session)
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from bot.db import _inloop
 
 
 def normalise_url(url: str) -> str:
@@ -28,7 +30,8 @@ def normalise_url(url: str) -> str:
 def create_engine(url: str) -> AsyncEngine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        path = make_url(url).database or ":memory:"
+        engine = create_async_engine(url, async_creator=_inloop.connector(path))
         _make_sqlite_transactions_safe(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -39,16 +42,15 @@ def _make_sqlite_transactions_safe(engine: AsyncEngine) -> None:
 
     With the default deferred BEGIN, two concurrent transactions that both read and then write can
     deadlock, and SQLite answers "database is locked" at once instead of waiting. BEGIN IMMEDIATE
-    makes writers queue behind the busy timeout instead; WAL keeps readers out of their way.
+    makes a writer wait for the lock instead (see `Runtime.write_queue`); WAL keeps readers out of
+    the writers' way.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
