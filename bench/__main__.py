@@ -36,7 +36,7 @@ if __name__ == "__main__":
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK",
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--participants", type=int, default=200)
-    parser.add_argument("--members", type=int, default=600)
+    parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL URL to run the answer path and broadcast on (it is reset)")
     os.environ.setdefault("MPLBACKEND", "Agg")

@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot import scheduler
 from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
+from bot.flood import SendBudget
 from bot.leader import Leadership
 from bot.runtime import BotContext, ChatCursor, IsoApplication, Runtime
 from bot.services import reassessment
@@ -125,6 +126,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=BotContext, chat_data=ChatCursor))
         .concurrent_updates(PerPersonOrderedProcessor())
+        .rate_limiter(SendBudget(settings.broadcast_rate_per_second))
         .post_init(_post_init_for(engine, wiring))
         .post_shutdown(_post_shutdown_for(engine, wiring))
         .build()

@@ -12,13 +12,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import Bot, InputFile
+from telegram import InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot import presenting
 from bot.db.models import Notification
 from bot.db.repositories import Repository
+from bot.flood import Priority, SendBudget
 from bot.runtime import Runtime
 from bot.services import away, cycles, outbox, reports
 from bot.services.outbox import Kind, Outcome, Settled
@@ -40,21 +42,24 @@ class Outgoing:
     picture: bytes | None = None
 
 
-async def post(bot: Bot, outgoing: Outgoing) -> None:
+async def post(
+    bot: ExtBot[Priority], outgoing: Outgoing, priority: Priority | None = None
+) -> None:
     """The message itself: a picture with its caption, or text; Telegram's refusals propagate."""
     if outgoing.picture is not None:
         await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
                              caption=outgoing.screen.text[:1024], parse_mode=ParseMode.HTML,
-                             reply_markup=outgoing.screen.keyboard)
+                             reply_markup=outgoing.screen.keyboard, rate_limit_args=priority)
     else:
-        await bot.send_message(outgoing.chat_id, outgoing.screen.text,
-                               parse_mode=ParseMode.HTML, reply_markup=outgoing.screen.keyboard)
+        await bot.send_message(outgoing.chat_id, outgoing.screen.text, parse_mode=ParseMode.HTML,
+                               reply_markup=outgoing.screen.keyboard, rate_limit_args=priority)
 
 
-async def send(bot: Bot, outgoing: Outgoing) -> Settled:
-    """One message; 429 and network trouble are retried later, a blocked person is not."""
+async def send(bot: ExtBot[Priority], outgoing: Outgoing) -> Settled:
+    """One message of a broadcast; 429 and network trouble are retried later, a blocked person is
+    not."""
     try:
-        await post(bot, outgoing)
+        await post(bot, outgoing, Priority.BROADCAST)
     except RetryAfter as flood:
         return Settled(Outcome.RETRY, replies.seconds_to_wait(flood))
     except Forbidden:
@@ -70,51 +75,49 @@ async def send(bot: Bot, outgoing: Outgoing) -> Settled:
     return Settled(Outcome.SENT)
 
 
-class _Pacer:
-    """Hands out send slots at the broadcast rate, and keeps a second between two notifications to
-    the same private chat (Telegram's per-chat limit); shared by the concurrent senders."""
+class _PerChatPacer:
+    """Keeps a second between two notifications to the same private chat (Telegram's per-chat
+    limit); the overall pace is the `SendBudget`'s."""
 
-    def __init__(self, rate_per_second: float) -> None:
-        self._pause = 1.0 / rate_per_second
-        self._next_slot = time.monotonic()
+    def __init__(self) -> None:
         self._last_per_chat: dict[int, float] = {}
 
     async def wait_turn(self, chat_id: int) -> None:
         now = time.monotonic()
-        chat_ready = self._last_per_chat.get(chat_id, -PER_CHAT_GAP) + PER_CHAT_GAP
-        slot = self._next_slot = max(self._next_slot + self._pause, now, chat_ready)
+        slot = max(now, self._last_per_chat.get(chat_id, -PER_CHAT_GAP) + PER_CHAT_GAP)
         self._last_per_chat[chat_id] = slot
         await asyncio.sleep(slot - now)
 
-    def hold(self, seconds: float) -> None:
-        """Telegram said "too many": nobody in this sweep sends before `seconds` have passed."""
-        self._next_slot = max(self._next_slot, time.monotonic() + seconds)
 
-
-async def sweep(runtime: Runtime, bot: Bot) -> int:
-    """Send everything that is due now; returns how many notifications were handled.
+async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
+    """Send everything that is due now, batch after batch; returns how many were handled.
 
     A few notifications are composed and sent at once, so database and network round trips do not
-    hold the pace below Telegram's limit; the pacer keeps the overall rate.
+    hold the pace below Telegram's limit; the bot's `SendBudget` keeps the overall rate. The next
+    batch is claimed as soon as one is done, so a broadcast to thousands keeps its pace.
     """
-    now = runtime.clock.now()
-    async with runtime.repository() as repo:
-        ids = await outbox.claim_due(repo, now, SWEEP_BATCH)
-    pacer = _Pacer(runtime.settings.broadcast_rate_per_second)
-    senders = asyncio.Semaphore(CONCURRENT_SENDS)
+    handled = 0
+    pacer = _PerChatPacer()
     built: dict[int, reports.CycleReport] = {}  # a closed cycle's report serves every recipient
+    senders = asyncio.Semaphore(CONCURRENT_SENDS)
 
-    async def deliver(notification_id: int) -> None:
+    async def deliver(notification_id: int, now: datetime) -> None:
         async with senders:
             await _deliver_one(runtime, bot, pacer, built, notification_id, now)
 
-    await asyncio.gather(*(deliver(notification_id) for notification_id in ids))
-    return len(ids)
+    while True:
+        now = runtime.clock.now()
+        async with runtime.repository() as repo:
+            ids = await outbox.claim_due(repo, now, SWEEP_BATCH)
+        await asyncio.gather(*(deliver(notification_id, now) for notification_id in ids))
+        handled += len(ids)
+        if len(ids) < SWEEP_BATCH:
+            return handled
 
 
 async def _deliver_one(
-    runtime: Runtime, bot: Bot, pacer: _Pacer, built: dict[int, reports.CycleReport],
-    notification_id: int, now: datetime,
+    runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
+    built: dict[int, reports.CycleReport], notification_id: int, now: datetime,
 ) -> None:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
@@ -124,8 +127,8 @@ async def _deliver_one(
         if number == 0:  # the messages of one notification (a summary, its chart) form one burst
             await pacer.wait_turn(message.chat_id)
         settled = await send(bot, message)
-        if settled.retry_after is not None:
-            pacer.hold(settled.retry_after)
+        if settled.retry_after is not None and isinstance(bot.rate_limiter, SendBudget):
+            bot.rate_limiter.hold(settled.retry_after)
         if settled.outcome is not Outcome.SENT:
             break
     async with runtime.repository() as repo:

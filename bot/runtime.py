@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.db.repositories import Repository
+from bot.flood import Priority
 from bot.leader import Leadership
 from bot.services.cycles import CyclePlanner, plan_nothing
 from bot.services.ports import Clock
@@ -56,12 +57,12 @@ class ChatCursor:
 
 
 class IsoApplication(
-    Application[ExtBot[None], "BotContext", dict[Any, Any], ChatCursor, dict[Any, Any], None]
+    Application[ExtBot[Priority], "BotContext", dict[Any, Any], ChatCursor, dict[Any, Any], None]
 ):
     runtime: Runtime
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatCursor, dict[Any, Any]]):
+class BotContext(CallbackContext[ExtBot[Priority], dict[Any, Any], ChatCursor, dict[Any, Any]]):
     @property
     def runtime(self) -> Runtime:
         return cast(IsoApplication, self.application).runtime

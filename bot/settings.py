@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
-    broadcast_rate_per_second: float = Field(default=25.0, gt=0)
+    broadcast_rate_per_second: float = Field(default=29.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
 
