@@ -24,7 +24,7 @@ async def main(arguments: argparse.Namespace) -> None:
         if "startup" in chosen:  # first, so its memory figure is the bot's, not the benches'
             await startup.run(scratch)
         if "answers" in chosen:
-            await answer_path.run(arguments.participants, scratch, arguments.database_url)
+            await answer_path.run(scratch, arguments.database_url)
         if "report" in chosen:
             report.run()
         if "broadcast" in chosen:
@@ -35,7 +35,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK",
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
-    parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL URL to run the answer path and broadcast on (it is reset)")
