@@ -33,6 +33,7 @@ class Load:
 
 AS_FAST_AS_REPLIES_COME = Load(participants=100, taps_each=7)
 BRISK_HUMAN_PACE = Load(participants=500, taps_each=3, reading_seconds=(5.0, 15.0))
+ROUNDS = 3
 
 
 async def _open_survey(person: SimulatedPerson) -> None:
@@ -124,16 +125,29 @@ async def _ours(load: Load, database_url: str) -> Measurement:
 
 async def run(scratch: Path, database_url: str | None) -> None:
     backend = "PostgreSQL" if database_url else "SQLite"
-    for number, load in enumerate((AS_FAST_AS_REPLIES_COME, BRISK_HUMAN_PACE)):
-        url = database_url or sqlite_url(scratch, f"answers-{number}.sqlite3")
-        floor, measured = await _floor(load), await _ours(load, url)
-        pace = (f"reading {load.reading_seconds[0]:.0f}–{load.reading_seconds[1]:.0f} s per "
-                f"question" if load.reading_seconds[1] else "tapping as soon as the reply comes")
-        print(f"\n2{'ab'[number]}. Answer path ({backend}): {load.participants} participants × "
-              f"{load.taps_each} taps at once, {pace}")
-        print(f"   floor (bare PTB): {floor.line()}")
-        print(f"   iso9004-bot:      {measured.line()}")
-        ratio = measured.cpu_per_tap_ms() / floor.cpu_per_tap_ms()
-        print(f"   CPU per answer: {measured.cpu_per_tap_ms():.2f} ms vs floor "
-              f"{floor.cpu_per_tap_ms():.2f} ms → {ratio:.2f}× (target ≤ 1.5×; both include the "
-              f"emulator's and the simulated people's share)")
+    saturated, paced = AS_FAST_AS_REPLIES_COME, BRISK_HUMAN_PACE
+    floors, ours = [], []
+    for attempt in range(ROUNDS):  # alternated: the shared CPU's mood changes within minutes
+        url = database_url or sqlite_url(scratch, f"answers-{attempt}.sqlite3")
+        floors.append(await _floor(saturated))
+        ours.append(await _ours(saturated, url))
+    floor, measured = (sorted(runs, key=Measurement.cpu_per_tap_ms)[len(runs) // 2]
+                       for runs in (floors, ours))
+    rounds = ", ".join(f"{o.cpu_per_tap_ms() / f.cpu_per_tap_ms():.2f}×"
+                       for o, f in zip(ours, floors, strict=True))
+    print(f"\n2a. Answer path ({backend}): {saturated.participants} participants × "
+          f"{saturated.taps_each} taps at once, tapping as soon as the reply comes "
+          f"(median of {ROUNDS} alternated runs)")
+    print(f"   floor (bare PTB): {floor.line()}")
+    print(f"   iso9004-bot:      {measured.line()}")
+    ratio = measured.cpu_per_tap_ms() / floor.cpu_per_tap_ms()
+    print(f"   CPU per answer: {measured.cpu_per_tap_ms():.2f} ms vs floor "
+          f"{floor.cpu_per_tap_ms():.2f} ms → {ratio:.2f}× (target ≤ 1.5×; both include the "
+          f"emulator's and the simulated people's share; round by round {rounds})")
+    url = database_url or sqlite_url(scratch, "answers-paced.sqlite3")
+    floor, measured = await _floor(paced), await _ours(paced, url)
+    print(f"\n2b. Answer path ({backend}): {paced.participants} participants at once, each "
+          f"reading {paced.reading_seconds[0]:.0f}–{paced.reading_seconds[1]:.0f} s per question, "
+          f"{paced.taps_each} taps each")
+    print(f"   floor (bare PTB): {floor.line()}")
+    print(f"   iso9004-bot:      {measured.line()} (target p95 ≤ 50 ms)")
