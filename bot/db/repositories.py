@@ -143,6 +143,22 @@ class Repository:
         )
         return [(c, t, m) for c, t, m in result.all()]
 
+    async def cycle_for_member(
+        self, cycle_id: int, user_id: int
+    ) -> tuple[Cycle, Team, Membership | None, Response | None] | None:
+        """A cycle with its team and this person's membership and response, in one statement:
+        every tap needs all four."""
+        row = (await self.session.execute(
+            select(Cycle, Team, Membership, Response)
+            .join(Team, Team.id == Cycle.team_id)
+            .outerjoin(Membership, (Membership.team_id == Cycle.team_id)
+                       & (Membership.user_id == user_id))
+            .outerjoin(Response, (Response.cycle_id == Cycle.id)
+                       & (Response.membership_id == Membership.id))
+            .where(Cycle.id == cycle_id)
+        )).first()
+        return None if row is None else (row[0], row[1], row[2], row[3])
+
     async def response(self, cycle_id: int, membership_id: int) -> Response | None:
         return await self.session.scalar(
             select(Response).where(
@@ -153,9 +169,8 @@ class Repository:
     async def start_response(
         self, cycle_id: int, membership: Membership, now: datetime
     ) -> Response:
-        existing = await self.response(cycle_id, membership.id)
-        if existing is not None:  # the common case: one statement instead of two
-            return existing
+        """The person's response to the cycle, created at their first answer (once, even when two
+        taps race)."""
         statement = (
             dialect_insert(self.session, Response)
             .values(

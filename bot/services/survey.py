@@ -92,17 +92,16 @@ class _Context:
 async def _locate(
     repo: Repository, user_id: int, cycle_id: int, now: datetime
 ) -> _Context | Refusal:
-    cycle = await repo.cycle(cycle_id)
-    if cycle is None:
+    found = await repo.cycle_for_member(cycle_id, user_id)
+    if found is None:
         return Refusal.UNKNOWN_SURVEY
-    membership = await repo.membership(cycle.team_id, user_id)
+    cycle, team, membership, response = found
     if membership is None or not membership.active:
         return Refusal.NOT_YOURS
     if cycle.closed_at is not None or cycle.deadline <= now:
         return Refusal.CLOSED
-    team = await repo.team(cycle.team_id)
-    assert team is not None
-    response = await repo.start_response(cycle.id, membership, now)
+    if response is None:
+        response = await repo.start_response(cycle.id, membership, now)
     return _Context(cycle, team, membership, response, load_model(cycle.model_id))
 
 
