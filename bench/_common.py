@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import text
+
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import Cycle
@@ -34,6 +36,10 @@ async def seeded_team(
 ) -> Cycle:
     """A migrated database with one team, its members, and an open cycle."""
     engine = create_engine(database_url)
+    if engine.dialect.name == "postgresql":  # a PostgreSQL database is used again: start afresh
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
     await upgrade(engine)
     now = now or datetime.now(UTC)
     async with create_sessionmaker(engine).begin() as session:
