@@ -94,8 +94,8 @@ def webhook_app(application: IsoApplication, settings: Settings) -> web.Applicat
 
     async def health(request: web.Request) -> web.Response:
         try:
-            async with application.runtime.sessions() as session:
-                await session.execute(text("SELECT 1"))
+            async with application.runtime.repository() as repo:  # in turn, like every unit of work
+                await repo.session.execute(text("SELECT 1"))
         except Exception as error:  # any database failure makes this worker unhealthy
             return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
         return web.json_response({"ok": True, "bot": application.runtime.bot_username})

@@ -207,3 +207,27 @@ async def test_someone_away_gets_no_reminder_until_back_and_a_bad_date_is_explai
     await bot.sweep()
     assert len(reminders(anna)) == 1
     assert_telegram_was_happy(emulator)
+
+
+async def test_a_whole_organisation_is_invited_in_one_sweep(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson,
+) -> None:
+    """More people than one batch of the outbox: the sweep keeps going instead of leaving the rest
+    for its next run, half a minute later."""
+    await create_team(manon, "Groot")
+    staff = [emulator.person(first_name=f"Medewerker {n}") for n in range(230)]
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        team = await session.scalar(select(Team).where(Team.name == "Groot"))
+        assert team is not None
+        for person in staff:
+            person.started = True
+            await repo.touch_person(person.user_id, person.first_name, "nl", clock.now())
+            await repo.join(team.id, person.user_id, "member", None, clock.now())
+    await open_survey(manon, "Snelle scan", "1 week")
+
+    await bot.sweep()
+
+    assert [len(invitations(p)) for p in staff] == [1] * len(staff)
+    assert emulator.refused_calls() == []
