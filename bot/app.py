@@ -30,12 +30,12 @@ from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.flood import SendBudget
 from bot.leader import Leadership
-from bot.runtime import BotContext, ChatCursor, IsoApplication, Runtime
+from bot.runtime import AlreadyHandled, BotContext, ChatCursor, IsoApplication, Runtime
 from bot.services import reassessment
 from bot.services.ports import Clock, SystemClock
 from bot.settings import Settings
 from bot.texts import Texts
-from bot.updates import PerPersonOrderedProcessor, drop_duplicate_updates
+from bot.updates import PerPersonOrderedProcessor, claim_with_first_write
 from conversations.account import build_account_conversation
 from conversations.away import build_away_handlers
 from conversations.cycles import build_cycle_handlers
@@ -133,7 +133,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
     )
     assert isinstance(application, IsoApplication)
     application.runtime = runtime
-    application.add_handler(TypeHandler(Update, drop_duplicate_updates), group=-1)
+    application.add_handler(TypeHandler(Update, claim_with_first_write), group=-1)
     for handler in (
         build_joining_conversation(),
         build_survey_conversation(),
@@ -194,6 +194,9 @@ async def _register_commands(application: IsoApplication) -> None:
 async def _on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the person, in their language, that their answers are safe."""
     error = context.error
+    if isinstance(error, AlreadyHandled):
+        log.info("update %s was delivered again; handled once", error.args[0])
+        return
     if isinstance(error, Forbidden):
         log.info("a person blocked the bot: %s", error.message)
         return

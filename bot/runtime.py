@@ -6,6 +6,7 @@ The `Application` subclass carries one `Runtime`; `BotContext.runtime` hands it 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
@@ -24,6 +25,24 @@ from bot.settings import Settings
 from bot.texts import Texts
 
 
+class AlreadyHandled(Exception):
+    """This update was handled before: Telegram, or a second worker, delivered it again."""
+
+
+@dataclass
+class UpdateClaim:
+    """An update's id, claimed by the first unit of work that handles the update.
+
+    Claiming rides along with work the handler does anyway (for a tap: storing the answer), so the
+    claim commits or rolls back with it and costs no transaction of its own. What a handler does
+    before its first unit of work is not guarded; ours begin by reading the database (the person's
+    language, the survey), which claims.
+    """
+
+    update_id: int
+    done: bool = False
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -38,12 +57,26 @@ class Runtime:
     """On SQLite (one writer at a time), units of work queue here, in the event loop, instead of in
     SQLite's busy handler, which polls with sleeps of up to 100 ms and wakes nobody in order."""
 
+    claim: UpdateClaim | None = None
+
+    def handling(self, claim: UpdateClaim) -> Runtime:
+        """This runtime as a handler of one update sees it: its first unit of work claims it."""
+        return dataclasses.replace(self, claim=claim)
+
     @asynccontextmanager
     async def repository(self) -> AsyncIterator[Repository]:
-        """One unit of work: committed when the block ends, before anything is sent."""
+        """One unit of work: committed when the block ends, before anything is sent.
+
+        Raises `AlreadyHandled` when the update being handled was claimed before.
+        """
         turn: AbstractAsyncContextManager[object] = self.write_queue or nullcontext()
         async with turn, self.sessions.begin() as session:
-            yield Repository(session)
+            repo = Repository(session)
+            if self.claim is not None and not self.claim.done:
+                if not await repo.claim_update(self.claim.update_id, self.clock.now()):
+                    raise AlreadyHandled(self.claim.update_id)
+                self.claim.done = True
+            yield repo
 
 
 @dataclass
@@ -63,9 +96,12 @@ class IsoApplication(
 
 
 class BotContext(CallbackContext[ExtBot[Priority], dict[Any, Any], ChatCursor, dict[Any, Any]]):
+    claim: UpdateClaim | None = None  # set for each update by `bot.updates.claim_with_first_write`
+
     @property
     def runtime(self) -> Runtime:
-        return cast(IsoApplication, self.application).runtime
+        runtime = cast(IsoApplication, self.application).runtime
+        return runtime if self.claim is None else runtime.handling(self.claim)
 
     @property
     def cursor(self) -> ChatCursor:

@@ -7,9 +7,9 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
+from telegram.ext import BaseUpdateProcessor
 
-from bot.runtime import BotContext
+from bot.runtime import BotContext, UpdateClaim
 
 
 def _person_key(update: object) -> int | None:
@@ -56,12 +56,11 @@ class PerPersonOrderedProcessor(BaseUpdateProcessor):
         """Nothing to release: locks disappear with their last update."""
 
 
-async def drop_duplicate_updates(update: object, context: BotContext) -> None:
-    """Telegram (or a second worker) may deliver an update again; handle each update id once."""
-    if not isinstance(update, Update):
-        return
-    runtime = context.runtime
-    async with runtime.repository() as repo:
-        first_time = await repo.claim_update(update.update_id, runtime.clock.now())
-    if not first_time:
-        raise ApplicationHandlerStop
+async def claim_with_first_write(update: object, context: BotContext) -> None:
+    """Telegram (or a second worker) may deliver an update again; handle each update id once.
+
+    The id is claimed in the update's first unit of work rather than in a transaction of its own:
+    a tap then costs one transaction instead of two, and one turn in SQLite's write queue.
+    """
+    if isinstance(update, Update):
+        context.claim = UpdateClaim(update.update_id)
