@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Chat, Message, Update, User
 
 from bot.db.repositories import Repository
+from bot.runtime import AlreadyHandled, Runtime, UpdateClaim
 from bot.scheduler import UPDATE_IDS_KEPT
+from bot.settings import load_settings
+from bot.texts import Texts
 from bot.updates import PerPersonOrderedProcessor
 from tests.support.clock import FixedClock
 
@@ -66,3 +70,39 @@ async def test_update_ids_are_forgotten_after_two_days(
         await Repository(session).forget_updates_before(clock.now() - UPDATE_IDS_KEPT)
     async with sessions.begin() as session:
         assert await Repository(session).claim_update(7, clock.now())  # new again
+
+
+@pytest.fixture
+def runtime(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> Runtime:
+    settings = load_settings(telegram_bot_token="1:test", database_url="sqlite://")
+    return Runtime(settings=settings, sessions=sessions, texts=Texts("nl"), clock=clock,
+                   write_queue=asyncio.Lock())
+
+
+async def test_an_update_delivered_twice_is_refused_at_its_first_unit_of_work(
+    runtime: Runtime,
+) -> None:
+    first, again = runtime.handling(UpdateClaim(41)), runtime.handling(UpdateClaim(41))
+    async with first.repository() as repo:
+        await repo.touch_person(1, "Anna", "nl", runtime.clock.now())
+    async with first.repository():  # later units of work of the same update go ahead
+        pass
+
+    with pytest.raises(AlreadyHandled):
+        async with again.repository():
+            pytest.fail("the second delivery must not get this far")
+
+
+async def test_an_update_whose_handling_failed_is_handled_when_it_comes_again(
+    runtime: Runtime,
+) -> None:
+    async def handle_and_break() -> None:
+        async with runtime.handling(UpdateClaim(42)).repository() as repo:
+            await repo.touch_person(1, "Anna", "nl", runtime.clock.now())
+            raise RuntimeError("the handler broke")
+
+    with pytest.raises(RuntimeError):
+        await handle_and_break()
+
+    async with runtime.handling(UpdateClaim(42)).repository() as repo:
+        assert await repo.person(1) is None  # nothing of the failed attempt was kept
