@@ -77,10 +77,10 @@ async def _measure(kind: str, load: Load, database_url: str) -> Measurement:
             for first in range(0, len(people), 50):
                 await asyncio.gather(*(_open_survey(p) for p in people[first:first + 50]))
             latencies: list[float] = []
-            pause = random.Random(9004)  # the same people reading at the same speed for both bots
             bot.stdin.write(b"start\n")
             wall = time.perf_counter()
-            await asyncio.gather(*(_tap_through(p, load, pause, latencies) for p in people))
+            await asyncio.gather(*(  # each person reads at the same speed for both bots
+                _tap_through(p, load, random.Random(n), latencies) for n, p in enumerate(people)))
             wall = time.perf_counter() - wall
             bot.stdin.write(b"stop\n")
             cpu = float((await bot.stdout.readline()).split()[1])
