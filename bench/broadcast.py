@@ -16,11 +16,11 @@ from bot.app import Wiring
 from bot.db.models import Notification
 from bot.demo import start_polling, stop_polling
 from bot.emulator import BotApiEmulator, SimulatedPerson
+from bot.flood import TELEGRAM_MESSAGES_PER_SECOND as TELEGRAM_LIMIT
 from bot.runtime import IsoApplication
 from bot.services import outbox
 from bot.settings import load_settings
 
-TELEGRAM_LIMIT = 30
 ANSWERING = 60
 ANSWERS_EACH = 7
 
