@@ -169,8 +169,8 @@ class Repository:
     async def start_response(
         self, cycle_id: int, membership: Membership, now: datetime
     ) -> Response:
-        """The person's response to the cycle, created at their first answer (once, even when two
-        taps race)."""
+        """The person's response to the cycle, created the first time they open it (once, even
+        when two taps race)."""
         statement = (
             dialect_insert(self.session, Response)
             .values(
