@@ -17,8 +17,7 @@ async def on_unknown_button(update: Update, context: BotContext) -> None:
     assert query is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        person = await repo.person(query.from_user.id)
-    language = person.language if person else None
+        language = await repo.language(query.from_user.id)
     await replies.acknowledge(query, runtime.texts.render(language, "refusal", reason="invalid"))
 
 
@@ -30,9 +29,9 @@ async def on_unexpected_message(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     is_command = bool(message.text and message.text.startswith("/"))
     async with runtime.repository() as repo:
-        person = await repo.person(user.id)
+        known_language = await repo.language(user.id)
         open_surveys = await survey.open_surveys(repo, user.id, runtime.clock.now())
-    language = person.language if person else runtime.texts.language(user.language_code)
+    language = known_language or runtime.texts.language(user.language_code)
     unfinished = [cycle for cycle, _team, done in open_surveys if not done]
     texts = runtime.texts
     if is_command:

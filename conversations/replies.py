@@ -127,7 +127,5 @@ async def language_of(update: Update, context: BotContext) -> str:
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        person = await repo.person(user.id)
-    if person is not None:
-        return person.language
-    return preferred_language(user.language_code, runtime.settings.default_language)
+        language = await repo.language(user.id)
+    return language or preferred_language(user.language_code, runtime.settings.default_language)

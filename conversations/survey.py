@@ -45,8 +45,7 @@ SURVEY_BUTTONS = callbacks.pattern_for(
 
 
 async def _language(repo: Repository, user: User, default: str) -> str:
-    person = await repo.person(user.id)
-    return person.language if person is not None else default
+    return await repo.language(user.id) or default
 
 
 async def on_button(update: Update, context: BotContext) -> SurveyState | None:

@@ -7,14 +7,17 @@ them is harmless.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from bot.db._prepared import prepared
 from bot.db.models import (
     Answer,
     Cycle,
@@ -34,15 +37,46 @@ def dialect_insert(session: AsyncSession, table: type[object]):  # type: ignore[
     return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
 
 
+@dataclass(frozen=True, slots=True)
+class Participation:
+    """A cycle as one person takes part in it; the membership and response are None until the
+    person joined the team and opened the survey."""
+
+    cycle_id: int
+    model_id: str
+    scope_id: str
+    deadline: datetime
+    closed_at: datetime | None
+    team_name: str
+    timezone: str
+    membership_id: int | None
+    active: bool | None
+    role: str | None
+    stakeholder_group: str | None
+    response_id: int | None
+    completed_at: datetime | None
+    message_id: int | None
+
+
 class Repository:
     """Queries and idempotent writes; the caller owns the transaction."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._prepared = prepared(session.bind.dialect.name if session.bind else "sqlite")
+
+    async def _connection(self) -> AsyncConnection:
+        """The unit of work's connection, for the prepared Core statements of `_prepared`."""
+        return await self.session.connection()
 
     # --- people -------------------------------------------------------------------------------
     async def person(self, user_id: int) -> Person | None:
         return await self.session.get(Person, user_id)
+
+    async def language(self, user_id: int) -> str | None:
+        """The person's chosen language, None for someone we do not know."""
+        connection = await self._connection()
+        return await connection.scalar(self._prepared.language, {"user_id": user_id})
 
     async def touch_person(
         self, user_id: int, display_name: str, language: str, now: datetime
@@ -67,13 +101,10 @@ class Repository:
     # --- updates ------------------------------------------------------------------------------
     async def claim_update(self, update_id: int, now: datetime) -> bool:
         """True the first time an update id is seen, by any process."""
-        statement = (
-            dialect_insert(self.session, ProcessedUpdate)
-            .values(update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-        )
-        result = await self.session.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        connection = await self._connection()
+        result = await connection.execute(
+            self._prepared.claim_update, {"update_id": update_id, "processed_at": now})
+        return bool(result.rowcount)
 
     async def forget_updates_before(self, moment: datetime) -> None:
         await self.session.execute(
@@ -143,21 +174,12 @@ class Repository:
         )
         return [(c, t, m) for c, t, m in result.all()]
 
-    async def cycle_for_member(
-        self, cycle_id: int, user_id: int
-    ) -> tuple[Cycle, Team, Membership | None, Response | None] | None:
-        """A cycle with its team and this person's membership and response, in one statement:
-        every tap needs all four."""
-        row = (await self.session.execute(
-            select(Cycle, Team, Membership, Response)
-            .join(Team, Team.id == Cycle.team_id)
-            .outerjoin(Membership, (Membership.team_id == Cycle.team_id)
-                       & (Membership.user_id == user_id))
-            .outerjoin(Response, (Response.cycle_id == Cycle.id)
-                       & (Response.membership_id == Membership.id))
-            .where(Cycle.id == cycle_id)
-        )).first()
-        return None if row is None else (row[0], row[1], row[2], row[3])
+    async def participation(self, cycle_id: int, user_id: int) -> Participation | None:
+        """A cycle as this person takes part in it, in one statement: every tap needs it."""
+        connection = await self._connection()
+        row = (await connection.execute(
+            self._prepared.participation, {"cycle_id": cycle_id, "user_id": user_id})).first()
+        return None if row is None else Participation(*row)
 
     async def response(self, cycle_id: int, membership_id: int) -> Response | None:
         return await self.session.scalar(
@@ -166,44 +188,47 @@ class Repository:
             )
         )
 
-    async def start_response(
-        self, cycle_id: int, membership: Membership, now: datetime
-    ) -> Response:
+    async def start_response(self, seat: Participation, now: datetime) -> Participation:
         """The person's response to the cycle, created the first time they open it (once, even
         when two taps race)."""
+        assert seat.membership_id is not None
         statement = (
             dialect_insert(self.session, Response)
             .values(
-                cycle_id=cycle_id,
-                membership_id=membership.id,
-                stakeholder_group=membership.stakeholder_group,
-                is_manager=membership.role == "manager",
+                cycle_id=seat.cycle_id,
+                membership_id=seat.membership_id,
+                stakeholder_group=seat.stakeholder_group,
+                is_manager=seat.role == "manager",
                 started_at=now,
             )
             .on_conflict_do_nothing(index_elements=["cycle_id", "membership_id"])
         )
         await self.session.execute(statement)
-        response = await self.response(cycle_id, membership.id)
-        assert response is not None
-        return response
+        connection = await self._connection()
+        row = (await connection.execute(self._prepared.response, {
+            "cycle_id": seat.cycle_id, "membership_id": seat.membership_id})).one()
+        return dataclasses.replace(
+            seat, response_id=row[0], completed_at=row[1], message_id=row[2])
+
+    async def complete_response(self, response_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(Response)
+            .where(Response.id == response_id, Response.completed_at.is_(None))
+            .values(completed_at=now)
+        )
 
     async def answers(self, response_id: int) -> dict[str, int | None]:
-        result = await self.session.execute(
-            select(Answer.element_id, Answer.level).where(Answer.response_id == response_id)
-        )
+        connection = await self._connection()
+        result = await connection.execute(self._prepared.answers, {"response_id": response_id})
         return {element_id: level for element_id, level in result.all()}
 
     async def save_answer(
         self, response_id: int, element_id: str, level: int | None, now: datetime
     ) -> None:
-        statement = dialect_insert(self.session, Answer).values(
-            response_id=response_id, element_id=element_id, level=level, answered_at=now
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["response_id", "element_id"],
-            set_={"level": level, "answered_at": now},
-        )
-        await self.session.execute(statement)
+        connection = await self._connection()
+        await connection.execute(self._prepared.save_answer, {
+            "response_id": response_id, "element_id": element_id, "level": level,
+            "answered_at": now})
 
     async def remarks(self, response_id: int) -> dict[str, str]:
         result = await self.session.execute(

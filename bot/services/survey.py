@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.db.models import Cycle, Membership, Response, Team
-from bot.db.repositories import Repository
+from bot.db.models import Cycle, Team
+from bot.db.repositories import Participation, Repository
 from domain.catalog import AssessmentModel, Chapter, Element, load_model
 from domain.scoring import next_position
 
@@ -82,41 +82,43 @@ class AnswerOutcome:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    cycle: Cycle
-    team: Team
-    membership: Membership
-    response: Response
+    seat: Participation
+    response_id: int
     model: AssessmentModel
 
 
 async def _locate(
     repo: Repository, user_id: int, cycle_id: int, now: datetime
 ) -> _Context | Refusal:
-    found = await repo.cycle_for_member(cycle_id, user_id)
-    if found is None:
+    seat = await repo.participation(cycle_id, user_id)
+    if seat is None:
         return Refusal.UNKNOWN_SURVEY
-    cycle, team, membership, response = found
-    if membership is None or not membership.active:
+    if seat.membership_id is None or not seat.active:
         return Refusal.NOT_YOURS
-    if cycle.closed_at is not None or cycle.deadline <= now:
+    if seat.closed_at is not None or seat.deadline <= now:
         return Refusal.CLOSED
-    if response is None:
-        response = await repo.start_response(cycle.id, membership, now)
-    return _Context(cycle, team, membership, response, load_model(cycle.model_id))
+    if seat.response_id is None:
+        seat = await repo.start_response(seat, now)
+    assert seat.response_id is not None
+    return _Context(seat, seat.response_id, load_model(seat.model_id))
 
 
-def _view(context: _Context, answers: Mapping[str, int | None], index: int | None) -> SurveyView:
+def _view(
+    context: _Context, answers: Mapping[str, int | None], index: int | None, *,
+    completed: bool | None = None,
+) -> SurveyView:
+    seat = context.seat
     return SurveyView(
-        cycle_id=context.cycle.id,
-        team_name=context.team.name,
-        timezone=context.team.timezone,
+        cycle_id=seat.cycle_id,
+        team_name=seat.team_name,
+        timezone=seat.timezone,
         model=context.model,
-        scope_id=context.cycle.scope_id,
-        deadline=context.cycle.deadline,
+        scope_id=seat.scope_id,
+        deadline=seat.deadline,
         index=index,
         answers=answers,
-        completed=context.response.completed_at is not None,
-        message_id=context.response.message_id,
+        completed=seat.completed_at is not None if completed is None else completed,
+        message_id=seat.message_id,
     )
 
 
@@ -127,8 +129,8 @@ async def show(
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, Refusal):
         return context
-    answers = await repo.answers(context.response.id)
-    element_ids = context.model.scope(context.cycle.scope_id).element_ids
+    answers = await repo.answers(context.response_id)
+    element_ids = context.model.scope(context.seat.scope_id).element_ids
     if index is None:
         index = next_position(element_ids, frozenset(answers), after_index=-1)
     elif not 0 <= index < len(element_ids):
@@ -149,14 +151,14 @@ async def answer(
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, Refusal):
         return context
-    element_ids = context.model.scope(context.cycle.scope_id).element_ids
+    element_ids = context.model.scope(context.seat.scope_id).element_ids
     if not 0 <= index < len(element_ids) or (level is not None and not 1 <= level <= 5):
         return Refusal.INVALID
-    if message_id is not None and context.response.message_id not in (None, message_id):
+    if message_id is not None and context.seat.message_id not in (None, message_id):
         return Refusal.STALE
-    before = await repo.answers(context.response.id)
+    before = await repo.answers(context.response_id)
     element = context.model.elements[element_ids[index]]
-    await repo.save_answer(context.response.id, element.id, level, now)
+    await repo.save_answer(context.response_id, element.id, level, now)
     answers = {**before, element.id: level}
     chapter = context.model.chapter(element.chapter_id)
     in_scope = [e for e in chapter.element_ids if e in element_ids]
@@ -181,7 +183,7 @@ async def save_remark(
         return Refusal.INVALID
     cleaned = text.strip()[:MAX_REMARK_LENGTH]
     if cleaned:
-        await repo.save_remark(context.response.id, chapter_id, cleaned, now)
+        await repo.save_remark(context.response_id, chapter_id, cleaned, now)
     return await show(repo, user_id, cycle_id, now)
 
 
@@ -192,13 +194,13 @@ async def confirm(
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, Refusal):
         return context
-    answers = await repo.answers(context.response.id)
-    element_ids = context.model.scope(context.cycle.scope_id).element_ids
+    answers = await repo.answers(context.response_id)
+    element_ids = context.model.scope(context.seat.scope_id).element_ids
     if any(e not in answers for e in element_ids):
         return Refusal.INVALID
-    if context.response.completed_at is None:
-        context.response.completed_at = now
-    return _view(context, answers, None)
+    if context.seat.completed_at is None:
+        await repo.complete_response(context.response_id, now)
+    return _view(context, answers, None, completed=True)
 
 
 async def remember_message(repo: Repository, user_id: int, cycle_id: int, message_id: int) -> None:
