@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -27,6 +28,11 @@ from bot.texts import Texts
 
 class AlreadyHandled(Exception):
     """This update was handled before: Telegram, or a second worker, delivered it again."""
+
+
+class LostConnectionBeforeWriting(Exception):
+    """The database connection broke before this update had claimed or written anything, so it
+    can simply be handled again (see `bot.updates.SecondChances`)."""
 
 
 @dataclass
@@ -67,16 +73,23 @@ class Runtime:
     async def repository(self) -> AsyncIterator[Repository]:
         """One unit of work: committed when the block ends, before anything is sent.
 
-        Raises `AlreadyHandled` when the update being handled was claimed before.
+        Raises `AlreadyHandled` when the update being handled was claimed before, and
+        `LostConnectionBeforeWriting` when the database connection broke before it was claimed.
         """
         turn: AbstractAsyncContextManager[object] = self.write_queue or nullcontext()
-        async with turn, self.sessions.begin() as session:
-            repo = Repository(session)
-            if self.claim is not None and not self.claim.done:
-                if not await repo.claim_update(self.claim.update_id, self.clock.now()):
-                    raise AlreadyHandled(self.claim.update_id)
-                self.claim.done = True
-            yield repo
+        claim = self.claim
+        try:
+            async with turn, self.sessions.begin() as session:
+                repo = Repository(session)
+                if claim is not None and not claim.done:
+                    if not await repo.claim_update(claim.update_id, self.clock.now()):
+                        raise AlreadyHandled(claim.update_id)
+                    claim.done = True
+                yield repo
+        except DBAPIError as error:
+            if error.connection_invalidated and claim is not None and not claim.done:
+                raise LostConnectionBeforeWriting(claim.update_id) from error
+            raise
 
 
 @dataclass

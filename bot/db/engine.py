@@ -34,7 +34,7 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, async_creator=_inloop.connector(path))
         _make_sqlite_transactions_safe(engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, pool_size=20, max_overflow=0)
 
 
 def _make_sqlite_transactions_safe(engine: AsyncEngine) -> None:

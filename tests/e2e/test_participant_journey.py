@@ -172,3 +172,23 @@ async def test_two_people_answer_at_the_same_time_without_mixing_answers(
     assert set((await stored_answers(sessions, bram)).values()) == {4}
     assert len(await stored_answers(sessions, bram)) == 7
     assert_telegram_was_happy(emulator)
+
+
+async def test_a_crowd_tapping_in_the_same_instant_is_answered_in_full(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson,
+) -> None:
+    """More people at once than the bot keeps connections to Telegram (16): the rest queue."""
+    team = await set_up_team(sessions, clock.now(), manager=manon)
+    crowd = [emulator.person(first_name=f"Collega {n}", language_code="nl") for n in range(40)]
+
+    async def open_survey(person: SimulatedPerson) -> None:
+        await join(person, team.start_command, "Nederlands")
+        await start_survey(person, "Beginnen")
+
+    await asyncio.gather(*(open_survey(person) for person in crowd))
+    await asyncio.gather(*(person.tap("3") for person in crowd))
+    for person in crowd:
+        await person.wait_for(lambda m: "onderwerp 2 van 7" in m.text)
+        assert list((await stored_answers(sessions, person)).values()) == [3]
+    assert_telegram_was_happy(emulator)
