@@ -56,8 +56,11 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
     data = callbacks.parse(query.data)
     now = runtime.clock.now()
     async with runtime.repository() as repo:
-        language = await _language(repo, user, runtime.settings.default_language)
         result = await _apply(repo, user.id, data, message.message_id if message else None, now)
+        if isinstance(result, Refusal) or result[0].language is None:
+            language = await _language(repo, user, runtime.settings.default_language)
+        else:
+            language = result[0].language
     texts = runtime.texts
     if isinstance(result, Refusal) or data is None:
         reason = result if isinstance(result, Refusal) else Refusal.INVALID

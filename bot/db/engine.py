@@ -34,6 +34,9 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, async_creator=_inloop.connector(path))
         _make_sqlite_transactions_safe(engine)
         return engine
+    # A fixed pool (no connections opened and closed in bursts) and no ping before each unit of
+    # work: that ping is three round trips on asyncpg. A connection that died with a database
+    # restart fails its first statement instead; see `bot.updates.SecondChances`.
     return create_async_engine(url, pool_size=20, max_overflow=0)
 
 

@@ -56,6 +56,8 @@ class Participation:
     response_id: int | None
     completed_at: datetime | None
     message_id: int | None
+    language: str | None
+    """The person's chosen language (None without a membership)."""
 
 
 class Repository:
@@ -175,7 +177,8 @@ class Repository:
         return [(c, t, m) for c, t, m in result.all()]
 
     async def participation(self, cycle_id: int, user_id: int) -> Participation | None:
-        """A cycle as this person takes part in it, in one statement: every tap needs it."""
+        """A cycle as this person takes part in it, and their language, in one statement: every
+        tap needs both."""
         connection = await self._connection()
         row = (await connection.execute(
             self._prepared.participation, {"cycle_id": cycle_id, "user_id": user_id})).first()

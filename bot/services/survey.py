@@ -43,6 +43,8 @@ class SurveyView:
     answers: Mapping[str, int | None]
     completed: bool
     message_id: int | None
+    language: str | None
+    """The participant's chosen language, read along with the survey."""
 
     @property
     def element_ids(self) -> tuple[str, ...]:
@@ -119,6 +121,7 @@ def _view(
         answers=answers,
         completed=seat.completed_at is not None if completed is None else completed,
         message_id=seat.message_id,
+        language=seat.language,
     )
 
 
