@@ -167,11 +167,11 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
 def _telegram_connections() -> HTTPXRequest:
     """A small pool of kept-alive connections to Telegram, instead of PTB's 256.
 
-    httpcore looks at every idle connection of the pool (a system call each) whenever a request
-    starts or ends. With hundreds of people tapping at once, a pool of 256 grew to a hundred
-    connections and that scan alone cost 2-3 ms of CPU per tap (bench/answer_path.py, on
-    PostgreSQL); 16 connections carry well over a hundred calls a second, and a burst beyond that
-    waits its turn instead of failing.
+    httpcore looks at every idle connection of the pool (two system calls each) whenever a request
+    starts or ends. With a hundred people tapping at once the pool grew with every burst, and on
+    PostgreSQL that scan took about a third of the bot's CPU (py-spy, bench/answer_path.py); with
+    16 connections it costs less than half as much per tap. Sixteen carry well over a hundred calls
+    a second; a burst beyond that waits its turn (up to 20 s) instead of failing.
     """
     limits = httpx.Limits(max_connections=TELEGRAM_CONNECTIONS,
                           max_keepalive_connections=TELEGRAM_CONNECTIONS)

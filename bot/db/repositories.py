@@ -191,17 +191,17 @@ class Repository:
             )
         )
 
-    async def start_response(self, seat: Participation, now: datetime) -> Participation:
+    async def start_response(self, participation: Participation, now: datetime) -> Participation:
         """The person's response to the cycle, created the first time they open it (once, even
         when two taps race)."""
-        assert seat.membership_id is not None
+        assert participation.membership_id is not None
         statement = (
             dialect_insert(self.session, Response)
             .values(
-                cycle_id=seat.cycle_id,
-                membership_id=seat.membership_id,
-                stakeholder_group=seat.stakeholder_group,
-                is_manager=seat.role == "manager",
+                cycle_id=participation.cycle_id,
+                membership_id=participation.membership_id,
+                stakeholder_group=participation.stakeholder_group,
+                is_manager=participation.role == "manager",
                 started_at=now,
             )
             .on_conflict_do_nothing(index_elements=["cycle_id", "membership_id"])
@@ -209,9 +209,11 @@ class Repository:
         await self.session.execute(statement)
         connection = await self._connection()
         row = (await connection.execute(self._prepared.response, {
-            "cycle_id": seat.cycle_id, "membership_id": seat.membership_id})).one()
+            "cycle_id": participation.cycle_id,
+            "membership_id": participation.membership_id,
+        })).one()
         return dataclasses.replace(
-            seat, response_id=row[0], completed_at=row[1], message_id=row[2])
+            participation, response_id=row[0], completed_at=row[1], message_id=row[2])
 
     async def complete_response(self, response_id: int, now: datetime) -> None:
         await self.session.execute(

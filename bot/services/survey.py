@@ -84,7 +84,7 @@ class AnswerOutcome:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    seat: Participation
+    participation: Participation
     response_id: int
     model: AssessmentModel
 
@@ -92,36 +92,36 @@ class _Context:
 async def _locate(
     repo: Repository, user_id: int, cycle_id: int, now: datetime
 ) -> _Context | Refusal:
-    seat = await repo.participation(cycle_id, user_id)
-    if seat is None:
+    found = await repo.participation(cycle_id, user_id)
+    if found is None:
         return Refusal.UNKNOWN_SURVEY
-    if seat.membership_id is None or not seat.active:
+    if found.membership_id is None or not found.active:
         return Refusal.NOT_YOURS
-    if seat.closed_at is not None or seat.deadline <= now:
+    if found.closed_at is not None or found.deadline <= now:
         return Refusal.CLOSED
-    if seat.response_id is None:
-        seat = await repo.start_response(seat, now)
-    assert seat.response_id is not None
-    return _Context(seat, seat.response_id, load_model(seat.model_id))
+    if found.response_id is None:
+        found = await repo.start_response(found, now)
+    assert found.response_id is not None
+    return _Context(found, found.response_id, load_model(found.model_id))
 
 
 def _view(
     context: _Context, answers: Mapping[str, int | None], index: int | None, *,
     completed: bool | None = None,
 ) -> SurveyView:
-    seat = context.seat
+    participation = context.participation
     return SurveyView(
-        cycle_id=seat.cycle_id,
-        team_name=seat.team_name,
-        timezone=seat.timezone,
+        cycle_id=participation.cycle_id,
+        team_name=participation.team_name,
+        timezone=participation.timezone,
         model=context.model,
-        scope_id=seat.scope_id,
-        deadline=seat.deadline,
+        scope_id=participation.scope_id,
+        deadline=participation.deadline,
         index=index,
         answers=answers,
-        completed=seat.completed_at is not None if completed is None else completed,
-        message_id=seat.message_id,
-        language=seat.language,
+        completed=participation.completed_at is not None if completed is None else completed,
+        message_id=participation.message_id,
+        language=participation.language,
     )
 
 
@@ -133,7 +133,7 @@ async def show(
     if isinstance(context, Refusal):
         return context
     answers = await repo.answers(context.response_id)
-    element_ids = context.model.scope(context.seat.scope_id).element_ids
+    element_ids = context.model.scope(context.participation.scope_id).element_ids
     if index is None:
         index = next_position(element_ids, frozenset(answers), after_index=-1)
     elif not 0 <= index < len(element_ids):
@@ -154,10 +154,10 @@ async def answer(
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, Refusal):
         return context
-    element_ids = context.model.scope(context.seat.scope_id).element_ids
+    element_ids = context.model.scope(context.participation.scope_id).element_ids
     if not 0 <= index < len(element_ids) or (level is not None and not 1 <= level <= 5):
         return Refusal.INVALID
-    if message_id is not None and context.seat.message_id not in (None, message_id):
+    if message_id is not None and context.participation.message_id not in (None, message_id):
         return Refusal.STALE
     before = await repo.answers(context.response_id)
     element = context.model.elements[element_ids[index]]
@@ -198,10 +198,10 @@ async def confirm(
     if isinstance(context, Refusal):
         return context
     answers = await repo.answers(context.response_id)
-    element_ids = context.model.scope(context.seat.scope_id).element_ids
+    element_ids = context.model.scope(context.participation.scope_id).element_ids
     if any(e not in answers for e in element_ids):
         return Refusal.INVALID
-    if context.seat.completed_at is None:
+    if context.participation.completed_at is None:
         await repo.complete_response(context.response_id, now)
     return _view(context, answers, None, completed=True)
 

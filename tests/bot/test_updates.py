@@ -14,7 +14,7 @@ from bot.runtime import AlreadyHandled, Runtime, UpdateClaim
 from bot.scheduler import UPDATE_IDS_KEPT
 from bot.settings import load_settings
 from bot.texts import Texts
-from bot.updates import PerPersonOrderedProcessor
+from bot.updates import PerPersonOrderedProcessor, SecondChances
 from tests.support.clock import FixedClock
 
 ANNA = User(1, "Anna", False)
@@ -106,3 +106,15 @@ async def test_an_update_whose_handling_failed_is_handled_when_it_comes_again(
 
     async with runtime.handling(UpdateClaim(42)).repository() as repo:
         assert await repo.person(1) is None  # nothing of the failed attempt was kept
+
+
+async def test_an_update_that_lost_its_connection_goes_round_once_not_forever() -> None:
+    """While the database is really down, a tap is reported to the person instead of looping."""
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    chances = SecondChances()
+    update = _update(7, ANNA)
+    assert await chances.hand_back(update, queue)
+    assert not await chances.hand_back(update, queue)
+    assert await chances.hand_back(_update(8, BRAM), queue)
+    assert [queue.get_nowait(), queue.get_nowait()] == [update, _update(8, BRAM)]
+    assert queue.empty()
