@@ -7,9 +7,11 @@ another worker's next attempt takes over. SQLite serves one process only, so the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
@@ -25,7 +27,10 @@ class Leadership:
     async def try_to_lead(self) -> bool:
         """Take the lock if nobody holds it; keep it if we do. Safe to call repeatedly."""
         if self.leading:
-            return True
+            if self._connection is None or await self._still_holding(self._connection):
+                return True
+            log.warning("the connection holding the scheduler lock was lost; taking it again")
+            self._connection, self.leading = None, False
         connection = await self._engine.connect()
         try:
             taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"),
@@ -40,6 +45,20 @@ class Leadership:
         else:
             await connection.close()
         return bool(taken)
+
+    @staticmethod
+    async def _still_holding(connection: AsyncConnection) -> bool:
+        """The lock lives as long as its connection: after a database restart both are gone, and
+        another worker may have taken the lock meanwhile."""
+        try:
+            await connection.scalar(text("SELECT 1"))
+            await connection.commit()
+            return True
+        except DBAPIError:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+                await connection.close()
+            return False
 
     async def resign(self) -> None:
         connection, self._connection = self._connection, None

@@ -39,12 +39,14 @@ def _leading(application: IsoApplication) -> bool:
 
 
 async def keep_leadership(application: IsoApplication) -> None:
-    """Every worker asks; the one holding the lock keeps it, the others take over if it dies."""
+    """Every worker asks; the one holding the lock keeps it (if its connection survived), the
+    others take over if it dies."""
     leadership = application.runtime.leadership
     if leadership is None:
         return
     try:
-        if not leadership.leading and await leadership.try_to_lead():
+        was_leading = leadership.leading
+        if await leadership.try_to_lead() and not was_leading:
             nudge(application)
     except Exception:
         log.exception("could not check scheduler leadership; trying again shortly")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.emulator import BotApiEmulator, SimulatedPerson
@@ -17,6 +16,7 @@ from tests.e2e.test_participant_journey import (
     stored_answers,
 )
 from tests.support.clock import FixedClock
+from tests.support.restart import cut_every_other_connection
 
 
 async def anna_in_the_middle_of_a_survey(
@@ -78,15 +78,6 @@ async def test_a_redelivered_update_is_counted_once(
     assert_telegram_was_happy(emulator)
 
 
-async def drop_every_other_connection(engine: AsyncEngine) -> None:
-    """What a restart of PostgreSQL does to the bot: every connection in its pool is cut."""
-    async with engine.connect() as connection:
-        await connection.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-    await engine.dispose()  # the test's own connections went too
-
-
 async def test_a_database_restart_mid_survey_goes_unnoticed(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, anna: SimulatedPerson, manon: SimulatedPerson, backend: str,
@@ -97,7 +88,7 @@ async def test_a_database_restart_mid_survey_goes_unnoticed(
     await anna_in_the_middle_of_a_survey(sessions, clock, anna, manon)
     await anna.tap("4")
     await anna.wait_for(lambda m: "onderwerp 2 van 7" in m.text)
-    await drop_every_other_connection(engine)
+    await cut_every_other_connection(engine)
     await anna.tap("2")
     await anna.wait_for(lambda m: "onderwerp 3 van 7" in m.text)
     assert not any("ging bij mij iets mis" in m.text for m in anna.messages)
