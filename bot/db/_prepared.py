@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Insert, Select, bindparam, select
@@ -30,7 +29,6 @@ class Prepared:
     participation: Select[*tuple[Any, ...]]
     answers: Select[str, int | None]
     save_answer: Insert
-    response: Select[int, datetime | None, int | None]
 
 
 @functools.cache
@@ -64,7 +62,4 @@ def prepared(dialect: str) -> Prepared:
         answers=select(Answer.element_id, Answer.level).where(
             Answer.response_id == bindparam("response_id")),
         save_answer=save_answer,
-        response=select(Response.id, Response.completed_at, Response.message_id).where(
-            Response.cycle_id == bindparam("cycle_id"),
-            Response.membership_id == bindparam("membership_id")),
     )

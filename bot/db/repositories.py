@@ -207,13 +207,11 @@ class Repository:
             .on_conflict_do_nothing(index_elements=["cycle_id", "membership_id"])
         )
         await self.session.execute(statement)
-        connection = await self._connection()
-        row = (await connection.execute(self._prepared.response, {
-            "cycle_id": participation.cycle_id,
-            "membership_id": participation.membership_id,
-        })).one()
-        return dataclasses.replace(
-            participation, response_id=row[0], completed_at=row[1], message_id=row[2])
+        response = await self.response(participation.cycle_id, participation.membership_id)
+        assert response is not None
+        return dataclasses.replace(participation, response_id=response.id,
+                                   completed_at=response.completed_at,
+                                   message_id=response.message_id)
 
     async def complete_response(self, response_id: int, now: datetime) -> None:
         await self.session.execute(

@@ -208,15 +208,9 @@ async def confirm(
 
 async def remember_message(repo: Repository, user_id: int, cycle_id: int, message_id: int) -> None:
     """The survey message that is edited in place; taps on any other message are stale."""
-    cycle = await repo.cycle(cycle_id)
-    if cycle is None:
-        return
-    membership = await repo.membership(cycle.team_id, user_id)
-    if membership is None:
-        return
-    response = await repo.response(cycle_id, membership.id)
-    if response is not None:
-        await repo.set_survey_message(response.id, message_id)
+    found = await repo.participation(cycle_id, user_id)
+    if found is not None and found.response_id is not None:
+        await repo.set_survey_message(found.response_id, message_id)
 
 
 async def open_surveys(
