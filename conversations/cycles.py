@@ -7,7 +7,6 @@ survives a restart; the states below only document the order of the screens.
 from __future__ import annotations
 
 import warnings
-from datetime import timedelta
 from enum import Enum, auto
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from bot.db.models import Team
 from bot.delivery import close_and_plan_reports
 from bot.runtime import BotContext
 from bot.scheduler import nudge
-from bot.services import cycles, outbox, reports
+from bot.services import cycles, outbox, permissions, reports
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler, handler
@@ -28,7 +27,6 @@ from domain.rhythm import days_left, parse_day
 
 DEADLINE_CHOICES = (3, 7, 14)
 LONGEST_SURVEY_DAYS = 366
-MANUAL_REMINDER_GAP = timedelta(days=2)
 
 
 class SurveySetup(Enum):
@@ -49,9 +47,7 @@ class DeadlineInput(Enum):
 async def _choose_scope(
     update: Update, context: BotContext, data: Callback, language: str
 ) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+    team = await _managed_team(update, context, data.target)
     texts, model = context.runtime.texts, load_model(team.model_id)
     b = texts.buttons(language)
     rows = [[(str(b.scope(scope.title(language), scope.minutes)),
@@ -62,13 +58,19 @@ async def _choose_scope(
         screens.keyboard(rows)))
 
 
+async def _managed_team(update: Update, context: BotContext, team_id: int) -> Team:
+    """The team, if the person who tapped or typed manages it (else `PermissionsError`)."""
+    user = update.effective_user
+    assert user is not None
+    async with context.runtime.repository() as repo:
+        return await permissions.check_can_manage(repo, user.id, team_id)
+
+
 async def _survey_setup(
     update: Update, context: BotContext, data: Callback, language: str
 ) -> tuple[Team, AssessmentModel] | None:
     """The team and its model, if the tapper manages it and the chosen scope exists."""
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return None
+    team = await _managed_team(update, context, data.target)
     model = load_model(team.model_id)
     return (team, model) if data.value in model.scopes else None
 
@@ -99,7 +101,7 @@ async def _typed_deadline(update: Update, context: BotContext) -> DeadlineInput 
     if message is None or cursor.deadline_team_id is None or cursor.deadline_scope_id is None:
         return ConversationHandler.END
     runtime = context.runtime
-    async with runtime.repository() as repo:
+    async with runtime.repository() as repo:  # `_confirm` checks the typist's rights
         team = await repo.team(cursor.deadline_team_id)
     if team is None:
         return ConversationHandler.END
@@ -135,12 +137,14 @@ async def _confirm(update: Update, context: BotContext, data: Callback, lang: st
 
 
 async def _open(update: Update, context: BotContext, data: Callback, lang: str) -> None:
-    setup = await _survey_setup(update, context, data, lang)
     user = update.effective_user
-    if setup is None or not 1 <= data.days <= LONGEST_SURVEY_DAYS or user is None:
-        return
-    team, _ = setup
+    assert user is not None
     runtime = context.runtime
+    async with runtime.repository() as repo:
+        team = await repo.team(data.target)
+    if (team is None or data.value not in load_model(team.model_id).scopes
+            or not 1 <= data.days <= LONGEST_SURVEY_DAYS):
+        return
     now = runtime.clock.now()
     deadline = cycles.deadline_in(now, data.days, team.timezone)
     async with runtime.repository() as repo:
@@ -162,11 +166,11 @@ async def _open(update: Update, context: BotContext, data: Callback, lang: str) 
 
 
 async def _status(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.target)
         cycle = await repo.open_cycle(team.id)
         rate = await reports.response_rate(repo, cycle) if cycle else None
     if cycle is None or rate is None:
@@ -184,37 +188,29 @@ async def _status(update: Update, context: BotContext, data: Callback, language:
 
 
 async def _remind(update: Update, context: BotContext, data: Callback, language: str) -> None:
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
-    now = runtime.clock.now()
-    managed = await managing.managed_cycle(update, context, data.target, language)
-    if managed is None or managed[0].closed_at is not None:
-        return
-    team = managed[1]
     async with runtime.repository() as repo:
-        cycle = await repo.cycle(data.target)
-        assert cycle is not None
-        last = cycle.last_manual_reminder_at
-        if last is not None and now - last < MANUAL_REMINDER_GAP:
-            text = runtime.texts.render(language, "remind_too_soon", timezone=team.timezone,
-                                        next=last + MANUAL_REMINDER_GAP)
-        else:
-            cycle.last_manual_reminder_at = now
-            unfinished = await outbox.unfinished_members(repo, cycle)
-            for member in unfinished:
-                await outbox.plan(repo, f"manual:{cycle.id}:{now:%Y%m%d%H%M}:{member.user_id}",
-                                  outbox.Kind.REMIND, now, user_id=member.user_id,
-                                  team_id=team.id, cycle_id=cycle.id)
-            text = runtime.texts.render(language, "remind_sent", count=len(unfinished))
-    await replies.send_text(context, update.effective_user.id if update.effective_user else 0, text)
+        reminded = await cycles.remind_now(repo, user.id, data.target, runtime.clock.now())
+        cycle = await repo.cycle(data.target)  # loaded by the service's check
+        team = await repo.team(cycle.team_id) if cycle else None
+    assert team is not None
+    if reminded.too_soon_until is not None:
+        text = runtime.texts.render(language, "remind_too_soon", timezone=team.timezone,
+                                    next=reminded.too_soon_until)
+    else:
+        text = runtime.texts.render(language, "remind_sent", count=reminded.count)
+    await replies.send_text(context, user.id, text)
     nudge(context.application)  # type: ignore[arg-type]
 
 
 async def _ask_close(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+    user = update.effective_user
+    assert user is not None
     texts = context.runtime.texts
     async with context.runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.target)
         cycle = await repo.open_cycle(team.id)
     if cycle is None:
         await replies.show(update, context, screens.Screen(texts.render(
@@ -228,12 +224,11 @@ async def _ask_close(update: Update, context: BotContext, data: Callback, langua
 
 
 async def _close_confirmed(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
-    managed = await managing.managed_cycle(update, context, data.target, lang)
-    if managed is None:
-        return
-    cycle, team = managed
     async with runtime.repository() as repo:
+        cycle, team = await permissions.check_can_manage_cycle(repo, user.id, data.target)
         await close_and_plan_reports(repo, runtime, cycle.id, runtime.clock.now())
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "closed", team=team.name)))
@@ -260,7 +255,8 @@ def build_cycle_handlers() -> list[Handler]:
         typed_deadline = ConversationHandler(
             entry_points=[buttons],
             states={DeadlineInput.TYPING: [
-                handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _typed_deadline)),
+                handler(MessageHandler(filters.TEXT & ~filters.COMMAND,
+                                       managing.politely(_typed_deadline))),
                 buttons]},
             fallbacks=[], allow_reentry=True, name="survey-setup",
         )

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import ImprovementAction
 from bot.runtime import BotContext
-from bot.services import improvement
+from bot.services import improvement, permissions
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Callback
 from conversations.handlers import Handler
@@ -21,13 +20,15 @@ ACTIONS, NEW_ACTION, DONE = "ac", "an", "ad"
 
 
 async def _targets(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+    """`tg:<team>` lists the chapters' targets; `tt:<team>:<chapter>:<level>` sets one first."""
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
         if data.verb == SET_TARGET and 1 <= data.days <= 5:
-            await improvement.set_target(repo, team.id, data.value, data.days)
+            team = await improvement.set_target(repo, user.id, data.target, data.value, data.days)
+        else:
+            team = await permissions.check_can_manage(repo, user.id, data.target)
         chosen = await improvement.targets(repo, team.id)
     model = load_model(team.model_id)
     chapters = [(c, improvement.target_of(chosen, c.id)) for c in model.chapters]
@@ -38,9 +39,10 @@ async def _targets(update: Update, context: BotContext, data: Callback, language
 
 
 async def _chapter(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+    user = update.effective_user
+    assert user is not None
+    async with context.runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.target)
     model = load_model(team.model_id)
     chapter = next((c for c in model.chapters if c.id == data.value), None)
     if chapter is None:
@@ -57,16 +59,13 @@ async def _new_action(update: Update, context: BotContext, data: Callback, langu
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
-    managed = await managing.managed_cycle(update, context, data.target, language)
-    if managed is None:
-        return
-    cycle, _ = managed
-    element = load_model(cycle.model_id).elements.get(data.value)
-    if element is None:
-        return
     async with runtime.repository() as repo:
+        cycle = await repo.cycle(data.target)
+        element = load_model(cycle.model_id).elements.get(data.value) if cycle else None
+        if element is None:  # a forged cycle id ends here; `add_action` checks the rights
+            return
         action = await improvement.add_action(
-            repo, cycle.team_id, cycle.id, element.id, element.title(language),
+            repo, user.id, data.target, element.id, element.title(language),
             user.full_name, runtime.clock.now())
     await replies.send(context, user.id, screens.Screen(runtime.texts.render(
         language, "action_added", action=action)))
@@ -74,20 +73,16 @@ async def _new_action(update: Update, context: BotContext, data: Callback, langu
 
 async def _actions(update: Update, context: BotContext, data: Callback, language: str) -> None:
     """`ac:<team>` lists the open actions; `ad:<action>` marks one done, then lists again."""
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
-    team_id = data.target
-    if data.verb == DONE:
-        async with runtime.repository() as repo:
-            action = await repo.session.get(ImprovementAction, data.target)
-        if action is None:
-            return
-        team_id = action.team_id
-    team = await managing.refuse_unless_manager(update, context, team_id, language)
-    if team is None:
-        return
     async with runtime.repository() as repo:
         if data.verb == DONE:
-            await improvement.finish(repo, data.target, runtime.clock.now())
+            action = await improvement.finish(repo, user.id, data.target, runtime.clock.now())
+            team = await repo.team(action.team_id)  # loaded by the service's check
+            assert team is not None
+        else:
+            team = await permissions.check_can_manage(repo, user.id, data.target)
         open_actions = await improvement.actions(repo, team.id, open_only=True)
     b = runtime.texts.buttons(language)
     rows = [[(f"{b.mark_done} {a.element_id}", callbacks.manage(DONE, a.id))]

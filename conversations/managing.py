@@ -1,21 +1,29 @@
-"""What every manager flow shares: who may act on which team, and asking "which team?"."""
+"""What every manager flow shares: asking "which team?", and turning a refusal into one message.
+
+Who may act on which team is decided by the services (`bot.services.permissions`), never here: a
+step just calls its service, and a `PermissionsError` becomes the polite `not_manager` line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
-from bot.db.models import Cycle, Team
+from bot.db.models import Team
 from bot.runtime import BotContext
 from bot.services import teams
+from bot.services.permissions import Permission, PermissionsError
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
 
 ManagerStep = Callable[[Update, BotContext, Callback, str], Awaitable[object]]
 """One step of a manager flow: (update, context, the button or command as a Callback, language).
-It may return a conversation state (see `conversations.cycles`); otherwise the flow has ended."""
+It may return a conversation state (see `conversations.cycles`); otherwise the flow has ended.
+The services it calls check the tapper's rights; a refusal reaches the person as one message."""
+T = TypeVar("T")
 
 
 async def managed_teams(update: Update, context: BotContext) -> list[Team]:
@@ -45,34 +53,32 @@ async def pick_team(
     return None
 
 
-async def refuse_unless_manager(
-    update: Update, context: BotContext, team_id: int, language: str
-) -> Team | None:
-    """The team, if this person manages it; otherwise a polite refusal and None."""
+async def refuse(update: Update, context: BotContext, refusal: PermissionsError) -> None:
+    """The one polite answer to a refused manager verb (a command, a button, a typed step)."""
     user = update.effective_user
     assert user is not None
-    async with context.runtime.repository() as repo:
-        team = await repo.team(team_id)
-        allowed = team is not None and await teams.is_manager(repo, team_id, user.id)
-    if allowed:
-        return team
-    await replies.send_text(context, user.id, context.runtime.texts.render(language, "not_manager"))
-    return None
+    language = await replies.language_of(update, context)
+    template = ("not_allowed" if refusal.permission is Permission.CREATE_TEAMS
+                else "not_manager")
+    await replies.send_text(context, user.id, context.runtime.texts.render(language, template))
 
 
-async def managed_cycle(
-    update: Update, context: BotContext, cycle_id: int, language: str
-) -> tuple[Cycle, Team] | None:
-    """A cycle and its team, if the cycle exists and this person manages the team."""
-    async with context.runtime.repository() as repo:
-        cycle = await repo.cycle(cycle_id)
-    if cycle is None:
-        return None
-    team = await refuse_unless_manager(update, context, cycle.team_id, language)
-    return (cycle, team) if team is not None else None
+def politely(handle: Callable[[Update, BotContext], Awaitable[T]]
+             ) -> Callable[[Update, BotContext], Coroutine[Any, Any, T | int]]:
+    """A handler whose services may refuse: the refusal becomes `refuse`'s message and the
+    conversation ends (ConversationHandler.END)."""
+
+    async def handle_politely(update: Update, context: BotContext) -> T | int:
+        try:
+            return await handle(update, context)
+        except PermissionsError as refusal:
+            await refuse(update, context, refusal)
+            return ConversationHandler.END
+
+    return handle_politely
 
 
-def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContext, None]:
+def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContext, object]:
     """`/name`: ask which team when the manager has several, else go straight to `step`."""
 
     async def handle(update: Update, context: BotContext) -> None:
@@ -82,7 +88,7 @@ def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContex
             await step(update, context, Callback(Action.MANAGE, verb=verb, target=team.id),
                        language)
 
-    return CommandHandler(name, handle)
+    return CommandHandler(name, politely(handle))
 
 
 def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext, object]:
@@ -97,6 +103,8 @@ def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext
         try:
             if data is not None and data.verb in steps:
                 state = await steps[data.verb](update, context, data, language)
+        except PermissionsError as refusal:
+            await refuse(update, context, refusal)
         finally:
             await replies.acknowledge(query)
         return ConversationHandler.END if state is None else state

@@ -14,7 +14,7 @@ from telegram.error import Forbidden
 from bot import presenting
 from bot.delivery import post, report_messages
 from bot.runtime import BotContext
-from bot.services import reports
+from bot.services import permissions, reports
 from conversations import managing, replies
 from conversations.callbacks import Callback
 from conversations.handlers import Handler
@@ -25,11 +25,9 @@ async def _send_report(
 ) -> None:
     user = update.effective_user
     assert user is not None
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
     runtime = context.runtime
     async with runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.target)
         cycle = await reports.latest_reportable_cycle(repo, team.id)
         report = await reports.build_report(repo, cycle) if cycle else None
     if report is None:
@@ -50,16 +48,15 @@ async def _send_file(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle = (await reports.latest_reportable_cycle(repo, data.target) if data.verb == "re"
-                 else await repo.cycle(data.target))
-    if cycle is None:
+        if data.verb == "re":
+            await permissions.check_can_manage(repo, user.id, data.target)
+            cycle = await reports.latest_reportable_cycle(repo, data.target)
+        else:
+            cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.target)
+        report = await reports.build_report(repo, cycle) if cycle else None
+    if cycle is None or report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
-    team = await managing.refuse_unless_manager(update, context, cycle.team_id, language)
-    if team is None:
-        return
-    async with runtime.repository() as repo:
-        report = await reports.build_report(repo, cycle)
     stamp = f"{cycle.opened_at:%Y-%m-%d}"
     if data.verb == "rd":
         picture = (await presenting.chart(runtime.texts, language, report)

@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.db.models import Team
 from bot.runtime import BotContext
-from bot.services import reassessment, teams
+from bot.services import permissions, reassessment, teams
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Callback
 from conversations.handlers import Handler
@@ -21,19 +21,19 @@ SHOW, CHANGE = "ts", "tx"
 
 
 async def _show(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is not None:
-        await replies.show(update, context, _screen(context, team, language, None))
+    user = update.effective_user
+    assert user is not None
+    async with context.runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.target)
+    await replies.show(update, context, _screen(context, team, language, None))
 
 
 async def _change(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    if await managing.refuse_unless_manager(update, context, data.target, language) is None:
-        return
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        team = await repo.team(data.target)
-        assert team is not None
-        refusal = await teams.change_setting(repo, team, data.value)
+        team, refusal = await teams.change_setting(repo, user.id, data.target, data.value)
         if refusal is None and data.value.startswith("rhythm-"):
             await reassessment.schedule_next(repo, team, runtime.clock.now())
     await replies.show(update, context, _screen(context, team, language, refusal))

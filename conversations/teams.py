@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot.runtime import BotContext
-from bot.services import teams
+from bot.services import permissions, teams
 from bot.services.joining import STAKEHOLDER_GROUPS
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Callback
@@ -29,9 +29,7 @@ async def on_newteam(update: Update, context: BotContext) -> TeamState | int:
     assert user is not None and message is not None
     runtime = context.runtime
     language = await replies.language_of(update, context)
-    if not teams.may_create_teams(runtime.settings.admin_ids, user.id):
-        await replies.send_text(context, user.id, runtime.texts.render(language, "not_allowed"))
-        return ConversationHandler.END
+    permissions.check_can_create_teams(runtime.settings.admin_ids, user.id)
     name = " ".join((message.text or "").split()[1:])
     if not name:
         await replies.send_text(context, user.id, runtime.texts.render(language, "ask_team_name"))
@@ -57,7 +55,8 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
         await repo.touch_person(user.id, user.full_name, language, now)
         team, _ = await teams.create_team(repo, name, user.id, teams.TeamSettings(
             timezone=runtime.settings.default_timezone,
-            anonymity_threshold=runtime.settings.anonymity_threshold), now)
+            anonymity_threshold=runtime.settings.anonymity_threshold), now,
+            admin_ids=runtime.settings.admin_ids)
         invite = await teams.create_invite(repo, team.id, user.id, None, now)
     await replies.send_text(context, user.id, runtime.texts.render(
         language, "team_created", team=team.name, expires=invite.expires_at,
@@ -78,13 +77,12 @@ async def _send_invite(
     """`iv`: a link for the team; `ig`: a link that puts people in one stakeholder group."""
     user = update.effective_user
     assert user is not None
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    group = data.value if data.verb == "ig" and data.value in STAKEHOLDER_GROUPS else None
-    if team is None:
-        return
     runtime = context.runtime
     async with runtime.repository() as repo:
-        invite = await teams.create_invite(repo, team.id, user.id, group, runtime.clock.now())
+        group = data.value if data.verb == "ig" and data.value in STAKEHOLDER_GROUPS else None
+        invite = await teams.create_invite(repo, data.target, user.id, group, runtime.clock.now())
+        team = await repo.team(data.target)  # loaded by the service's check: no second query
+    assert team is not None
     b = runtime.texts.buttons(language)
     rows = [[(str(b.group(name)), callbacks.manage("ig", team.id, name))]
             for name in STAKEHOLDER_GROUPS if team.use_groups]
@@ -97,21 +95,22 @@ async def _send_invite(
 
 
 async def _revoke(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        count = await teams.revoke_invites(repo, team.id, runtime.clock.now())
+        count = await teams.revoke_invites(repo, user.id, data.target, runtime.clock.now())
+        team = await repo.team(data.target)
+    assert team is not None
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "invites_revoked", team=team.name, count=count)))
 
 
 def build_team_conversation() -> ConversationHandler[BotContext]:
     return ConversationHandler(
-        entry_points=[CommandHandler("newteam", on_newteam)],
+        entry_points=[CommandHandler("newteam", managing.politely(on_newteam))],
         states={TeamState.NAMING: [
-            MessageHandler(filters.TEXT & ~filters.COMMAND, on_team_name)]},
+            MessageHandler(filters.TEXT & ~filters.COMMAND, managing.politely(on_team_name))]},
         fallbacks=[CommandHandler("cancel", on_cancel)],
         name="newteam",
     )

@@ -134,6 +134,7 @@ class Repository:
     async def join(
         self, team_id: int, user_id: int, role: str, group: str | None, now: datetime
     ) -> Membership:
+        """Become a member, or an active member again; joining twice changes nothing."""
         statement = (
             dialect_insert(self.session, Membership)
             .values(
@@ -150,7 +151,10 @@ class Repository:
         membership = await self.membership(team_id, user_id)
         assert membership is not None
         if not membership.active:
-            membership.active = True
+            # Coming back starts afresh: the role and group are the new invite's, never the old
+            # row's (a removed co-manager who re-joins through an ordinary link is a participant).
+            membership.active, membership.role = True, role
+            membership.stakeholder_group, membership.joined_at = group, now
         return membership
 
     # --- cycles and responses -----------------------------------------------------------------
