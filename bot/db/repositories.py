@@ -23,7 +23,6 @@ from bot.db.models import (
     Cycle,
     Invite,
     Membership,
-    Notification,
     Person,
     ProcessedUpdate,
     Remark,
@@ -264,30 +263,3 @@ class Repository:
             select(func.count()).select_from(Answer).where(Answer.response_id == response_id)
         )
         return int(count or 0)
-
-    # --- privacy ------------------------------------------------------------------------------
-    async def forget_person(self, user_id: int) -> None:
-        """Delete a person: open cycles lose their answers, closed cycles keep them unlinked.
-
-        Closed cycles' team figures were reported already; cutting the link (instead of deleting)
-        keeps those figures stable while nothing points to the person any more.
-        """
-        memberships = select(Membership.id).where(Membership.user_id == user_id)
-        open_cycles = select(Cycle.id).where(Cycle.closed_at.is_(None))
-        await self.session.execute(
-            delete(Response).where(
-                Response.membership_id.in_(memberships), Response.cycle_id.in_(open_cycles)
-            )
-        )
-        await self.session.execute(
-            update(Response)
-            .where(Response.membership_id.in_(memberships))
-            .values(membership_id=None, message_id=None)
-        )
-        await self.session.execute(
-            delete(Notification).where(
-                Notification.user_id == user_id, Notification.status == "pending"
-            )
-        )
-        await self.session.execute(delete(Membership).where(Membership.user_id == user_id))
-        await self.session.execute(delete(Person).where(Person.user_id == user_id))
