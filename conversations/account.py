@@ -12,7 +12,6 @@ from telegram.warnings import PTBUserWarning
 from bot.runtime import BotContext
 from bot.services import account, joining
 from conversations import callbacks, replies, screens
-from conversations.callbacks import Action
 from conversations.handlers import Handler
 
 
@@ -34,7 +33,8 @@ async def on_language(update: Update, context: BotContext) -> None:
     b = texts.buttons(language)
     await replies.send(context, update.effective_user.id, screens.Screen(
         texts.render(language, "choose_language"),
-        screens.keyboard([[(b.dutch, "l:nl"), (b.english, "l:en")]])))
+        screens.keyboard([[(b.dutch, callbacks.ChooseLanguage("nl")),
+                           (b.english, callbacks.ChooseLanguage("en"))]])))
 
 
 async def on_language_button(update: Update, context: BotContext) -> None:
@@ -43,14 +43,14 @@ async def on_language_button(update: Update, context: BotContext) -> None:
     data = callbacks.parse(query.data)
     runtime = context.runtime
     now = runtime.clock.now()
-    if data is None:
+    if not isinstance(data, callbacks.ChooseLanguage):
         await _refuse_invalid(update, context)
         return
     async with runtime.repository() as repo:
         await joining.greet(repo, user.id, user.full_name, user.language_code,
                             runtime.settings.default_language, now)
-        await joining.set_language(repo, user.id, data.value)
-    language = data.value
+        await joining.set_language(repo, user.id, data.language)
+    language = data.language
     if query.message is not None:
         await replies.edit(context, user.id, query.message.message_id,
                            screens.Screen(runtime.texts.render(language, "language_set")))
@@ -93,7 +93,8 @@ async def on_deleteme(update: Update, context: BotContext) -> AccountState | int
     b = texts.buttons(language)
     await replies.send(context, update.effective_user.id, screens.Screen(
         texts.render(language, "deleteme_confirm"),
-        screens.keyboard([[(b.yes_delete, "f:yes"), (b.cancel, "f:no")]])))
+        screens.keyboard([[(b.yes_delete, callbacks.Forget(confirmed=True)),
+                           (b.cancel, callbacks.Forget(confirmed=False))]])))
     return AccountState.CONFIRMING_FORGET
 
 
@@ -101,12 +102,12 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     data = callbacks.parse(query.data)
-    if data is None:
+    if not isinstance(data, callbacks.Forget):
         await _refuse_invalid(update, context)
         return ConversationHandler.END
     language = await replies.language_of(update, context)
     runtime = context.runtime
-    confirmed, refusal = data.value == "yes", None
+    confirmed, refusal = data.confirmed, None
     if confirmed:
         async with runtime.repository() as repo:
             refusal = await account.forget(repo, user.id, runtime.clock.now())
@@ -120,10 +121,10 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
 
 def build_account_conversation() -> ConversationHandler[BotContext]:
     forget_button: Handler = CallbackQueryHandler(
-        on_forget_button, pattern=callbacks.pattern_for(Action.FORGET)
+        on_forget_button, pattern=callbacks.pattern_for(callbacks.Forget)
     )
     language_button: Handler = CallbackQueryHandler(
-        on_language_button, pattern=callbacks.pattern_for(Action.LANGUAGE)
+        on_language_button, pattern=callbacks.pattern_for(callbacks.ChooseLanguage)
     )
     commands: list[Handler] = [
         CommandHandler("help", on_help),

@@ -20,22 +20,12 @@ from bot.runtime import BotContext
 from bot.scheduler import nudge
 from bot.services import cycles, outbox, permissions, reports
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler, handler
 from domain.catalog import AssessmentModel, load_model
 from domain.rhythm import days_left, parse_day
 
 DEADLINE_CHOICES = (3, 7, 14)
 LONGEST_SURVEY_DAYS = 366
-
-
-class SurveySetup(Enum):
-    """The screens of `/survey`, in order; each button carries the choices made before it."""
-
-    CHOOSING_TEAM = "sv"
-    CHOOSING_SCOPE = "ss"
-    CHOOSING_DEADLINE = "sd"
-    CONFIRMING = "so"
 
 
 class DeadlineInput(Enum):
@@ -45,13 +35,13 @@ class DeadlineInput(Enum):
 
 
 async def _choose_scope(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext, data: callbacks.NewSurvey, language: str
 ) -> None:
-    team = await _managed_team(update, context, data.target)
+    team = await _managed_team(update, context, data.team_id)
     texts, model = context.runtime.texts, load_model(team.model_id)
     b = texts.buttons(language)
     rows = [[(str(b.scope(scope.title(language), scope.minutes)),
-              callbacks.manage(SurveySetup.CHOOSING_SCOPE.value, team.id, scope.id))]
+              callbacks.SurveyScope(team.id, scope.id))]
             for scope in model.scopes.values()]
     await replies.show(update, context, screens.Screen(texts.render(
         language, "choose_scope", team=team.name, model_title=model.title(language)),
@@ -67,29 +57,30 @@ async def _managed_team(update: Update, context: BotContext, team_id: int) -> Te
 
 
 async def _survey_setup(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext,
+    data: callbacks.SurveyScope | callbacks.SurveyDeadline, language: str,
 ) -> tuple[Team, AssessmentModel] | None:
     """The team and its model, if the tapper manages it and the chosen scope exists."""
-    team = await _managed_team(update, context, data.target)
+    team = await _managed_team(update, context, data.team_id)
     model = load_model(team.model_id)
-    return (team, model) if data.value in model.scopes else None
+    return (team, model) if data.scope_id in model.scopes else None
 
 
 async def _choose_deadline(
-    update: Update, context: BotContext, data: Callback, lang: str
+    update: Update, context: BotContext, data: callbacks.SurveyScope, lang: str
 ) -> DeadlineInput | None:
     setup = await _survey_setup(update, context, data, lang)
     if setup is None:
         return None
     team, model = setup
-    context.cursor.deadline_team_id, context.cursor.deadline_scope_id = team.id, data.value
+    context.cursor.deadline_team_id, context.cursor.deadline_scope_id = team.id, data.scope_id
     texts = context.runtime.texts
     b = texts.buttons(lang)
-    rows = [[(str(b.days(days)), callbacks.manage(
-        SurveySetup.CHOOSING_DEADLINE.value, team.id, data.value, days))
-        for days in DEADLINE_CHOICES]]
+    rows = [[(str(b.days(days)), callbacks.SurveyDeadline(team.id, data.scope_id, days))
+             for days in DEADLINE_CHOICES]]
     await replies.show(update, context, screens.Screen(texts.render(
-        lang, "choose_deadline", team=team.name, scope_title=model.scope(data.value).title(lang)),
+        lang, "choose_deadline", team=team.name,
+        scope_title=model.scope(data.scope_id).title(lang)),
         screens.keyboard(rows)))
     return DeadlineInput.TYPING
 
@@ -112,14 +103,15 @@ async def _typed_deadline(update: Update, context: BotContext) -> DeadlineInput 
         await replies.send_text(context, message.chat_id, runtime.texts.render(
             language, "deadline_unreadable", longest=LONGEST_SURVEY_DAYS))
         return DeadlineInput.TYPING
-    await _confirm(update, context, Callback(
-        Action.MANAGE, verb=SurveySetup.CHOOSING_DEADLINE.value, target=team.id,
-        value=cursor.deadline_scope_id, days=days), language)
+    await _confirm(update, context, callbacks.SurveyDeadline(
+        team.id, cursor.deadline_scope_id, days), language)
     cursor.deadline_team_id = cursor.deadline_scope_id = None
     return ConversationHandler.END
 
 
-async def _confirm(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+async def _confirm(
+    update: Update, context: BotContext, data: callbacks.SurveyDeadline, lang: str
+) -> None:
     setup = await _survey_setup(update, context, data, lang)
     if setup is None or not 1 <= data.days <= LONGEST_SURVEY_DAYS:
         return
@@ -130,19 +122,21 @@ async def _confirm(update: Update, context: BotContext, data: Callback, lang: st
     b = runtime.texts.buttons(lang)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "confirm_survey", team=team.name, timezone=team.timezone, members=members,
-        scope_title=model.scope(data.value).title(lang), model_title=model.title(lang),
+        scope_title=model.scope(data.scope_id).title(lang), model_title=model.title(lang),
         deadline=cycles.deadline_in(runtime.clock.now(), data.days, team.timezone)),
-        screens.keyboard([[(b.open_survey, callbacks.manage(
-            SurveySetup.CONFIRMING.value, team.id, data.value, data.days))]])))
+        screens.keyboard([[(b.open_survey, callbacks.OpenSurvey(
+            team.id, data.scope_id, data.days))]])))
 
 
-async def _open(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+async def _open(
+    update: Update, context: BotContext, data: callbacks.OpenSurvey, lang: str
+) -> None:
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        team = await repo.team(data.target)
-    if (team is None or data.value not in load_model(team.model_id).scopes
+        team = await repo.team(data.team_id)
+    if (team is None or data.scope_id not in load_model(team.model_id).scopes
             or not 1 <= data.days <= LONGEST_SURVEY_DAYS):
         return
     now = runtime.clock.now()
@@ -150,7 +144,7 @@ async def _open(update: Update, context: BotContext, data: Callback, lang: str) 
     async with runtime.repository() as repo:
         members = len(await outbox.active_members(repo, team.id))
         try:
-            await cycles.open_cycle(repo, team.id, data.value, deadline, user.id, now,
+            await cycles.open_cycle(repo, team.id, data.scope_id, deadline, user.id, now,
                                     plan=runtime.plan_cycle)
             already = None
         except cycles.AlreadyOpen as refusal:
@@ -165,12 +159,14 @@ async def _open(update: Update, context: BotContext, data: Callback, lang: str) 
     nudge(context.application)  # type: ignore[arg-type]
 
 
-async def _status(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _status(
+    update: Update, context: BotContext, data: callbacks.Status, language: str
+) -> None:
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.target)
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await repo.open_cycle(team.id)
         rate = await reports.response_rate(repo, cycle) if cycle else None
     if cycle is None or rate is None:
@@ -183,17 +179,19 @@ async def _status(update: Update, context: BotContext, data: Callback, language:
         timezone=team.timezone, threshold=team.anonymity_threshold,
         days_left=days_left(runtime.clock.now(), cycle.deadline),
         scope_title=load_model(cycle.model_id).scope(cycle.scope_id).title(language)),
-        screens.keyboard([[(b.remind_now, callbacks.manage("sr", cycle.id)),
-                           (b.close_now, callbacks.manage("sc", team.id))]])))
+        screens.keyboard([[(b.remind_now, callbacks.RemindNow(cycle.id)),
+                           (b.close_now, callbacks.AskClose(team.id))]])))
 
 
-async def _remind(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _remind(
+    update: Update, context: BotContext, data: callbacks.RemindNow, language: str
+) -> None:
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        reminded = await cycles.remind_now(repo, user.id, data.target, runtime.clock.now())
-        cycle = await repo.cycle(data.target)  # loaded by the service's check
+        reminded = await cycles.remind_now(repo, user.id, data.cycle_id, runtime.clock.now())
+        cycle = await repo.cycle(data.cycle_id)  # loaded by the service's check
         team = await repo.team(cycle.team_id) if cycle else None
     assert team is not None
     if reminded.too_soon_until is not None:
@@ -205,12 +203,14 @@ async def _remind(update: Update, context: BotContext, data: Callback, language:
     nudge(context.application)  # type: ignore[arg-type]
 
 
-async def _ask_close(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _ask_close(
+    update: Update, context: BotContext, data: callbacks.AskClose, language: str
+) -> None:
     user = update.effective_user
     assert user is not None
     texts = context.runtime.texts
     async with context.runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.target)
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await repo.open_cycle(team.id)
     if cycle is None:
         await replies.show(update, context, screens.Screen(texts.render(
@@ -219,36 +219,33 @@ async def _ask_close(update: Update, context: BotContext, data: Callback, langua
     b = texts.buttons(language)
     await replies.show(update, context, screens.Screen(
         texts.render(language, "close_confirm", team=team.name),
-        screens.keyboard([[(b.yes_close, callbacks.manage("sy", cycle.id)),
-                           (b.cancel, callbacks.manage("st", team.id))]])))
+        screens.keyboard([[(b.yes_close, callbacks.CloseNow(cycle.id)),
+                           (b.cancel, callbacks.Status(team.id))]])))
 
 
-async def _close_confirmed(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+async def _close_confirmed(
+    update: Update, context: BotContext, data: callbacks.CloseNow, lang: str
+) -> None:
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle, team = await permissions.check_can_manage_cycle(repo, user.id, data.target)
+        cycle, team = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
         await close_and_plan_reports(repo, runtime, cycle.id, runtime.clock.now())
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "closed", team=team.name)))
     nudge(context.application)  # type: ignore[arg-type]
 
 
-_STEPS: dict[str, managing.ManagerStep] = {
-    SurveySetup.CHOOSING_TEAM.value: _choose_scope,
-    SurveySetup.CHOOSING_SCOPE.value: _choose_deadline,
-    SurveySetup.CHOOSING_DEADLINE.value: _confirm,
-    SurveySetup.CONFIRMING.value: _open,
-    "st": _status,
-    "sr": _remind,
-    "sc": _ask_close,
-    "sy": _close_confirmed,
-}
-
-
 def build_cycle_handlers() -> list[Handler]:
-    buttons: Handler = managing.buttons(_STEPS)
+    buttons: Handler = managing.buttons(  # the screens of /survey in order, then the others
+        managing.on(callbacks.NewSurvey, _choose_scope),
+        managing.on(callbacks.SurveyScope, _choose_deadline),
+        managing.on(callbacks.SurveyDeadline, _confirm),
+        managing.on(callbacks.OpenSurvey, _open),
+        managing.on(callbacks.Status, _status), managing.on(callbacks.RemindNow, _remind),
+        managing.on(callbacks.AskClose, _ask_close),
+        managing.on(callbacks.CloseNow, _close_confirmed))
     with warnings.catch_warnings():
         # Buttons carry their own choices, so tracking per chat (not per message) is intended.
         warnings.simplefilter("ignore", PTBUserWarning)
@@ -261,8 +258,8 @@ def build_cycle_handlers() -> list[Handler]:
             fallbacks=[], allow_reentry=True, name="survey-setup",
         )
     return [
-        managing.command("survey", SurveySetup.CHOOSING_TEAM.value, _choose_scope),
-        managing.command("status", "st", _status),
-        managing.command("close", "sc", _ask_close),
+        managing.command("survey", callbacks.NewSurvey, _choose_scope),
+        managing.command("status", callbacks.Status, _status),
+        managing.command("close", callbacks.AskClose, _ask_close),
         typed_deadline,
     ]

@@ -10,52 +10,56 @@ from telegram import Update
 from bot.runtime import BotContext
 from bot.services import members
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Callback
 from conversations.handlers import Handler
 
-LIST, PERSON, MANAGER, REMOVE = "mb", "mp", "mm", "mr"
 MOST_BUTTONS = 40
 
 
-async def _list(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _list(
+    update: Update, context: BotContext, data: callbacks.Members, language: str
+) -> None:
     user = update.effective_user
     assert user is not None
     async with context.runtime.repository() as repo:
-        team, lines = await members.member_lines(repo, user.id, data.target,
+        team, lines = await members.member_lines(repo, user.id, data.team_id,
                                                  context.runtime.clock.now())
     texts = context.runtime.texts
-    rows = [[(line.name, callbacks.manage(PERSON, line.membership_id))]
+    rows = [[(line.name, callbacks.Member(line.membership_id))]
             for line in lines[:MOST_BUTTONS]]
     await replies.show(update, context, screens.Screen(texts.render(
         language, "members", team=team.name, members=lines,
         group_label=texts.buttons(language).group), screens.keyboard(rows)))
 
 
-async def _act(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _act(
+    update: Update, context: BotContext,
+    data: callbacks.Member | callbacks.SetManager | callbacks.RemoveMember, language: str,
+) -> None:
     """Show one person (`mp`); make or unmake a manager (`mm`, "on"/"off"), or remove (`mr`)."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     refusal: members.MemberRefusal | None = None
     async with runtime.repository() as repo:
-        if data.verb == MANAGER:
-            refusal = await members.set_manager(repo, user.id, data.target, data.value == "on")
-        elif data.verb == REMOVE:
-            refusal = await members.remove(repo, user.id, data.target)
-        line = await members.member_line(repo, user.id, data.target, runtime.clock.now())
+        if isinstance(data, callbacks.SetManager):
+            refusal = await members.set_manager(repo, user.id, data.membership_id, data.manager)
+        elif isinstance(data, callbacks.RemoveMember):
+            refusal = await members.remove(repo, user.id, data.membership_id)
+        line = await members.member_line(repo, user.id, data.membership_id, runtime.clock.now())
     if line is None:
         return
     texts = runtime.texts
     b = texts.buttons(language)
-    rows = [[(b.back_to_list, callbacks.manage(LIST, line.team_id))]]
+    rows: list[list[tuple[str, callbacks.Button]]] = [
+        [(b.back_to_list, callbacks.Members(line.team_id))]]
     if line.active and line.user_id != user.id:
-        label, value = (b.unmake_manager, "off") if line.is_manager else (b.make_manager, "on")
-        rows.insert(0, [(label, callbacks.manage(MANAGER, data.target, value))])
-        rows.insert(1, [(b.remove_member, callbacks.manage(REMOVE, data.target))])
+        label = b.unmake_manager if line.is_manager else b.make_manager
+        rows.insert(0, [(label, callbacks.SetManager(data.membership_id, not line.is_manager))])
+        rows.insert(1, [(b.remove_member, callbacks.RemoveMember(data.membership_id))])
     await replies.show(update, context, screens.Screen(texts.render(
         language, "member", member=line, refusal=refusal, group_label=b.group),
         screens.keyboard(rows)))
-    if data.verb == MANAGER and data.value == "on" and refusal is None:
+    if isinstance(data, callbacks.SetManager) and data.manager and refusal is None:
         await _tell_new_manager(context, line)
 
 
@@ -67,6 +71,8 @@ async def _tell_new_manager(context: BotContext, line: members.MemberLine) -> No
 
 def build_member_handlers() -> list[Handler]:
     return [
-        managing.command("members", LIST, _list),
-        managing.buttons({LIST: _list, PERSON: _act, MANAGER: _act, REMOVE: _act}),
+        managing.command("members", callbacks.Members, _list),
+        managing.buttons(managing.on(callbacks.Members, _list), managing.on(callbacks.Member, _act),
+                         managing.on(callbacks.SetManager, _act),
+                         managing.on(callbacks.RemoveMember, _act)),
     ]

@@ -16,7 +16,6 @@ from bot.runtime import BotContext
 from bot.services import permissions, teams
 from bot.services.joining import STAKEHOLDER_GROUPS
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Callback
 from conversations.handlers import Handler
 
 
@@ -72,21 +71,23 @@ async def on_cancel(update: Update, context: BotContext) -> int:
 
 
 async def _send_invite(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext, data: callbacks.Invite | callbacks.InviteGroup,
+    language: str,
 ) -> None:
     """`iv`: a link for the team; `ig`: a link that puts people in one stakeholder group."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        group = data.value if data.verb == "ig" and data.value in STAKEHOLDER_GROUPS else None
-        invite = await teams.create_invite(repo, data.target, user.id, group, runtime.clock.now())
-        team = await repo.team(data.target)  # loaded by the service's check: no second query
+        group = data.group if isinstance(data, callbacks.InviteGroup) else None
+        invite = await teams.create_invite(repo, data.team_id, user.id, group, runtime.clock.now())
+        team = await repo.team(data.team_id)  # loaded by the service's check: no second query
     assert team is not None
     b = runtime.texts.buttons(language)
-    rows = [[(str(b.group(name)), callbacks.manage("ig", team.id, name))]
-            for name in STAKEHOLDER_GROUPS if team.use_groups]
-    rows.append([(b.revoke_links, callbacks.manage("ix", team.id))])
+    rows: list[list[tuple[str, callbacks.Button]]] = [
+        [(str(b.group(name)), callbacks.InviteGroup(team.id, name))]
+        for name in STAKEHOLDER_GROUPS if team.use_groups]
+    rows.append([(b.revoke_links, callbacks.RevokeInvites(team.id))])
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "invite_link", team=team.name, expires=invite.expires_at,
         timezone=team.timezone, threshold=team.anonymity_threshold,
@@ -94,13 +95,15 @@ async def _send_invite(
         link=teams.invite_link(runtime.bot_username, invite.token)), screens.keyboard(rows)))
 
 
-async def _revoke(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _revoke(
+    update: Update, context: BotContext, data: callbacks.RevokeInvites, language: str
+) -> None:
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        count = await teams.revoke_invites(repo, user.id, data.target, runtime.clock.now())
-        team = await repo.team(data.target)
+        count = await teams.revoke_invites(repo, user.id, data.team_id, runtime.clock.now())
+        team = await repo.team(data.team_id)
     assert team is not None
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "invites_revoked", team=team.name, count=count)))
@@ -117,5 +120,7 @@ def build_team_conversation() -> ConversationHandler[BotContext]:
 
 
 def build_invite_handlers() -> list[Handler]:
-    return [managing.command("invite", "iv", _send_invite),
-            managing.buttons({"iv": _send_invite, "ig": _send_invite, "ix": _revoke})]
+    return [managing.command("invite", callbacks.Invite, _send_invite),
+            managing.buttons(managing.on(callbacks.Invite, _send_invite),
+                             managing.on(callbacks.InviteGroup, _send_invite),
+                             managing.on(callbacks.RevokeInvites, _revoke))]
