@@ -40,12 +40,15 @@ async def _act(
     assert user is not None
     runtime = context.runtime
     refusal: members.MemberRefusal | None = None
+    now = runtime.clock.now()
     async with runtime.repository() as repo:
         if isinstance(data, callbacks.SetManager):
-            refusal = await members.set_manager(repo, user.id, data.membership_id, data.manager)
+            line, refusal = await members.set_manager(repo, user.id, data.membership_id,
+                                                      data.manager, now)
         elif isinstance(data, callbacks.RemoveMember):
-            refusal = await members.remove(repo, user.id, data.membership_id)
-        line = await members.member_line(repo, user.id, data.membership_id, runtime.clock.now())
+            line, refusal = await members.remove(repo, user.id, data.membership_id, now)
+        else:
+            line = await members.member_line(repo, user.id, data.membership_id, now)
     if line is None:
         return
     texts = runtime.texts

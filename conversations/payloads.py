@@ -41,6 +41,7 @@ class Button:
     """A button's payload; subclasses become frozen dataclasses, registered by their `PREFIX`."""
 
     PREFIX: ClassVar[str]
+    _WRITERS: ClassVar[tuple[tuple[str, Callable[[Any], str]], ...]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -53,13 +54,15 @@ class Button:
             codec = _codec_of(hints[field.name])
             shape.append((field.name, re.compile(codec.pattern), codec))
         _REGISTRY[cls.PREFIX] = (cls, tuple(shape))
+        cls._WRITERS = tuple((name, codec.write) for name, _, codec in shape)
 
     def encode(self) -> str:
-        _, shape = _REGISTRY[self.PREFIX]
-        data = ":".join([self.PREFIX, *(codec.write(getattr(self, name))
-                                        for name, _, codec in shape)])
-        if len(data.encode()) > MAX_BYTES:
-            raise ValueError(f"button data over {MAX_BYTES} bytes: {data!r}")
+        """`<prefix>:<field>:…`; a button is drawn often (every question), so this stays lean."""
+        data = self.PREFIX
+        for name, write in self._WRITERS:
+            data += ":" + write(getattr(self, name))
+        if len(data) > MAX_BYTES or not data.isascii():  # every field pattern is ASCII
+            raise ValueError(f"button data over {MAX_BYTES} bytes or not ASCII: {data!r}")
         return data
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 
 from bot.db.models import Membership, Person, Response, Team
 from bot.db.repositories import Repository
-from bot.services.permissions import MANAGER, check_can_manage
+from bot.services.permissions import MANAGER, Permission, PermissionsError, check_can_manage
 
 DORMANT_AFTER = timedelta(days=120)
 
@@ -86,12 +86,19 @@ async def member_line(
     repo: Repository, actor_id: int, membership_id: int, now: datetime
 ) -> MemberLine | None:
     """One membership of a team the actor manages, also after it ended (to confirm a removal)."""
+    line = await _load_line(repo, membership_id, now)
+    if line is None:
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
+    await check_can_manage(repo, actor_id, line.team_id)
+    return line
+
+
+async def _load_line(repo: Repository, membership_id: int, now: datetime) -> MemberLine | None:
     row = (await repo.session.execute(
         _with_person_and_team().where(Membership.id == membership_id))).first()
     if row is None:
         return None
     membership, person, team = row
-    await check_can_manage(repo, actor_id, team.id)
     return _line(membership, person, team, None, now)
 
 
@@ -101,9 +108,13 @@ async def _managed_membership(
     """An active membership in a team the actor manages (refused otherwise); None if it ended."""
     found = await repo.session.get(Membership, membership_id)
     if found is None:
-        return None
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
     await check_can_manage(repo, actor_id, found.team_id)
     return found if found.active else None
+
+
+Changed = tuple[MemberLine | None, MemberRefusal | None]
+"""The person's line after a manager's change (to show), and why nothing changed, if so."""
 
 
 async def _managers_left(repo: Repository, team_id: int, without: int) -> int:
@@ -114,6 +125,14 @@ async def _managers_left(repo: Repository, team_id: int, without: int) -> int:
 
 
 async def set_manager(
+    repo: Repository, actor_id: int, membership_id: int, manager: bool, now: datetime
+) -> Changed:
+    """Make someone co-manager, or not any more (a team always keeps one manager)."""
+    refusal = await _set_manager(repo, actor_id, membership_id, manager)
+    return await _load_line(repo, membership_id, now), refusal
+
+
+async def _set_manager(
     repo: Repository, actor_id: int, membership_id: int, manager: bool
 ) -> MemberRefusal | None:
     found = await _managed_membership(repo, actor_id, membership_id)
@@ -127,7 +146,13 @@ async def set_manager(
     return None
 
 
-async def remove(repo: Repository, actor_id: int, membership_id: int) -> MemberRefusal | None:
+async def remove(repo: Repository, actor_id: int, membership_id: int, now: datetime) -> Changed:
+    """Take someone out of the team; their earlier answers stay only in team figures."""
+    refusal = await _remove(repo, actor_id, membership_id)
+    return await _load_line(repo, membership_id, now), refusal
+
+
+async def _remove(repo: Repository, actor_id: int, membership_id: int) -> MemberRefusal | None:
     found = await _managed_membership(repo, actor_id, membership_id)
     if found is None:
         return MemberRefusal.NOT_FOUND

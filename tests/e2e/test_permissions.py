@@ -104,6 +104,11 @@ async def test_a_participant_trying_every_manager_verb_is_refused_politely(
         assert not refusal.edited and refusal.keyboard == []
     refusals = [m for m in anna.messages if REFUSAL in m.text]
     assert len(refusals) == len(forged)  # one line per attempt
+    for malformed in (f"g:st:{team}x", f"g:tt:{team}:5:9", f"g:mm:{annas_membership}:yes",
+                      f"g:sd:{team}:quick", "g:zz:1", f"g:tx:{team}:<b>"):
+        toast = await anna.tap_data(malformed, screen)
+        assert toast is not None and "knop is niet geldig" in toast
+    assert len([m for m in anna.messages if REFUSAL in m.text]) == len(forged)
     assert not any(m.document for m in anna.messages)
     assert await _state(sessions) == before
     assert_telegram_was_happy(emulator)
