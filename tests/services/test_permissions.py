@@ -90,13 +90,19 @@ async def test_a_cycle_is_opened_by_a_manager_or_by_the_rhythm_only(
 async def test_admin_ids_decide_who_creates_teams(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 ) -> None:
-    with pytest.raises(PermissionsError) as refused:
-        async with sessions.begin() as session:
-            repo = Repository(session)
-            await repo.touch_person(ANNA, "Anna", "nl", clock.now())
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        with pytest.raises(PermissionsError) as refused:
             await teams.create_team(repo, "Stiekem", ANNA, teams.TeamSettings(), clock.now(),
                                     admin_ids=frozenset({MANAGER}))
     assert refused.value.permission is Permission.CREATE_TEAMS
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        await repo.touch_person(MANAGER, "Manon", "nl", clock.now())
+        created, _ = await teams.create_team(repo, "Officieel", MANAGER,
+                                             teams.TeamSettings(), clock.now(),
+                                             admin_ids=frozenset({MANAGER}))
+        assert created.name == "Officieel"
 
 
 async def test_rejoining_takes_the_invites_role_not_the_old_rows(
