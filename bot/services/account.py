@@ -72,9 +72,9 @@ async def teams_to_hand_over(repo: Repository, user_id: int) -> tuple[str, ...]:
     """Names of the teams where this person is the only active manager and others remain."""
     mine = select(Membership.team_id).where(
         Membership.user_id == user_id, Membership.active.is_(True), Membership.role == MANAGER)
-    others = select(Membership.team_id, Membership.role, func.count().label("n")).where(
+    others = select(Membership.team_id, Membership.role).distinct().where(
         Membership.team_id.in_(mine), Membership.active.is_(True),
-        Membership.user_id != user_id).group_by(Membership.team_id, Membership.role).subquery()
+        Membership.user_id != user_id).subquery()
     rows = (await repo.session.execute(
         select(Team.name, others.c.role).join(others, others.c.team_id == Team.id)
         .order_by(Team.id))).all()
@@ -87,12 +87,12 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
     blocking = await teams_to_hand_over(repo, user_id)
     if blocking:
         return HandOverFirst(blocking)
-    await _retire_teams_left_alone(repo, user_id, now)
     memberships = select(Membership.id).where(Membership.user_id == user_id)
     open_cycles = select(Cycle.id).where(Cycle.closed_at.is_(None))
     session = repo.session
     await session.execute(delete(Response).where(
         Response.membership_id.in_(memberships), Response.cycle_id.in_(open_cycles)))
+    await _retire_teams_left_alone(repo, user_id, now)  # after: her open answers are gone
     await _unlink_closed_responses(repo, user_id)
     await session.execute(delete(Notification).where(
         Notification.user_id == user_id, Notification.status == "pending"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Cycle, Team
+from bot.db.models import Cycle, Response, Team
 from bot.db.repositories import Repository
-from bot.services import account, cycles, joining, teams
+from bot.services import account, cycles, joining, survey, teams
 from tests.support.clock import FixedClock
 
 MANAGER, ANNA = 1, 2
@@ -45,6 +46,11 @@ async def test_a_manager_alone_in_her_team_may_go_and_the_team_stops(
         cycle = await cycles.open_cycle(repo, team.id, "quick", now + timedelta(days=7),
                                         MANAGER, now)
     async with sessions.begin() as session:
+        repo = Repository(session)
+        view = await survey.show(repo, MANAGER, cycle.id, now)
+        assert not isinstance(view, survey.Refusal)
+        await survey.answer(repo, MANAGER, cycle.id, 0, 4, None, now)
+    async with sessions.begin() as session:
         assert await account.forget(Repository(session), MANAGER, now) is None
     async with sessions() as session:
         stopped = await session.get(Team, team.id)
@@ -52,3 +58,5 @@ async def test_a_manager_alone_in_her_team_may_go_and_the_team_stops(
     assert stopped is not None and stopped.reassessment == "off"
     assert stopped.next_reassessment_at is None
     assert closed is not None and closed.closed_at is not None and closed.opened_by is None
+    async with sessions() as session:  # her answer in the survey that was open is gone
+        assert await session.scalar(select(func.count()).select_from(Response)) == 0
