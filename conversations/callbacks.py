@@ -15,7 +15,8 @@ Adding a verb (e.g. a participant's "show an example"):
 
 then `callbacks.Example(cycle_id, index).encode()` on the button, and in the handler
 `pattern_for(Example)` plus `isinstance(data, callbacks.Example)`. A field type is an `Annotated`
-with a `Codec` (its pattern, how to read and write it); reuse the ones below or add one. A
+with a `Codec` (its pattern, how to read and write it); reuse the ones below or add one. Last
+fields may be optional (`index: Index | None = None`): left off while at their default. A
 manager verb's step goes into its flow's `managing.buttons({...})` mapping. The machinery (the
 registry, strict parsing) is `conversations.payloads`.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, get_type_hints
+from typing import Any, ClassVar, get_type_hints
 
 import pytest
 from hypothesis import given
@@ -86,3 +86,19 @@ def test_a_prefix_cannot_be_registered_twice() -> None:
         class Twice(callbacks.Button):
             PREFIX = "a"
             cycle_id: callbacks.Id
+
+
+class _Reviewing(callbacks.Button):
+    """A test-only verb with an optional last field (as `p:<cycle>[:<index>]` would be)."""
+
+    PREFIX: ClassVar[str] = "test"
+    cycle_id: callbacks.Id
+    index: callbacks.Index | None = None
+
+
+def test_an_optional_last_field_is_left_off_at_its_default_and_read_back() -> None:
+    assert _Reviewing(12).encode() == "test:12"
+    assert _Reviewing(12, 3).encode() == "test:12:3"
+    assert callbacks.parse("test:12") == _Reviewing(12)
+    assert callbacks.parse("test:12:3") == _Reviewing(12, 3)
+    assert callbacks.parse("test") is None and callbacks.parse("test:12:3:4") is None
