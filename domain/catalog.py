@@ -16,6 +16,7 @@ from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
+LEVEL_TEXT_MAX = 160  # a level must fit on a phone screen next to four others
 MODEL_IDS: tuple[str, ...] = ("iso9004-2018", "iso9004-2009")
 DEFAULT_MODEL_ID = "iso9004-2018"
 
@@ -44,6 +45,8 @@ class Element:
     title: Text
     about: Text
     levels: tuple[Text, Text, Text, Text, Text]
+    official_title: Text | None = None
+    """The edition's own title, only where our display title differs from it (2009 4.1)."""
 
     def level(self, level: int) -> Text:
         return self.levels[level - 1]
@@ -154,6 +157,11 @@ def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
                 id=element_id,
                 chapter_id=chapter_id,
                 title=_text(raw_element.get("title"), f"{here} title"),
+                official_title=(
+                    _text(raw_element["official_title"], f"{here} official title")
+                    if "official_title" in raw_element
+                    else None
+                ),
                 about=_text(raw_element.get("about"), f"{here} about"),
                 levels=_five(raw_element.get("levels"), f"{here} levels"),
             )

@@ -73,3 +73,18 @@ def test_a_broken_catalog_is_refused_with_a_reason(break_it: Any, message: str) 
     break_it(model)
     with pytest.raises(CatalogError, match=message):
         parse_model(model)
+
+
+def test_titles_follow_each_edition() -> None:
+    old, new = load_model("iso9004-2009"), load_model("iso9004-2018")
+    general = old.elements["4.1"]
+    assert general.official_title is not None
+    assert general.official_title("en") == "General" and general.title("en") != "General"
+    assert old.elements["8.5"].title("en") == (
+        "Review of information from monitoring, measurement and analysis"
+    )
+    assert old.elements["8.3.2"].title("nl") == "Kritieke prestatie-indicatoren"
+    assert new.elements["8.3"].title("en") == "Responsibility and authority for processes"
+    assert new.elements["10.4"].title("en") == "Performance evaluation"
+    assert "kwesties" not in new.elements["5.3"].title("nl")
+    assert new.elements["5.1"].official_title is None
