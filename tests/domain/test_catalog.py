@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from domain.catalog import MODEL_IDS, CatalogError, load_model, parse_model
+from domain.catalog import (
+    LEVEL_TEXT_MAX,
+    MODEL_IDS,
+    CatalogError,
+    load_model,
+    parse_model,
+    shared_level_texts,
+)
 
 
 def raw(model_id: str) -> dict[str, Any]:
@@ -62,11 +69,15 @@ def test_principles_are_included_for_explanations(model_id: str) -> None:
 
 
 @pytest.mark.parametrize(("break_it", "message"), [
-    (lambda m: m["chapters"][0]["elements"][0]["levels"]["nl"].pop(), "five levels"),
+    (lambda m: m["chapters"][0]["elements"][0]["levels"]["nl"].pop(), "exactly 5 levels"),
     (lambda m: m["chapters"][0]["elements"][0]["about"].pop("en"), "missing 'en'"),
     (lambda m: m["scopes"]["quick"]["elements"].append("99.9"), "unknown elements"),
     (lambda m: m["chapters"][1]["elements"].append(m["chapters"][0]["elements"][0]), "duplicate"),
     (lambda m: m["scopes"].pop("full"), "missing the 'full' scope"),
+    (lambda m: m["chapters"][0]["elements"][0]["levels"]["en"].__setitem__(4, "x" * 161),
+     "longer than 160"),
+    (lambda m: m["chapters"][0]["elements"][0].__setitem__("principles", ["kindness"]),
+     "known principle"),
 ])
 def test_a_broken_catalog_is_refused_with_a_reason(break_it: Any, message: str) -> None:
     model = copy.deepcopy(raw("iso9004-2018"))
@@ -88,3 +99,25 @@ def test_titles_follow_each_edition() -> None:
     assert new.elements["10.4"].title("en") == "Performance evaluation"
     assert "kwesties" not in new.elements["5.3"].title("nl")
     assert new.elements["5.1"].official_title is None
+
+
+def test_no_2009_element_reuses_a_2018_level_text() -> None:
+    old, new = load_model("iso9004-2009"), load_model("iso9004-2018")
+    assert shared_level_texts(old, new, "full") == set()
+    assert shared_level_texts(old, new, "quick") == set()
+
+
+def test_the_copy_check_would_notice_a_copied_level() -> None:
+    copied = raw("iso9004-2009")
+    first = copied["chapters"][0]["elements"][2]  # 4.1, a detailed element
+    first["levels"]["nl"][2] = load_model("iso9004-2018").elements["9.2"].level(3)("nl")
+    assert shared_level_texts(parse_model(copied), load_model("iso9004-2018"), "full") == {
+        first["levels"]["nl"][2]
+    }
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_every_level_fits_the_question_screen(model_id: str) -> None:
+    for element in load_model(model_id).elements.values():
+        for level in element.levels:
+            assert max(len(level("nl")), len(level("en"))) <= LEVEL_TEXT_MAX, element.id
