@@ -29,7 +29,6 @@ from domain.catalog import (
 SIGNS = (2, 3)  # how many observable signs an element has
 QUESTIONS = (1, 2)  # how many discussion questions an element has
 STEPS = len(LEVELS) - 1  # one next step for every move from level n to n + 1
-AIDS_REQUIRED = False
 
 
 def _text(raw: Any, where: str) -> Text:
@@ -69,9 +68,7 @@ def _five(raw: Any, where: str) -> tuple[Text, Text, Text, Text, Text]:
 
 
 def _aid(raw: Mapping[str, Any], key: str, where: str, counts: tuple[int, int]) -> tuple[Text, ...]:
-    """Signs, next steps or questions; required once every element of both editions has them."""
-    if key not in raw and not AIDS_REQUIRED:
-        return ()
+    """Signs, next steps or questions: every element needs them in every language."""
     return _texts(raw.get(key), f"{where} {key}", *counts, key.replace("next_", ""))
 
 
@@ -87,8 +84,7 @@ def _element(
                 )
     principles = tuple(str(p) for p in raw.get("principles", []))
     unknown = [p for p in principles if p not in principle_ids]
-    missing = not principles and AIDS_REQUIRED
-    if missing or unknown or len(set(principles)) != len(principles):
+    if not principles or unknown or len(set(principles)) != len(principles):
         raise CatalogError(f"{where}: needs at least one known principle, got {list(principles)}")
     return Element(
         id=element_id,
@@ -118,7 +114,7 @@ def _principles(raw: Any, model_id: str) -> tuple[Principle, ...]:
         for p in raw or []
     )
     ids = [p.id for p in principles]
-    if (not ids and AIDS_REQUIRED) or "" in ids or len(set(ids)) != len(ids):
+    if not ids or "" in ids or len(set(ids)) != len(ids):
         raise CatalogError(f"{model_id}: principles need unique ids")
     return principles
 
@@ -133,7 +129,7 @@ def _glossary(raw: Any, model_id: str) -> tuple[GlossaryEntry, ...]:
         for g in raw or []
     )
     ids = [g.id for g in entries]
-    if (not ids and AIDS_REQUIRED) or "" in ids or len(set(ids)) != len(ids):
+    if not ids or "" in ids or len(set(ids)) != len(ids):
         raise CatalogError(f"{model_id}: the glossary needs entries with unique ids")
     return entries
 

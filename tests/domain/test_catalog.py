@@ -121,3 +121,77 @@ def test_every_level_fits_the_question_screen(model_id: str) -> None:
     for element in load_model(model_id).elements.values():
         for level in element.levels:
             assert max(len(level("nl")), len(level("en"))) <= LEVEL_TEXT_MAX, element.id
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_every_element_carries_the_aids_for_the_discussion(model_id: str) -> None:
+    model = load_model(model_id)
+    for element in model.elements.values():
+        for language in ("nl", "en"):
+            signs, questions = element.signs(language), element.questions(language)
+            steps = [element.next_step(level, language) for level in (1, 2, 3, 4)]
+            assert 2 <= len(signs) <= 3 and 1 <= len(questions) <= 2, element.id
+            assert all(steps) and len(set(steps)) == 4, element.id
+            assert element.next_step(5, language) is None
+            texts = [*signs, *questions, *(s or "" for s in steps)]
+            assert all(text.strip() and not set(text) & set("<>&") for text in texts), element.id
+        assert element.signs("nl") != element.signs("en"), element.id
+        assert element.principle_ids, element.id
+        assert all(model.principle(p) for p in element.principle_ids)
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_the_principles_view_has_no_empty_principle(model_id: str) -> None:
+    model = load_model(model_id)
+    for principle in model.principles:
+        assert model.principle_elements(principle.id, "full"), principle.id
+    with pytest.raises(CatalogError, match="no principle"):
+        model.principle_elements("kindness", "full")
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_the_glossary_explains_the_terms_a_participant_meets(model_id: str) -> None:
+    model = load_model(model_id)
+    dutch, english = dict(model.glossary("nl")), dict(model.glossary("en"))
+    for term in ("Belanghebbenden", "Proceseigenaar", "Directiebeoordeling"):
+        assert term in dutch
+    for term in ("Interested parties", "Process owner", "Management review"):
+        assert term in english
+    assert any(term.startswith("KPI") for term in dutch) and len(dutch) == len(english)
+    terms = [term for term, _ in model.glossary("nl")]
+    assert terms == sorted(terms, key=str.casefold)
+    assert all(not set(meaning) & set("<>&") for meaning in [*dutch.values(), *english.values()])
+
+
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_no_level_leans_on_a_cliche_nobody_can_observe(model_id: str) -> None:
+    cliches = ("DNA", "in our nature", "voorbeeld voor anderen", "example for others",
+               "as an example by others", "a reference for others", "a model by others")
+    for element in load_model(model_id).elements.values():
+        for level in element.levels:
+            assert not any(c in level(lang) for c in cliches for lang in ("nl", "en")), element.id
+
+
+def test_the_2018_quick_scan_asks_11_1_which_spans_improvement_learning_and_innovation() -> None:
+    assert "11.1" in load_model("iso9004-2018").scope("quick").element_ids
+
+
+@pytest.mark.parametrize(("break_it", "message"), [
+    (lambda e: e.pop("signs"), "expected signs per language"),
+    (lambda e: e["signs"]["en"].pop(), "different numbers of signs"),
+    (lambda e: e["next_steps"]["nl"].pop(), "exactly 4 steps"),
+    (lambda e: e["questions"].__setitem__("en", []), "1 to 2 questions"),
+    (lambda e: e.__setitem__("principles", []), "at least one known principle"),
+])
+def test_an_element_without_its_aids_is_refused(break_it: Any, message: str) -> None:
+    model = copy.deepcopy(raw("iso9004-2018"))
+    break_it(model["chapters"][0]["elements"][0])
+    with pytest.raises(CatalogError, match=message):
+        parse_model(model)
+
+
+def test_a_catalog_without_a_glossary_is_refused() -> None:
+    model = copy.deepcopy(raw("iso9004-2009"))
+    model.pop("glossary")
+    with pytest.raises(CatalogError, match="glossary"):
+        parse_model(model)
