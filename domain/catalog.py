@@ -2,7 +2,15 @@
 
 The models ship as JSON files next to this module. Clause numbers and titles are facts; every
 explanation and level description is our own wording (ISO's text is copyrighted). Validation is
-strict because a broken catalog would silently corrupt every score built on it.
+strict because a broken catalog would silently corrupt every score built on it (the rules are in
+`domain.catalog_parse`).
+
+Besides its five cumulative levels, every element carries the aids for the management team's
+discussion, always in both languages: `Element.signs` (what you can observe, for a participant's
+"what makes you say so?" example), `Element.next_step` (what moves a team up one level, for
+priorities and improvement actions), `Element.questions` (to open the meeting) and
+`Element.principle_ids` (for a principles view of a report). `AssessmentModel.glossary` explains
+the terms a participant may not know.
 """
 
 from __future__ import annotations

@@ -133,6 +133,8 @@ def test_every_element_carries_the_aids_for_the_discussion(model_id: str) -> Non
             assert 2 <= len(signs) <= 3 and 1 <= len(questions) <= 2, element.id
             assert all(steps) and len(set(steps)) == 4, element.id
             assert element.next_step(5, language) is None
+            with pytest.raises(CatalogError, match="no level"):
+                element.next_step(0, language)
             texts = [*signs, *questions, *(s or "" for s in steps)]
             assert all(text.strip() and not set(text) & set("<>&") for text in texts), element.id
         assert element.signs("nl") != element.signs("en"), element.id
