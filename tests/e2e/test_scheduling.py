@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -152,9 +152,13 @@ async def test_the_quarterly_reassessment_opens_on_time_and_invites_everyone(
     assert next_start.astimezone(AMSTERDAM).hour == 9
     assert next_start.astimezone(AMSTERDAM).month in (1, 4, 7, 10)
 
-    clock.set(next_start - timedelta(days=1))
+    [heads_up_due] = await due_times(sessions, "heads_up")
+    # Monday 4 January 2027 opens; Sunday and New Year's Day are no working days: Thursday it is.
+    assert heads_up_due.astimezone(AMSTERDAM).date() == date(2026, 12, 31)
+    clock.set(heads_up_due)
     await bot.sweep()
-    assert any("kwartaalronde" in m.text for m in manon.messages)  # heads-up the day before
+    [heads_up] = [m.text for m in manon.messages if "kwartaalronde" in m.text]
+    assert heads_up.startswith("📅 Op 4 januari 2027 om 09:00") and "Morgen" not in heads_up
 
     clock.set(next_start)
     async with sessions.begin() as session:
