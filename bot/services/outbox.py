@@ -146,6 +146,14 @@ async def settle(repo: Repository, notification_id: int, settled: Settled, now: 
         await repo.mark_blocked(row.user_id, now)
 
 
+async def set_reachable(repo: Repository, user_id: int, reachable: bool, now: datetime) -> None:
+    """The person unblocked the bot (reachable) or blocked it: notifications follow suit."""
+    if reachable:
+        await repo.unblock(user_id)
+    else:
+        await repo.mark_blocked(user_id, now)
+
+
 async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind]) -> None:
     await repo.session.execute(
         update(Notification)

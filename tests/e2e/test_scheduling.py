@@ -127,7 +127,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_the_rest_still_hear(
     start = await create_team(manon, "Geblokkeerd")
     await join(anna, start, "Nederlands")
     await join(bram, start, "English")
-    anna.block()
+    anna.blocked = True  # and the bot never heard (Telegram drops updates older than a day)
     await open_survey(manon, "Snelle scan", "1 week")
     await bot.sweep()
     assert len(invitations(bram)) == 1

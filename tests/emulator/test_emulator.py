@@ -113,10 +113,10 @@ async def test_people_who_never_started_or_blocked_the_bot_cannot_be_written_to(
     stranger = api.person("Stranger")
     with pytest.raises(Forbidden, match="can't initiate conversation"):
         await bot.send_message(stranger.user_id, "hello")
-    anna.block()
+    await anna.block()
     with pytest.raises(Forbidden, match="blocked by the user"):
         await bot.send_message(anna.user_id, "hello")
-    anna.unblock()
+    await anna.unblock()
     await bot.send_message(anna.user_id, "hello again")
     assert anna.last_message.text == "hello again"
 
