@@ -80,6 +80,7 @@ async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
                        user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
     await plan(repo, f"close:{cycle.id}", Kind.CLOSE, cycle.deadline, team_id=team.id,
                cycle_id=cycle.id)
+    await repo.wake_the_sweep()
 
 
 async def active_members(
@@ -184,6 +185,8 @@ async def close_and_plan_reports(
         elif team.share_results:
             await plan(repo, f"result:{cycle.id}:{member.user_id}", Kind.RESULT, due,
                        user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+    if due <= now:
+        await repo.wake_the_sweep()
     return True
 
 

@@ -1,4 +1,4 @@
-"""The bot was down (stopped, the clock moved on, started again): the schedule still tells the truth.
+"""The bot was down (stopped, the clock moved on, started again): the schedule still holds.
 
 Nothing arrives at night, no heads-up says "tomorrow" when it is not, and a deadline that passed
 during the downtime does not cost the team its quarter.
