@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.models import Cycle, Notification, Person, Team
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
+from bot.emulator._model import bad_request
+from bot.emulator._server import Fault
 from bot.services import reassessment
 from bot.settings import Settings
 from tests.e2e.conftest import RunningBot
@@ -235,3 +237,48 @@ async def test_a_whole_organisation_is_invited_in_one_sweep(
 
     assert [len(invitations(p)) for p in staff] == [1] * len(staff)
     assert emulator.refused_calls() == []
+
+
+async def test_reminders_switched_off_after_planning_are_not_sent(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    await team_with_survey(bot, manon, [(anna, "Nederlands")])
+    await manon.send("/settings")
+    await manon.tap("Herinneringen: aan")
+    await manon.wait_for(lambda m: "Herinneringen: uit" in str(m.keyboard))
+    for due in sorted(await due_times(sessions, "remind")):
+        clock.set(due)
+        await bot.sweep()
+    assert reminders(anna) == [] and reminders(manon) == []
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_failing_notification_is_settled_and_the_others_still_go(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson, bram: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Pech")
+    await join(anna, start, "Nederlands")
+    await join(bram, start, "English")
+    async with sessions.begin() as session:  # a row no version of the bot can compose
+        team = await session.scalar(select(Team))
+        assert team is not None
+        session.add(Notification(key="bogus:1", kind="no-such-kind", user_id=anna.user_id,
+                                 team_id=team.id, due_at=clock.now(), status="pending",
+                                 attempts=0))
+    emulator.faults.append(Fault(bad_request("message must be non-empty"), "sendMessage",
+                                 bram.user_id))
+    await open_survey(manon, "Snelle scan", "1 week")
+    await bot.sweep()
+    await bot.sweep()
+
+    assert len(invitations(anna)) == len(invitations(manon)) == 1
+    async with sessions() as session:
+        failed = dict((await session.execute(select(Notification.key, Notification.detail).where(
+            Notification.status == "failed"))).all())
+    assert set(failed) == {"bogus:1", f"invite:1:{bram.user_id}"}
+    assert "no-such-kind" in str(failed["bogus:1"])
+    assert "non-empty" in str(failed[f"invite:1:{bram.user_id}"])
+    refused = [c for c in emulator.calls_to("sendMessage", bram.user_id) if not c.ok]
+    assert len(refused) == 1  # a permanent refusal is not tried again
