@@ -19,10 +19,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.db.repositories import WAKE_CHANNEL
-
 log = logging.getLogger(__name__)
 LOCK_KEY = 9004_2018
+WAKE_CHANNEL = "iso9004_outbox"
+"""The NOTIFY channel of "something is due now" (see `bot.services.outbox.wake_the_sweep`)."""
 
 
 class Leadership:

@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 
 from bot.refusals import Meaning, meaning_of, retrying
 from bot.runtime import BotContext
+from bot.services import outbox
 from bot.services.joining import preferred_language
 from conversations.screens import Screen
 
@@ -39,7 +40,7 @@ async def _unreachable(context: BotContext, chat_id: int, reason: str) -> None:
     log.info("chat %s cannot be written to (%s); marked as blocked", chat_id, reason)
     runtime = context.runtime
     async with runtime.repository() as repo:
-        await repo.mark_blocked(chat_id, runtime.clock.now())
+        await outbox.set_reachable(repo, chat_id, False, runtime.clock.now())
 
 
 async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:

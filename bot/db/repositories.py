@@ -60,10 +60,6 @@ class Participation:
     """The person's chosen language (None without a membership)."""
 
 
-WAKE_CHANNEL = "iso9004_outbox"
-"""PostgreSQL NOTIFY channel the scheduler's leader listens on (`bot.leader`)."""
-
-
 class Repository:
     """Queries and idempotent writes; the caller owns the transaction."""
 
@@ -104,23 +100,10 @@ class Repository:
         assert person is not None
         return person
 
-    async def mark_blocked(self, user_id: int, now: datetime) -> None:
-        """Telegram refused to deliver to this person (403): they get no notifications until
-        they write again or unblock the bot."""
-        await self.session.execute(
-            update(Person).where(Person.user_id == user_id, Person.blocked_at.is_(None))
-            .values(blocked_at=now))
-
     async def unblock(self, user_id: int) -> None:
         """The person can be reached again; a no-op (no write) unless they were marked."""
         connection = await self._connection()
         await connection.execute(self._prepared.unblock, {"sender": user_id})
-
-    async def wake_the_sweep(self) -> None:
-        """Something is due now: on PostgreSQL, tell the scheduler's leader (whichever worker it
-        is) when this transaction commits (`bot.leader`); one process needs no telling."""
-        if self.session.bind is not None and self.session.bind.dialect.name == "postgresql":
-            await self.session.execute(select(func.pg_notify(WAKE_CHANNEL, "")))
 
     # --- updates ------------------------------------------------------------------------------
     async def claim_update(

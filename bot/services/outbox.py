@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from bot.db.models import Cycle, Membership, Notification, Person, Response, Team
 from bot.db.repositories import Repository, dialect_insert
+from bot.leader import WAKE_CHANNEL
 from bot.services import cycles
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
@@ -80,7 +81,7 @@ async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
                        user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
     await plan(repo, f"close:{cycle.id}", Kind.CLOSE, cycle.deadline, team_id=team.id,
                cycle_id=cycle.id)
-    await repo.wake_the_sweep()
+    await wake_the_sweep(repo)
 
 
 async def active_members(
@@ -144,15 +145,26 @@ async def settle(repo: Repository, notification_id: int, settled: Settled, now: 
     row.status = settled.outcome.value if settled.outcome is not Outcome.RETRY else "failed"
     row.sent_at = now if settled.outcome is Outcome.SENT else None
     if settled.outcome is Outcome.BLOCKED and row.user_id is not None:
-        await repo.mark_blocked(row.user_id, now)
+        await set_reachable(repo, row.user_id, False, now)
 
 
 async def set_reachable(repo: Repository, user_id: int, reachable: bool, now: datetime) -> None:
-    """The person unblocked the bot (reachable) or blocked it: notifications follow suit."""
+    """The person unblocked the bot (reachable) or blocked it (Telegram refused with 403): they
+    get no notifications until they write again or unblock it."""
     if reachable:
         await repo.unblock(user_id)
     else:
-        await repo.mark_blocked(user_id, now)
+        await repo.session.execute(
+            update(Person).where(Person.user_id == user_id, Person.blocked_at.is_(None))
+            .values(blocked_at=now))
+
+
+async def wake_the_sweep(repo: Repository) -> None:
+    """Something is due now: on PostgreSQL, tell the scheduler's leader (whichever worker it is)
+    when this transaction commits (`bot.leader` listens); one process needs no telling."""
+    bind = repo.session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        await repo.session.execute(select(func.pg_notify(WAKE_CHANNEL, "")))
 
 
 async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind]) -> None:
@@ -186,7 +198,7 @@ async def close_and_plan_reports(
             await plan(repo, f"result:{cycle.id}:{member.user_id}", Kind.RESULT, due,
                        user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
     if due <= now:
-        await repo.wake_the_sweep()
+        await wake_the_sweep(repo)
     return True
 
 
