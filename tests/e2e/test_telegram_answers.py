@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Notification, Person
 from bot.emulator import BotApiEmulator, SimulatedPerson
+from bot.emulator._model import ApiError
+from bot.emulator._server import Fault
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_bad_input import anna_in_the_middle_of_a_survey
 from tests.e2e.test_participant_journey import assert_telegram_was_happy
@@ -123,3 +125,23 @@ async def test_a_blocked_person_is_not_tried_until_they_come_back(
             Notification.user_id == anna.user_id, Notification.kind == "remind"))).all()
     assert "skipped" in statuses
     assert reminders(anna) == []
+
+
+async def test_a_reply_refused_with_403_marks_the_person_and_is_not_retried(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    await anna_in_the_middle_of_a_survey(sessions, clock, anna, manon)
+    emulator.faults.append(Fault(ApiError(403, "Forbidden: bot was blocked by the user"),
+                                 "sendMessage", anna.user_id))
+    await anna.send("/mydata")
+    for _ in range(50):
+        if await blocked_at(sessions, anna) is not None:
+            break
+        await asyncio.sleep(0.02)
+    assert await blocked_at(sessions, anna) is not None
+    refused = [c for c in emulator.calls_to("sendMessage", anna.user_id) if not c.ok]
+    assert len(refused) == 1
+    await anna.send("/mydata")  # she is back: the mark clears and the answer comes
+    await anna.wait_for(lambda m: "Wat ik over je bewaar" in m.text)
+    assert await blocked_at(sessions, anna) is None
