@@ -10,15 +10,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.models import Cycle, Notification
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import reassessment
+from bot.settings import Settings
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import answer_quick_scan
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
+from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
+from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.e2e.test_scheduling import due_times, invitations, reminders, team_with_survey
 from tests.support.clock import FixedClock
 
@@ -140,4 +141,33 @@ async def test_a_deadline_passed_at_night_closes_at_once_and_reports_in_the_morn
     clock.set(local(2026, 11, 17, 9) + timedelta(minutes=1))
     await bot.sweep()
     await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+    assert_telegram_was_happy(emulator)
+
+
+async def test_the_real_scheduler_after_downtime_closes_reports_and_opens_the_quarter(
+    emulator: BotApiEmulator, settings: Settings, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, engine: AsyncEngine, manon: SimulatedPerson,
+) -> None:
+    """The same downtime, with APScheduler running its jobs in whatever order they come."""
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    running = RunningBot(emulator, settings, clock, run_scheduler=True)
+    await running.start()
+    try:
+        start = await create_team(manon, "Vanzelf")
+        for person in people:
+            await join(person, start, "Nederlands")
+        await open_survey(manon, "Snelle scan", "2 weken")
+        for person in people:
+            await person.wait_for(lambda m: "vraagt om jouw kijk" in m.text)
+            await answer_quick_scan(person, 4)
+        await down_until(running, clock, local(2027, 1, 4, 9, 30))
+        await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+        for person in people:
+            await person.wait_for(lambda m: "vraagt om jouw kijk" in m.text)
+    finally:
+        await running.stop()
+    async with sessions() as session:
+        cycles = (await session.scalars(select(Cycle).order_by(Cycle.id))).all()
+    assert [c.closed_at is not None for c in cycles] == [True, False]
+    assert all(len(invitations(p)) == 2 for p in people)
     assert_telegram_was_happy(emulator)
