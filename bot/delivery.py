@@ -258,7 +258,7 @@ def _heads_up(
     assert row.user_id is not None
     return [Outgoing(row.user_id, screens.Screen(runtime.texts.render(
         language, "heads_up", team=team.name, opens_at=opens_at, timezone=team.timezone,
-        tomorrow=wording == "tomorrow")))]
+        tomorrow=wording == "tomorrow", quarterly=team.reassessment == "quarterly")))]
 
 
 async def report_messages(

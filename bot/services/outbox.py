@@ -30,7 +30,7 @@ class Kind(StrEnum):
     INVITE = "invite"          # a cycle opened: please answer
     REMIND = "remind"          # not finished yet
     CLOSE = "close"            # the deadline passed: close and report
-    HEADS_UP = "heads_up"      # managers: a new cycle opens tomorrow
+    HEADS_UP = "heads_up"      # managers: a new cycle opens on the next working day
     REPORT = "report"          # managers: the report of a closed cycle
     RESULT = "result"          # participants: the team's result, if the team shares it
 

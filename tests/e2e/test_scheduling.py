@@ -282,3 +282,23 @@ async def test_a_failing_notification_is_settled_and_the_others_still_go(
     assert "non-empty" in str(failed[f"invite:1:{bram.user_id}"])
     refused = [c for c in emulator.calls_to("sendMessage", bram.user_id) if not c.ok]
     assert len(refused) == 1  # a permanent refusal is not tried again
+
+
+async def test_a_deadline_typed_on_a_saturday_becomes_the_end_of_monday(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson,
+) -> None:
+    await create_team(manon, "Weekend")
+    await manon.send("/survey")
+    await manon.tap("Snelle scan", message=await manon.wait_for(lambda m: "Welke omvang" in m.text))
+    await manon.wait_for(lambda m: "Of typ een datum" in m.text)
+    await manon.send("21-11-2026")  # a Saturday
+    confirm = await manon.wait_for(lambda m: "Klopt dit?" in m.text)
+    assert "23 november 2026 om 17:00" in confirm.text
+    await manon.tap("Vragenlijst openen")
+    await manon.wait_for(lambda m: "is open" in m.text)
+    async with sessions() as session:
+        cycle = await session.scalar(select(Cycle))
+    assert cycle is not None
+    assert cycle.deadline.astimezone(AMSTERDAM) == datetime(2026, 11, 23, 17, tzinfo=AMSTERDAM)
+    assert_telegram_was_happy(emulator)
