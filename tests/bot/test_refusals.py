@@ -6,12 +6,13 @@ exception classes and messages are the ones PTB really produces.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.emulator import BotApiEmulator, SimulatedPerson
@@ -62,6 +63,16 @@ async def test_each_refusal_means_what_it_says(
         assert answer.meaning is meaning and answer.permanent, (meaning, answer)
     assert meaning_of(await refusal(lambda: bot.send_message(424242, "?"))).meaning is (
         Meaning.BLOCKED)  # "chat not found": nobody there to write to
+
+    await bot.send_message(anna.user_id, "q", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("3", callback_data="a:1:0:3")]]))
+    tap = asyncio.create_task(anna.tap("3"))
+    [*_, update] = await bot.get_updates(timeout=2)
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await tap
+    answered_twice = meaning_of(await refusal(update.callback_query.answer))
+    assert answered_twice.meaning is Meaning.REFUSED and answered_twice.permanent
 
     api.flood(retry_after=3, method="sendMessage")
     flood = meaning_of(await refusal(lambda: bot.send_message(anna.user_id, "hi")))
