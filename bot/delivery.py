@@ -1,7 +1,9 @@
 """Sending what the outbox says is due, and turning Telegram's answers into outcomes.
 
-Each notification is reloaded by id and re-checked at the moment of sending (is the cycle still
-open, has the person finished meanwhile?), because hours may have passed since it was planned.
+Each notification is reloaded by id and re-checked at the moment of sending (a decent hour? is the
+cycle still open, has the person finished, is "tomorrow" still true?), because hours, or after
+downtime days, may have passed since it was planned. Telegram's answers are read by meaning
+(`bot.refusals`); one notification's failure is settled and never stops the rest of a sweep.
 """
 
 from __future__ import annotations
