@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +12,8 @@ from bot.db.models import Cycle
 from bot.db.repositories import Repository
 from bot.services import outbox
 from bot.services.permissions import check_can_manage, check_can_manage_cycle
-from domain.rhythm import Calendar, deadline_after
+from domain.holidays import team_calendar
+from domain.rhythm import deadline_after
 
 CyclePlanner = Callable[[Repository, Cycle, datetime], Awaitable[None]]
 MANUAL_REMINDER_GAP = timedelta(days=2)
@@ -27,7 +27,7 @@ class AlreadyOpen(Exception):
 
 def deadline_in(now: datetime, days: int, timezone: str) -> datetime:
     """A new cycle's deadline: `days` from now, at the end of that working day, local time."""
-    return deadline_after(now, days, Calendar(ZoneInfo(timezone)))
+    return deadline_after(now, days, team_calendar(timezone, now.date()))
 
 
 async def plan_nothing(repo: Repository, cycle: Cycle, now: datetime) -> None:
