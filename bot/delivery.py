@@ -98,7 +98,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
     """
     handled = 0
     pacer = _PerChatPacer()
-    built: dict[int, reports.CycleReport] = {}  # a closed cycle's report serves every recipient
+    built: dict[tuple[int, int], reports.CycleReport] = {}  # per cycle and reader
     senders = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def deliver(notification_id: int, now: datetime) -> None:
@@ -117,7 +117,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
 
 async def _deliver_one(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[int, reports.CycleReport], notification_id: int, now: datetime,
+    built: dict[tuple[int, int], reports.CycleReport], notification_id: int, now: datetime,
 ) -> None:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
@@ -137,7 +137,7 @@ async def _deliver_one(
 
 async def _compose(
     repo: Repository, runtime: Runtime, row: Notification,
-    built: dict[int, reports.CycleReport], now: datetime,
+    built: dict[tuple[int, int], reports.CycleReport], now: datetime,
 ) -> list[Outgoing]:
     """The messages this notification means now; an empty list means "no longer makes sense".
     """
@@ -160,12 +160,13 @@ async def _compose(
     if person is None:
         return []
     language = person.language
-    if kind in (Kind.REPORT, Kind.RESULT) and cycle.id not in built:
-        built[cycle.id] = await reports.build_report(repo, cycle)
+    key = (cycle.id, person.user_id)  # a report is built for its reader (domain.disclosure)
+    if kind in (Kind.REPORT, Kind.RESULT) and key not in built:
+        built[key] = await reports.build_report(repo, cycle, person.user_id)
     if kind is Kind.REPORT:
-        return await report_messages(runtime, person.user_id, language, built[cycle.id])
+        return await report_messages(runtime, person.user_id, language, built[key])
     if kind is Kind.RESULT:
-        report = built[cycle.id]
+        report = built[key]
         rows = presenting.chapter_rows(report, language)
         return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[
