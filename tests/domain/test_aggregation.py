@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from domain.aggregation import Consensus, Respondent, aggregate, agreement_of, team_figures
 from tests.domain.model_for_tests import small_model
