@@ -61,7 +61,7 @@ def test_templates_folder_is_inside_the_package() -> None:
     assert Path(TEMPLATES).is_dir()
 
 
-PRIVACY_PROMISE = {  # docs/PRIVACY.md in short: team figures only, after the close, k besides the reader
+PRIVACY_PROMISE = {  # docs/PRIVACY.md in short: team figures, after the close, k besides the reader
     "en": ("only team figures", "closed", "besides the one reading"),
     "nl": ("alleen teamcijfers", "gesloten", "naast degene die"),
 }
