@@ -125,15 +125,27 @@ async def test_shown_groups_cannot_be_combined_to_isolate_someone(
                    for group in ("staff", "customers", "suppliers")}
     members = [("staff", 2), ("staff", 3), ("staff", 3), ("customers", 4), ("customers", 4),
                ("customers", 5), ("suppliers", 1)]
+    people = []
     for number, (group, level) in enumerate(members):
         person = emulator.person(first_name=f"P{number}", language_code="nl")
         await join_in_group(person, f"/start {invites[group].token}", "(asked no group)")
         await answer_quick_scan(person, level)
+        people.append(person)
     report = await close(bot, manon)
     # Staff and customers both have three people and "the rest" four, so each alone was shown
     # before; together, team minus staff minus customers was the one supplier.
-    assert "Per groep" in report.text and "customers" in report.text
+    assert "Per groep: customers 4,3" in report.text
     assert "staff" not in report.text and "suppliers" not in report.text
+
+    # A customer who leaves after the close takes nothing from the figures: had the group lost
+    # her, its figures before and after would differ by exactly her answers.
+    await people[5].send("/deleteme")
+    await people[5].tap("Ja, vergeet mij")
+    await people[5].wait_for(lambda m: "vergeten" in m.text)
+    await manon.send("/report")
+    again = await manon.wait_for(lambda m: "📈" in m.text)
+    assert "Per groep: customers 4,3" in again.text and "Totaal: 3,1" in again.text
+    assert "Totaal: 3,1" in report.text
     assert_telegram_was_happy(emulator)
 
 
