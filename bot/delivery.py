@@ -98,7 +98,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
     """
     handled = 0
     pacer = _PerChatPacer()
-    built: dict[tuple[int, int], reports.CycleReport] = {}  # per cycle and reader
+    built: dict[tuple[int, int], reports.CycleReport] = {}  # per cycle and class of reader
     senders = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def deliver(notification_id: int, now: datetime) -> None:
@@ -160,7 +160,7 @@ async def _compose(
     if person is None:
         return []
     language = person.language
-    key = (cycle.id, person.user_id)  # a report is built for its reader (domain.disclosure)
+    key = (cycle.id, await reports.reader_class(repo, cycle, person.user_id))  # see disclosure
     if kind in (Kind.REPORT, Kind.RESULT) and key not in built:
         built[key] = await reports.build_report(repo, cycle, person.user_id)
     if kind is Kind.REPORT:

@@ -95,6 +95,17 @@ async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
         .order_by(Cycle.id.desc()).limit(1))
 
 
+async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
+    """Readers who answered in none of the team's cycles all see the same report (class 0);
+    anyone else gets their own (their membership id), so a broadcast builds few reports."""
+    membership = await repo.membership(cycle.team_id, viewer_id)
+    if membership is None:
+        return 0
+    answered = await repo.session.scalar(
+        select(Response.id).where(Response.membership_id == membership.id).limit(1))
+    return membership.id if answered is not None else 0
+
+
 async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleReport:
     """The report as the person `viewer_id` may see it (see `domain.disclosure`)."""
     team = await repo.team(cycle.team_id)
