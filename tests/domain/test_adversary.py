@@ -20,6 +20,10 @@ across elements by the one thing that links them: someone who stopped half-way a
 one element. Levels that nobody used on an element are interchangeable for every figure, so one
 of them stands for all; views that cannot depend on the order of people are computed once per
 arrangement of people with the same public facts (also checked).
+
+The same adversary, set on the rule from before (interim figures, the viewer counting herself,
+each group checked only against the rest), pins people down in all three attacks of the issue:
+`test_the_adversary_catches_what_the_old_rule_gave_away` keeps the test from going blind.
 """
 
 from __future__ import annotations
@@ -29,10 +33,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import product
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from domain.aggregation import Respondent, TeamFigures, team_figures
+from domain.aggregation import (
+    GroupResult,
+    Respondent,
+    TeamFigures,
+    TeamResult,
+    aggregate,
+    team_figures,
+)
 from domain.catalog import AssessmentModel
 from tests.domain.model_for_tests import small_model
 
@@ -240,3 +252,34 @@ MANAGER_ACROSS_GROUPS = _team((STAFF, True, True, False, 1, 1), (STAFF, True, Tr
 def test_no_manager_can_pin_down_anyones_answer(team: Team) -> None:
     assert_no_interim_figures(team, current_views)
     assert_nobody_is_pinned_down(team, current_views)
+
+
+def naive_views(model: AssessmentModel, people: Sequence[Respondent], closed: bool
+                ) -> TeamFigures:
+    """The rule before issue 13: interim figures, the viewer counts, each group against the rest.
+    """
+    counted = [Respondent(p.answers, p.group, p.is_manager, False, p.finished)
+               for p in people if closed or p.finished]
+
+    def part(members: list[Respondent]) -> TeamResult | None:
+        rest = len(counted) - len(members)
+        if len(members) < K or 0 < rest < K:
+            return None
+        return aggregate(model, "full", members, K)
+
+    groups = []
+    for name in sorted({p.group for p in counted if p.group}):
+        shown = part([p for p in counted if p.group == name])
+        if shown is not None:
+            groups.append(GroupResult(name, shown))
+    return TeamFigures(aggregate(model, "full", counted, K), tuple(groups),
+                       part([p for p in counted if p.is_manager]))
+
+
+@pytest.mark.parametrize("team", [LONE_SUPPLIER, VIEWER_OF_THREE, MANAGER_ACROSS_GROUPS],
+                         ids=["lone supplier", "viewer of three", "manager across groups"])
+def test_the_adversary_catches_what_the_old_rule_gave_away(team: Team) -> None:
+    with pytest.raises(AssertionError, match="is pinned to"):
+        assert_nobody_is_pinned_down(team, naive_views)
+    with pytest.raises(AssertionError):
+        assert_no_interim_figures(team, naive_views)
