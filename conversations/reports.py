@@ -1,7 +1,8 @@
 """A manager reading the team report: `/report` in chat, the full HTML report and the CSV export.
 
 Reports are built from aggregates only (see `bot.services.reports`); a participant who asks gets a
-polite refusal, and a team below the anonymity threshold gets an explanation instead of figures.
+polite refusal, a team below the anonymity threshold gets an explanation instead of figures, and
+an open cycle only counts of people (also instead of a document or a CSV).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ who tries hard) can tell what one of them answered. The rule that keeps it:
   less; so every atom must be empty or hold at least k people other than the viewer. That implies
   the complement of every union of shown sets is empty or at least k, and it also covers sets
   that overlap (the managers cut across the stakeholder groups), where complements are not enough.
-* Per element the same holds for the atoms' answers: each atom has no one (other than the viewer)
-  who answered the element, or at least k who gave a level and k who answered it at all.
+* Per element the same holds for the atoms' answers: among the people other than the viewer, each
+  atom has none or at least k who answered the element, and none or at least k who gave a level.
 
 Within an atom all its members are interchangeable for every figure, so a person's answer is
 pinned down only if everyone in their atom (at least k people) gave that same answer: a
