@@ -98,7 +98,7 @@ class Team:
 @st.composite
 def teams(draw: st.DrawFn) -> Team:
     people: list[Person] = []
-    for _ in range(draw(st.integers(1, 6))):
+    for _ in range(draw(st.integers(2, 6))):
         people.append(Person(draw(st.sampled_from((None, "staff", "customers"))),
                              draw(st.booleans()), draw(st.booleans())))
     if draw(st.booleans()):  # the viewing manager answered too
