@@ -1,37 +1,29 @@
 """A manager running a survey: `/survey` (team → size → deadline → confirm), `/status`, `/close`.
 
 Every button names its team or cycle and the choices made so far, so the flow needs no memory and
-survives a restart; the states below only document the order of the screens.
+survives a restart; `build_cycle_handlers` lists the screens in order. A deadline typed on
+the deadline screen is routed here by `conversations.typed`, from a `positions.SurveyDeadline`.
 """
 
 from __future__ import annotations
 
-import warnings
-from enum import Enum, auto
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
 
 from bot.db.models import Team
 from bot.delivery import close_and_plan_reports
 from bot.runtime import BotContext
 from bot.scheduler import nudge
-from bot.services import cycles, outbox, permissions, reports
+from bot.services import cycles, outbox, permissions, positions, reports
+from bot.services.permissions import PermissionsError
 from conversations import callbacks, managing, replies, screens
-from conversations.handlers import Handler, handler
+from conversations.handlers import Handler
 from domain.catalog import AssessmentModel, load_model
 from domain.rhythm import days_left, parse_day
 
 DEADLINE_CHOICES = (3, 7, 14)
 LONGEST_SURVEY_DAYS = 366
-
-
-class DeadlineInput(Enum):
-    """While the deadline buttons show, the manager may type a date instead."""
-
-    TYPING = auto()
 
 
 async def _choose_scope(
@@ -68,13 +60,17 @@ async def _survey_setup(
 
 async def _choose_deadline(
     update: Update, context: BotContext, data: callbacks.SurveyScope, lang: str
-) -> DeadlineInput | None:
+) -> None:
     setup = await _survey_setup(update, context, data, lang)
-    if setup is None:
-        return None
+    user = update.effective_user
+    if setup is None or user is None:
+        return
     team, model = setup
-    context.cursor.deadline_team_id, context.cursor.deadline_scope_id = team.id, data.scope_id
-    texts = context.runtime.texts
+    runtime = context.runtime
+    async with runtime.repository() as repo:  # while the buttons show, a date may be typed
+        await positions.expect(repo, user.id, positions.SurveyDeadline(team.id, data.scope_id),
+                               runtime.clock.now())
+    texts = runtime.texts
     b = texts.buttons(lang)
     rows = [[(str(b.days(days)), callbacks.SurveyDeadline(team.id, data.scope_id, days))
              for days in DEADLINE_CHOICES]]
@@ -82,31 +78,38 @@ async def _choose_deadline(
         lang, "choose_deadline", team=team.name,
         scope_title=model.scope(data.scope_id).title(lang)),
         screens.keyboard(rows)))
-    return DeadlineInput.TYPING
 
 
-async def _typed_deadline(update: Update, context: BotContext) -> DeadlineInput | int:
+@managing.politely
+async def on_typed_deadline(
+    update: Update, context: BotContext, expected: positions.SurveyDeadline
+) -> None:
     """A date typed on the deadline screen: the confirmation follows, as after a button."""
-    message, cursor = update.effective_message, context.cursor
+    message, user = update.effective_message, update.effective_user
     language = await replies.language_of(update, context)
-    if message is None or cursor.deadline_team_id is None or cursor.deadline_scope_id is None:
-        return ConversationHandler.END
+    if message is None or user is None:
+        return
     runtime = context.runtime
     async with runtime.repository() as repo:  # `_confirm` checks the typist's rights
-        team = await repo.team(cursor.deadline_team_id)
+        team = await repo.team(expected.team_id)
+        if team is None:  # the team is gone: stop asking
+            await positions.clear(repo, user.id)
     if team is None:
-        return ConversationHandler.END
+        return
     today = runtime.clock.now().astimezone(ZoneInfo(team.timezone)).date()
     day = parse_day(message.text or "", today)
     days = (day - today).days if day is not None else 0
     if not 1 <= days <= LONGEST_SURVEY_DAYS:
         await replies.send_text(context, message.chat_id, runtime.texts.render(
             language, "deadline_unreadable", longest=LONGEST_SURVEY_DAYS))
-        return DeadlineInput.TYPING
-    await _confirm(update, context, callbacks.SurveyDeadline(
-        team.id, cursor.deadline_scope_id, days), language)
-    cursor.deadline_team_id = cursor.deadline_scope_id = None
-    return ConversationHandler.END
+        return  # still expected: the manager may try again
+    try:
+        await _confirm(update, context, callbacks.SurveyDeadline(
+            team.id, expected.scope_id, days), language)
+    except PermissionsError:  # no longer a manager: refused once, and no longer expected
+        async with runtime.repository() as repo:
+            await positions.clear(repo, user.id)
+        raise
 
 
 async def _confirm(
@@ -118,6 +121,8 @@ async def _confirm(
     team, model = setup
     runtime = context.runtime
     async with runtime.repository() as repo:
+        if update.effective_user is not None:  # the deadline is chosen: no more date typed
+            await positions.clear(repo, update.effective_user.id)
         members = len(await outbox.active_members(repo, team.id))
     b = runtime.texts.buttons(lang)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
@@ -238,28 +243,16 @@ async def _close_confirmed(
 
 
 def build_cycle_handlers() -> list[Handler]:
-    buttons: Handler = managing.buttons(  # the screens of /survey in order, then the others
-        managing.on(callbacks.NewSurvey, _choose_scope),
-        managing.on(callbacks.SurveyScope, _choose_deadline),
-        managing.on(callbacks.SurveyDeadline, _confirm),
-        managing.on(callbacks.OpenSurvey, _open),
-        managing.on(callbacks.Status, _status), managing.on(callbacks.RemindNow, _remind),
-        managing.on(callbacks.AskClose, _ask_close),
-        managing.on(callbacks.CloseNow, _close_confirmed))
-    with warnings.catch_warnings():
-        # Buttons carry their own choices, so tracking per chat (not per message) is intended.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        typed_deadline = ConversationHandler(
-            entry_points=[buttons],
-            states={DeadlineInput.TYPING: [
-                handler(MessageHandler(filters.TEXT & ~filters.COMMAND,
-                                       managing.politely(_typed_deadline))),
-                buttons]},
-            fallbacks=[], allow_reentry=True, name="survey-setup",
-        )
     return [
         managing.command("survey", callbacks.NewSurvey, _choose_scope),
         managing.command("status", callbacks.Status, _status),
         managing.command("close", callbacks.AskClose, _ask_close),
-        typed_deadline,
+        managing.buttons(  # the screens of /survey in order, then the others
+            managing.on(callbacks.NewSurvey, _choose_scope),
+            managing.on(callbacks.SurveyScope, _choose_deadline),
+            managing.on(callbacks.SurveyDeadline, _confirm),
+            managing.on(callbacks.OpenSurvey, _open),
+            managing.on(callbacks.Status, _status), managing.on(callbacks.RemindNow, _remind),
+            managing.on(callbacks.AskClose, _ask_close),
+            managing.on(callbacks.CloseNow, _close_confirmed)),
     ]

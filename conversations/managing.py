@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Team
 from bot.runtime import BotContext
@@ -20,12 +20,13 @@ from bot.services import teams
 from bot.services.permissions import Permission, PermissionsError
 from conversations import callbacks, replies, screens
 
-T = TypeVar("T")
+P = ParamSpec("P")
 B = TypeVar("B", bound=callbacks.Button)
 ManagerStep = Callable[[Update, BotContext, B, str], Awaitable[object]]
 """One step of a manager flow: (update, context, the tapped verb's payload, language).
-It may return a conversation state (see `conversations.cycles`); otherwise the flow has ended.
-The services it calls check the tapper's rights; a refusal reaches the person as one message."""
+What it returns is ignored: a step that waits for typed text stores a `bot.services.positions`
+position instead. The services it calls check the tapper's rights; a refusal reaches the person
+as one message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +79,26 @@ async def refuse(
     await replies.send_text(context, user.id, context.runtime.texts.render(language, template))
 
 
-def politely(handle: Callable[[Update, BotContext], Awaitable[T]]
-             ) -> Callable[[Update, BotContext], Coroutine[Any, Any, T | int]]:
-    """A handler whose services may refuse: the refusal becomes `refuse`'s message and the
-    conversation ends (ConversationHandler.END)."""
+def politely(
+    handle: Callable[Concatenate[Update, BotContext, P], Awaitable[None]],
+) -> Callable[Concatenate[Update, BotContext, P], Coroutine[Any, Any, None]]:
+    """A handler (a command, a typed step) whose services may refuse: the refusal becomes
+    `refuse`'s message."""
 
-    async def handle_politely(update: Update, context: BotContext) -> T | int:
+    async def handle_politely(
+        update: Update, context: BotContext, /, *args: P.args, **kwargs: P.kwargs
+    ) -> None:
         try:
-            return await handle(update, context)
+            await handle(update, context, *args, **kwargs)
         except PermissionsError as refusal:
             await refuse(update, context, refusal)
-            return ConversationHandler.END
 
     return handle_politely
 
 
 def command(
     name: str, make: Callable[[int], B], step: ManagerStep[B]
-) -> CommandHandler[BotContext, object]:
+) -> CommandHandler[BotContext, None]:
     """`/name`: ask which team when the manager has several (buttons `make(team id)`), else go
     straight to `step` as if that button was tapped."""
 
@@ -108,29 +111,27 @@ def command(
     return CommandHandler(name, politely(handle))
 
 
-def buttons(*steps: Step[Any]) -> CallbackQueryHandler[BotContext, object]:
+def buttons(*steps: Step[Any]) -> CallbackQueryHandler[BotContext, None]:
     """The manager buttons of these verbs; every tap is acknowledged, after its step.
 
     A payload that does not parse (forged, malformed) gets the "invalid button" answer."""
     by_kind: dict[type[callbacks.Button], Step[Any]] = {step.kind: step for step in steps}
 
-    async def handle(update: Update, context: BotContext) -> object:
+    async def handle(update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None
         data = callbacks.parse(query.data)
         language = await replies.language_of(update, context)
         step = by_kind.get(type(data)) if data is not None else None
-        state: object = None
         answer: str | None = None
         try:
             if step is None:
                 answer = context.runtime.texts.render(language, "refusal", reason="invalid")
             else:
-                state = await step.run(update, context, data, language)
+                await step.run(update, context, data, language)
         except PermissionsError as refusal:
             await refuse(update, context, refusal, language)
         finally:
             await replies.acknowledge(query, answer)
-        return ConversationHandler.END if state is None else state
 
     return CallbackQueryHandler(handle, pattern=callbacks.pattern_for(*by_kind))

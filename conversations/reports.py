@@ -1,7 +1,8 @@
 """A manager reading the team report: `/report` in chat, the full HTML report and the CSV export.
 
 Reports are built from aggregates only (see `bot.services.reports`); a participant who asks gets a
-polite refusal, and a team below the anonymity threshold gets an explanation instead of figures.
+polite refusal, a team below the anonymity threshold gets an explanation instead of figures, and
+an open cycle only counts of people (also instead of a document or a CSV).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ async def _send_report(
     async with runtime.repository() as repo:
         team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await reports.latest_reportable_cycle(repo, team.id)
-        report = await reports.build_report(repo, cycle) if cycle else None
+        report = await reports.build_report(repo, cycle, user.id) if cycle else None
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
@@ -53,9 +54,13 @@ async def _send_file(
             cycle = await reports.latest_reportable_cycle(repo, data.team_id)
         else:
             cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
-        report = await reports.build_report(repo, cycle) if cycle else None
+        report = await reports.build_report(repo, cycle, user.id) if cycle else None
     if cycle is None or report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
+        return
+    if report.is_preview:  # no figures while the cycle is open: only the counts of people
+        text = presenting.summary(runtime.texts, language, report)
+        await replies.send_text(context, user.id, text)
         return
     stamp = f"{cycle.opened_at:%Y-%m-%d}"
     if isinstance(data, callbacks.Document):

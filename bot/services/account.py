@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Answer,
+    ConversationPosition,
     Cycle,
     ImprovementAction,
     Invite,
@@ -105,6 +106,8 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
     await session.execute(update(Cycle).where(Cycle.opened_by == user_id).values(opened_by=None))
     await session.execute(update(Invite).where(Invite.created_by == user_id)
                           .values(created_by=None))
+    await session.execute(delete(ConversationPosition).where(
+        ConversationPosition.user_id == user_id))
     await session.execute(delete(Membership).where(Membership.user_id == user_id))
     await session.execute(delete(Person).where(Person.user_id == user_id))
     return None

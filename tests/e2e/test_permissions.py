@@ -225,6 +225,8 @@ async def test_deleteme_leaves_no_id_or_name_anywhere(
     await bot.sweep()
     await zoe.tap("Beginnen")
     await zoe.tap("3")
+    await zoe.send("/newteam")  # and a typed reply the bot now expects from her
+    await zoe.wait_for(lambda m: "naam" in m.text.lower())
     assert await _cells_naming(sessions, zoe.user_id, "Vergeetmij")  # the check can see her
 
     await zoe.send("/deleteme")

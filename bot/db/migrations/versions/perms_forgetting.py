@@ -1,7 +1,7 @@
 """forgetting a person leaves no id: invites.created_by nullable, improvement_actions.owner_id
 
 Revision ID: perms
-Revises: 0001
+Revises: durable
 
 /deleteme unlinks what a person created instead of deleting the team's history: an invite keeps
 working without its creator's id, an action keeps its element and a role instead of a name. The
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "perms"
-down_revision: str | None = "0001"
+down_revision: str | None = "durable"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
