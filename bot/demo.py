@@ -12,11 +12,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import Wiring, build_application
 from bot.db.models import Invite, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson, chat_in_terminal
+from bot.operations import reach_database
 from bot.runtime import IsoApplication
 from bot.services import cycles, teams
 from bot.settings import Settings, load_settings
@@ -64,17 +66,28 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
             invite = await teams.create_invite(repo, team.id, manager.user_id, None, now)
         if await repo.open_cycle(team.id) is None:
             deadline = cycles.deadline_in(now, 14, team.timezone)
-            await cycles.open_cycle(repo, team.id, "quick", deadline, manager.user_id, now,
-                                    plan=runtime.plan_cycle)
+            await cycles.open_cycle(repo, team.id, team.default_scope, deadline,
+                                    manager.user_id, now, plan=runtime.plan_cycle)
         return invite.token
 
 
-async def run_demo(output: str) -> None:
+def demo_settings(settings: Settings, output: str) -> Settings:
+    """The operator's settings, on the demo's own SQLite file unless DATABASE_URL is set."""
+    if "database_url" in settings.model_fields_set:
+        return settings
+    path = Path(output).resolve() / "demo.sqlite3"
+    return settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+
+
+async def run_demo(settings: Settings, output: str) -> None:
+    await asyncio.to_thread(Path(output).mkdir, parents=True, exist_ok=True)
+    await reach_database(settings)
     emulator = BotApiEmulator(DEMO_TOKEN, bot_username="iso9004_demo_bot",
                               first_update_id=int(time.time() * 1000))
     await emulator.start()
-    settings = load_settings(telegram_bot_token=DEMO_TOKEN,
-                             telegram_api_base_url=emulator.base_url)
+    settings = settings.model_copy(update={
+        "telegram_bot_token": SecretStr(DEMO_TOKEN), "telegram_api_base_url": emulator.base_url,
+        "webhook_url": None})
     application = await start_polling(settings)
     try:
         manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
