@@ -15,37 +15,16 @@ from pathlib import Path
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.app import Wiring, build_application
 from bot.db.models import Invite, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson, chat_in_terminal
 from bot.operations import reach_database
+from bot.polling import start_polling, stop_polling
 from bot.runtime import IsoApplication
 from bot.services import cycles, teams
 from bot.settings import Settings, load_settings
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
-
-
-async def start_polling(settings: Settings, wiring: Wiring | None = None) -> IsoApplication:
-    """The application started and polling, as `run_polling` would, but under our control."""
-    application = build_application(settings, wiring)
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    return application
-
-
-async def stop_polling(application: IsoApplication) -> None:
-    assert application.updater is not None
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
 
 
 async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> str:

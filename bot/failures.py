@@ -24,6 +24,10 @@ from bot.settings import Settings
 Rule = Callable[[BaseException, Settings], str | None]
 
 
+class Refusal(Exception):
+    """Something the bot found itself (a second poller, a port in use); the message is the line."""
+
+
 def explain(error: BaseException, settings: Settings) -> str | None:
     """One line naming the setting or the cause and what to do, or None for an unknown error."""
     chain = list(_causes(error))
@@ -53,6 +57,10 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         orig = getattr(current, "orig", None)
         pending += [orig if isinstance(orig, BaseException) else None,
                     current.__cause__, current.__context__]
+
+
+def _refusal(error: BaseException, _settings: Settings) -> str | None:
+    return str(error) if isinstance(error, Refusal) else None
 
 
 def _rejected_token(error: BaseException, _settings: Settings) -> str | None:
@@ -123,6 +131,6 @@ def _other_database_refusal(error: BaseException, _settings: Settings) -> str | 
 
 
 _RULES: tuple[Rule, ...] = (
-    _rejected_token, _missing_database, _refused_login, _sqlite_file, _telegram_unreachable,
-    _nothing_listens, _other_database_refusal,
+    _refusal, _rejected_token, _missing_database, _refused_login, _sqlite_file,
+    _telegram_unreachable, _nothing_listens, _other_database_refusal,
 )

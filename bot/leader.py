@@ -19,8 +19,10 @@ LOCK_KEY = 9004_2018
 
 
 class Leadership:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, key: int = LOCK_KEY,
+                 role: str = "runs the scheduler") -> None:
         self._engine = engine
+        self._key, self._role = key, role
         self._connection: AsyncConnection | None = None
         self.leading = engine.dialect.name != "postgresql"
 
@@ -34,14 +36,14 @@ class Leadership:
         connection = await self._engine.connect()
         try:
             taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"),
-                                             {"key": LOCK_KEY})
+                                             {"key": self._key})
             await connection.commit()
         except Exception:
             await connection.close()
             raise
         if taken:
             self._connection, self.leading = connection, True
-            log.info("this worker now runs the scheduler")
+            log.info("this worker now %s", self._role)
         else:
             await connection.close()
         return bool(taken)
@@ -64,7 +66,7 @@ class Leadership:
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
-                await connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+                await connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
             finally:
                 # Pooled connections outlive `close()`; invalidating really ends the session.
                 await connection.invalidate()

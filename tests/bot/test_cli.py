@@ -3,10 +3,14 @@ one line that names the setting or the cause, a non-zero exit code, no traceback
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -94,17 +98,22 @@ class Outcome:
     output: str
 
 
-def _run(case: Case, base_url: str, folder: Path) -> Outcome:
-    """The command in a process of its own, in an empty `folder`; an empty value unsets."""
-    folder.mkdir()
+def _environment(changes: dict[str, str], base_url: str, folder: Path) -> dict[str, str]:
+    """A working set-up in `folder`, with `changes` (an empty DATABASE_URL unsets it)."""
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_", "LOG_"))}
     environment |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url,
                     "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}"}
-    environment |= case.env
-    environment = {k: v for k, v in environment.items() if v or not k.startswith("DATABASE_")}
+    environment |= changes
+    return {k: v for k, v in environment.items() if v or not k.startswith("DATABASE_")}
+
+
+def _run(case: Case, base_url: str, folder: Path) -> Outcome:
+    """The command in a process of its own, in an empty `folder`."""
+    folder.mkdir()
     done = subprocess.run(
-        [sys.executable, "-m", "bot", *case.command], env=environment, cwd=folder,
+        [sys.executable, "-m", "bot", *case.command],
+        env=_environment(case.env, base_url, folder), cwd=folder,
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, check=False)
     return Outcome(done.returncode, (done.stdout + done.stderr).strip())
 
@@ -158,3 +167,29 @@ def test_check_reports_an_unmigrated_database_as_a_failure(tmp_path: Path) -> No
     assert outcome.code == 1
     assert "FAIL database reachable but empty (no schema): run `iso9004-bot migrate`" in (
         outcome.output)
+
+
+def test_run_polls_answers_its_health_check_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    port = closed_port()
+    with emulator_in_thread(TOKEN) as base_url:
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=tmp_path, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_environment(
+                {"WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port)}, base_url, tmp_path))
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+                        assert json.load(r)["ok"] is True
+                        break
+                except OSError:
+                    assert time.monotonic() < deadline and bot.poll() is None, "no health check"
+                    time.sleep(0.2)
+            bot.send_signal(signal.SIGTERM)
+            output, _ = bot.communicate(timeout=30)
+        finally:
+            bot.kill()
+    assert bot.returncode == 0, output
+    assert "Traceback" not in output and TOKEN not in output
+    assert "is ready" in output
