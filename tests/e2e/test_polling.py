@@ -3,7 +3,13 @@ and one poller per bot, however many processes are started."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import re
+import shlex
 import socket
+import sys
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -38,6 +44,33 @@ async def test_the_health_check_fails_once_the_poller_stopped(
         assert application.updater is not None
         await application.updater.stop()
         assert await health(settings) == (503, {"ok": False, "polling": False})
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+    finally:
+        await stop_polling(application)
+
+
+async def image_health_check(settings: Settings) -> int:
+    """The exit code of deploy/Dockerfile's HEALTHCHECK command, run as Docker runs it."""
+    dockerfile = (Path(__file__).parents[2] / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    found = re.search(r"^  CMD (python .+)$", dockerfile, flags=re.MULTILINE)
+    assert found is not None
+    command = shlex.split(found.group(1))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command[1:], env=os.environ | {"WEBHOOK_PORT": str(settings.webhook_port)},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    return await process.wait()
+
+
+async def test_the_images_health_check_passes_while_polling_and_fails_when_it_stopped(
+    settings: Settings, engine: AsyncEngine,
+) -> None:
+    settings = with_free_port(settings)
+    application = await start_polling(settings, lone_poller(settings))
+    try:
+        assert await image_health_check(settings) == 0
+        assert application.updater is not None
+        await application.updater.stop()
+        assert await image_health_check(settings) != 0
         await application.updater.start_polling(poll_interval=0, timeout=1)
     finally:
         await stop_polling(application)
