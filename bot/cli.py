@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _debug_traceback(error, settings)
         print(f"iso9004-bot: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: stopped cleanly, on a line of its own
+        print(file=sys.stderr)
         return 130
     except Exception as error:
         line = explain(error, settings) if settings is not None else None

@@ -1,13 +1,16 @@
 """`iso9004-bot demo` and `simulate`: the real bot, a local Telegram emulator, no token, no network.
 
-The demo runs on the default database, so what you try survives between runs. It seeds one demo
-team with an open quick scan the first time, and you chat as its members.
+The demo keeps its state in a SQLite file of its own in the output folder (or in DATABASE_URL's
+database, when that is set), so what you try survives between runs, and it never touches the
+database of a real bot run from the same folder. It seeds one demo team with an open survey (of
+the team's scope setting) the first time, and you chat as three of its people.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -16,12 +19,14 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.db.models import Invite, Team
-from bot.emulator import BotApiEmulator, SimulatedPerson, chat_in_terminal
-from bot.operations import reach_database
+from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson, chat_in_terminal
+from bot.emulator._terminal import FileNamer, Read
+from bot.operations import reach_database, sqlite_path
 from bot.polling import start_polling, stop_polling
 from bot.runtime import IsoApplication
-from bot.services import cycles, teams
+from bot.services import cycles, reports, teams
 from bot.settings import Settings, load_settings
+from conversations.callbacks import Action, parse
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
@@ -50,15 +55,54 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
         return invite.token
 
 
+DEMO_SWEEP_SECONDS = 1.0  # invitations, reminders and reports arrive while you watch
+
+
 def demo_settings(settings: Settings, output: str) -> Settings:
     """The operator's settings, on the demo's own SQLite file unless DATABASE_URL is set."""
-    if "database_url" in settings.model_fields_set:
-        return settings
-    path = Path(output).resolve() / "demo.sqlite3"
-    return settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+    changes: dict[str, object] = {"sweep_interval_seconds": DEMO_SWEEP_SECONDS}
+    if "database_url" not in settings.model_fields_set:
+        path = Path(output).resolve() / "demo.sqlite3"
+        changes["database_url"] = f"sqlite+aiosqlite:///{path}"
+    return settings.model_copy(update=changes)
 
 
-async def run_demo(settings: Settings, output: str) -> None:
+def _introduction(settings: Settings, output: str, link: str) -> str:
+    path = sqlite_path(settings)
+    where = f"the SQLite file {path.resolve()}" if path else "the database of DATABASE_URL"
+    return (f"Demo team {DEMO_TEAM!r}, invite link {link}\n"
+            f"State: {where} (delete it to start afresh). "
+            f"Pictures and files: {Path(output).resolve()}/\n"
+            "You are Anna (joining now); Bram answers in English; Manon manages the team "
+            "(try /status, /close, /report, /actions, /newteam). ':as Manon' to be her.\n")
+
+
+def file_namer(application: IsoApplication) -> FileNamer:
+    """Saved files are named after team, cycle and kind, so two teams' reports never collide:
+    a chart names its cycle in its buttons, a document in the button tapped to ask for it."""
+
+    async def name(_person: SimulatedPerson, message: BotMessage, tapped: str | None) -> str | None:
+        extension = (message.document_name or "").rsplit(".", 1)[-1] if message.photo is None \
+            else "png"
+        kind = {"png": "chart", "csv": "export"}.get(extension, "report")
+        asked = [parse(data) for _, data in message.buttons()] if message.photo else [parse(tapped)]
+        runtime = application.runtime
+        async with runtime.repository() as repo:
+            for button in asked:
+                if button is None or button.action is not Action.MANAGE:
+                    continue
+                cycle = (await reports.latest_reportable_cycle(repo, button.target)
+                         if button.verb == "re" else await repo.cycle(button.target))
+                team = await repo.team(cycle.team_id) if cycle is not None else None
+                if cycle is not None and team is not None:
+                    slug = re.sub(r"[^a-z0-9]+", "-", team.name.casefold()).strip("-") or "team"
+                    return f"{slug}-cycle{cycle.id}-{cycle.opened_at:%Y-%m-%d}-{kind}.{extension}"
+        return None
+
+    return name
+
+
+async def run_demo(settings: Settings, output: str, read: Read | None = None) -> None:
     await asyncio.to_thread(Path(output).mkdir, parents=True, exist_ok=True)
     await reach_database(settings)
     emulator = BotApiEmulator(DEMO_TOKEN, bot_username="iso9004_demo_bot",
@@ -74,10 +118,10 @@ async def run_demo(settings: Settings, output: str) -> None:
         bram = emulator.person(first_name="Bram", language_code="en", user_id=1003)
         token = await _demo_invite(application, manon)
         link = f"https://t.me/iso9004_demo_bot?start={token}"
-        print(f"Demo team {DEMO_TEAM!r}: invite link {link}")
-        print("You are Anna. Type ':as Bram' or ':as Manon' to switch, ':quit' to stop.\n")
+        print(_introduction(settings, output, link))
         await anna.send(f"/start {token}")
-        await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output))
+        await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output),
+                               read=read, name_file=file_namer(application))
     finally:
         await stop_polling(application)
         await emulator.stop()
