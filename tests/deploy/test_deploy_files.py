@@ -47,6 +47,26 @@ def test_the_readme_settings_table_names_every_setting() -> None:
         assert f"`{name.upper()}`" in table, name
 
 
+def production_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("## Running in production", 1)[1].split("\n## ", 1)[0]
+
+
+def test_running_in_production_covers_every_deploy_file_and_its_commands_work_as_written() -> None:
+    section = production_section()
+    for path in DEPLOY.iterdir():
+        assert f"deploy/{path.name}" in section, path.name
+    compose = (DEPLOY / "docker-compose.yml").read_text(encoding="utf-8")
+    commands = [line.split("#")[0].strip() for line in section.splitlines()
+                if line.strip().startswith("docker compose")]
+    assert len(commands) == 2
+    for command in commands:
+        assert command in compose, command  # the file's own header says the same
+    unit = (DEPLOY / "iso9004-bot@.service").read_text(encoding="utf-8")
+    for command in re.findall(r"`(systemctl enable --now [^`]+)`", section):
+        assert command in unit, command
+
+
 def test_dockerfile_installs_the_package_and_runs_it_unprivileged_with_a_health_check() -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     for copied in re.findall(r"^COPY (?!--)(\S+)", dockerfile, flags=re.MULTILINE):
