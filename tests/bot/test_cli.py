@@ -193,3 +193,13 @@ def test_run_polls_answers_its_health_check_and_stops_cleanly_on_sigterm(tmp_pat
     assert bot.returncode == 0, output
     assert "Traceback" not in output and TOKEN not in output
     assert "is ready" in output
+
+
+def test_log_level_debug_adds_the_traceback_still_without_the_token(tmp_path: Path) -> None:
+    with emulator_in_thread(TOKEN) as base_url:
+        outcome = _run(Case("debug", ("run",), {"TELEGRAM_BOT_TOKEN": WRONG_TOKEN,
+                                                "LOG_LEVEL": "DEBUG"}), base_url, tmp_path / "d")
+    assert outcome.code == 1
+    assert "Traceback" in outcome.output and "InvalidToken" in outcome.output
+    assert WRONG_TOKEN.split(":")[1] not in outcome.output
+    assert outcome.output.splitlines()[-1].startswith("iso9004-bot: TELEGRAM_BOT_TOKEN: ")
