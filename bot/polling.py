@@ -37,19 +37,23 @@ def lone_poller(settings: Settings) -> Wiring:
             raise Refusal("another process is already polling Telegram for this bot with this "
                           "database: run one poller, or set WEBHOOK_URL to run several workers")
 
+    # A poller needs no public address: its health check is for this machine (or this container)
+    # unless WEBHOOK_LISTEN says otherwise.
+    listen = settings.webhook_listen if "webhook_listen" in settings.model_fields_set \
+        else "127.0.0.1"
+
     async def serve_health(application: IsoApplication) -> None:
         app = web.Application()
         app.router.add_get(HEALTH_PATH, health_endpoint(application, polling=True))
         runner.append(web.AppRunner(app, access_log=None))
         await runner[0].setup()
         try:
-            await web.TCPSite(runner[0], settings.webhook_listen, settings.webhook_port).start()
+            await web.TCPSite(runner[0], listen, settings.webhook_port).start()
         except OSError as error:
-            where = f"{settings.webhook_listen}:{settings.webhook_port}"
+            where = f"{listen}:{settings.webhook_port}"
             raise Refusal(f"WEBHOOK_PORT: cannot serve {HEALTH_PATH} on {where} "
                           f"({error.strerror}): choose a free port") from None
-        log.info("health check at http://%s:%s%s", settings.webhook_listen,
-                 settings.webhook_port, HEALTH_PATH)
+        log.info("health check at http://%s:%s%s", listen, settings.webhook_port, HEALTH_PATH)
 
     async def stop(_application: IsoApplication) -> None:
         if runner:

@@ -84,7 +84,7 @@ def webhook_app(application: IsoApplication, settings: Settings) -> web.Applicat
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if secret and not hmac.compare_digest(given.encode(), secret.encode()):
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):  # fail closed
             return web.Response(status=403, text="wrong secret")
         try:
             update = Update.de_json(await request.json(), application.bot)
