@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import asyncpg  # type: ignore[import-untyped]
+from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
@@ -123,6 +124,13 @@ def _sqlite_file(error: BaseException, settings: Settings) -> str | None:
             "exist, and may this user write there?")
 
 
+def _unknown_schema(error: BaseException, _settings: Settings) -> str | None:
+    if not isinstance(error, CommandError) or "revision" not in str(error):
+        return None
+    return (f"DATABASE_URL: the database's schema is not one this version knows ({error}): "
+            "it was migrated by a newer version of the bot; run that version")
+
+
 def _other_database_refusal(error: BaseException, _settings: Settings) -> str | None:
     if not isinstance(error, DBAPIError | asyncpg.PostgresError | sqlite3.Error):
         return None
@@ -132,5 +140,5 @@ def _other_database_refusal(error: BaseException, _settings: Settings) -> str | 
 
 _RULES: tuple[Rule, ...] = (
     _refusal, _rejected_token, _missing_database, _refused_login, _sqlite_file,
-    _telegram_unreachable, _nothing_listens, _other_database_refusal,
+    _telegram_unreachable, _nothing_listens, _unknown_schema, _other_database_refusal,
 )

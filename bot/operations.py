@@ -69,8 +69,14 @@ async def _schema_line(engine: AsyncEngine) -> str:
     if revision is None:
         raise NotReady("database reachable but empty (no schema): run `iso9004-bot migrate`")
     if revision != head:
+        known = ScriptDirectory.from_config(migrate.alembic_config()).get_revision
+        try:
+            known(revision)
+        except Exception:  # alembic's lookup error: a revision of a newer version
+            raise NotReady(f"database schema is at revision {revision}, unknown to this version: "
+                           "it was migrated by a newer version of the bot; run that") from None
         raise NotReady(f"database schema is at revision {revision}, this version needs {head}: "
-                       "run `iso9004-bot migrate` (or install the version that made it)")
+                       "run `iso9004-bot migrate`")
     return f"database reachable, schema up to date (revision {revision})"
 
 

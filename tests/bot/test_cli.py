@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -203,3 +204,18 @@ def test_log_level_debug_adds_the_traceback_still_without_the_token(tmp_path: Pa
     assert "Traceback" in outcome.output and "InvalidToken" in outcome.output
     assert WRONG_TOKEN.split(":")[1] not in outcome.output
     assert outcome.output.splitlines()[-1].startswith("iso9004-bot: TELEGRAM_BOT_TOKEN: ")
+
+
+@pytest.mark.parametrize("command", ["migrate", "check", "run"])
+def test_a_database_migrated_by_a_newer_version_is_one_line(tmp_path: Path, command: str) -> None:
+    database = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        connection.execute("INSERT INTO alembic_version VALUES ('from_the_future')")
+    with emulator_in_thread(TOKEN) as base_url:
+        outcome = _run(Case("newer", (command,), {"DATABASE_URL": f"sqlite:///{database}"}),
+                       base_url, tmp_path / "cwd")
+    assert outcome.code == 1
+    assert "Traceback" not in outcome.output
+    line = next(line for line in outcome.output.splitlines() if "from_the_future" in line)
+    assert "newer version of the bot" in line
