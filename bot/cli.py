@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--output", default="demo-output",
                       help="where the demo keeps its database and the files it receives")
+    demo.add_argument("--database-url", default=None,
+                      help="a database of its own for the demo, instead of OUTPUT/demo.sqlite3 "
+                           "(never the bot's DATABASE_URL: the demo would send its notifications)")
     simulate = commands.add_parser(
         "simulate", help="play a whole survey cycle with simulated people and print the report"
     )
@@ -69,7 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "demo":
             from bot.demo import demo_settings, run_demo
 
-            settings = demo_settings(settings, arguments.output)
+            try:
+                settings = demo_settings(arguments.output, arguments.database_url)
+            except SettingsError as error:
+                raise SettingsError(_as_demo_option(str(error))) from None
             asyncio.run(run_demo(settings, output=arguments.output))
         elif command == "run":
             from bot.operations import preflight
@@ -94,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:
         line = explain(error, settings) if settings is not None else None
+        if line is not None and command == "demo":  # the demo's database is an option's
+            line = _as_demo_option(line)
         if line is None:  # not a mistake we know: a bug, whose traceback helps
             _print_traceback(error, settings)
             return 1
@@ -101,6 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"iso9004-bot: {line}", file=sys.stderr)
         return 1
     return 0
+
+
+def _as_demo_option(line: str) -> str:
+    """The demo's database is never DATABASE_URL's, but the one of its --database-url."""
+    return line.replace("DATABASE_URL", "--database-url", 1)
 
 
 def _debugging(settings: Settings | None) -> bool:

@@ -1,8 +1,8 @@
 """`iso9004-bot demo` and `simulate`: the real bot, a local Telegram emulator, no token, no network.
 
-The demo keeps its state in a SQLite file of its own in the output folder (or in DATABASE_URL's
-database, when that is set), so what you try survives between runs, and it never touches the
-database of a real bot run from the same folder. It seeds one demo team with an open survey (of
+The demo keeps its state in a SQLite file of its own in the output folder (or in the database
+given with `--database-url`), so what you try survives between runs, and it never touches the
+database of a real bot (DATABASE_URL). It seeds one demo team with an open survey (of
 the team's scope setting) the first time, and you chat as three of its people.
 """
 
@@ -58,18 +58,17 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
 DEMO_SWEEP_SECONDS = 1.0  # invitations, reminders and reports arrive while you watch
 
 
-def demo_settings(settings: Settings, output: str) -> Settings:
-    """The operator's settings, on the demo's own SQLite file unless DATABASE_URL is set."""
-    changes: dict[str, object] = {"sweep_interval_seconds": DEMO_SWEEP_SECONDS}
-    if "database_url" not in settings.model_fields_set:
-        path = Path(output).resolve() / "demo.sqlite3"
-        changes["database_url"] = f"sqlite+aiosqlite:///{path}"
-    return settings.model_copy(update=changes)
+def demo_settings(output: str, database_url: str | None = None) -> Settings:
+    """The settings, checked as for `run`, on a database of the demo's own: by default a SQLite
+    file in the output folder, never DATABASE_URL's. On the bot's own database the demo would
+    deliver the real people's invitations and reminders to its emulator, where nobody reads them."""
+    database_url = database_url or f"sqlite+aiosqlite:///{Path(output).resolve() / 'demo.sqlite3'}"
+    return load_settings(database_url=database_url, sweep_interval_seconds=DEMO_SWEEP_SECONDS)
 
 
 def _introduction(settings: Settings, output: str, link: str) -> str:
     path = sqlite_path(settings)
-    where = f"the SQLite file {path.resolve()}" if path else "the database of DATABASE_URL"
+    where = f"the SQLite file {path.resolve()}" if path else "the database of --database-url"
     return (f"Demo team {DEMO_TEAM!r}, invite link {link}\n"
             f"State: {where} (delete it to start afresh). "
             f"Pictures and files: {Path(output).resolve()}/\n"

@@ -57,8 +57,15 @@ def _cases() -> list[Case]:
     cases = [
         Case(f"{command}-{label}", (command,), {"DATABASE_URL": url}, mentions)
         for label, (url, mentions) in database_mistakes.items()
-        for command in ("run", "check", "migrate", "demo")
+        for command in ("run", "check", "migrate")
     ]
+    cases += [  # the demo never uses DATABASE_URL (it would deliver the real bot's notifications)
+        Case(f"demo-{label}", ("demo", "--database-url", url), {},
+             mentions.replace("DATABASE_URL", "--database-url"))
+        for label, (url, mentions) in database_mistakes.items()
+    ]
+    cases.append(Case("demo-nonsense-setting", ("demo",), {"DATABASE_URL": "nonsense"},
+                      "DATABASE_URL"))  # but refuses to start with settings that are wrong
     webhook = {"WEBHOOK_URL": "https://bot.example.org", "WEBHOOK_SECRET": SECRET}
     cases += [
         Case("run-no-token", ("run",), {"TELEGRAM_BOT_TOKEN": ""}, "TELEGRAM_BOT_TOKEN"),

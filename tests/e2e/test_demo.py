@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from bot.demo import demo_settings, run_demo
-from bot.settings import load_settings
 
 _HEADER = re.compile(r"^🤖 → (?P<person>\w+):$")
 _NUMBERED = re.compile(r"^#(?P<id>\d+) ")
@@ -146,7 +145,8 @@ async def test_a_newcomer_can_try_every_feature_in_the_demo(
     monkeypatch.chdir(tmp_path)
     output = tmp_path / "demo-output"
     terminal = DrivenTerminal(capsys)
-    settings = demo_settings(load_settings(), str(output))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'the-real-bot.sqlite3'}")
+    settings = demo_settings(str(output))
     await asyncio.wait_for(asyncio.gather(
         run_demo(settings, str(output), read=terminal.read), newcomer(terminal)), 240)
     transcript = terminal.transcript + capsys.readouterr().out
@@ -156,7 +156,7 @@ async def test_a_newcomer_can_try_every_feature_in_the_demo(
     for kind in ("chart.png", "report.html"):
         assert any(re.fullmatch(rf"testteam-cycle\d+-\d{{4}}-\d\d-\d\d-{kind}", name)
                    for name in saved), saved
-    assert names_in(tmp_path) == ["demo-output"]  # no database where a real bot would look
+    assert names_in(tmp_path) == ["demo-output"]  # the real bot's database was left alone
 
 
 def test_ctrl_c_stops_the_demo_at_once_and_cleanly(tmp_path: Path) -> None:
