@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from bot.db import migrate
 from bot.db.engine import create_engine, normalise_url
 from bot.failures import explain, redact
+from bot.serve import WEBHOOK_PATH
 from bot.settings import Settings, SettingsError
 
 
@@ -41,12 +42,38 @@ async def reach_database(settings: Settings) -> None:
         await engine.dispose()
 
 
+def _bot(settings: Settings) -> Bot:
+    return Bot(settings.token, base_url=settings.telegram_api_base_url,
+               base_file_url=settings.telegram_file_base_url)
+
+
 async def reach_telegram(settings: Settings) -> str:
     """The bot's username, or Telegram's refusal (a rejected token, no connection) raised."""
-    bot = Bot(settings.token, base_url=settings.telegram_api_base_url,
-              base_file_url=settings.telegram_file_base_url)
-    async with bot:
+    async with _bot(settings) as bot:
         return bot.username
+
+
+async def _telegram_lines(settings: Settings) -> list[str]:
+    """The token, and in webhook mode where Telegram delivers and whether that last worked."""
+    async with _bot(settings) as bot:
+        lines = [f"ok   bot token valid: @{bot.username}"]
+        if not settings.webhook_url:
+            return lines
+        expected = settings.webhook_url.rstrip("/") + WEBHOOK_PATH
+        info = await bot.get_webhook_info()
+    if not info.url:
+        lines.append(f"FAIL Telegram delivers to no webhook yet: start the bot, it registers "
+                     f"{expected}")
+    elif info.url != expected:
+        lines.append(f"FAIL Telegram delivers to {info.url}, not to {expected}: another set-up "
+                     "uses this token, or WEBHOOK_URL changed (starting the bot registers it)")
+    elif info.last_error_message:
+        lines.append(f"FAIL Telegram's last delivery to {expected} failed "
+                     f"({info.last_error_message}): is the TLS front reachable from outside?")
+    else:
+        lines.append(f"ok   Telegram delivers to {expected} "
+                     f"({info.pending_update_count} updates waiting)")
+    return lines
 
 
 async def preflight(settings: Settings) -> None:
@@ -112,7 +139,9 @@ async def check(settings: Settings) -> int:
         print(f"FAIL {explain(error, settings) or _unknown(error, settings)}")
         failures += 1
     try:
-        print(f"ok   bot token valid: @{await reach_telegram(settings)}")
+        for line in await _telegram_lines(settings):
+            print(line)
+            failures += line.startswith("FAIL")
     except SettingsError as error:
         print(f"FAIL {error}")
         failures += 1
