@@ -127,7 +127,7 @@ async def newcomer(terminal: DrivenTerminal) -> None:
     await terminal.type("/actions")
     assert "Open verbeteracties" in await terminal.tap("Testteam")
     await terminal.tap("Volledig rapport")
-    await terminal.until("-report.html")
+    await terminal.until("-report.")  # the printable report (a PDF or a web page)
     closed = await terminal.tap("Beginnen")  # the closed survey's invitation, still on screen
     assert "💬 Deze vragenlijst is gesloten" in closed
     await terminal.quit()
@@ -153,7 +153,7 @@ async def test_a_newcomer_can_try_every_feature_in_the_demo(
     assert f"State: the SQLite file {output / 'demo.sqlite3'}" in transcript
     saved = names_in(output)
     assert "demo.sqlite3" in saved
-    for kind in ("chart.png", "report.html"):
+    for kind in (r"chart\.png", r"report\.(html|pdf)"):
         assert any(re.fullmatch(rf"testteam-cycle\d+-\d{{4}}-\d\d-\d\d-{kind}", name)
                    for name in saved), saved
     assert names_in(tmp_path) == ["demo-output"]  # the real bot's database was left alone
