@@ -9,6 +9,7 @@ secret or the database password.
 
 from __future__ import annotations
 
+import errno
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -23,6 +24,8 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
 from bot.settings import Settings
 
 Rule = Callable[[BaseException, Settings], str | None]
+_CONNECT_ERRORS = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ETIMEDOUT,
+                   errno.ECONNRESET}
 
 
 class Refusal(Exception):
@@ -101,8 +104,24 @@ def _refused_login(error: BaseException, settings: Settings) -> str | None:
             "check the user and password")
 
 
+def _port_taken(error: BaseException, settings: Settings) -> str | None:
+    if not isinstance(error, OSError) or error.errno not in (errno.EADDRINUSE, errno.EACCES,
+                                                            errno.EADDRNOTAVAIL):
+        return None
+    where = f"{settings.webhook_listen}:{settings.webhook_port}"
+    return (f"WEBHOOK_PORT: cannot listen on {where} ({error.strerror or error}): "
+            "choose a free port (or check WEBHOOK_LISTEN)")
+
+
+def _refused_webhook(error: BaseException, _settings: Settings) -> str | None:
+    if not isinstance(error, BadRequest) or "webhook" not in error.message.casefold():
+        return None
+    return f"WEBHOOK_URL: Telegram refused it ({error.message}): use the bot's public https address"
+
+
 def _nothing_listens(error: BaseException, settings: Settings) -> str | None:
-    if not isinstance(error, OSError) or isinstance(error, sqlite3.Error):
+    if not isinstance(error, OSError) or not (
+            isinstance(error, socket.gaierror) or error.errno in (None, *_CONNECT_ERRORS)):
         return None
     _, where = _database_name(settings)
     if isinstance(error, socket.gaierror):
@@ -139,6 +158,7 @@ def _other_database_refusal(error: BaseException, _settings: Settings) -> str | 
 
 
 _RULES: tuple[Rule, ...] = (
-    _refusal, _rejected_token, _missing_database, _refused_login, _sqlite_file,
-    _telegram_unreachable, _nothing_listens, _unknown_schema, _other_database_refusal,
+    _refusal, _rejected_token, _missing_database, _refused_login, _sqlite_file, _port_taken,
+    _refused_webhook, _telegram_unreachable, _nothing_listens, _unknown_schema,
+    _other_database_refusal,
 )

@@ -3,6 +3,7 @@ makes before it starts, so that a wrong address or token is one line instead of 
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -13,7 +14,8 @@ from telegram.error import TelegramError
 
 from bot.db import migrate
 from bot.db.engine import create_engine, normalise_url
-from bot.failures import explain, redact
+from bot.failures import Refusal, explain, redact
+from bot.polling import health_listen
 from bot.serve import WEBHOOK_PATH
 from bot.settings import Settings, SettingsError
 
@@ -76,9 +78,23 @@ async def _telegram_lines(settings: Settings) -> list[str]:
     return lines
 
 
+def check_port(settings: Settings) -> None:
+    """The port `run` will listen on is free: found out later, the scheduler is already running."""
+    listen = settings.webhook_listen if settings.webhook_url else health_listen(settings)
+    with socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp will
+        try:
+            probe.bind((listen, settings.webhook_port))
+        except OSError as error:
+            raise Refusal(f"WEBHOOK_PORT: cannot listen on {listen}:{settings.webhook_port} "
+                          f"({error.strerror or error}): choose a free port "
+                          "(or check WEBHOOK_LISTEN)") from None
+
+
 async def preflight(settings: Settings) -> None:
-    """What `run` needs before it starts: the token, the database and Telegram."""
+    """What `run` needs before it starts: the token, its port, the database and Telegram."""
     settings.token  # noqa: B018 - a missing token is a SettingsError, before any connection
+    check_port(settings)
     await reach_database(settings)
     await reach_telegram(settings)
 

@@ -26,6 +26,13 @@ log = logging.getLogger(__name__)
 POLLING_LOCK_KEY = 9004_0409
 
 
+def health_listen(settings: Settings) -> str:
+    """A poller needs no public address: its health check is for this machine (or container)
+    unless WEBHOOK_LISTEN says otherwise."""
+    return settings.webhook_listen if "webhook_listen" in settings.model_fields_set \
+        else "127.0.0.1"
+
+
 def lone_poller(settings: Settings) -> Wiring:
     """What `run` plugs in for polling: the poller's lock, then the health server."""
     engine = create_engine(settings.database_url)
@@ -37,10 +44,7 @@ def lone_poller(settings: Settings) -> Wiring:
             raise Refusal("another process is already polling Telegram for this bot with this "
                           "database: run one poller, or set WEBHOOK_URL to run several workers")
 
-    # A poller needs no public address: its health check is for this machine (or this container)
-    # unless WEBHOOK_LISTEN says otherwise.
-    listen = settings.webhook_listen if "webhook_listen" in settings.model_fields_set \
-        else "127.0.0.1"
+    listen = health_listen(settings)
 
     async def serve_health(application: IsoApplication) -> None:
         app = web.Application()

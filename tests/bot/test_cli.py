@@ -111,7 +111,8 @@ def _environment(changes: dict[str, str], base_url: str, folder: Path) -> dict[s
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_", "LOG_"))}
     environment |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url,
-                    "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}"}
+                    "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}",
+                    "WEBHOOK_PORT": str(closed_port())}  # 8443 may be taken on this machine
     environment |= changes
     return {k: v for k, v in environment.items() if v or not k.startswith("DATABASE_")}
 
@@ -226,3 +227,20 @@ def test_a_database_migrated_by_a_newer_version_is_one_line(tmp_path: Path, comm
     assert "Traceback" not in outcome.output
     line = next(line for line in outcome.output.splitlines() if "from_the_future" in line)
     assert "newer version of the bot" in line
+
+
+@pytest.mark.parametrize("webhook", [False, True], ids=["polling", "webhook"])
+def test_a_port_in_use_is_one_line_naming_webhook_port(tmp_path: Path, webhook: bool) -> None:
+    with socket.socket() as taken, emulator_in_thread(TOKEN) as base_url:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        mode = {"WEBHOOK_URL": "https://bot.example.org", "WEBHOOK_SECRET": SECRET} if webhook \
+            else {}
+        outcome = _run(Case("port", ("run",), mode | {
+            "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port)}), base_url, tmp_path / "p")
+    assert outcome.code == 1
+    assert "Traceback" not in outcome.output and SECRET not in outcome.output
+    assert outcome.output == (f"iso9004-bot: WEBHOOK_PORT: cannot listen on 127.0.0.1:{port} "
+                              "(Address already in use): choose a free port (or check "
+                              "WEBHOOK_LISTEN)")
