@@ -57,3 +57,14 @@ def test_systemd_analyze_rates_the_unit_safe() -> None:
     level = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", done.stdout)
     assert level is not None, done.stdout + done.stderr
     assert float(level.group(1)) <= 2.0, done.stdout  # systemd calls up to 3.9 "OK"
+
+
+def test_systemd_reads_every_directive_of_the_unit() -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed here")
+    done = subprocess.run([analyze, "verify", str(UNIT)], capture_output=True, text=True,
+                          check=False, timeout=60)
+    complaints = [line for line in (done.stdout + done.stderr).splitlines()
+                  if "is not executable" not in line]  # the venv is not installed here
+    assert complaints == []
