@@ -26,7 +26,8 @@ from bot.polling import start_polling, stop_polling
 from bot.runtime import IsoApplication
 from bot.services import cycles, reports, teams
 from bot.settings import Settings, load_settings
-from conversations.callbacks import Action, parse
+from conversations import callbacks
+from conversations.callbacks import parse
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
@@ -88,10 +89,12 @@ def file_namer(application: IsoApplication) -> FileNamer:
         runtime = application.runtime
         async with runtime.repository() as repo:
             for button in asked:
-                if button is None or button.action is not Action.MANAGE:
+                if isinstance(button, callbacks.Report | callbacks.ExportLatest):
+                    cycle = await reports.latest_reportable_cycle(repo, button.team_id)
+                elif isinstance(cycle_id := getattr(button, "cycle_id", None), int):
+                    cycle = await repo.cycle(cycle_id)
+                else:
                     continue
-                cycle = (await reports.latest_reportable_cycle(repo, button.target)
-                         if button.verb == "re" else await repo.cycle(button.target))
                 team = await repo.team(cycle.team_id) if cycle is not None else None
                 if cycle is not None and team is not None:
                     slug = re.sub(r"[^a-z0-9]+", "-", team.name.casefold()).strip("-") or "team"
