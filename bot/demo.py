@@ -3,7 +3,8 @@
 The demo keeps its state in a SQLite file of its own in the output folder (or in the database
 given with `--database-url`), so what you try survives between runs, and it never touches the
 database of a real bot (DATABASE_URL). It seeds one demo team with an open survey (of
-the team's scope setting) the first time, and you chat as three of its people.
+the team's scope setting) the first time, and you chat as four of its people (figures need
+at least three respondents besides the manager who reads them, see docs/PRIVACY.md).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _introduction(settings: Settings, output: str, link: str) -> str:
     return (f"Demo team {DEMO_TEAM!r}, invite link {link}\n"
             f"State: {where} (delete it to start afresh). "
             f"Pictures and files: {Path(output).resolve()}/\n"
-            "You are Anna (joining now); Bram answers in English; Manon manages the team "
+            "You are Anna (joining now); Bram answers in English; Cas too; Manon manages the team "
             "(try /status, /close, /report, /actions, /newteam). ':as Manon' to be her.\n")
 
 
@@ -118,11 +119,12 @@ async def run_demo(settings: Settings, output: str, read: Read | None = None) ->
         manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
         anna = emulator.person(first_name="Anna", language_code="nl", user_id=1002)
         bram = emulator.person(first_name="Bram", language_code="en", user_id=1003)
+        cas = emulator.person(first_name="Cas", language_code="nl", user_id=1004)
         token = await _demo_invite(application, manon)
         link = f"https://t.me/iso9004_demo_bot?start={token}"
         print(_introduction(settings, output, link))
         await anna.send(f"/start {token}")
-        await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output),
+        await chat_in_terminal(emulator, people=[anna, bram, cas, manon], output_dir=Path(output),
                                read=read, name_file=file_namer(application))
     finally:
         await stop_polling(application)

@@ -1,7 +1,7 @@
 """The demo as a newcomer uses it: the real `iso9004-bot demo`, driven through its own input.
 
 The test types lines where a person would, and reads back only what the terminal printed: it
-creates a team, runs a survey with three people, closes it, taps a button on the report's summary
+creates a team, runs a survey with four people, closes it, taps a button on the report's summary
 (not the newest message: the chart is below it) to create an improvement action, and saves the
 chart and the report under names that say which team and cycle they belong to.
 """
@@ -113,7 +113,7 @@ async def newcomer(terminal: DrivenTerminal) -> None:
     await terminal.tap("1 week")
     assert "is open" in await terminal.tap("Vragenlijst openen")
     await answer_the_quick_scan(terminal, "Testteam", 2)
-    for person, level in (("Anna", 2), ("Bram", 3)):
+    for person, level in (("Anna", 2), ("Bram", 3), ("Cas", 4)):  # three besides Manon
         await join(terminal, person, found[1])
         await answer_the_quick_scan(terminal, "Testteam", level)
     await terminal.type(":as Manon")
