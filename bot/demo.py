@@ -26,7 +26,7 @@ from bot.polling import start_polling, stop_polling
 from bot.runtime import IsoApplication
 from bot.services import cycles, reports, teams
 from bot.settings import Settings, load_settings
-from conversations.callbacks import Action, parse
+from conversations.callbacks import Document, ExportCycle, ExportLatest, parse
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
@@ -91,10 +91,12 @@ def file_namer(application: IsoApplication) -> FileNamer:
         runtime = application.runtime
         async with runtime.repository() as repo:
             for button in asked:
-                if button is None or button.action is not Action.MANAGE:
+                if isinstance(button, Document | ExportCycle):
+                    cycle = await repo.cycle(button.cycle_id)
+                elif isinstance(button, ExportLatest):
+                    cycle = await reports.latest_reportable_cycle(repo, button.team_id)
+                else:
                     continue
-                cycle = (await reports.latest_reportable_cycle(repo, button.target)
-                         if button.verb == "re" else await repo.cycle(button.target))
                 team = await repo.team(cycle.team_id) if cycle is not None else None
                 if cycle is not None and team is not None:
                     slug = re.sub(r"[^a-z0-9]+", "-", team.name.casefold()).strip("-") or "team"
