@@ -13,13 +13,15 @@ from enum import StrEnum
 
 
 class Action(StrEnum):
-    ANSWER = "a"  # a:<cycle>:<index>:<level 0-5, 0 = not applicable>
-    VIEW = "v"  # v:<cycle>:<index>
-    PAUSE = "p"  # p:<cycle>
+    ANSWER = "a"  # a:<cycle>:<index>:<level 0-5, 0 = not applicable>[:r while reviewing]
+    VIEW = "v"  # v:<cycle>:<index>[:r while reviewing]
+    PAUSE = "p"  # p:<cycle>[:<index> reviewed]
     RESUME = "r"  # r:<cycle>
     REMARK = "m"  # m:<cycle>:<chapter>
     CONTINUE = "k"  # k:<cycle>
     CONFIRM = "c"  # c:<cycle>
+    OVERVIEW = "o"  # o:<cycle>:<page> (the summary's list of topics, one page)
+    EXAMPLE = "x"  # x:<cycle>:<index> (write an example for that topic)
     CONSENT = "jc"  # jc:<token>
     DECLINE = "jx"  # jx:<token>
     JOIN_LANGUAGE = "jl"  # jl:<token>:<language>
@@ -31,7 +33,10 @@ class Action(StrEnum):
 
 _PATTERN = re.compile(
     r"^(?:(?P<answer>a):(?P<a_cycle>\d{1,9}):(?P<a_index>\d{1,3}):(?P<a_level>[0-5])"
-    r"|(?P<view>v):(?P<v_cycle>\d{1,9}):(?P<v_index>\d{1,3})"
+    r"(?P<a_review>:r)?"
+    r"|(?P<view>v):(?P<v_cycle>\d{1,9}):(?P<v_index>\d{1,3})(?P<v_review>:r)?"
+    r"|(?P<paused>p):(?P<p_cycle>\d{1,9}):(?P<p_index>\d{1,3})"
+    r"|(?P<indexed>[ox]):(?P<i_cycle>\d{1,9}):(?P<i_index>\d{1,3})"
     r"|(?P<simple>[prkc]):(?P<s_cycle>\d{1,9})"
     r"|(?P<remark>m):(?P<m_cycle>\d{1,9}):(?P<m_chapter>[0-9A-Za-z.]{1,8})"
     r"|(?P<join>j[cx]):(?P<j_token>[A-Za-z0-9_-]{8,40})"
@@ -54,6 +59,8 @@ class Callback:
     verb: str = ""
     target: int = 0
     days: int = 0
+    review: bool = False
+    """Tapped while changing an answer from the summary: the answer leads back to it."""
 
 
 def parse(data: str | None) -> Callback | None:
@@ -69,9 +76,17 @@ def parse(data: str | None) -> Callback | None:
             cycle_id=int(groups["a_cycle"]),
             index=int(groups["a_index"]),
             level=level or None,
+            review=bool(groups["a_review"]),
         )
     if groups["view"]:
-        return Callback(Action.VIEW, cycle_id=int(groups["v_cycle"]), index=int(groups["v_index"]))
+        return Callback(Action.VIEW, cycle_id=int(groups["v_cycle"]), index=int(groups["v_index"]),
+                        review=bool(groups["v_review"]))
+    if groups["paused"]:
+        return Callback(Action.PAUSE, cycle_id=int(groups["p_cycle"]),
+                        index=int(groups["p_index"]), review=True)
+    if groups["indexed"]:
+        return Callback(Action(groups["indexed"]), cycle_id=int(groups["i_cycle"]),
+                        index=int(groups["i_index"]))
     if groups["simple"]:
         return Callback(Action(groups["simple"]), cycle_id=int(groups["s_cycle"]))
     if groups["remark"]:
@@ -90,12 +105,22 @@ def parse(data: str | None) -> Callback | None:
     return Callback(Action.FORGET, value=groups["f_value"])
 
 
-def answer(cycle_id: int, index: int, level: int | None) -> str:
-    return f"a:{cycle_id}:{index}:{level or 0}"
+def answer(cycle_id: int, index: int, level: int | None, review: bool = False) -> str:
+    return f"a:{cycle_id}:{index}:{level or 0}" + (":r" if review else "")
 
 
-def view(cycle_id: int, index: int) -> str:
-    return f"v:{cycle_id}:{index}"
+def view(cycle_id: int, index: int, review: bool = False) -> str:
+    return f"v:{cycle_id}:{index}" + (":r" if review else "")
+
+
+def pause(cycle_id: int, reviewing: int | None = None) -> str:
+    """Pause; while reviewing, the button names the topic so that continuing returns to it."""
+    return f"p:{cycle_id}" if reviewing is None else f"p:{cycle_id}:{reviewing}"
+
+
+def for_index(action: Action, cycle_id: int, index: int) -> str:
+    """A survey button about one topic or one page: `o:<cycle>:<page>`, `x:<cycle>:<topic>`."""
+    return f"{action.value}:{cycle_id}:{index}"
 
 
 def for_cycle(action: Action, cycle_id: int) -> str:

@@ -27,6 +27,7 @@ from bot.db.repositories import Repository
 from bot.runtime import BotContext
 from bot.services import survey
 from bot.services.survey import Refusal, SurveyView
+from bot.texts import Texts
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler, handler
@@ -40,7 +41,7 @@ class SurveyState(Enum):
 
 SURVEY_BUTTONS = callbacks.pattern_for(
     Action.ANSWER, Action.VIEW, Action.PAUSE, Action.RESUME, Action.REMARK, Action.CONTINUE,
-    Action.CONFIRM,
+    Action.CONFIRM, Action.OVERVIEW, Action.EXAMPLE,
 )
 
 
@@ -72,10 +73,8 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
         await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
         return None
     view, finished_chapter = result
-    if data.action is Action.REMARK:
-        context.cursor.remark_cycle_id, context.cursor.remark_chapter_id = view.cycle_id, data.value
-        chapter = view.model.chapter(data.value)
-        screen = screens.Screen(texts.render(language, "remark_ask", chapter=chapter))
+    if data.action in (Action.REMARK, Action.EXAMPLE):
+        screen = _prompt(context, language, view, data)
         if message is not None:
             await replies.edit(context, user.id, message.message_id, screen)
         await replies.acknowledge(query)
@@ -84,21 +83,35 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
         await _move_below(context, user.id, view, language)
         await replies.acknowledge(query)
         return SurveyState.ANSWERING
+    if message is not None:
+        await replies.edit(context, user.id, message.message_id,
+                           _screen_after(texts, language, view, data, finished_chapter))
+    await replies.acknowledge(query)
+    return SurveyState.ANSWERING
+
+
+def _screen_after(
+    texts: Texts, language: str, view: SurveyView, data: Callback, finished: Chapter | None
+) -> screens.Screen:
+    """What a stored tap leads to, shown in place of the message that was tapped."""
     if data.action is Action.PAUSE:
-        screen = screens.paused(texts, language, view)
-    elif data.action is Action.CONFIRM:
-        screen = screens.Screen(texts.render(
+        return screens.paused(texts, language, view, data.index if data.review else None)
+    if data.action is Action.CONFIRM:
+        return screens.Screen(texts.render(
             language, "confirmed", team=view.team_name, deadline=view.deadline,
             timezone=view.timezone,
         ))
-    elif finished_chapter is not None:
-        screen = screens.chapter_done(texts, language, view, finished_chapter)
-    else:
-        screen = screens.question(texts, language, view)
-    if message is not None:
-        await replies.edit(context, user.id, message.message_id, screen)
-    await replies.acknowledge(query)
-    return SurveyState.ANSWERING
+    if data.action is Action.OVERVIEW:
+        return screens.summary(texts, language, view, page=data.index)
+    if data.action is Action.ANSWER:
+        # The answered topic may get an example, a finished chapter a remark: offered on the
+        # next screen, so that skipping them costs nothing.
+        offer = screens.Offer(data.index if data.level is not None else None, finished)
+        if data.review and view.index is None:
+            return screens.summary(texts, language, view, screens.page_of(view, data.index),
+                                   offer)
+        return screens.question(texts, language, view, offer)
+    return screens.question(texts, language, view, review=data.review)
 
 
 async def _apply(
@@ -117,11 +130,12 @@ async def _apply(
     if data.action is Action.CONFIRM:
         confirmed = await survey.confirm(repo, user_id, data.cycle_id, now)
         return confirmed if isinstance(confirmed, Refusal) else (confirmed, None)
-    index = data.index if data.action is Action.VIEW else None
+    index = data.index if data.action in (Action.VIEW, Action.EXAMPLE) else None
     view = await survey.show(repo, user_id, data.cycle_id, now, index)
     if isinstance(view, Refusal):
         return view
-    stale_possible = data.action in (Action.VIEW, Action.PAUSE, Action.CONTINUE, Action.REMARK)
+    stale_possible = data.action in (
+        Action.VIEW, Action.PAUSE, Action.CONTINUE, Action.REMARK, Action.OVERVIEW, Action.EXAMPLE)
     if stale_possible and message_id is not None and view.message_id not in (None, message_id):
         return Refusal.STALE
     if data.action is Action.REMARK and data.value not in {
@@ -174,27 +188,54 @@ async def on_resume(update: Update, context: BotContext) -> SurveyState | None:
     return SurveyState.ANSWERING
 
 
+def _prompt(context: BotContext, language: str, view: SurveyView, data: Callback) -> screens.Screen:
+    """Ask for the remark on a chapter or the example behind a topic's level; the next text
+    message is that remark or example."""
+    texts = context.runtime.texts
+    context.cursor.remark_cycle_id = view.cycle_id
+    if data.action is Action.REMARK:
+        context.cursor.remark_chapter_id = data.value
+        return screens.Screen(texts.render(language, "remark_ask",
+                                           chapter=view.model.chapter(data.value)))
+    context.cursor.remark_chapter_id = EXAMPLE_MARK + str(data.index)
+    element = view.element
+    signs = getattr(element, "signs", None)  # the catalog's observable signs, once it has them
+    return screens.Screen(texts.render(
+        language, "example_ask", element=element, level=view.current_answer,
+        signs=list(signs(language)) if callable(signs) else []))
+
+
+EXAMPLE_MARK = "#"  # the typed reply is an example for topic <index>, not a chapter's remark
+
+
 async def on_remark_text(update: Update, context: BotContext) -> SurveyState:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     cursor, runtime = context.cursor, context.runtime
-    cycle_id, chapter_id = cursor.remark_cycle_id, cursor.remark_chapter_id
+    cycle_id, key = cursor.remark_cycle_id, cursor.remark_chapter_id
     cursor.remark_cycle_id = cursor.remark_chapter_id = None
-    if cycle_id is None or chapter_id is None:
+    if cycle_id is None or key is None:
         return SurveyState.ANSWERING
+    now = runtime.clock.now()
     async with runtime.repository() as repo:
         language = await _language(repo, user, runtime.settings.default_language)
-        view = await survey.save_remark(
-            repo, user.id, cycle_id, chapter_id, message.text or "", runtime.clock.now()
-        )
+        if key.startswith(EXAMPLE_MARK):
+            view = await survey.save_example(
+                repo, user.id, cycle_id, int(key[1:]), message.text or "", now)
+        else:
+            view = await survey.save_remark(repo, user.id, cycle_id, key, message.text or "", now)
     texts = runtime.texts
     if isinstance(view, Refusal):
         await replies.send_text(context, user.id, texts.render(
             language, "refusal", reason=view.value))
         return SurveyState.ANSWERING
-    chapter = view.model.chapter(chapter_id)
-    await replies.send_text(context, user.id, texts.render(language, "remark_saved",
-                                                           chapter=chapter))
+    if key.startswith(EXAMPLE_MARK):
+        element = view.model.elements[view.element_ids[int(key[1:])]]
+        await replies.send_text(context, user.id, texts.render(language, "example_saved",
+                                                               element=element))
+    else:
+        await replies.send_text(context, user.id, texts.render(
+            language, "remark_saved", chapter=view.model.chapter(key)))
     await show_anew(context, user.id, cycle_id, language)
     return SurveyState.ANSWERING
 
