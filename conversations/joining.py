@@ -10,7 +10,13 @@ import warnings
 from enum import Enum, auto
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
 from bot.db.models import Team
@@ -174,15 +180,29 @@ async def _edit(
     await replies.show(update, context, screens.Screen(text, keyboard))
 
 
+async def on_text_at_a_button_step(update: Update, context: BotContext) -> None:
+    """Free text where the welcome asks "Do you want to take part?": point at the buttons
+    (the conversation stays where it is)."""
+    assert update.effective_user is not None
+    language = await replies.language_of(update, context)
+    await replies.send_text(context, update.effective_user.id,
+                            context.runtime.texts.render(language, "tap_a_button"))
+
+
 def build_joining_conversation() -> ConversationHandler[BotContext]:
     start: Handler = CommandHandler("start", on_start)
     buttons: Handler = CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)
+    text: Handler = MessageHandler(filters.TEXT & ~filters.COMMAND, on_text_at_a_button_step)
     with warnings.catch_warnings():
         # Buttons carry the invite token, so per-chat tracking is intended; PTB warns about it.
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
             entry_points=[start, buttons],
-            states={state: [start, buttons] for state in JoinState},
+            states={
+                JoinState.CONSENTING: [start, buttons, text],
+                JoinState.CHOOSING_LANGUAGE: [start, buttons, text],
+                JoinState.CHOOSING_GROUP: [start, buttons],
+            },
             fallbacks=[],
             allow_reentry=True,
             name="joining",

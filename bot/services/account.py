@@ -39,3 +39,8 @@ async def describe(repo: Repository, user_id: int) -> StoredData | None:
 
 async def forget(repo: Repository, user_id: int) -> None:
     await repo.forget_person(user_id)
+
+
+async def manages_a_team(repo: Repository, user_id: int) -> bool:
+    """Whether /help should list the manager commands: only for someone who manages a team."""
+    return any(m.role == "manager" and m.active for m in await repo.memberships_of(user_id))

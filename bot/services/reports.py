@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from bot.db.models import Answer, Cycle, Membership, Remark, Response, Team
+from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
 from bot.services import improvement
 from bot.services.improvement import ActionEffect
@@ -53,6 +53,8 @@ class CycleReport:
     groups: tuple[GroupResult, ...]
     remarks: tuple[tuple[str, str], ...]
     actions: tuple[ActionEffect, ...] = ()
+    examples: tuple[tuple[str, str], ...] = ()
+    """(element id, text): the participants' "what makes you say so?", under the remarks' rule."""
 
     @property
     def is_preview(self) -> bool:
@@ -121,6 +123,7 @@ async def build_report(repo: Repository, cycle: Cycle) -> CycleReport:
                         [(r.stakeholder_group, a) for r, a in sets], threshold),
         remarks=await _remarks(repo, cycle, [r.id for r, _ in sets], result.shown),
         actions=await _action_effects(repo, cycle, result) if result.shown else (),
+        examples=await _examples(repo, [r.id for r, _ in sets], result.shown),
     )
 
 
@@ -165,6 +168,17 @@ async def _remarks(
     shuffled = list(rows)
     random.Random(cycle.id).shuffle(shuffled)
     return tuple(sorted(shuffled, key=lambda row: row[0]))
+
+
+async def _examples(
+    repo: Repository, response_ids: Sequence[int], shown: bool
+) -> tuple[tuple[str, str], ...]:
+    """Examples per element, ordered by their text: the order says nothing about who wrote them."""
+    if not shown or not response_ids:
+        return ()
+    rows = await repo.session.execute(
+        select(Example.element_id, Example.text).where(Example.response_id.in_(response_ids)))
+    return tuple(sorted((element_id, text) for element_id, text in rows.all()))
 
 
 async def latest_reportable_cycle(repo: Repository, team_id: int) -> Cycle | None:
