@@ -39,3 +39,32 @@ def test_invite_tokens_fit_in_join_buttons() -> None:
     assert len(data.encode()) <= 64
     parsed = callbacks.parse(data)
     assert parsed is not None and parsed.token == token and parsed.value == "suppliers"
+
+
+@given(cycle=st.integers(min_value=1, max_value=999_999_999),
+       index=st.integers(min_value=0, max_value=999),
+       level=st.one_of(st.none(), st.integers(min_value=1, max_value=5)))
+def test_buttons_while_changing_an_answer_say_so_and_fit(
+    cycle: int, index: int, level: int | None
+) -> None:
+    for data, expected in (
+        (callbacks.answer(cycle, index, level, review=True),
+         callbacks.Callback(Action.ANSWER, cycle_id=cycle, index=index, level=level,
+                            review=True)),
+        (callbacks.view(cycle, index, review=True),
+         callbacks.Callback(Action.VIEW, cycle_id=cycle, index=index, review=True)),
+        (callbacks.pause(cycle, index),
+         callbacks.Callback(Action.PAUSE, cycle_id=cycle, index=index, review=True)),
+        (callbacks.for_index(Action.OVERVIEW, cycle, index),
+         callbacks.Callback(Action.OVERVIEW, cycle_id=cycle, index=index)),
+        (callbacks.for_index(Action.EXAMPLE, cycle, index),
+         callbacks.Callback(Action.EXAMPLE, cycle_id=cycle, index=index)),
+    ):
+        assert len(data.encode()) <= 64 and callbacks.parse(data) == expected
+    assert callbacks.parse(callbacks.pause(cycle)) == callbacks.Callback(Action.PAUSE,
+                                                                         cycle_id=cycle)
+
+
+@pytest.mark.parametrize("forged", ["a:1:2:3:x", "v:1:2:rr", "o:1", "x:1:", "p:1:2:3", "o:1:-2"])
+def test_forged_review_and_example_buttons_are_refused(forged: str) -> None:
+    assert callbacks.parse(forged) is None
