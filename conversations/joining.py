@@ -10,18 +10,12 @@ import warnings
 from enum import Enum, auto
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
 from bot.db.models import Team
 from bot.runtime import BotContext
-from bot.services import joining
+from bot.services import joining, positions
 from bot.services.joining import STAKEHOLDER_GROUPS, InviteCheck, InviteProblem, Joined
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
@@ -73,6 +67,8 @@ async def on_start(update: Update, context: BotContext) -> JoinState | int:
             await show_anew(context, user.id, open_cycle.id, language)
         return ConversationHandler.END
     if not check.consented:
+        async with runtime.repository() as repo:  # text typed at the welcome gets a pointer
+            await positions.expect(repo, user.id, positions.AtWelcome(token), now)
         b = texts.buttons(language)
         await replies.send(context, user.id, screens.Screen(
             texts.render(language, "welcome", team=check.team.name,
@@ -97,6 +93,8 @@ async def on_join_button(update: Update, context: BotContext) -> JoinState | int
         person = await joining.greet(repo, user.id, user.full_name, user.language_code,
                                      runtime.settings.default_language, now)
         check = await joining.check_invite(repo, data.token, user.id, now)
+        if data.action in (Action.CONSENT, Action.DECLINE):
+            await positions.clear(repo, user.id)  # past the welcome
         if data.action is Action.CONSENT and not isinstance(check, InviteProblem):
             await joining.give_consent(repo, user.id, now)
         if data.action is Action.JOIN_LANGUAGE and await joining.set_language(
@@ -180,9 +178,9 @@ async def _edit(
     await replies.show(update, context, screens.Screen(text, keyboard))
 
 
-async def on_text_at_a_button_step(update: Update, context: BotContext) -> None:
-    """Free text where the welcome asks "Do you want to take part?": point at the buttons
-    (the conversation stays where it is)."""
+async def on_text_at_welcome(update: Update, context: BotContext) -> None:
+    """Free text where the welcome asks "Do you want to take part?" (routed here by
+    `conversations.typed`): point at the buttons, not the whole help."""
     assert update.effective_user is not None
     language = await replies.language_of(update, context)
     await replies.send_text(context, update.effective_user.id,
@@ -192,17 +190,12 @@ async def on_text_at_a_button_step(update: Update, context: BotContext) -> None:
 def build_joining_conversation() -> ConversationHandler[BotContext]:
     start: Handler = CommandHandler("start", on_start)
     buttons: Handler = CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)
-    text: Handler = MessageHandler(filters.TEXT & ~filters.COMMAND, on_text_at_a_button_step)
     with warnings.catch_warnings():
         # Buttons carry the invite token, so per-chat tracking is intended; PTB warns about it.
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
             entry_points=[start, buttons],
-            states={
-                JoinState.CONSENTING: [start, buttons, text],
-                JoinState.CHOOSING_LANGUAGE: [start, buttons, text],
-                JoinState.CHOOSING_GROUP: [start, buttons],
-            },
+            states={state: [start, buttons] for state in JoinState},
             fallbacks=[],
             allow_reentry=True,
             name="joining",

@@ -3,41 +3,31 @@
 A tap is acknowledged last, after its answer is committed and the next screen is shown: the spinner
 on the person's button is the promise that nothing was lost.
 
-Every button is self-contained (see `callbacks`), so the handlers below work the same whether or not
-this conversation is "active": the state only says whether the next text message is a remark.
+Every button is self-contained (see `callbacks`), so the handlers below need no conversation
+state. Only "add a remark" and "add an example" wait for typed text: they store a
+`positions.ChapterRemark` or `positions.TopicExample` in the tap's unit of work, and
+`conversations.typed` routes the next text to `on_remark_text` / `on_example_text`. No other tap
+touches the positions table, so answering costs no statement more (the offers to add a remark or
+an example are buttons on the next screen); the prompts have no buttons, and are left by typing,
+by /skip, or by /resume.
 """
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
-from enum import Enum, auto
 
 from telegram import Update, User
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.repositories import Repository
 from bot.runtime import BotContext
-from bot.services import survey
+from bot.services import positions, survey
 from bot.services.survey import Refusal, SurveyView
 from bot.texts import Texts
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
-from conversations.handlers import Handler, handler
+from conversations.handlers import Handler
 from domain.catalog import Chapter
-
-
-class SurveyState(Enum):
-    ANSWERING = auto()
-    WRITING_REMARK = auto()
-
 
 SURVEY_BUTTONS = callbacks.pattern_for(
     Action.ANSWER, Action.VIEW, Action.PAUSE, Action.RESUME, Action.REMARK, Action.CONTINUE,
@@ -49,7 +39,7 @@ async def _language(repo: Repository, user: User, default: str) -> str:
     return await repo.language(user.id) or default
 
 
-async def on_button(update: Update, context: BotContext) -> SurveyState | None:
+async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     runtime, user = context.runtime, update.effective_user
@@ -62,6 +52,8 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
             language = await _language(repo, user, runtime.settings.default_language)
         else:
             language = result[0].language
+        if data is not None and not isinstance(result, Refusal):
+            await _expect_text(repo, user.id, data, result[0], now)  # before the prompt shows
     texts = runtime.texts
     if isinstance(result, Refusal) or data is None:
         reason = result if isinstance(result, Refusal) else Refusal.INVALID
@@ -71,23 +63,33 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
                                      texts.render(language, "stale"))
             await show_anew(context, user.id, data.cycle_id if data else 0, language)
         await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
-        return None
+        return
     view, finished_chapter = result
     if data.action in (Action.REMARK, Action.EXAMPLE):
-        screen = _prompt(context, language, view, data)
         if message is not None:
-            await replies.edit(context, user.id, message.message_id, screen)
+            await replies.edit(context, user.id, message.message_id,
+                               _prompt(texts, language, view, data))
         await replies.acknowledge(query)
-        return SurveyState.WRITING_REMARK
+        return
     if data.action is Action.RESUME:
         await _move_below(context, user.id, view, language)
         await replies.acknowledge(query)
-        return SurveyState.ANSWERING
+        return
     if message is not None:
         await replies.edit(context, user.id, message.message_id,
                            _screen_after(texts, language, view, data, finished_chapter))
     await replies.acknowledge(query)
-    return SurveyState.ANSWERING
+
+
+async def _expect_text(
+    repo: Repository, user_id: int, data: Callback, view: SurveyView, now: datetime
+) -> None:
+    if data.action is Action.REMARK:
+        await positions.expect(repo, user_id, positions.ChapterRemark(view.cycle_id, data.value),
+                               now)
+    elif data.action is Action.EXAMPLE:
+        await positions.expect(repo, user_id, positions.TopicExample(view.cycle_id, data.index),
+                               now)
 
 
 def _screen_after(
@@ -167,37 +169,32 @@ async def show_anew(context: BotContext, user_id: int, cycle_id: int, language: 
     return True
 
 
-async def on_resume(update: Update, context: BotContext) -> SurveyState | None:
+async def on_resume(update: Update, context: BotContext) -> None:
     """/resume: continue the open survey, or choose when there are several."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
+        await positions.clear(repo, user.id)  # back to the buttons: a remark is no longer typed
         language = await _language(repo, user, runtime.settings.default_language)
         open_surveys = await survey.open_surveys(repo, user.id, runtime.clock.now())
     if not open_surveys:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_open_survey"))
-        return None
+        return
     if len(open_surveys) == 1:
         await show_anew(context, user.id, open_surveys[0][0].id, language)
-        return SurveyState.ANSWERING
+        return
     rows = [[(("✅ " if done else "") + team.name, callbacks.for_cycle(Action.RESUME, cycle.id))]
             for cycle, team, done in open_surveys]
     await replies.send(context, user.id, screens.Screen(
         runtime.texts.render(language, "choose_survey"), screens.keyboard(rows)))
-    return SurveyState.ANSWERING
 
 
-def _prompt(context: BotContext, language: str, view: SurveyView, data: Callback) -> screens.Screen:
-    """Ask for the remark on a chapter or the example behind a topic's level; the next text
-    message is that remark or example."""
-    texts = context.runtime.texts
-    context.cursor.remark_cycle_id = view.cycle_id
+def _prompt(texts: Texts, language: str, view: SurveyView, data: Callback) -> screens.Screen:
+    """Ask for the remark on a chapter or the example behind a topic's level."""
     if data.action is Action.REMARK:
-        context.cursor.remark_chapter_id = data.value
         return screens.Screen(texts.render(language, "remark_ask",
                                            chapter=view.model.chapter(data.value)))
-    context.cursor.remark_chapter_id = EXAMPLE_MARK + str(data.index)
     element = view.element
     signs = getattr(element, "signs", None)  # the catalog's observable signs, once it has them
     return screens.Screen(texts.render(
@@ -205,73 +202,66 @@ def _prompt(context: BotContext, language: str, view: SurveyView, data: Callback
         signs=list(signs(language)) if callable(signs) else []))
 
 
-EXAMPLE_MARK = "#"  # the typed reply is an example for topic <index>, not a chapter's remark
+async def on_remark_text(
+    update: Update, context: BotContext, expected: positions.ChapterRemark
+) -> None:
+    """The remark typed after "add a remark" (routed here by `conversations.typed`)."""
+    await _save_typed(update, context, expected)
 
 
-async def on_remark_text(update: Update, context: BotContext) -> SurveyState:
+async def on_example_text(
+    update: Update, context: BotContext, expected: positions.TopicExample
+) -> None:
+    """The one-line example typed after "an example for …?" (routed by `conversations.typed`)."""
+    await _save_typed(update, context, expected)
+
+
+async def _save_typed(
+    update: Update, context: BotContext,
+    expected: positions.ChapterRemark | positions.TopicExample,
+) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    cursor, runtime = context.cursor, context.runtime
-    cycle_id, key = cursor.remark_cycle_id, cursor.remark_chapter_id
-    cursor.remark_cycle_id = cursor.remark_chapter_id = None
-    if cycle_id is None or key is None:
-        return SurveyState.ANSWERING
-    now = runtime.clock.now()
-    async with runtime.repository() as repo:
+    runtime = context.runtime
+    text, now = message.text or "", runtime.clock.now()
+    async with runtime.repository() as repo:  # saved and no longer expected, in one go
+        await positions.clear(repo, user.id)
         language = await _language(repo, user, runtime.settings.default_language)
-        if key.startswith(EXAMPLE_MARK):
-            view = await survey.save_example(
-                repo, user.id, cycle_id, int(key[1:]), message.text or "", now)
+        if isinstance(expected, positions.TopicExample):
+            view = await survey.save_example(repo, user.id, expected.cycle_id, expected.index,
+                                             text, now)
         else:
-            view = await survey.save_remark(repo, user.id, cycle_id, key, message.text or "", now)
+            view = await survey.save_remark(repo, user.id, expected.cycle_id,
+                                            expected.chapter_id, text, now)
     texts = runtime.texts
     if isinstance(view, Refusal):
         await replies.send_text(context, user.id, texts.render(
             language, "refusal", reason=view.value))
-        return SurveyState.ANSWERING
-    if key.startswith(EXAMPLE_MARK):
-        element = view.model.elements[view.element_ids[int(key[1:])]]
-        await replies.send_text(context, user.id, texts.render(language, "example_saved",
-                                                               element=element))
+        return
+    if isinstance(expected, positions.TopicExample):
+        saved = texts.render(language, "example_saved",
+                             element=view.model.elements[view.element_ids[expected.index]])
     else:
-        await replies.send_text(context, user.id, texts.render(
-            language, "remark_saved", chapter=view.model.chapter(key)))
-    await show_anew(context, user.id, cycle_id, language)
-    return SurveyState.ANSWERING
+        saved = texts.render(language, "remark_saved",
+                             chapter=view.model.chapter(expected.chapter_id))
+    await replies.send_text(context, user.id, saved)
+    await show_anew(context, user.id, expected.cycle_id, language)
 
 
-async def on_skip_remark(update: Update, context: BotContext) -> SurveyState:
+async def on_skip_remark(
+    update: Update, context: BotContext,
+    expected: positions.ChapterRemark | positions.TopicExample,
+) -> None:
+    """/skip instead of the remark or example: back to the survey, nothing saved."""
     user = update.effective_user
     assert user is not None
-    cycle_id = context.cursor.remark_cycle_id
-    context.cursor.remark_cycle_id = context.cursor.remark_chapter_id = None
     runtime = context.runtime
     async with runtime.repository() as repo:
+        await positions.clear(repo, user.id)
         language = await _language(repo, user, runtime.settings.default_language)
-    if cycle_id is not None:
-        await show_anew(context, user.id, cycle_id, language)
-    return SurveyState.ANSWERING
+    await show_anew(context, user.id, expected.cycle_id, language)
 
 
-def build_survey_conversation() -> ConversationHandler[BotContext]:
-    buttons: Handler = CallbackQueryHandler(on_button, pattern=SURVEY_BUTTONS)
-    resume: Handler = CommandHandler("resume", on_resume)
-    with warnings.catch_warnings():
-        # Buttons carry their own state, so tracking the conversation per chat (not per message)
-        # is intended; PTB warns about that combination.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[buttons, resume],
-            states={
-                SurveyState.ANSWERING: [buttons, resume],
-                SurveyState.WRITING_REMARK: [
-                    handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_remark_text)),
-                    handler(CommandHandler("skip", on_skip_remark)),
-                    buttons,
-                    resume,
-                ],
-            },
-            fallbacks=[],
-            allow_reentry=True,
-            name="survey",
-        )
+def build_survey_handlers() -> list[Handler]:
+    return [CallbackQueryHandler(on_button, pattern=SURVEY_BUTTONS),
+            CommandHandler("resume", on_resume)]

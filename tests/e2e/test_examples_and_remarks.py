@@ -114,3 +114,25 @@ async def test_below_the_threshold_no_example_reaches_the_report(
         assert await session.scalar(select(Example.text)) == "Alleen ik zou dit kunnen schrijven"
     assert not report.result.shown and report.examples == ()
     assert_telegram_was_happy(emulator)
+
+
+async def test_an_example_typed_after_a_restart_is_saved_and_then_text_is_text_again(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, bram: SimulatedPerson, manon: SimulatedPerson,
+) -> None:
+    team = await set_up_team(sessions, clock.now(), manager=manon)
+    await join(bram, team.start_command, "English")
+    await start_survey(bram, "Start")
+    await bram.tap("4")
+    await bram.tap("An example for 5.2?")
+    await bram.wait_for(lambda m: "What makes you say so?" in m.text)
+    await bot.restart()  # what the next text is for is in the database, not in the process
+    await bram.send("Every project starts with a stakeholder map")
+    await bram.wait_for(lambda m: "example for topic 5.2 is saved" in m.text)
+    await bram.wait_for(lambda m: "topic 2 of 7" in m.text)
+    await bram.send("Hello?")  # no longer an example
+    await bram.wait_for(lambda m: "use the buttons" in m.text)
+    async with sessions() as session:
+        assert (await session.scalars(select(Example.text))).all() == [
+            "Every project starts with a stakeholder map"]
+    assert_telegram_was_happy(emulator)

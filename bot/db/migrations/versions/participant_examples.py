@@ -1,7 +1,7 @@
 """examples: a participant's one-line reason behind the level of one element
 
 Revision ID: participant
-Revises: 0001
+Revises: durable
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import bot.db.models
 
 revision: str = "participant"
-down_revision: str | None = "0001"
+down_revision: str | None = "durable"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
