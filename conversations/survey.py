@@ -103,7 +103,7 @@ def _screen_after(
             language, "confirmed", team=view.team_name, deadline=view.deadline,
             timezone=view.timezone,
         ))
-    if data.action is Action.OVERVIEW:
+    if data.action is Action.OVERVIEW and view.index is None:  # the summary, once complete
         return screens.summary(texts, language, view, page=data.index)
     if data.action is Action.ANSWER:
         # The answered topic may get an example, a finished chapter a remark: offered on the
