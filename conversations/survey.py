@@ -195,11 +195,10 @@ def _prompt(texts: Texts, language: str, view: SurveyView, data: Callback) -> sc
     if data.action is Action.REMARK:
         return screens.Screen(texts.render(language, "remark_ask",
                                            chapter=view.model.chapter(data.value)))
-    element = view.element
-    signs = getattr(element, "signs", None)  # the catalog's observable signs, once it has them
+    element = view.element  # its observable signs are hints for what to write
     return screens.Screen(texts.render(
         language, "example_ask", element=element, level=view.current_answer,
-        signs=list(signs(language)) if callable(signs) else []))
+        signs=element.signs(language)))
 
 
 async def on_remark_text(

@@ -13,6 +13,7 @@ from bot.db.models import Cycle, Example
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import cycles, reports
+from domain.catalog import load_model
 from tests.e2e.conftest import RunningBot, set_up_team
 from tests.e2e.test_changing_answers import WORDS, answer_everything
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
@@ -40,13 +41,16 @@ async def test_quick_scan_participants_add_a_remark_and_an_example_that_reach_th
     await anna.tap("Voorbeeld bij 6.2?")
     prompt = await anna.wait_for(lambda m: "Waarom zeg je dat?" in m.text)
     assert "6.2" in prompt.text and "jouw niveau: 4" in prompt.text
+    assert "Waar je op kunt letten" in prompt.text  # the catalog's signs, as hints
+    assert all(sign in prompt.text for sign in load_model("iso9004-2018").elements["6.2"].signs(
+        "nl"))
     await anna.send("Onze missie hangt\nbij elke afdeling")
     await anna.wait_for(lambda m: "voorbeeld bij onderwerp 6.2 is bewaard" in m.text)
     await anna.wait_for(lambda m: "onderwerp 3 van 7" in m.text)
     for level in (3, 3, 3, 3, 3):
         await anna.tap(str(level))
     await anna.wait_for(lambda m: "alle 7 onderwerpen beantwoord" in m.text)
-    await anna.tap("Voorbeeld bij 11.2?")  # the last topic's offer is on the summary
+    await anna.tap("💬")  # the last topic's offer is on the summary
     await anna.wait_for(lambda m: "Waarom zeg je dat?" in m.text)
     await anna.send("/skip")
     await anna.wait_for(lambda m: "alle 7 onderwerpen beantwoord" in m.text)
