@@ -167,11 +167,9 @@ async def answer(
     chapter = context.model.chapter(element.chapter_id)
     in_scope = [e for e in chapter.element_ids if e in element_ids]
     # A remark is offered per chapter in every scope (also the quick scan's one-element chapters):
-    # the next screen carries the offer, so it never costs an extra tap.
-    finished_now = (
-        all(e in answers for e in in_scope)
-        and not all(e in before for e in in_scope)
-    )
+    # the next screen carries the offer, so it never costs an extra tap. It depends only on the
+    # stored answers and the tapped element, so a double tap draws the very same screen.
+    finished_now = element.id == in_scope[-1] and all(e in answers for e in in_scope)
     next_index = next_position(element_ids, frozenset(answers), after_index=index)
     return AnswerOutcome(_view(context, answers, next_index), chapter if finished_now else None)
 
