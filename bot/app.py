@@ -226,7 +226,7 @@ def _error_handler(
     async def on_error(update: object, context: BotContext) -> None:
         error = context.error
         if (isinstance(error, LostConnectionBeforeWriting) and isinstance(update, Update)
-                and await second_chances.hand_back(update, context.application.update_queue)):
+                and await second_chances.hand_back(update, context.application.process_update)):
             return
         await _on_error(update, context)
 

@@ -101,7 +101,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
     """
     handled = 0
     pacer = _PerChatPacer()
-    built: dict[int, reports.CycleReport] = {}  # a closed cycle's report serves every recipient
+    built: dict[tuple[int, int], reports.CycleReport] = {}  # per cycle and class of reader
     senders = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def deliver(notification_id: int, now: datetime) -> None:
@@ -129,7 +129,7 @@ class Later:
 
 async def _deliver_one(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[int, reports.CycleReport], notification_id: int, now: datetime,
+    built: dict[tuple[int, int], reports.CycleReport], notification_id: int, now: datetime,
 ) -> None:
     """Compose, send and settle one notification; whatever fails is settled as failed, with its
     reason in the log and on the row, so it is neither retried for ever nor lost silently."""
@@ -148,7 +148,7 @@ async def _deliver_one(
 
 async def _attempt(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[int, reports.CycleReport], notification_id: int, now: datetime,
+    built: dict[tuple[int, int], reports.CycleReport], notification_id: int, now: datetime,
 ) -> Settled:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
@@ -179,7 +179,7 @@ def calendar_of(team: Team, now: datetime) -> Calendar:
 
 async def _compose(
     repo: Repository, runtime: Runtime, row: Notification,
-    built: dict[int, reports.CycleReport], now: datetime,
+    built: dict[tuple[int, int], reports.CycleReport], now: datetime,
 ) -> list[Outgoing] | Later:
     """The messages this notification means *now*; an empty list means "no longer makes sense".
 
@@ -209,12 +209,14 @@ async def _compose(
     if cycle is None:
         return []
     language = person.language
-    if kind in (Kind.REPORT, Kind.RESULT) and cycle.id not in built:
-        built[cycle.id] = await reports.build_report(repo, cycle)
+    if kind in (Kind.REPORT, Kind.RESULT):  # built per class of reader (domain.disclosure)
+        key = (cycle.id, await reports.reader_class(repo, cycle, person.user_id))
+        if key not in built:
+            built[key] = await reports.build_report(repo, cycle, person.user_id)
+        report = built[key]
     if kind is Kind.REPORT:
-        return await report_messages(runtime, person.user_id, language, built[cycle.id])
+        return await report_messages(runtime, person.user_id, language, report)
     if kind is Kind.RESULT:
-        report = built[cycle.id]
         rows = presenting.chapter_rows(report, language)
         return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[

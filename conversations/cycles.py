@@ -91,14 +91,15 @@ async def on_typed_deadline(
     update: Update, context: BotContext, expected: positions.SurveyDeadline
 ) -> None:
     """A date typed on the deadline screen: the confirmation follows, as after a button."""
-    message = update.effective_message
+    message, user = update.effective_message, update.effective_user
     language = await replies.language_of(update, context)
-    if message is None:
+    if message is None or user is None:
         return
     runtime = context.runtime
-    async with runtime.repository() as repo:
-        team = await repo.team(expected.team_id)
-    if team is None:
+    team = await managing.refuse_unless_manager(update, context, expected.team_id, language)
+    if team is None:  # refused (no longer a manager, or the team is gone): stop asking
+        async with runtime.repository() as repo:
+            await positions.clear(repo, user.id)
         return
     today = runtime.clock.now().astimezone(ZoneInfo(team.timezone)).date()
     day = parse_day(message.text or "", today)

@@ -1,7 +1,8 @@
 """A manager reading the team report: `/report` in chat, the full HTML report and the CSV export.
 
 Reports are built from aggregates only (see `bot.services.reports`); a participant who asks gets a
-polite refusal, and a team below the anonymity threshold gets an explanation instead of figures.
+polite refusal, a team below the anonymity threshold gets an explanation instead of figures, and
+an open cycle only counts of people (also instead of a document or a CSV).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ async def _send_report(
     runtime = context.runtime
     async with runtime.repository() as repo:
         cycle = await reports.latest_reportable_cycle(repo, team.id)
-        report = await reports.build_report(repo, cycle) if cycle else None
+        report = await reports.build_report(repo, cycle, user.id) if cycle else None
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
@@ -59,7 +60,11 @@ async def _send_file(
     if team is None:
         return
     async with runtime.repository() as repo:
-        report = await reports.build_report(repo, cycle)
+        report = await reports.build_report(repo, cycle, user.id)
+    if report.is_preview:  # no figures while the cycle is open: only the counts of people
+        text = presenting.summary(runtime.texts, language, report)
+        await replies.send_text(context, user.id, text)
+        return
     stamp = f"{cycle.opened_at:%Y-%m-%d}"
     if data.verb == "rd":
         picture = (await presenting.chart(runtime.texts, language, report)

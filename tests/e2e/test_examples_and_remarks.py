@@ -54,6 +54,7 @@ async def test_quick_scan_participants_add_a_remark_and_an_example_that_reach_th
     await anna.wait_for(lambda m: "Waarom zeg je dat?" in m.text)
     await anna.send("/skip")
     await anna.wait_for(lambda m: "alle 7 onderwerpen beantwoord" in m.text)
+    await anna.tap("bevestigen")
 
     await join(bram, team.start_command, "English")
     await start_survey(bram, "Start")
@@ -65,11 +66,14 @@ async def test_quick_scan_participants_add_a_remark_and_an_example_that_reach_th
     await bram.send("We only hear about customers when they complain")
     await bram.wait_for(lambda m: "example for topic 5.2 is saved" in m.text)
     await answer_everything_from(bram, 2)
+    await bram.tap("Confirm")
 
     cas = emulator.person(first_name="Cas", language_code="nl")
     await join(cas, team.start_command, "Nederlands")
     await start_survey(cas, "Beginnen")
     await answer_everything(cas, WORDS["nl"], 7, 3)
+    await cas.tap("bevestigen")
+    await cas.wait_for(lambda m: "bevestigd" in m.text)
 
     async with sessions() as session:
         stored = (await session.scalars(select(Example.text).order_by(Example.text))).all()
@@ -80,7 +84,7 @@ async def test_quick_scan_participants_add_a_remark_and_an_example_that_reach_th
     async with sessions() as session:
         cycle = await session.get(Cycle, team.cycle.id)
         assert cycle is not None
-        report = await reports.build_report(Repository(session), cycle)
+        report = await reports.build_report(Repository(session), cycle, manon.user_id)
     assert report.result.shown
     assert report.remarks == (("5", "Klanten <merken> het & zeggen het"),)
     assert report.examples == (("5.2", "We only hear about customers when they complain"),
@@ -114,7 +118,7 @@ async def test_below_the_threshold_no_example_reaches_the_report(
     async with sessions() as session:
         cycle = await session.get(Cycle, team.cycle.id)
         assert cycle is not None
-        report = await reports.build_report(Repository(session), cycle)
+        report = await reports.build_report(Repository(session), cycle, manon.user_id)
         assert await session.scalar(select(Example.text)) == "Alleen ik zou dit kunnen schrijven"
     assert not report.result.shown and report.examples == ()
     assert_telegram_was_happy(emulator)

@@ -3,10 +3,10 @@ each still works when the bot restarted between the question and the answer."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Cycle, Remark, Team
+from bot.db.models import Cycle, Membership, Remark, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from tests.e2e.conftest import RunningBot, set_up_team
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
@@ -80,6 +80,23 @@ async def test_a_deadline_typed_after_a_restart_is_confirmed(
     async with sessions() as session:
         cycle = await session.scalar(select(Cycle))
     assert cycle is not None and cycle.deadline.isoformat() == "2026-11-20T16:00:00+00:00"
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_deadline_from_someone_no_longer_managing_the_team_is_refused_once(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson,
+) -> None:
+    await set_up_team(sessions, clock.now(), manager=manon, scope=None)
+    await ask_for_a_deadline(manon)
+    async with sessions.begin() as session:  # meanwhile a co-manager made her a member
+        await session.execute(update(Membership).values(role="member"))
+    await manon.send("20-11-2026")
+    await manon.wait_for(lambda m: "alleen een manager" in m.text)
+    await manon.send("21-11-2026")  # no longer read as a deadline
+    await manon.wait_for(lambda m: "/newteam" in m.text and "/resume" in m.text)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Cycle)) == 0
     assert_telegram_was_happy(emulator)
 
 
