@@ -15,22 +15,19 @@ from telegram.error import Forbidden
 from bot import presenting
 from bot.delivery import post, report_messages
 from bot.runtime import BotContext
-from bot.services import reports
-from conversations import managing, replies
-from conversations.callbacks import Callback
+from bot.services import permissions, reports
+from conversations import callbacks, managing, replies
 from conversations.handlers import Handler
 
 
 async def _send_report(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext, data: callbacks.Report, language: str
 ) -> None:
     user = update.effective_user
     assert user is not None
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
     runtime = context.runtime
     async with runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await reports.latest_reportable_cycle(repo, team.id)
         report = await reports.build_report(repo, cycle, user.id) if cycle else None
     if report is None:
@@ -44,29 +41,29 @@ async def _send_report(
 
 
 async def _send_file(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext,
+    data: callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest, language: str,
 ) -> None:
     """`rd` (a cycle): the printable HTML report; `rx` (a cycle) or `re` (a team's latest): CSV."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle = (await reports.latest_reportable_cycle(repo, data.target) if data.verb == "re"
-                 else await repo.cycle(data.target))
-    if cycle is None:
+        if isinstance(data, callbacks.ExportLatest):
+            await permissions.check_can_manage(repo, user.id, data.team_id)
+            cycle = await reports.latest_reportable_cycle(repo, data.team_id)
+        else:
+            cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
+        report = await reports.build_report(repo, cycle, user.id) if cycle else None
+    if cycle is None or report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
-    team = await managing.refuse_unless_manager(update, context, cycle.team_id, language)
-    if team is None:
-        return
-    async with runtime.repository() as repo:
-        report = await reports.build_report(repo, cycle, user.id)
     if report.is_preview:  # no figures while the cycle is open: only the counts of people
         text = presenting.summary(runtime.texts, language, report)
         await replies.send_text(context, user.id, text)
         return
     stamp = f"{cycle.opened_at:%Y-%m-%d}"
-    if data.verb == "rd":
+    if isinstance(data, callbacks.Document):
         picture = (await presenting.chart(runtime.texts, language, report)
                    if report.result.shown else None)
         body = presenting.document(runtime.texts, language, report, picture)
@@ -82,8 +79,10 @@ async def _send_file(
 
 def build_report_handlers() -> list[Handler]:
     return [
-        managing.command("report", "rp", _send_report),
-        managing.command("export", "re", _send_file),
-        managing.buttons({"rp": _send_report, "re": _send_file, "rd": _send_file,
-                          "rx": _send_file}),
+        managing.command("report", callbacks.Report, _send_report),
+        managing.command("export", callbacks.ExportLatest, _send_file),
+        managing.buttons(managing.on(callbacks.Report, _send_report),
+                         managing.on(callbacks.ExportLatest, _send_file),
+                         managing.on(callbacks.Document, _send_file),
+                         managing.on(callbacks.ExportCycle, _send_file)),
     ]

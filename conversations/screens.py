@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.services.survey import SurveyView
 from bot.texts import Texts, plain
 from conversations import callbacks
-from conversations.callbacks import Action
 from domain.catalog import Chapter, load_model
 from domain.scoring import profile
 
@@ -22,10 +22,14 @@ class Screen:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+Row = list[tuple[str, callbacks.Button]]
+
+
+def keyboard(rows: Sequence[Sequence[tuple[str, callbacks.Button]]]) -> InlineKeyboardMarkup:
+    """Rows of (label, payload): every button carries a registered verb (`callbacks`)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(plain(label, 60), callback_data=data) for label, data in row]
-         for row in rows]
+        [[InlineKeyboardButton(plain(label, 60), callback_data=data.encode())
+          for label, data in row] for row in rows]
     )
 
 
@@ -58,37 +62,35 @@ def question(
         chapter=view.chapter, finished=offer.chapter, review=review,
     )
     chosen = view.current_answer if view.is_answered else -1
-    levels = [
-        (str(b.level(n, chosen == n)), callbacks.answer(view.cycle_id, view.index, n, review))
-        for n in range(1, 6)
+    answer = callbacks.ReviewAnswer if review else callbacks.Answer
+    levels: Row = [
+        (str(b.level(n, chosen == n)), answer(view.cycle_id, view.index, n)) for n in range(1, 6)
     ]
     not_applicable = b.not_applicable if chosen is not None else "✓ " + b.not_applicable
-    rows = [levels, [(not_applicable, callbacks.answer(view.cycle_id, view.index, None, review))]]
+    rows: list[Row] = [levels, [(not_applicable, answer(view.cycle_id, view.index, None))]]
     if review:
         page = page_of(view, view.index)
-        rows.append([(b.to_overview, callbacks.for_index(Action.OVERVIEW, view.cycle_id, page)),
-                     (b.pause, callbacks.pause(view.cycle_id, view.index))])
+        rows.append([(b.to_overview, callbacks.Overview(view.cycle_id, page)),
+                     (b.pause, callbacks.ReviewPause(view.cycle_id, view.index))])
         return Screen(text, keyboard(rows))
     rows.extend(_offers(texts, language, view, offer))
-    navigation = [(b.pause, callbacks.pause(view.cycle_id))]
+    navigation: Row = [(b.pause, callbacks.Pause(view.cycle_id))]
     if view.index > 0:
-        navigation.insert(0, (b.back, callbacks.view(view.cycle_id, view.index - 1)))
+        navigation.insert(0, (b.back, callbacks.View(view.cycle_id, view.index - 1)))
     rows.append(navigation)
     return Screen(text, keyboard(rows))
 
 
-def _offers(
-    texts: Texts, language: str, view: SurveyView, offer: Offer
-) -> list[list[tuple[str, str]]]:
+def _offers(texts: Texts, language: str, view: SurveyView, offer: Offer) -> list[Row]:
     b = texts.buttons(language)
-    row = []
+    row: Row = []
     if offer.example_index is not None:
         element_id = view.element_ids[offer.example_index]
         row.append((str(b.add_example(element_id)),
-                    callbacks.for_index(Action.EXAMPLE, view.cycle_id, offer.example_index)))
+                    callbacks.AddExample(view.cycle_id, offer.example_index)))
     if offer.chapter is not None:
         row.append((str(b.remark_on(offer.chapter.id)),
-                    callbacks.remark(view.cycle_id, offer.chapter.id)))
+                    callbacks.Remark(view.cycle_id, offer.chapter.id)))
     return [row] if row else []
 
 
@@ -139,20 +141,18 @@ def summary(
         overall=result.overall, completed=view.completed, deadline=view.deadline,
         timezone=view.timezone, page=page, pages=len(all_pages), finished=offer.chapter,
     )
-    buttons = [(str(b.topic(view.element_ids[i], view.answers.get(view.element_ids[i]))),
-                callbacks.view(view.cycle_id, i, review=True)) for i in shown]
+    buttons: Row = [(str(b.topic(view.element_ids[i], view.answers.get(view.element_ids[i]))),
+                     callbacks.ReviewView(view.cycle_id, i)) for i in shown]
     rows = [buttons[n:n + TOPICS_PER_ROW] for n in range(0, len(buttons), TOPICS_PER_ROW)]
-    turning = []
+    turning: Row = []
     if page > 0:
-        turning.append((b.previous_page, callbacks.for_index(Action.OVERVIEW, view.cycle_id,
-                                                             page - 1)))
+        turning.append((b.previous_page, callbacks.Overview(view.cycle_id, page - 1)))
     if page < len(all_pages) - 1:
-        turning.append((b.next_page, callbacks.for_index(Action.OVERVIEW, view.cycle_id,
-                                                         page + 1)))
+        turning.append((b.next_page, callbacks.Overview(view.cycle_id, page + 1)))
     rows.extend([turning] if turning else [])
     rows.extend(_offers(texts, language, view, offer))
     if not view.completed:
-        rows.insert(0, [(b.confirm, callbacks.for_cycle(Action.CONFIRM, view.cycle_id))])
+        rows.insert(0, [(b.confirm, callbacks.Confirm(view.cycle_id))])
     return Screen(text, keyboard(rows))
 
 
@@ -165,8 +165,8 @@ def paused(texts: Texts, language: str, view: SurveyView, reviewing: int | None 
         position=position, reviewing=reviewing is not None,
         deadline=view.deadline, timezone=view.timezone,
     )
-    resume = (callbacks.view(view.cycle_id, reviewing, review=True) if reviewing is not None
-              else callbacks.for_cycle(Action.RESUME, view.cycle_id))
+    resume: callbacks.Button = (callbacks.ReviewView(view.cycle_id, reviewing)
+                                if reviewing is not None else callbacks.Resume(view.cycle_id))
     return Screen(text, keyboard([[(b.resume, resume)]]))
 
 
@@ -183,4 +183,4 @@ def invitation(
         deadline=deadline, timezone=timezone,
     )
     b = texts.buttons(language)
-    return Screen(text, keyboard([[(b.start, callbacks.for_cycle(Action.RESUME, cycle_id))]]))
+    return Screen(text, keyboard([[(b.start, callbacks.Resume(cycle_id))]]))

@@ -25,14 +25,16 @@ from bot.services import positions, survey
 from bot.services.survey import Refusal, SurveyView
 from bot.texts import Texts
 from conversations import callbacks, replies, screens
-from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler
 from domain.catalog import Chapter
 
 SURVEY_BUTTONS = callbacks.pattern_for(
-    Action.ANSWER, Action.VIEW, Action.PAUSE, Action.RESUME, Action.REMARK, Action.CONTINUE,
-    Action.CONFIRM, Action.OVERVIEW, Action.EXAMPLE,
+    callbacks.Answer, callbacks.View, callbacks.Pause, callbacks.Resume, callbacks.Remark,
+    callbacks.Continue, callbacks.Confirm, callbacks.Overview, callbacks.AddExample,
+    callbacks.ReviewView, callbacks.ReviewAnswer, callbacks.ReviewPause,
 )
+Reviewing = callbacks.ReviewView | callbacks.ReviewAnswer | callbacks.ReviewPause
+"""Buttons of someone changing an answer from the summary, which they lead back to."""
 
 
 async def _language(repo: Repository, user: User, default: str) -> str:
@@ -44,7 +46,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None and update.effective_user is not None
     runtime, user = context.runtime, update.effective_user
     message = query.message
-    data = callbacks.parse(query.data)
+    parsed = callbacks.parse(query.data)
+    data = parsed if isinstance(parsed, callbacks.SurveyButton) else None
     now = runtime.clock.now()
     async with runtime.repository() as repo:
         result = await _apply(repo, user.id, data, message.message_id if message else None, now)
@@ -65,13 +68,13 @@ async def on_button(update: Update, context: BotContext) -> None:
         await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
         return
     view, finished_chapter = result
-    if data.action in (Action.REMARK, Action.EXAMPLE):
+    if isinstance(data, callbacks.Remark | callbacks.AddExample):
         if message is not None:
             await replies.edit(context, user.id, message.message_id,
                                _prompt(texts, language, view, data))
         await replies.acknowledge(query)
         return
-    if data.action is Action.RESUME:
+    if isinstance(data, callbacks.Resume):
         await _move_below(context, user.id, view, language)
         await replies.acknowledge(query)
         return
@@ -82,65 +85,69 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _expect_text(
-    repo: Repository, user_id: int, data: Callback, view: SurveyView, now: datetime
+    repo: Repository, user_id: int, data: callbacks.SurveyButton, view: SurveyView, now: datetime
 ) -> None:
-    if data.action is Action.REMARK:
-        await positions.expect(repo, user_id, positions.ChapterRemark(view.cycle_id, data.value),
-                               now)
-    elif data.action is Action.EXAMPLE:
+    if isinstance(data, callbacks.Remark):
+        await positions.expect(repo, user_id,
+                               positions.ChapterRemark(view.cycle_id, data.chapter_id), now)
+    elif isinstance(data, callbacks.AddExample):
         await positions.expect(repo, user_id, positions.TopicExample(view.cycle_id, data.index),
                                now)
 
 
 def _screen_after(
-    texts: Texts, language: str, view: SurveyView, data: Callback, finished: Chapter | None
+    texts: Texts, language: str, view: SurveyView, data: callbacks.SurveyButton,
+    finished: Chapter | None,
 ) -> screens.Screen:
     """What a stored tap leads to, shown in place of the message that was tapped."""
-    if data.action is Action.PAUSE:
-        return screens.paused(texts, language, view, data.index if data.review else None)
-    if data.action is Action.CONFIRM:
+    if isinstance(data, callbacks.Pause):
+        return screens.paused(texts, language, view)
+    if isinstance(data, callbacks.ReviewPause):
+        return screens.paused(texts, language, view, data.index)
+    if isinstance(data, callbacks.Confirm):
         return screens.Screen(texts.render(
             language, "confirmed", team=view.team_name, deadline=view.deadline,
             timezone=view.timezone,
         ))
-    if data.action is Action.OVERVIEW and view.index is None:  # the summary, once complete
-        return screens.summary(texts, language, view, page=data.index)
-    if data.action is Action.ANSWER:
+    if isinstance(data, callbacks.Overview) and view.index is None:  # once all are answered
+        return screens.summary(texts, language, view, page=data.page)
+    if isinstance(data, callbacks.Answer | callbacks.ReviewAnswer):
         # The answered topic may get an example, a finished chapter a remark: offered on the
         # next screen, so that skipping them costs nothing.
         offer = screens.Offer(data.index if data.level is not None else None, finished)
-        if data.review and view.index is None:
+        if isinstance(data, callbacks.ReviewAnswer) and view.index is None:
             return screens.summary(texts, language, view, screens.page_of(view, data.index),
                                    offer)
         return screens.question(texts, language, view, offer)
-    return screens.question(texts, language, view, review=data.review)
+    return screens.question(texts, language, view, review=isinstance(data, Reviewing))
 
 
 async def _apply(
-    repo: Repository, user_id: int, data: Callback | None, message_id: int | None, now: datetime
+    repo: Repository, user_id: int, data: callbacks.SurveyButton | None, message_id: int | None,
+    now: datetime,
 ) -> tuple[SurveyView, Chapter | None] | Refusal:
     """Carry out one tap inside the unit of work; nothing is shown before it is committed."""
     if data is None:
         return Refusal.INVALID
-    if data.action is Action.ANSWER:
+    if isinstance(data, callbacks.Answer | callbacks.ReviewAnswer):
         outcome = await survey.answer(
             repo, user_id, data.cycle_id, data.index, data.level, message_id, now
         )
         if isinstance(outcome, Refusal):
             return outcome
         return outcome.view, outcome.finished_chapter
-    if data.action is Action.CONFIRM:
+    if isinstance(data, callbacks.Confirm):
         confirmed = await survey.confirm(repo, user_id, data.cycle_id, now)
         return confirmed if isinstance(confirmed, Refusal) else (confirmed, None)
-    index = data.index if data.action in (Action.VIEW, Action.EXAMPLE) else None
+    index = (data.index if isinstance(data, callbacks.View | callbacks.ReviewView
+                                      | callbacks.AddExample) else None)
     view = await survey.show(repo, user_id, data.cycle_id, now, index)
     if isinstance(view, Refusal):
         return view
-    stale_possible = data.action in (
-        Action.VIEW, Action.PAUSE, Action.CONTINUE, Action.REMARK, Action.OVERVIEW, Action.EXAMPLE)
+    stale_possible = not isinstance(data, callbacks.Resume)
     if stale_possible and message_id is not None and view.message_id not in (None, message_id):
         return Refusal.STALE
-    if data.action is Action.REMARK and data.value not in {
+    if isinstance(data, callbacks.Remark) and data.chapter_id not in {
         view.model.elements[e].chapter_id for e in view.element_ids
     }:
         return Refusal.INVALID
@@ -184,17 +191,19 @@ async def on_resume(update: Update, context: BotContext) -> None:
     if len(open_surveys) == 1:
         await show_anew(context, user.id, open_surveys[0][0].id, language)
         return
-    rows = [[(("✅ " if done else "") + team.name, callbacks.for_cycle(Action.RESUME, cycle.id))]
+    rows = [[(("✅ " if done else "") + team.name, callbacks.Resume(cycle.id))]
             for cycle, team, done in open_surveys]
     await replies.send(context, user.id, screens.Screen(
         runtime.texts.render(language, "choose_survey"), screens.keyboard(rows)))
 
 
-def _prompt(texts: Texts, language: str, view: SurveyView, data: Callback) -> screens.Screen:
+def _prompt(
+    texts: Texts, language: str, view: SurveyView, data: callbacks.SurveyButton
+) -> screens.Screen:
     """Ask for the remark on a chapter or the example behind a topic's level."""
-    if data.action is Action.REMARK:
+    if isinstance(data, callbacks.Remark):
         return screens.Screen(texts.render(language, "remark_ask",
-                                           chapter=view.model.chapter(data.value)))
+                                           chapter=view.model.chapter(data.chapter_id)))
     element = view.element  # its observable signs are hints for what to write
     return screens.Screen(texts.render(
         language, "example_ask", element=element, level=view.current_answer,

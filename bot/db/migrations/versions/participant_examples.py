@@ -1,7 +1,7 @@
 """examples: a participant's one-line reason behind the level of one element
 
 Revision ID: participant
-Revises: durable
+Revises: perms
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import bot.db.models
 
 revision: str = "participant"
-down_revision: str | None = "durable"
+down_revision: str | None = "perms"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
