@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot.runtime import BotContext
 from bot.services import account, joining
+from bot.services.joining import preferred_language
 from conversations import callbacks, replies, screens
 from conversations.handlers import Handler
 
@@ -20,8 +21,15 @@ class AccountState(Enum):
 async def on_help(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     language = await replies.language_of(update, context)
-    await replies.send_text(context, update.effective_user.id,
-                            context.runtime.texts.render(language, "help"))
+    await send_help(context, update.effective_user.id, language)
+
+
+async def send_help(context: BotContext, user_id: int, language: str) -> None:
+    """The commands this person can use: a participant never sees the manager commands."""
+    async with context.runtime.repository() as repo:
+        is_manager = await account.manages_a_team(repo, user_id)
+    await replies.send_text(context, user_id, context.runtime.texts.render(
+        language, "help", is_manager=is_manager))
 
 
 async def on_language(update: Update, context: BotContext) -> None:
@@ -61,7 +69,8 @@ async def on_mydata(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
         stored = await account.describe(repo, user.id)
-    language = stored.person.language if stored else runtime.settings.default_language
+    language = stored.person.language if stored else preferred_language(
+        user.language_code, runtime.settings.default_language)
     if stored is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "deleted"))
         return
