@@ -3,8 +3,7 @@
 The demo keeps its state in a SQLite file of its own in the output folder (or in the database
 given with `--database-url`), so what you try survives between runs, and it never touches the
 database of a real bot (DATABASE_URL). It seeds one demo team with an open survey (of
-the team's scope setting) the first time, and you chat as four of its people (figures need
-at least three respondents besides the manager who reads them, see docs/PRIVACY.md).
+the team's scope setting) the first time, and you chat as three of its people.
 """
 
 from __future__ import annotations
@@ -27,15 +26,16 @@ from bot.polling import start_polling, stop_polling
 from bot.runtime import IsoApplication
 from bot.services import cycles, reports, teams
 from bot.settings import Settings, load_settings
-from conversations import callbacks
-from conversations.callbacks import parse
+from conversations.callbacks import Document, ExportCycle, ExportLatest, parse
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
+COLLEAGUES = ((1101, "Eva"), (1102, "Femke"), (1103, "Gijs"))
 
 
-async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> str:
-    """The demo team's invite token; the team and an open quick scan are created once."""
+async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> tuple[str, bool]:
+    """The demo team's invite token, and whether its survey was opened just now (the team is
+    created once; a survey is opened whenever none is open, of the team's scope setting)."""
     runtime = application.runtime
     now = runtime.clock.now()
     async with runtime.repository() as repo:
@@ -50,11 +50,12 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
         )
         if invite is None:
             invite = await teams.create_invite(repo, team.id, manager.user_id, None, now)
-        if await repo.open_cycle(team.id) is None:
+        opened = await repo.open_cycle(team.id) is None
+        if opened:
             deadline = cycles.deadline_in(now, 14, team.timezone)
             await cycles.open_cycle(repo, team.id, team.default_scope, deadline,
                                     manager.user_id, now, plan=runtime.plan_cycle)
-        return invite.token
+        return invite.token, opened
 
 
 DEMO_SWEEP_SECONDS = 1.0  # invitations, reminders and reports arrive while you watch
@@ -74,7 +75,7 @@ def _introduction(settings: Settings, output: str, link: str) -> str:
     return (f"Demo team {DEMO_TEAM!r}, invite link {link}\n"
             f"State: {where} (delete it to start afresh). "
             f"Pictures and files: {Path(output).resolve()}/\n"
-            "You are Anna (joining now); Bram answers in English; Cas too; Manon manages the team "
+            "You are Anna (joining now); Bram reads English, Daan Dutch; Manon manages the team "
             "(try /status, /close, /report, /actions, /newteam). ':as Manon' to be her.\n")
 
 
@@ -90,10 +91,10 @@ def file_namer(application: IsoApplication) -> FileNamer:
         runtime = application.runtime
         async with runtime.repository() as repo:
             for button in asked:
-                if isinstance(button, callbacks.Report | callbacks.ExportLatest):
+                if isinstance(button, Document | ExportCycle):
+                    cycle = await repo.cycle(button.cycle_id)
+                elif isinstance(button, ExportLatest):
                     cycle = await reports.latest_reportable_cycle(repo, button.team_id)
-                elif isinstance(cycle_id := getattr(button, "cycle_id", None), int):
-                    cycle = await repo.cycle(cycle_id)
                 else:
                     continue
                 team = await repo.team(cycle.team_id) if cycle is not None else None
@@ -119,16 +120,28 @@ async def run_demo(settings: Settings, output: str, read: Read | None = None) ->
         manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
         anna = emulator.person(first_name="Anna", language_code="nl", user_id=1002)
         bram = emulator.person(first_name="Bram", language_code="en", user_id=1003)
-        cas = emulator.person(first_name="Cas", language_code="nl", user_id=1004)
-        token = await _demo_invite(application, manon)
+        daan = emulator.person(first_name="Daan", language_code="nl", user_id=1004)
+        token, opened = await _demo_invite(application, manon)
+        if opened:
+            await _colleagues_answer(emulator, token)
         link = f"https://t.me/iso9004_demo_bot?start={token}"
         print(_introduction(settings, output, link))
         await anna.send(f"/start {token}")
-        await chat_in_terminal(emulator, people=[anna, bram, cas, manon], output_dir=Path(output),
+        await chat_in_terminal(emulator, people=[anna, bram, daan, manon], output_dir=Path(output),
                                read=read, name_file=file_namer(application))
     finally:
         await stop_polling(application)
         await emulator.stop()
+
+
+async def _colleagues_answer(emulator: BotApiEmulator, token: str) -> None:
+    """Three colleagues answer a new demo survey first, so that Manon can close it and see a
+    report at once: figures need three people besides the one who looks."""
+    print("(Eva, Femke and Gijs, three colleagues, answer the demo team's survey first: "
+          "a few seconds)")
+    chooser = random.Random(9004)
+    for user_id, name in COLLEAGUES:
+        await _answer_at_random(emulator.person(first_name=name, user_id=user_id), token, chooser)
 
 
 async def run_simulation(team_size: int, output: str = ".") -> None:
@@ -149,7 +162,7 @@ async def run_simulation(team_size: int, output: str = ".") -> None:
         try:
             manager = emulator.person(first_name="Manager", language_code="nl")
             await manager.send("/start")
-            token = await _demo_invite(application, manager)
+            token, _ = await _demo_invite(application, manager)
             for number in range(team_size):
                 person = emulator.person(first_name=f"Person {number + 1}", language_code="nl")
                 await _answer_at_random(person, token, chooser)
@@ -177,7 +190,7 @@ async def _answer_at_random(person: SimulatedPerson, token: str, chooser: random
         if any("bevestigen" in label for label in labels):
             await person.tap("bevestigen")
             return
-        if any("Opmerking" in label for label in labels):
+        if "Verder" in labels:  # a screen between topics, not a question
             await person.tap("Verder")
             continue
         await person.tap(str(chooser.randint(1, 5)))
