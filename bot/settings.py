@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.disclosure import MINIMUM_THRESHOLD
+
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path('iso9004-bot.sqlite3')}"
-MINIMUM_ANONYMITY_THRESHOLD = 3
+MINIMUM_ANONYMITY_THRESHOLD = MINIMUM_THRESHOLD  # the domain's guard (domain/disclosure.py)
 TELEGRAM_BROADCAST_LIMIT = 30  # messages per second to different chats, in all
 DATABASE_URL_EXAMPLES = ("sqlite+aiosqlite:///iso9004-bot.sqlite3 or "
                          "postgresql+asyncpg://user:password@host:5432/database")
