@@ -12,17 +12,17 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import InputFile
+from telegram import InputFile, InputMediaPhoto
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
-from bot import presenting
+from bot import documents, presenting
 from bot.db.models import Notification
 from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
 from bot.runtime import Runtime
-from bot.services import away, cycles, outbox, reports
+from bot.services import away, cycles, outbox, report_view
 from bot.services.outbox import Kind, Outcome, Settled
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action
@@ -39,17 +39,30 @@ PER_CHAT_GAP = 1.0
 class Outgoing:
     chat_id: int
     screen: screens.Screen
-    picture: bytes | None = None
+    pictures: tuple[bytes, ...] = ()
+    document: tuple[str, bytes] | None = None  # (file name, content)
 
 
 async def post(
     bot: ExtBot[Priority], outgoing: Outgoing, priority: Priority | None = None
 ) -> None:
-    """The message itself: a picture with its caption, or text; Telegram's refusals propagate."""
-    if outgoing.picture is not None:
-        await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
-                             caption=outgoing.screen.text[:1024], parse_mode=ParseMode.HTML,
+    """The message itself: an album, a picture or a file with its caption, or text; Telegram's
+    refusals propagate. An album carries one caption and no buttons (Telegram allows none)."""
+    caption = outgoing.screen.text[:1024]
+    if len(outgoing.pictures) > 1:
+        await bot.send_media_group(outgoing.chat_id, [
+            InputMediaPhoto(picture, filename=f"chart-{number + 1}.png",
+                            caption=caption if number == 0 else None, parse_mode=ParseMode.HTML)
+            for number, picture in enumerate(outgoing.pictures)], rate_limit_args=priority)
+    elif outgoing.pictures:
+        await bot.send_photo(outgoing.chat_id, InputFile(outgoing.pictures[0], "chart.png"),
+                             caption=caption, parse_mode=ParseMode.HTML,
                              reply_markup=outgoing.screen.keyboard, rate_limit_args=priority)
+    elif outgoing.document is not None:
+        name, content = outgoing.document
+        await bot.send_document(outgoing.chat_id, InputFile(content, name), caption=caption,
+                                parse_mode=ParseMode.HTML, reply_markup=outgoing.screen.keyboard,
+                                rate_limit_args=priority)
     else:
         await bot.send_message(outgoing.chat_id, outgoing.screen.text, parse_mode=ParseMode.HTML,
                                reply_markup=outgoing.screen.keyboard, rate_limit_args=priority)
@@ -98,7 +111,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
     """
     handled = 0
     pacer = _PerChatPacer()
-    built: dict[int, reports.CycleReport] = {}  # a closed cycle's report serves every recipient
+    built: dict[int, report_view.ReportView] = {}  # a closed cycle's report serves everyone
     senders = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def deliver(notification_id: int, now: datetime) -> None:
@@ -117,7 +130,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
 
 async def _deliver_one(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[int, reports.CycleReport], notification_id: int, now: datetime,
+    built: dict[int, report_view.ReportView], notification_id: int, now: datetime,
 ) -> None:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
@@ -137,7 +150,7 @@ async def _deliver_one(
 
 async def _compose(
     repo: Repository, runtime: Runtime, row: Notification,
-    built: dict[int, reports.CycleReport], now: datetime,
+    built: dict[int, report_view.ReportView], now: datetime,
 ) -> list[Outgoing]:
     """The messages this notification means now; an empty list means "no longer makes sense".
     """
@@ -161,11 +174,11 @@ async def _compose(
         return []
     language = person.language
     if kind in (Kind.REPORT, Kind.RESULT) and cycle.id not in built:
-        built[cycle.id] = await reports.build_report(repo, cycle)
+        built[cycle.id] = await report_view.build(repo, cycle)
     if kind is Kind.REPORT:
         return await report_messages(runtime, person.user_id, language, built[cycle.id])
     if kind is Kind.RESULT:
-        report = built[cycle.id]
+        report = built[cycle.id].report
         rows = presenting.chapter_rows(report, language)
         return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[
@@ -195,24 +208,31 @@ async def _compose(
 
 
 async def report_messages(
-    runtime: Runtime, chat_id: int, language: str, report: reports.CycleReport
+    runtime: Runtime, chat_id: int, language: str, view: report_view.ReportView
 ) -> list[Outgoing]:
-    """The summary, then (when there are figures) the chart with the full-report buttons."""
-    texts = runtime.texts
+    """The summary; then, when there are figures, the charts as one album and the PDF with the
+    buttons for the web page and the CSV."""
+    texts, report = runtime.texts, view.report
     b = texts.buttons(language)
     turn_into_actions = screens.keyboard([
         [(str(b.new_action(p.element_id)), callbacks.manage("an", report.cycle.id, p.element_id))]
         for p in report.priorities]) if report.priorities else None
-    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, report),
+    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, view),
                                                  turn_into_actions))]
     if report.result.shown:
+        pictures = await presenting.charts(texts, language, view)
+        caption = texts.render(language, "report_caption",
+                               **presenting.context(texts, language, view))
+        messages.append(Outgoing(chat_id, screens.Screen(caption),
+                                 tuple(p.png for p in pictures)))
         buttons = screens.keyboard([[
             (b.full_report, callbacks.manage("rd", report.cycle.id)),
             (b.export, callbacks.manage("rx", report.cycle.id)),
         ]])
-        picture = await presenting.chart(texts, language, report)
-        caption = texts.render(language, "report_caption", team=report.team.name)
-        messages.append(Outgoing(chat_id, screens.Screen(caption, buttons), picture))
+        pdf = await documents.render_pdf(texts, language, view, pictures)
+        messages.append(Outgoing(chat_id, screens.Screen(
+            texts.render(language, "report_pdf", team=report.team.name), buttons),
+            document=(documents.file_name(view, "pdf"), pdf)))
     return messages
 
 

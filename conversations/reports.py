@@ -1,4 +1,5 @@
-"""A manager reading the team report: `/report` in chat, the full HTML report and the CSV export.
+"""A manager reading the team report: `/report` in chat (summary, charts, PDF), the same report as
+a web page (HTML) and the CSV export.
 
 Reports are built from aggregates only (see `bot.services.reports`); a participant who asks gets a
 polite refusal, and a team below the anonymity threshold gets an explanation instead of figures.
@@ -11,10 +12,10 @@ from functools import partial
 from telegram import InputFile, Update
 from telegram.error import Forbidden
 
-from bot import presenting
+from bot import documents, presenting
 from bot.delivery import post, report_messages
 from bot.runtime import BotContext
-from bot.services import reports
+from bot.services import report_view, reports
 from conversations import managing, replies
 from conversations.callbacks import Callback
 from conversations.handlers import Handler
@@ -31,7 +32,7 @@ async def _send_report(
     runtime = context.runtime
     async with runtime.repository() as repo:
         cycle = await reports.latest_reportable_cycle(repo, team.id)
-        report = await reports.build_report(repo, cycle) if cycle else None
+        report = await report_view.build(repo, cycle) if cycle else None
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
@@ -45,7 +46,7 @@ async def _send_report(
 async def _send_file(
     update: Update, context: BotContext, data: Callback, language: str
 ) -> None:
-    """`rd` (a cycle): the printable HTML report; `rx` (a cycle) or `re` (a team's latest): CSV."""
+    """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
@@ -59,16 +60,14 @@ async def _send_file(
     if team is None:
         return
     async with runtime.repository() as repo:
-        report = await reports.build_report(repo, cycle)
-    stamp = f"{cycle.opened_at:%Y-%m-%d}"
+        view = await report_view.build(repo, cycle)
     if data.verb == "rd":
-        picture = (await presenting.chart(runtime.texts, language, report)
-                   if report.result.shown else None)
-        body = presenting.document(runtime.texts, language, report, picture)
-        name = f"iso9004-report-{stamp}.html"
+        pictures = await presenting.charts(runtime.texts, language, view)
+        body = documents.html(runtime.texts, language, view, pictures).encode("utf-8")
+        name = documents.file_name(view, "html")
     else:
-        body = presenting.export_csv(report, language)
-        name = f"iso9004-export-{stamp}.csv"
+        body = documents.export_csv(runtime.texts, language, view)
+        name = documents.file_name(view, "csv")
     try:
         await replies.retrying(lambda: context.bot.send_document(user.id, InputFile(body, name)))
     except Forbidden:

@@ -1,0 +1,93 @@
+"""The report as files: one Jinja2 template gives the HTML page and, through WeasyPrint, the PDF.
+
+The PDF is what a manager gets in chat (Telegram opens a PDF inside the app on every phone); the
+HTML is the same document for a browser or a projector. The CSV carries aggregates only, in the
+manager's language, with team, period and chapter titles so it still makes sense in a folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import csv
+import io
+import logging
+from collections.abc import Sequence
+
+from bot import presenting
+from bot.charts import Picture
+from bot.services.report_view import ReportView
+from bot.texts import Texts
+
+# WeasyPrint logs every CSS property it does not support (e.g. the screen-only rules) as a warning.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def html(
+    texts: Texts, language: str, view: ReportView, pictures: Sequence[Picture], *,
+    for_print: bool = False,
+) -> str:
+    """The whole report as one self-contained page (pictures inlined); `for_print` inlines the
+    JPEG versions, which WeasyPrint embeds without re-encoding them."""
+    encoded = [f"data:image/jpeg;base64,{base64.b64encode(p.jpeg).decode('ascii')}" if for_print
+               else f"data:image/png;base64,{base64.b64encode(p.png).decode('ascii')}"
+               for p in pictures]
+    return texts.document(language, "report_document", pictures=encoded,
+                          **presenting.context(texts, language, view))
+
+
+def pdf(texts: Texts, language: str, view: ReportView, pictures: Sequence[Picture]) -> bytes:
+    """The same page printed on A4 by WeasyPrint; CPU work, run it in a thread (`render_pdf`)."""
+    from weasyprint import HTML  # imported late: it loads Pango, which a CLI call never needs
+
+    page = html(texts, language, view, pictures, for_print=True)
+    return bytes(HTML(string=page).write_pdf())
+
+
+async def render_pdf(
+    texts: Texts, language: str, view: ReportView, pictures: Sequence[Picture]
+) -> bytes:
+    return await asyncio.to_thread(pdf, texts, language, view, pictures)
+
+
+def file_name(view: ReportView, extension: str) -> str:
+    return f"iso9004-report-{view.report.cycle.opened_at:%Y-%m-%d}.{extension}"
+
+
+def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
+    """Aggregates only, for Excel: semicolons, a BOM so UTF-8 is detected, decimal commas in Dutch.
+
+    Hidden figures stay empty cells with the "fewer than k answers" note, so a sum never counts a
+    hidden figure as zero.
+    """
+    report = view.report
+    words = texts.words(language, "report_words")
+    head = words.csv
+    hidden = str(words.hidden(report.result.threshold))
+    context = presenting.context(texts, language, view)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+
+    def number(value: float | None) -> str:
+        if value is None:
+            return ""
+        text = f"{value:.2f}"
+        return text.replace(".", ",") if language == "nl" else text
+
+    period = texts.render(language, "report_period", **context)
+    writer.writerow([head["team"], head["period"], head["chapter"], head["chapter_title"],
+                     head["element"], head["title"], head["level"], head["median"],
+                     head["spread"], head["consensus"], head["answered"], head["target"],
+                     head["previous"], *(f"{head['answers']} {n}" for n in range(1, 6)),
+                     head["note"]])
+    consensus = words.consensus
+    for e in context["elements"]:
+        counts = e.distribution or ("",) * 5
+        writer.writerow([
+            report.team.name, period, e.chapter_id, e.chapter_title, e.id, e.title,
+            number(e.mean), number(e.median), number(e.spread),
+            consensus[e.consensus] if e.consensus else "",
+            e.answered if e.mean is not None else "", e.target if e.target is not None else "",
+            number(e.before), *counts, hidden if e.mean is None else ""])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
