@@ -76,7 +76,7 @@ async def test_a_first_cycle_has_no_previous_column_and_says_where_targets_are_s
 async def test_the_csv_speaks_the_managers_language_and_holds_aggregates_only(
     tmp_path: Path, language: str, headers: list[str],
 ) -> None:
-    view = await view_of(tmp_path / "db", language)
+    view = await view_of(tmp_path, language)
     body = documents.export_csv(TEXTS, language, view)
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
