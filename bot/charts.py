@@ -23,16 +23,20 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.projections.polar import PolarAxes
 from PIL import Image
 
 matplotlib.rcParams["text.parse_math"] = False  # names are text, never formulas
 matplotlib.rcParams["font.family"] = "DejaVu Sans"
+# At 144 dpi hinting buys no sharpness, and skipping it saves a tenth of the drawing time.
+matplotlib.rcParams["text.hinting"] = "no_hinting"
 
 WIDTH_INCHES = 7.5
 DPI = 144  # 7.5 in × 144 = 1080 px: stays sharp when a phone zooms in
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 NOW, PREVIOUS, TARGET, GREY = "#0072B2", "#E69F00", "#009E73", "#888888"
+HIDDEN = "#e6e6e6"
 # Cividis runs dark blue → yellow and stays ordered for colour-blind readers and in greyscale.
 HEAT = ListedColormap(matplotlib.colormaps["cividis"](
     [0.0, 0.12, 0.25, 0.37, 0.5, 0.62, 0.75, 0.87, 1.0]))
@@ -46,6 +50,7 @@ class Words:
     previous: str
     target: str
     hidden: str  # "fewer than 3 answers"
+    level: str
     chapters_title: str
     elements_title: str
     groups_title: str
@@ -208,13 +213,15 @@ def _heatmap(data: ChartData) -> Figure:
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     axes: Axes = figure.add_axes((0.4, 1.05 / height, 0.57, 1 - 1.95 / height))
     grid = [_nan(row) for row in data.heat_values]
-    image = axes.imshow(grid, cmap=HEAT, vmin=1, vmax=5, aspect="auto")
-    axes.set_facecolor("#eeeeee")  # hidden cells (NaN) stay this light grey
+    image = axes.imshow(grid, cmap=HEAT, vmin=1, vmax=5, aspect="auto",
+                        interpolation="nearest")
+    axes.set_facecolor(HIDDEN)  # hidden cells (NaN) stay this light grey, explained below
     for row, values in enumerate(data.heat_values):
+        if all(value is None for value in values):  # a hidden row says so once, across
+            axes.text((len(values) - 1) / 2, row, words.hidden, ha="center", va="center",
+                      fontsize=9, color=GREY, fontstyle="italic")
         for column, value in enumerate(values):
-            if value is None:
-                axes.text(column, row, "–", ha="center", va="center", fontsize=9, color=GREY)
-            else:
+            if value is not None:
                 axes.text(column, row, _number(value, words), ha="center", va="center",
                           fontsize=9, color="black" if value >= 3.2 else "white")
     axes.set_yticks(range(len(wrapped)), wrapped, fontsize=9)
@@ -227,10 +234,14 @@ def _heatmap(data: ChartData) -> Figure:
         spine.set_visible(False)
     figure.suptitle(words.groups_title, fontsize=14, fontweight="bold", x=0.03,
                     y=1 - 0.12 / height, ha="left", va="top")
-    scale = figure.add_axes((0.4, 0.45 / height, 0.4, 0.12 / height))
+    scale = figure.add_axes((0.08, 0.45 / height, 0.4, 0.12 / height))
     figure.colorbar(image, cax=scale, orientation="horizontal", ticks=[1, 2, 3, 4, 5])
     scale.tick_params(labelsize=9)
-    scale.set_xlabel(f"– = {words.hidden}", fontsize=9)
+    scale.set_xlabel(words.level, fontsize=9)
+    figure.patches.append(Rectangle((0.56, 0.45 / height), 0.03, 0.12 / height,
+                                    transform=figure.transFigure, facecolor=HIDDEN,
+                                    edgecolor="#999999", linewidth=0.5))
+    figure.text(0.6, 0.51 / height, words.hidden, fontsize=9, va="center", color="#444444")
     return figure
 
 
@@ -250,7 +261,7 @@ def _encode(figure: Figure) -> Picture:
     size = figure.canvas.get_width_height()
     image = Image.frombuffer("RGBA", size, raw.getvalue()).convert("RGB")
     png, jpeg = io.BytesIO(), io.BytesIO()
-    image.save(png, format="PNG", compress_level=3)
+    image.save(png, format="PNG", compress_level=1)  # charts are mostly flat colour
     image.save(jpeg, format="JPEG", quality=92, subsampling=0)  # no chroma blur on thin text
     return Picture(png.getvalue(), jpeg.getvalue())
 

@@ -179,7 +179,7 @@ def chart_data(texts: Texts, language: str, view: ReportView) -> ChartData:
     columns = _columns(report, texts, language)
     return ChartData(
         words=Words(now=str(words.now), previous=str(words.previous), target=str(words.target),
-                    hidden=str(words.hidden(report.result.threshold)),
+                    hidden=str(words.hidden(report.result.threshold)), level=str(words.level),
                     chapters_title=str(words.chapters_title),
                     elements_title=str(words.elements_title),
                     groups_title=str(words.groups_title), decimal_comma=language == "nl"),

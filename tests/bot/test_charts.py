@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from bot.charts import ChartData, Words, draw, figures
 
 WORDS = Words(now="This cycle", previous="Previous cycle", target="Target",
-              hidden="fewer than 3 answers", chapters_title="Level per chapter",
+              hidden="fewer than 3 answers", level="Level", chapters_title="Level per chapter",
               elements_title="Level per element", groups_title="Per group", decimal_comma=False)
 
 
