@@ -23,6 +23,10 @@ MODEL = "iso9004-2018"
 THIN_CHAPTER = "9"  # most people answer "not applicable" here, so it stays under the threshold
 GROUPS = ("staff", "customers")
 TARGETS = {"5": 4, "7": 4, "8": 3, "10": 4}
+ACTIONS = {
+    "en": {"10.5": "Plan the internal audits for the whole year", "8.4": "One checklist per shift"},
+    "nl": {"10.5": "Interne audits voor het hele jaar plannen", "8.4": "Eén checklist per dienst"},
+}
 REMARKS = {
     "en": {"7": "Goals are clear, but we rarely hear how we are doing against them.",
            "8": "Handovers between planning and the floor still go by word of mouth."},
@@ -92,8 +96,13 @@ async def example_view(
                 await repo.touch_person(user_id, f"Member {user_id}", language, now)
                 await repo.join(team.id, user_id, "member", None, now)
             if previous:
-                await _cycle(repo, team.id, manager, now - timedelta(days=91), respondents, 0.0,
-                             language, 1)
+                earlier = await _cycle(repo, team.id, manager, now - timedelta(days=91),
+                                       respondents, 0.0, language, 1)
+                for number, (element, what) in enumerate(ACTIONS[language].items()):
+                    action = await improvement.add_action(
+                        repo, team.id, earlier.id, element, what, "Manager", now)
+                    if number == 0:
+                        await improvement.finish(repo, action.id, now - timedelta(days=10))
             for chapter, level in TARGETS.items() if targets else ():
                 await improvement.set_target(repo, team.id, chapter, level)
             latest = await _cycle(repo, team.id, manager, now, respondents, 0.35, language, 2)

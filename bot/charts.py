@@ -34,6 +34,7 @@ matplotlib.rcParams["text.hinting"] = "no_hinting"
 
 WIDTH_INCHES = 7.5
 DPI = 144  # 7.5 in × 144 = 1080 px: stays sharp when a phone zooms in
+RADAR_INCHES, RADAR_DPI = 5.4, 200
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 NOW, PREVIOUS, TARGET, GREY = "#0072B2", "#E69F00", "#009E73", "#888888"
 HIDDEN = "#e6e6e6"
@@ -93,10 +94,14 @@ def _number(value: float, words: Words) -> str:
 
 
 def wrap(text: str, width: int) -> str:
-    """Whole labels on several lines; a word longer than the width keeps its own line."""
+    """Whole labels on several lines; a word longer than the width keeps its own line, and a
+    leading number ("8", "10.2") stays with the word after it."""
+    words = text.split()
+    if len(words) > 1 and words[0].replace(".", "").isdigit():
+        words[:2] = [f"{words[0]} {words[1]}"]
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
@@ -126,9 +131,11 @@ def _chapter_breaks(axes: Axes, labels: Sequence[str]) -> None:
 
 def _radar(data: ChartData) -> Figure:
     words = data.words
-    figure = Figure(figsize=(WIDTH_INCHES, WIDTH_INCHES * 0.95), dpi=DPI)
+    # Smaller in inches and denser in dots than the others: the same 1080 px, with labels that
+    # stay readable when the radar is printed a hand wide on the PDF's first page.
+    figure = Figure(figsize=(RADAR_INCHES, RADAR_INCHES * 0.95), dpi=RADAR_DPI)
     # Fixed margins rather than a layout engine: that would lay every label out twice.
-    axes = cast(PolarAxes, figure.add_axes((0.2, 0.15, 0.6, 0.66), projection="polar"))
+    axes = cast(PolarAxes, figure.add_axes((0.25, 0.16, 0.5, 0.62), projection="polar"))
     axes.set_theta_offset(math.pi / 2)
     axes.set_theta_direction(-1)
     count = len(data.chapter_labels)
@@ -148,14 +155,19 @@ def _radar(data: ChartData) -> Figure:
               label=words.now)
     if all(not math.isnan(level) for level in levels):
         axes.fill(closed, [*levels, levels[0]], color=NOW, alpha=0.15)
-    labels = [wrap(label, 16) + (f"\n({words.hidden})" if level is None else "")
+    labels = [wrap(label, 15) + (f"\n({words.hidden})" if level is None else "")
               for label, level in zip(data.chapter_labels, data.chapter_levels, strict=True)]
-    axes.set_xticks(angles, labels, fontsize=10)
-    for tick, level in zip(axes.get_xticklabels(), data.chapter_levels, strict=True):
+    axes.set_xticks(angles, labels, fontsize=9.5)
+    for tick, level, angle in zip(axes.get_xticklabels(), data.chapter_levels, angles,
+                                  strict=True):
+        # Labels grow away from the circle, so a long title never runs over it.
+        side = math.sin(angle)
+        tick.set_horizontalalignment("left" if side > 0.2 else "right" if side < -0.2
+                                     else "center")
         if level is None:
             tick.set_color(GREY)
             tick.set_fontstyle("italic")
-    axes.tick_params(axis="x", pad=14)
+    axes.tick_params(axis="x", pad=8)
     axes.set_ylim(0, 5)
     axes.set_yticks([1, 2, 3, 4, 5], ["1", "2", "3", "4", "5"], fontsize=8, color=GREY)
     axes.set_rlabel_position(180 / count)
@@ -194,7 +206,7 @@ def _elements(data: ChartData) -> Figure:
         axes.plot(_nan(data.element_targets), positions, linestyle="none", marker="D",
                   markersize=6, color=TARGET, markeredgecolor="black", label=words.target)
     axes.set_yticks(positions, wrapped, fontsize=9)
-    axes.invert_yaxis()
+    axes.set_ylim(len(positions) - 0.5, -0.5)  # first element on top, no empty band around
     axes.set_xlim(0, 5.2)
     axes.set_xticks([1, 2, 3, 4, 5])
     axes.grid(axis="x", alpha=0.3)
