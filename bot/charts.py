@@ -34,7 +34,7 @@ matplotlib.rcParams["text.hinting"] = "no_hinting"
 
 WIDTH_INCHES = 7.5
 DPI = 144  # 7.5 in × 144 = 1080 px: stays sharp when a phone zooms in
-RADAR_INCHES, RADAR_DPI = 5.4, 200
+RADAR_INCHES, RADAR_HEIGHT, RADAR_DPI = 5.4, 4.7, 200
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 NOW, PREVIOUS, TARGET, GREY = "#0072B2", "#E69F00", "#009E73", "#888888"
 HIDDEN = "#e6e6e6"
@@ -133,9 +133,11 @@ def _radar(data: ChartData) -> Figure:
     words = data.words
     # Smaller in inches and denser in dots than the others: the same 1080 px, with labels that
     # stay readable when the radar is printed a hand wide on the PDF's first page.
-    figure = Figure(figsize=(RADAR_INCHES, RADAR_INCHES * 0.95), dpi=RADAR_DPI)
+    figure = Figure(figsize=(RADAR_INCHES, RADAR_HEIGHT), dpi=RADAR_DPI)
     # Fixed margins rather than a layout engine: that would lay every label out twice.
-    axes = cast(PolarAxes, figure.add_axes((0.25, 0.16, 0.5, 0.62), projection="polar"))
+    # A circle half the width across, with room for two-line labels, the title and the legend.
+    axes = cast(PolarAxes, figure.add_axes((0.25, 0.9 / RADAR_HEIGHT, 0.5, 2.7 / RADAR_HEIGHT),
+                                           projection="polar"))
     axes.set_theta_offset(math.pi / 2)
     axes.set_theta_direction(-1)
     count = len(data.chapter_labels)
