@@ -229,10 +229,9 @@ async def report_messages(
             (b.full_report, callbacks.manage("rd", report.cycle.id)),
             (b.export, callbacks.manage("rx", report.cycle.id)),
         ]])
-        pdf = await documents.render_pdf(texts, language, view, pictures)
         messages.append(Outgoing(chat_id, screens.Screen(
             texts.render(language, "report_pdf", team=report.team.name), buttons),
-            document=(documents.file_name(view, "pdf"), pdf)))
+            document=await documents.full_report(texts, language, view, pictures)))
     return messages
 
 

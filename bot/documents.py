@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import csv
+import functools
 import io
 import logging
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from bot.texts import Texts
 # WeasyPrint logs every CSS property it does not support (e.g. the screen-only rules) as a warning.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
+PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b"
 
 
 PICTURE_SCHEME = "chart:"
@@ -70,6 +73,32 @@ async def render_pdf(
     texts: Texts, language: str, view: ReportView, pictures: Sequence[Picture]
 ) -> bytes:
     return await asyncio.to_thread(pdf, texts, language, view, pictures)
+
+
+@functools.cache
+def pdf_missing() -> str | None:
+    """Why no PDF can be made here (WeasyPrint cannot load Pango), or None when it can."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        return f"WeasyPrint cannot start ({error}); apt-get install -y {PANGO_PACKAGES}"
+    return None
+
+
+async def full_report(
+    texts: Texts, language: str, view: ReportView, pictures: Sequence[Picture]
+) -> tuple[str, bytes]:
+    """The file the chat sends: the PDF, or the web page where the PDF libraries are missing
+    (said once in the log), so a manager always gets the whole report."""
+    if (missing := pdf_missing()) is None:
+        return file_name(view, "pdf"), await render_pdf(texts, language, view, pictures)
+    _warn_once(missing)
+    return file_name(view, "html"), html(texts, language, view, pictures).encode("utf-8")
+
+
+@functools.cache
+def _warn_once(missing: str) -> None:
+    log.warning("sending the report as a web page: %s", missing)
 
 
 def file_name(view: ReportView, extension: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import documents
 from bot.db.models import Cycle, Team
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from tests.e2e.conftest import RunningBot
@@ -90,8 +91,9 @@ async def test_manon_runs_a_survey_from_team_to_report(
     album = [m for m in manon.messages if m.photo is not None]
     assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id is not None
     pdf = await manon.wait_for(lambda m: m.document_name is not None)
-    assert pdf.document_name and pdf.document_name.endswith(".pdf")
-    assert pdf.document is not None and pdf.document.startswith(b"%PDF")
+    if documents.pdf_missing() is None:  # else the web page stands in for it (tested below)
+        assert pdf.document_name and pdf.document_name.endswith(".pdf")
+        assert pdf.document is not None and pdf.document.startswith(b"%PDF")
 
     await manon.tap("Als webpagina", message=pdf)
     page = await manon.wait_for(lambda m: (m.document_name or "").endswith(".html"))

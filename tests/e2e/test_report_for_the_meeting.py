@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import documents
 from bot.db.models import Cycle, Team
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
@@ -53,6 +54,7 @@ async def close(bot: RunningBot, manon: SimulatedPerson) -> None:
     await bot.sweep()
 
 
+@pytest.mark.skipif(documents.pdf_missing() is not None, reason=str(documents.pdf_missing()))
 async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeting(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     manon: SimulatedPerson, tmp_path: Path,
