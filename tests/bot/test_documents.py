@@ -52,6 +52,9 @@ async def test_the_pdf_carries_team_period_chapters_targets_and_the_hidden_chapt
     assert REMARKS[language]["7"] in text
     first_page = pdf_text_of_page(pdf, 0)
     assert period in first_page and "R&D $^$ <b>" in first_page  # the picture at a glance
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages[0].images) == 1  # the radar stands on page 1, next to the chapter table
+    assert sum(len(page.images) for page in pages) == 3
 
 
 def pdf_text_of_page(pdf: bytes, number: int) -> str:

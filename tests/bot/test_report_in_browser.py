@@ -24,6 +24,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGUMENTS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
+TEAM = "R&D $^$ <b> Kwaliteitsmanagementsysteemverbeteringsprogrammacommissie"
 OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
     .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))"""
@@ -75,7 +76,7 @@ async def report_page(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[s
     language = str(request.param)
     texts = Texts()
     view = await example_view(f"sqlite+aiosqlite:///{tmp_path / 'report.db'}",
-                              team_name="R&D $^$ <b> Zorg & Co", language=language)
+                              team_name=TEAM, language=language)
     page = documents.html(texts, language, view, await presenting.charts(texts, language, view))
     path = tmp_path / "report.html"
     path.write_text(page, encoding="utf-8")
@@ -89,7 +90,7 @@ async def test_on_a_phone_nothing_sticks_out_sideways(
     assert await sticking_out_on_a_phone(path) == (PHONE["width"], [])
     page = await browser.new_page(viewport=PHONE)
     await page.goto(path.as_uri())
-    assert "R&D $^$ <b> Zorg & Co" in await page.inner_text("h1")  # the name, literally
+    assert TEAM in " ".join((await page.inner_text("h1")).split())  # the name, literally
 
 
 async def test_a_full_page_screenshot_is_phone_wide_and_as_long_as_the_report(
@@ -126,5 +127,5 @@ async def test_printed_on_a4_it_opens_with_the_overview_and_puts_the_agenda_on_i
     first, second = (" ".join((p.extract_text() or "").split()) for p in pages[:2])
     glance, agenda = {"nl": ("In één oogopslag", "Agenda voor het overleg"),
                       "en": ("At a glance", "Agenda for the meeting")}[language]
-    assert "R&D $^$ <b> Zorg & Co" in first and glance in first and agenda not in first
+    assert "R&D $^$ <b>" in first and glance in first and agenda not in first
     assert agenda in second
