@@ -126,15 +126,18 @@ def _columns(report: CycleReport, texts: Texts, language: str) -> list[tuple[str
 def _examples(report: CycleReport, language: str) -> dict[str, list[tuple[str, str]]]:
     """Examples ("what makes you say so?") per chapter, if the report carries them.
 
-    They arrive with the survey's examples work as (element or chapter id, text) pairs; until a
-    report has an `examples` attribute this is empty and the document shows none.
+    They come as (element id, text) pairs with the survey's examples work; until a report has an
+    `examples` attribute this is empty. An element whose level is hidden shows none of its
+    examples either: they would say what the few who answered it think.
     """
     by_chapter: dict[str, list[tuple[str, str]]] = {}
     for key, text in getattr(report, "examples", ()):
         element = report.model.elements.get(key)
-        chapter = element.chapter_id if element else key
-        label = f"{key} {element.title(language)}" if element else ""
-        by_chapter.setdefault(chapter, []).append((label, text))
+        figures = report.result.elements.get(key)
+        if element is None or figures is None or figures.mean is None:
+            continue
+        by_chapter.setdefault(element.chapter_id, []).append(
+            (f"{key} {element.title(language)}", text))
     return by_chapter
 
 

@@ -4,7 +4,9 @@ would (the PDF through its extracted text)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from pypdf import PageObject, PdfReader
 from bench.seeding import REMARKS, example_view
 from bot import documents, presenting
 from bot.services.report_view import ReportView
+from bot.services.reports import CycleReport
 from bot.texts import Texts
 
 TEXTS = Texts()
@@ -99,3 +102,23 @@ async def test_the_csv_speaks_the_managers_language_and_holds_aggregates_only(
     assert hidden[6] == "" and hidden[-1] == TEXTS.words(language, "report_words").hidden(3)
     decimal = "," if language == "nl" else "."
     assert decimal in leadership[6]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportWithExamples(CycleReport):
+    examples: tuple[tuple[str, str], ...] = ()
+
+
+async def test_examples_stand_in_their_chapter_and_never_under_a_hidden_element(
+    tmp_path: Path,
+) -> None:
+    view = await view_of(tmp_path, "en")
+    fields = {f.name: getattr(view.report, f.name) for f in dataclasses.fields(view.report)}
+    report = ReportWithExamples(**fields, examples=(
+        ("7.3", "Targets change every month, so nobody knows them"),
+        ("9.1", "Only two of us could say anything about resources")))
+    page = documents.html(TEXTS, "en", dataclasses.replace(view, report=report), [])
+    leadership = page.index("<h3>7 Leadership")
+    assert leadership < page.index("Targets change every month") < page.index("<h3>8 ")
+    assert "<b>7.3 Objectives</b>: Targets change every month" in page
+    assert "Only two of us" not in page  # 9.1 had fewer than 3 answers
