@@ -82,7 +82,7 @@ async def test_a_first_cycle_has_no_previous_column_and_says_where_targets_are_s
 
 
 @pytest.mark.parametrize(("language", "headers"), [
-    ("en", ["team", "period", "chapter", "chapter title", "element", "title", "level"]),
+    ("en", ["team", "period", "chapter", "chapter title", "topic", "title", "level"]),
     ("nl", ["team", "periode", "hoofdstuk", "titel hoofdstuk", "onderwerp", "titel", "niveau"]),
 ])
 async def test_the_csv_speaks_the_managers_language_and_holds_aggregates_only(
