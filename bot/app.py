@@ -47,6 +47,7 @@ from bot.texts import Texts
 from bot.updates import PerPersonOrderedProcessor, SecondChances, claim_with_first_write
 from conversations.account import build_account_conversation
 from conversations.away import build_away_handlers
+from conversations.blocking import build_blocking_handlers
 from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
 from conversations.improvement import build_improvement_handlers
@@ -150,6 +151,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         build_survey_conversation(),
         build_account_conversation(),
         *build_away_handlers(),
+        *build_blocking_handlers(),
         build_team_conversation(),
         *build_invite_handlers(),
         *build_cycle_handlers(),

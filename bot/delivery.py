@@ -1,33 +1,38 @@
 """Sending what the outbox says is due, and turning Telegram's answers into outcomes.
 
-Each notification is reloaded by id and re-checked at the moment of sending (is the cycle still
-open, has the person finished meanwhile?), because hours may have passed since it was planned.
+Each notification is reloaded by id and re-checked at the moment of sending (a decent hour? is the
+cycle still open, has the person finished, is "tomorrow" still true?), because hours, or after
+downtime days, may have passed since it was planned. Telegram's answers are read by meaning
+(`bot.refusals`); one notification's failure is settled and never stops the rest of a sweep.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from telegram import InputFile, InputMediaPhoto
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot import documents, presenting
-from bot.db.models import Notification
+from bot import documents, presenting, refusals
+from bot.db.models import Notification, Team
 from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
+from bot.refusals import Meaning
 from bot.runtime import Runtime
-from bot.services import away, cycles, outbox, report_view
+from bot.services import away, outbox, reassessment, report_view
 from bot.services.outbox import Kind, Outcome, Settled
-from conversations import callbacks, replies, screens
+from conversations import callbacks, screens
 from conversations.callbacks import Action
 from domain.catalog import load_model
-from domain.rhythm import days_left
+from domain.holidays import team_calendar
+from domain.rhythm import Calendar, days_left, heads_up_wording, send_moment
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 200
@@ -69,22 +74,20 @@ async def post(
 
 
 async def send(bot: ExtBot[Priority], outgoing: Outgoing) -> Settled:
-    """One message of a broadcast; 429 and network trouble are retried later, a blocked person is
-    not."""
+    """One message of a broadcast, and what Telegram's answer means for the notification: 429 and
+    network trouble are tried again later, a blocked person and a permanent refusal are not."""
     try:
         await post(bot, outgoing, Priority.BROADCAST)
-    except RetryAfter as flood:
-        return Settled(Outcome.RETRY, replies.seconds_to_wait(flood))
-    except Forbidden:
-        return Settled(Outcome.BLOCKED)
-    except BadRequest as error:
-        log.warning("notification refused by Telegram: %s", error.message)
-        return Settled(Outcome.BLOCKED if "chat not found" in error.message else Outcome.FAILED)
-    except NetworkError:
-        return Settled(Outcome.RETRY)
     except TelegramError as error:
-        log.warning("notification failed: %s", error)
-        return Settled(Outcome.FAILED)
+        answer = refusals.meaning_of(error)
+        if answer.meaning is Meaning.SLOW_DOWN:
+            return Settled(Outcome.RETRY, answer.wait, answer.reason)
+        if answer.meaning in (Meaning.TROUBLE, Meaning.TIMED_OUT):
+            return Settled(Outcome.RETRY, reason=answer.reason)
+        if answer.meaning is Meaning.BLOCKED:
+            return Settled(Outcome.BLOCKED, reason=answer.reason)
+        log.warning("notification to %s refused by Telegram: %s", outgoing.chat_id, answer.reason)
+        return Settled(Outcome.FAILED, reason=answer.reason)
     return Settled(Outcome.SENT)
 
 
@@ -122,21 +125,51 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
         now = runtime.clock.now()
         async with runtime.repository() as repo:
             ids = await outbox.claim_due(repo, now, SWEEP_BATCH)
-        await asyncio.gather(*(deliver(notification_id, now) for notification_id in ids))
+        # `_deliver_one` settles its own failures; nothing one notification does stops the others.
+        await asyncio.gather(*(deliver(notification_id, now) for notification_id in ids),
+                             return_exceptions=True)
         handled += len(ids)
         if len(ids) < SWEEP_BATCH:
             return handled
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """Not now: the notification is due again at `due_at` (the next working moment)."""
+
+    due_at: datetime
 
 
 async def _deliver_one(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
     built: dict[int, report_view.ReportView], notification_id: int, now: datetime,
 ) -> None:
+    """Compose, send and settle one notification; whatever fails is settled as failed, with its
+    reason in the log and on the row, so it is neither retried for ever nor lost silently."""
+    try:
+        settled = await _attempt(runtime, bot, pacer, built, notification_id, now)
+    except Exception as error:
+        log.exception("notification %s failed", notification_id)
+        settled = Settled(Outcome.FAILED, reason=f"{type(error).__name__}: {error}")
+    try:
+        async with runtime.repository() as repo:
+            await outbox.settle(repo, notification_id, settled, runtime.clock.now())
+    except Exception:
+        log.exception("notification %s could not be settled; it is tried again when its claim "
+                      "expires", notification_id)
+
+
+async def _attempt(
+    runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
+    built: dict[int, report_view.ReportView], notification_id: int, now: datetime,
+) -> Settled:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
-        outgoing = await _compose(repo, runtime, row, built, now) if row is not None else []
+        composed = await _compose(repo, runtime, row, built, now) if row is not None else []
+    if isinstance(composed, Later):
+        return Settled(Outcome.SKIPPED, due_at=composed.due_at)
     settled = Settled(Outcome.SKIPPED)
-    for number, message in enumerate(outgoing):
+    for number, message in enumerate(composed):
         if number == 0:  # the messages of one notification (a summary, its chart) form one burst
             await pacer.wait_turn(message.chat_id)
         settled = await send(bot, message)
@@ -144,33 +177,49 @@ async def _deliver_one(
             bot.rate_limiter.hold(settled.retry_after)
         if settled.outcome is not Outcome.SENT:
             break
-    async with runtime.repository() as repo:
-        await outbox.settle(repo, notification_id, settled, runtime.clock.now())
+    return settled
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(timezone: str, year: int) -> Calendar:
+    return team_calendar(timezone, date(year, 1, 1))
+
+
+def calendar_of(team: Team, now: datetime) -> Calendar:
+    """The team's working days around `now` (built once per time zone and year)."""
+    return _calendar(team.timezone, now.year)
 
 
 async def _compose(
     repo: Repository, runtime: Runtime, row: Notification,
     built: dict[int, report_view.ReportView], now: datetime,
-) -> list[Outgoing]:
-    """The messages this notification means now; an empty list means "no longer makes sense".
+) -> list[Outgoing] | Later:
+    """The messages this notification means *now*; an empty list means "no longer makes sense".
+
+    Everything is checked again at the moment of sending, because hours (or, after downtime, days)
+    may have passed since it was planned: working hours, whether "tomorrow" is still true, whether
+    reminders are still wanted, the person away, blocked, finished or gone.
     """
     kind = Kind(row.kind)
     cycle = await repo.cycle(row.cycle_id) if row.cycle_id is not None else None
     team = await outbox.team_of(repo, row.team_id)
-    if kind is Kind.HEADS_UP and team is not None and row.user_id is not None:
-        manager = await repo.person(row.user_id)
-        if manager is None or team.next_reassessment_at is None or team.reassessment == "off":
-            return []
-        return [Outgoing(row.user_id, screens.Screen(runtime.texts.render(
-            manager.language, "heads_up", team=team.name, opens_at=team.next_reassessment_at,
-            timezone=team.timezone)))]
-    if cycle is None or team is None:
+    if team is None:
         return []
-    if kind is Kind.CLOSE:
-        await close_and_plan_reports(repo, runtime, cycle.id, now)
+    calendar = calendar_of(team, now)
+    if kind is Kind.CLOSE:  # silent itself; its reports wait for a decent hour
+        if cycle is not None:
+            await outbox.close_and_plan_reports(
+                repo, cycle.id, now, send_moment(row.due_at, now, calendar))
         return []
+    moment = send_moment(row.due_at, now, calendar)
+    if moment > now:
+        return Later(moment)
     person = await repo.person(row.user_id) if row.user_id is not None else None
-    if person is None:
+    if person is None or person.blocked_at is not None:
+        return []
+    if kind is Kind.HEADS_UP:
+        return _heads_up(runtime, row, team, person.language, now, calendar)
+    if cycle is None:
         return []
     language = person.language
     if kind in (Kind.REPORT, Kind.RESULT) and cycle.id not in built:
@@ -191,7 +240,8 @@ async def _compose(
     response = await repo.response(cycle.id, membership.id)
     if response is not None and response.completed_at is not None:
         return []
-    if kind is Kind.REMIND and away.is_away(membership.away_until, now):
+    if kind is Kind.REMIND and (not team.reminders_enabled
+                                or away.is_away(membership.away_until, now)):
         return []
     if kind is Kind.INVITE:
         return [Outgoing(person.user_id, screens.invitation(
@@ -205,6 +255,25 @@ async def _compose(
         days_left=days_left(now, cycle.deadline), deadline=cycle.deadline, timezone=team.timezone)
     return [Outgoing(person.user_id, screens.Screen(text, screens.keyboard(
         [[(b.resume, callbacks.for_cycle(Action.RESUME, cycle.id))]])))]
+
+
+def _heads_up(
+    runtime: Runtime, row: Notification, team: Team, language: str, now: datetime,
+    calendar: Calendar,
+) -> list[Outgoing]:
+    """The managers' notice before a reassessment opens, if that opening is still the team's and
+    still ahead; "tomorrow" only when it is (after a weekend it names the day)."""
+    opens_at = team.next_reassessment_at
+    if (opens_at is None or team.reassessment == "off"
+            or not row.key.startswith(reassessment.heads_up_prefix(team.id, opens_at))):
+        return []
+    wording = heads_up_wording(now, opens_at, calendar)
+    if wording is None:
+        return []
+    assert row.user_id is not None
+    return [Outgoing(row.user_id, screens.Screen(runtime.texts.render(
+        language, "heads_up", team=team.name, opens_at=opens_at, timezone=team.timezone,
+        tomorrow=wording == "tomorrow", quarterly=team.reassessment == "quarterly")))]
 
 
 async def report_messages(
@@ -238,18 +307,6 @@ async def report_messages(
 async def close_and_plan_reports(
     repo: Repository, runtime: Runtime, cycle_id: int, now: datetime
 ) -> bool:
-    """Close once; plan the report for managers and, if shared, the result for everyone."""
-    cycle = await cycles.close_cycle(repo, cycle_id, now)
-    if cycle is None:
-        return False
-    team = await repo.team(cycle.team_id)
-    assert team is not None
-    await outbox.cancel_for_cycle(repo, cycle.id, (Kind.INVITE, Kind.REMIND, Kind.CLOSE))
-    for member in await outbox.active_members(repo, team.id):
-        if member.role == "manager":
-            await outbox.plan(repo, f"report:{cycle.id}:{member.user_id}", Kind.REPORT, now,
-                              user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
-        elif team.share_results:
-            await outbox.plan(repo, f"result:{cycle.id}:{member.user_id}", Kind.RESULT, now,
-                              user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
-    return True
+    """A manager's /close: the cycle closes and its reports go out at once (see
+    `outbox.close_and_plan_reports`)."""
+    return await outbox.close_and_plan_reports(repo, cycle_id, now)

@@ -3,12 +3,17 @@ connection.
 
 The lock lives as long as the connection: when the leader process dies, PostgreSQL releases it and
 another worker's next attempt takes over. SQLite serves one process only, so there it always leads.
+
+The same connection LISTENs on `WAKE_CHANNEL`: a worker that plans something due now (a manager's
+/survey or /close handled by any worker) NOTIFYs in that transaction, and PostgreSQL tells the
+leader when it commits, so the leader sweeps at once instead of at its next interval.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -16,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 9004_2018
+WAKE_CHANNEL = "iso9004_outbox"
+"""The NOTIFY channel of "something is due now" (see `bot.services.outbox.wake_the_sweep`)."""
 
 
 class Leadership:
@@ -23,6 +30,8 @@ class Leadership:
         self._engine = engine
         self._connection: AsyncConnection | None = None
         self.leading = engine.dialect.name != "postgresql"
+        self.on_wake: Callable[[], None] | None = None
+        """Called when another worker asks for a sweep (set by the scheduler)."""
 
     async def try_to_lead(self) -> bool:
         """Take the lock if nobody holds it; keep it if we do. Safe to call repeatedly."""
@@ -41,10 +50,23 @@ class Leadership:
             raise
         if taken:
             self._connection, self.leading = connection, True
+            await self._listen(connection)
             log.info("this worker now runs the scheduler")
         else:
             await connection.close()
         return bool(taken)
+
+    async def _listen(self, connection: AsyncConnection) -> None:
+        """Hear the other workers' NOTIFYs on the lock's own connection (it lives as long)."""
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        if driver is None or not hasattr(driver, "add_listener"):
+            return
+        await driver.add_listener(WAKE_CHANNEL, self._woken)
+
+    def _woken(self, *_notification: object) -> None:
+        if self.on_wake is not None:
+            self.on_wake()
 
     @staticmethod
     async def _still_holding(connection: AsyncConnection) -> bool:

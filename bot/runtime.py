@@ -46,6 +46,8 @@ class UpdateClaim:
     """
 
     update_id: int
+    from_user: int | None = None
+    """The person the update comes from: claiming it also clears their blocked mark."""
     done: bool = False
 
 
@@ -82,7 +84,8 @@ class Runtime:
             async with turn, self.sessions.begin() as session:
                 repo = Repository(session)
                 if claim is not None and not claim.done:
-                    if not await repo.claim_update(claim.update_id, self.clock.now()):
+                    if not await repo.claim_update(
+                            claim.update_id, self.clock.now(), claim.from_user):
                         raise AlreadyHandled(claim.update_id)
                     claim.done = True
                 yield repo

@@ -95,7 +95,9 @@ async def forget_old_update_ids(application: IsoApplication) -> None:
 
 
 def nudge(application: IsoApplication) -> None:
-    """Run the sweep now instead of at its next interval (after a manager opened a survey)."""
+    """Run the sweep now instead of at its next interval (after a manager opened a survey or
+    closed one). A worker that does not lead has told the leader already, with the NOTIFY of the
+    transaction that planned the messages (see `bot.leader`); its own sweep job does nothing."""
     scheduler = application.runtime.scheduler
     if scheduler is not None and scheduler.running:
         job = scheduler.get_job(SWEEP_JOB)
@@ -108,6 +110,8 @@ async def start(application: IsoApplication) -> None:
     scheduler = AsyncIOScheduler(job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     first_run = SystemClock().now()
+    if application.runtime.leadership is not None:
+        application.runtime.leadership.on_wake = functools.partial(nudge, application)
     await keep_leadership(application)
     leadership_every = min(LEADERSHIP_EVERY.total_seconds(), settings.sweep_interval_seconds)
     scheduler.add_job(keep_leadership, "interval", args=[application], id=LEADERSHIP_JOB,

@@ -64,10 +64,12 @@ async def claim_with_first_write(update: object, context: BotContext) -> None:
     """Telegram (or a second worker) may deliver an update again; handle each update id once.
 
     The id is claimed in the update's first unit of work rather than in a transaction of its own:
-    a tap then costs one transaction instead of two, and one turn in SQLite's write queue.
+    a tap then costs one transaction instead of two, and one turn in SQLite's write queue. The
+    same claim clears the sender's blocked mark: someone who writes or taps has unblocked the bot.
     """
     if isinstance(update, Update):
-        context.claim = UpdateClaim(update.update_id)
+        user = update.effective_user
+        context.claim = UpdateClaim(update.update_id, user.id if user is not None else None)
 
 
 class SecondChances:

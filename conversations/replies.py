@@ -1,72 +1,59 @@
-"""Sending, editing and acknowledging, with Telegram's harmless refusals absorbed.
+"""Sending, editing and acknowledging, with Telegram's answers handled by what they mean.
 
-"Message is not modified" (a second tap on the same level), a message that no longer exists, or a
-callback query that is too old must never turn into an error the person sees.
+"Message is not modified" (a second tap on the same level) is success; a message that no longer
+exists is sent anew; a person who blocked the bot is marked, so no notification is tried again
+until they come back; a callback query that is too old is not worth an error. The sorting itself
+is `bot.refusals`, shared with the broadcasts of `bot.delivery`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import TelegramError
 
+from bot.refusals import Meaning, meaning_of, retrying
 from bot.runtime import BotContext
+from bot.services import outbox
 from bot.services.joining import preferred_language
 from conversations.screens import Screen
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-SERVER_ERROR_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0)
-
-
-def seconds_to_wait(flood: RetryAfter) -> float:
-    """Telegram's `retry_after`, which PTB gives as seconds now and as a timedelta later."""
-    wait = flood.retry_after
-    return wait if isinstance(wait, int | float) else wait.total_seconds()
-
-
-async def retrying(call: Callable[[], Awaitable[T]]) -> T:
-    """A reply that Telegram refused for now is tried again; the person's step must not fail.
-
-    A 429 is waited out for exactly this request (PTB's AIORateLimiter would pause *every* request,
-    stalling everyone's replies behind one broadcast). A 5xx is retried with a short backoff; a
-    timeout is not, because the message may have arrived.
-    """
-    for pause in SERVER_ERROR_RETRIES:
-        try:
-            return await call()
-        except RetryAfter as flood:
-            seconds = seconds_to_wait(flood)
-            log.info("Telegram asks to slow down; retrying in %ss", seconds)
-            await asyncio.sleep(seconds)
-        except TimedOut:
-            raise
-        except NetworkError as error:
-            log.info("Telegram had trouble (%s); retrying in %ss", error.message, pause)
-            await asyncio.sleep(pause)
-    return await call()
+__all__ = ["acknowledge", "edit", "language_of", "retire", "retrying", "send", "send_text", "show"]
 
 
 async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
     """Stop the button's spinner; a late or repeated acknowledgement is not worth an error."""
     try:
         await retrying(lambda: query.answer(text=text[:200] if text else None))
-    except BadRequest as error:
-        log.info("callback query could not be answered: %s", error.message)
+    except TelegramError as error:
+        answer = meaning_of(error)
+        if not answer.permanent:
+            raise
+        log.info("callback query could not be answered: %s", answer.reason)
+
+
+async def _unreachable(context: BotContext, chat_id: int, reason: str) -> None:
+    """Telegram will not deliver to this person: remember it, so the outbox leaves them be."""
+    log.info("chat %s cannot be written to (%s); marked as blocked", chat_id, reason)
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        await outbox.set_reachable(repo, chat_id, False, runtime.clock.now())
 
 
 async def send(context: BotContext, chat_id: int, screen: Screen) -> Message | None:
+    """Send `screen`; None when the person blocked the bot (they are marked as such)."""
     try:
         return await retrying(lambda: context.bot.send_message(
             chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard
         ))
-    except Forbidden:
-        log.info("chat %s blocked the bot; nothing sent", chat_id)
+    except TelegramError as error:
+        answer = meaning_of(error)
+        if answer.meaning is not Meaning.BLOCKED:
+            raise
+        await _unreachable(context, chat_id, answer.reason)
         return None
 
 
@@ -90,10 +77,14 @@ async def edit(
             reply_markup=screen.keyboard,
         ))
         return message_id
-    except BadRequest as error:
-        if "not modified" in error.message:
+    except TelegramError as error:
+        answer = meaning_of(error)
+        if answer.meaning is Meaning.NOT_MODIFIED:
             return message_id
-        if "not found" not in error.message and "can't be edited" not in error.message:
+        if answer.meaning is Meaning.BLOCKED:
+            await _unreachable(context, chat_id, answer.reason)
+            return None
+        if answer.meaning is not Meaning.MESSAGE_GONE:
             raise
     message = await send(context, chat_id, screen)
     return message.message_id if message else None
@@ -102,12 +93,15 @@ async def edit(
 async def retire(context: BotContext, chat_id: int, message_id: int, text: str) -> None:
     """Turn an old survey message into a note without buttons, so it cannot be tapped again."""
     try:
-        await context.bot.edit_message_text(
+        await retrying(lambda: context.bot.edit_message_text(
             text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
             reply_markup=InlineKeyboardMarkup([]),
-        )
-    except BadRequest as error:
-        log.info("old survey message not retired: %s", error.message)
+        ))
+    except TelegramError as error:
+        answer = meaning_of(error)
+        if not answer.permanent:
+            raise
+        log.info("old survey message not retired: %s", answer.reason)
 
 
 async def show(update: Update, context: BotContext, screen: Screen) -> None:

@@ -2,20 +2,28 @@
 
 The models ship as JSON files next to this module. Clause numbers and titles are facts; every
 explanation and level description is our own wording (ISO's text is copyrighted). Validation is
-strict because a broken catalog would silently corrupt every score built on it.
+strict because a broken catalog would silently corrupt every score built on it (the rules are in
+`domain.catalog_parse`).
+
+Besides its five cumulative levels, every element carries the aids for the management team's
+discussion, always in both languages: `Element.signs` (what you can observe, for a participant's
+"what makes you say so?" example), `Element.next_step` (what moves a team up one level, for
+priorities and improvement actions), `Element.questions` (to open the meeting) and
+`Element.principle_ids` (for a principles view of a report). `AssessmentModel.glossary` explains
+the terms a participant may not know.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
+LEVEL_TEXT_MAX = 160  # a level must fit on a phone screen next to four others
 MODEL_IDS: tuple[str, ...] = ("iso9004-2018", "iso9004-2009")
 DEFAULT_MODEL_ID = "iso9004-2018"
 
@@ -44,9 +52,32 @@ class Element:
     title: Text
     about: Text
     levels: tuple[Text, Text, Text, Text, Text]
+    official_title: Text | None = None
+    """The edition's own title, only where our display title differs from it (2009 4.1)."""
+    principle_ids: tuple[str, ...] = ()
+    """Ids of the `AssessmentModel.principles` this element rests on."""
+    sign_texts: tuple[Text, ...] = ()
+    step_texts: tuple[Text, ...] = ()
+    question_texts: tuple[Text, ...] = ()
 
     def level(self, level: int) -> Text:
         return self.levels[level - 1]
+
+    def signs(self, language: str) -> tuple[str, ...]:
+        """Two or three things you can observe at work ("waar zie je het aan?")."""
+        return tuple(sign(language) for sign in self.sign_texts)
+
+    def next_step(self, level: int, language: str) -> str | None:
+        """What would move a team from `level` to the level above; None at the top level."""
+        if level not in LEVELS:
+            raise CatalogError(f"{self.id} has no level {level!r}")
+        if level == LEVELS[-1] or level > len(self.step_texts):
+            return None
+        return self.step_texts[level - 1](language)
+
+    def questions(self, language: str) -> tuple[str, ...]:
+        """One or two questions to open the management team's discussion of this element."""
+        return tuple(question(language) for question in self.question_texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +105,15 @@ class Principle:
 
 
 @dataclass(frozen=True, slots=True)
+class GlossaryEntry:
+    """A term a participant may not know, explained in plain words."""
+
+    id: str
+    term: Text
+    meaning: Text
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentModel:
     id: str
     edition: str
@@ -83,6 +123,23 @@ class AssessmentModel:
     elements: Mapping[str, Element] = field(repr=False)
     scopes: Mapping[str, Scope] = field(repr=False)
     principles: tuple[Principle, ...] = ()
+    glossary_entries: tuple[GlossaryEntry, ...] = ()
+
+    def glossary(self, language: str) -> tuple[tuple[str, str], ...]:
+        """(term, meaning) pairs in `language`, alphabetical by term."""
+        pairs = ((entry.term(language), entry.meaning(language)) for entry in self.glossary_entries)
+        return tuple(sorted(pairs, key=lambda pair: pair[0].casefold()))
+
+    def principle(self, principle_id: str) -> Principle:
+        for principle in self.principles:
+            if principle.id == principle_id:
+                return principle
+        raise CatalogError(f"{self.id} has no principle {principle_id!r}")
+
+    def principle_elements(self, principle_id: str, scope_id: str) -> tuple[Element, ...]:
+        """The elements of a scope that rest on one principle, in the scope's order."""
+        self.principle(principle_id)
+        return tuple(e for e in self.scope_elements(scope_id) if principle_id in e.principle_ids)
 
     def scope(self, scope_id: str) -> Scope:
         try:
@@ -105,101 +162,6 @@ class AssessmentModel:
         return tuple(chapter for chapter in self.chapters if chapter.id in wanted)
 
 
-def _text(raw: Any, where: str) -> Text:
-    if not isinstance(raw, Mapping):
-        raise CatalogError(f"{where}: expected an object with 'nl' and 'en'")
-    for language in LANGUAGES:
-        value = raw.get(language)
-        if not isinstance(value, str) or not value.strip():
-            raise CatalogError(f"{where}: missing {language!r} text")
-    return Text(nl=raw["nl"].strip(), en=raw["en"].strip())
-
-
-def _five(raw: Any, where: str) -> tuple[Text, Text, Text, Text, Text]:
-    if not isinstance(raw, Mapping):
-        raise CatalogError(f"{where}: expected levels per language")
-    per_language: dict[str, Sequence[str]] = {}
-    for language in LANGUAGES:
-        values = raw.get(language)
-        if not isinstance(values, list) or len(values) != len(LEVELS):
-            raise CatalogError(f"{where}: {language!r} needs exactly five levels")
-        if any(not isinstance(v, str) or not v.strip() for v in values):
-            raise CatalogError(f"{where}: {language!r} has an empty level")
-        per_language[language] = values
-    texts = tuple(
-        Text(nl=per_language["nl"][i].strip(), en=per_language["en"][i].strip()) for i in range(5)
-    )
-    return texts  # type: ignore[return-value]
-
-
-def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
-    """Build and validate a model from its decoded JSON form."""
-    model_id = raw.get("id")
-    if not isinstance(model_id, str) or not model_id:
-        raise CatalogError("model: missing id")
-    elements: dict[str, Element] = {}
-    chapters: list[Chapter] = []
-    for raw_chapter in raw.get("chapters", []):
-        chapter_id = str(raw_chapter.get("id", ""))
-        where = f"{model_id} chapter {chapter_id}"
-        if not chapter_id or any(c.id == chapter_id for c in chapters):
-            raise CatalogError(f"{where}: missing or duplicate chapter id")
-        ids: list[str] = []
-        for raw_element in raw_chapter.get("elements", []):
-            element_id = str(raw_element.get("id", ""))
-            here = f"{model_id} element {element_id}"
-            if not element_id or element_id in elements:
-                raise CatalogError(f"{here}: missing or duplicate element id")
-            elements[element_id] = Element(
-                id=element_id,
-                chapter_id=chapter_id,
-                title=_text(raw_element.get("title"), f"{here} title"),
-                about=_text(raw_element.get("about"), f"{here} about"),
-                levels=_five(raw_element.get("levels"), f"{here} levels"),
-            )
-            ids.append(element_id)
-        if not ids:
-            raise CatalogError(f"{where}: has no elements")
-        chapters.append(Chapter(chapter_id, _text(raw_chapter.get("title"), where), tuple(ids)))
-    if not chapters:
-        raise CatalogError(f"{model_id}: has no chapters")
-
-    scopes: dict[str, Scope] = {}
-    for scope_id, raw_scope in dict(raw.get("scopes", {})).items():
-        where = f"{model_id} scope {scope_id}"
-        element_ids = tuple(str(e) for e in raw_scope.get("elements", []))
-        unknown = [e for e in element_ids if e not in elements]
-        if unknown or not element_ids or len(set(element_ids)) != len(element_ids):
-            raise CatalogError(f"{where}: empty, duplicate or unknown elements {unknown}")
-        minutes = raw_scope.get("minutes")
-        if not isinstance(minutes, int) or minutes <= 0:
-            raise CatalogError(f"{where}: minutes must be a positive whole number")
-        title = _text(raw_scope.get("title"), where)
-        scopes[scope_id] = Scope(scope_id, title, minutes, element_ids)
-    for required in ("quick", "full"):
-        if required not in scopes:
-            raise CatalogError(f"{model_id}: missing the {required!r} scope")
-
-    principles = tuple(
-        Principle(
-            id=str(p.get("id")),
-            title=_text(p.get("title"), f"{model_id} principle title"),
-            about=_text(p.get("about"), f"{model_id} principle about"),
-        )
-        for p in raw.get("principles", [])
-    )
-    return AssessmentModel(
-        id=model_id,
-        edition=str(raw.get("edition", "")),
-        title=_text(raw.get("title"), f"{model_id} title"),
-        level_names=_five(raw.get("level_names"), f"{model_id} level names"),
-        chapters=tuple(chapters),
-        elements=elements,
-        scopes=scopes,
-        principles=principles,
-    )
-
-
 @cache
 def load_model(model_id: str) -> AssessmentModel:
     """The shipped model with this id; data files are read once per process."""
@@ -207,3 +169,46 @@ def load_model(model_id: str) -> AssessmentModel:
         raise CatalogError(f"unknown model {model_id!r}")
     source = resources.files("domain.catalogs").joinpath(f"{model_id}.json")
     return parse_model(json.loads(source.read_text(encoding="utf-8")))
+
+
+def shared_level_texts(one: AssessmentModel, other: AssessmentModel, scope_id: str) -> set[str]:
+    """Level texts that elements of `one`'s scope share with any element of `other`.
+
+    Each edition's clause must be described for what that edition says; a text found in both
+    editions is a sign that one was copied from the other.
+    """
+    mine = {
+        level(language)
+        for element in one.scope_elements(scope_id)
+        for level in element.levels
+        for language in LANGUAGES
+    }
+    theirs = {
+        level(language)
+        for element in other.elements.values()
+        for level in element.levels
+        for language in LANGUAGES
+    }
+    return mine & theirs
+
+
+from domain.catalog_parse import parse_model  # noqa: E402  (the parser builds the types above)
+
+__all__ = [
+    "DEFAULT_MODEL_ID",
+    "LANGUAGES",
+    "LEVELS",
+    "LEVEL_TEXT_MAX",
+    "MODEL_IDS",
+    "AssessmentModel",
+    "CatalogError",
+    "Chapter",
+    "Element",
+    "GlossaryEntry",
+    "Principle",
+    "Scope",
+    "Text",
+    "load_model",
+    "parse_model",
+    "shared_level_texts",
+]

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 WORKDAY_START = time(9, 0)
 WORKDAY_END = time(17, 0)
+FRESH = timedelta(minutes=15)
+"""A notification due less long ago than this answers what just happened and is sent at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +115,48 @@ def next_cycle_start(
 
 
 def deadline_after(now: datetime, days: int, calendar: Calendar) -> datetime:
-    """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening."""
+    """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening.
+
+    A day that is no working day (a weekend, a holiday) becomes the next working day: the promise
+    is "the end of a working day", and nobody answers on Sunday evening.
+    """
     day = now.astimezone(calendar.timezone).date() + timedelta(days=days)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
     return calendar.at(day, WORKDAY_END)
+
+
+def send_moment(due_at: datetime, now: datetime, calendar: Calendar) -> datetime:
+    """When a notification that fell due at `due_at` may reach a person: `now`, or later.
+
+    It goes now during working hours, or when it answers something that just happened (it fell due
+    less than `FRESH` ago: the invitations after a manager's /survey, the report at the 17:00
+    deadline). Anything older, found after the bot was down, waits for the next working moment
+    instead of arriving at night, at the weekend or on a holiday.
+    """
+    if now - due_at < FRESH or within_working_hours(now, calendar) == now.astimezone(UTC):
+        return now
+    return within_working_hours(now, calendar)
+
+
+def heads_up_at(opens_at: datetime, calendar: Calendar) -> datetime:
+    """The working day before a cycle opens, at the same local hour: the managers' heads-up."""
+    local = opens_at.astimezone(calendar.timezone)
+    day = local.date() - timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return calendar.at(day, local.time())
+
+
+def heads_up_wording(now: datetime, opens_at: datetime, calendar: Calendar) -> str | None:
+    """How a heads-up sent `now` names the opening: "tomorrow" only when it is, "later" (with its
+    date) after a weekend; None when it opens today or has opened (the invitation says it all).
+    """
+    today = now.astimezone(calendar.timezone).date()
+    opening_day = opens_at.astimezone(calendar.timezone).date()
+    if opens_at <= now or opening_day <= today:
+        return None
+    return "tomorrow" if opening_day == today + timedelta(days=1) else "later"
 
 
 def days_left(now: datetime, deadline: datetime) -> int:

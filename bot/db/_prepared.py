@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, Select, bindparam, select
+from sqlalchemy import Insert, Select, Update, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,6 +25,10 @@ from bot.db.models import Answer, Cycle, Membership, Person, ProcessedUpdate, Re
 @dataclass(frozen=True)
 class Prepared:
     claim_update: Insert
+    unblock: Update
+    claim_and_unblock: Select[int] | None
+    """PostgreSQL: the claim and `unblock` in one round trip (None on SQLite, where a statement
+    costs no round trip and the two run one after the other)."""
     language: Select[str]
     participation: Select[*tuple[Any, ...]]
     answers: Select[str, int | None]
@@ -40,8 +44,22 @@ def prepared(dialect: str) -> Prepared:
         set_={"level": save_answer.excluded.level,
               "answered_at": save_answer.excluded.answered_at},
     )
+    claim_update = insert(ProcessedUpdate).on_conflict_do_nothing(index_elements=["update_id"])
+    # Only a mark that is set is written: for everyone else this is an index lookup, no write.
+    unblock = update(Person).where(
+        Person.user_id == bindparam("sender"), Person.blocked_at.is_not(None)
+    ).values(blocked_at=None)
+    claim_and_unblock = None
+    if dialect == "postgresql":
+        claimed = claim_update.values(
+            update_id=bindparam("update_id"), processed_at=bindparam("processed_at")
+        ).returning(ProcessedUpdate.update_id).cte("claimed")
+        cleared = unblock.where(exists(select(claimed.c.update_id))).cte("cleared")
+        claim_and_unblock = select(func.count()).select_from(claimed).add_cte(cleared)
     return Prepared(
-        claim_update=insert(ProcessedUpdate).on_conflict_do_nothing(index_elements=["update_id"]),
+        claim_update=claim_update,
+        unblock=unblock,
+        claim_and_unblock=claim_and_unblock,
         language=select(Person.language).where(Person.user_id == bindparam("user_id")),
         participation=(
             select(

@@ -100,12 +100,29 @@ class Repository:
         assert person is not None
         return person
 
-    # --- updates ------------------------------------------------------------------------------
-    async def claim_update(self, update_id: int, now: datetime) -> bool:
-        """True the first time an update id is seen, by any process."""
+    async def unblock(self, user_id: int) -> None:
+        """The person can be reached again; a no-op (no write) unless they were marked."""
         connection = await self._connection()
-        result = await connection.execute(
-            self._prepared.claim_update, {"update_id": update_id, "processed_at": now})
+        await connection.execute(self._prepared.unblock, {"sender": user_id})
+
+    # --- updates ------------------------------------------------------------------------------
+    async def claim_update(
+        self, update_id: int, now: datetime, from_user: int | None = None
+    ) -> bool:
+        """True the first time an update id is seen, by any process.
+
+        An update `from_user` also clears that person's blocked mark: whoever writes or taps can
+        be written to again (see `unblock`); on PostgreSQL in the same round trip.
+        """
+        connection = await self._connection()
+        parameters = {"update_id": update_id, "processed_at": now}
+        if from_user is not None and self._prepared.claim_and_unblock is not None:
+            claimed = await connection.scalar(
+                self._prepared.claim_and_unblock, {**parameters, "sender": from_user})
+            return bool(claimed)
+        result = await connection.execute(self._prepared.claim_update, parameters)
+        if result.rowcount and from_user is not None:
+            await self.unblock(from_user)
         return bool(result.rowcount)
 
     async def forget_updates_before(self, moment: datetime) -> None:

@@ -100,12 +100,23 @@ async def get_updates(api: BotApiEmulator, params: Params) -> Any:
     if api.webhook is not None:
         raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                             "use deleteWebhook to delete the webhook first")
+    remember_allowed_updates(api, params)
     offset = params.get("offset")
     return await api.take_updates(
         int(offset) if offset is not None else None,
         min(max(_int(params, "limit", 100), 1), 100),
         float(params.get("timeout") or 0),
     )
+
+
+def remember_allowed_updates(api: BotApiEmulator, params: Params) -> None:
+    """Telegram keeps the last `allowed_updates` it was given; an empty list means the default."""
+    allowed = params.get("allowed_updates")
+    if allowed is None:
+        return
+    if not isinstance(allowed, list) or not all(isinstance(kind, str) for kind in allowed):
+        raise bad_request("can't parse allowed updates JSON object")
+    api.allowed_updates = list(allowed) or None
 
 
 async def send_message(api: BotApiEmulator, params: Params) -> Any:
@@ -262,6 +273,7 @@ async def set_webhook(api: BotApiEmulator, params: Params) -> Any:
     if not url.startswith(("https://", "http://")):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
     api.webhook = {"url": url, "secret_token": params.get("secret_token") or None}
+    remember_allowed_updates(api, params)
     if str(params.get("drop_pending_updates")).lower() == "true":
         await api.take_updates(None, 10_000, 0)
     api.start_webhook_delivery()

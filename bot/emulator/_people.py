@@ -123,7 +123,9 @@ class SimulatedPerson:
             "file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]})
 
     async def _send_message(self, body: dict[str, Any]) -> int:
-        self.started, self.blocked = True, False
+        if self.blocked:  # Telegram offers only "Unblock" / "Restart" in a blocked bot's chat
+            await self.unblock()
+        self.started = True
         stored = self.emulator.store_person_message(self.user_id, body.get("text", ""))
         message = {"message_id": stored.message_id, "from": self.user_json(),
                    "chat": self.chat_json(), "date": stored.date, **body}
@@ -174,11 +176,32 @@ class SimulatedPerson:
         assert self._last_update is not None, "nothing to redeliver"
         await self.emulator.redeliver(self._last_update)
 
-    def block(self) -> None:
-        self.blocked = True
+    async def block(self) -> None:
+        """Block the bot: its messages are refused with 403, and (if the person had started it)
+        the bot is told with a `my_chat_member` update, its status now "kicked"."""
+        if not self.blocked:
+            self.blocked = True
+            await self._membership_changed("member", "kicked")
 
-    def unblock(self) -> None:
-        self.blocked = False
+    async def unblock(self) -> None:
+        """Unblock the bot: it may write again and is told so ("kicked" → "member")."""
+        if self.blocked:
+            self.blocked = False
+            await self._membership_changed("kicked", "member")
+
+    async def _membership_changed(self, old: str, new: str) -> None:
+        if not self.started:
+            return  # no chat with the bot yet: nothing to tell it
+        bot_user = self.emulator.bot_user()
+        change: dict[str, Any] = {
+            "chat": self.chat_json(), "from": self.user_json(), "date": int(time.time()),
+            "old_chat_member": {"user": bot_user, "status": old},
+            "new_chat_member": {"user": bot_user, "status": new}}
+        if new == "kicked":
+            change["new_chat_member"]["until_date"] = 0
+        if old == "kicked":
+            change["old_chat_member"]["until_date"] = 0
+        await self.emulator.enqueue({"my_chat_member": change})
 
 
 def _find_button(messages: list[BotMessage], label: str) -> tuple[BotMessage, str] | None:

@@ -27,6 +27,7 @@ from bot.emulator._webhook import deliver_to_webhook
 
 log = logging.getLogger(__name__)
 
+_NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _JSON_FIELDS = frozenset({"reply_markup", "entities", "caption_entities", "commands", "scope",
                           "allowed_updates", "link_preview_options", "reply_parameters", "media"})
 
@@ -71,6 +72,8 @@ class BotApiEmulator:
         self.calls: list[ApiCall] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
+        self.allowed_updates: list[str] | None = None
+        """As the bot last asked (None: Telegram's default)."""
         self.webhook_failures: list[str] = []
         self.faults: list[Fault] = []
         self.flood_limit_per_second = flood_limit_per_second
@@ -229,9 +232,19 @@ class BotApiEmulator:
 
     # --- updates --------------------------------------------------------------------------------
 
+    def wants(self, update: Mapping[str, Any]) -> bool:
+        """Whether the bot asked for this kind of update (`allowed_updates` of its last
+        getUpdates or setWebhook; by default everything but chat_member and reactions)."""
+        kind = next(key for key in update if key != "update_id")
+        if self.allowed_updates is None:
+            return kind not in _NOT_BY_DEFAULT
+        return kind in self.allowed_updates
+
     async def enqueue(self, update: dict[str, Any]) -> None:
+        """A new update, unless the bot did not ask for its kind (Telegram drops it then)."""
         update["update_id"] = next(self._update_ids)
-        await self._push(Queued(update))
+        if self.wants(update):
+            await self._push(Queued(update))
 
     async def redeliver(self, update: dict[str, Any]) -> None:
         queued = Queued(update)

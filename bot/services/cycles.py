@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Cycle
 from bot.db.repositories import Repository
-from domain.rhythm import Calendar, deadline_after
+from domain.holidays import team_calendar
+from domain.rhythm import deadline_after
 
 CyclePlanner = Callable[[Repository, Cycle, datetime], Awaitable[None]]
 
@@ -23,7 +23,7 @@ class AlreadyOpen(Exception):
 
 def deadline_in(now: datetime, days: int, timezone: str) -> datetime:
     """A new cycle's deadline: `days` from now, at the end of that working day, local time."""
-    return deadline_after(now, days, Calendar(ZoneInfo(timezone)))
+    return deadline_after(now, days, team_calendar(timezone, now.date()))
 
 
 async def plan_nothing(repo: Repository, cycle: Cycle, now: datetime) -> None:

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from bot.db.models import Cycle, Membership, Notification, Person, Response, Team
 from bot.db.repositories import Repository, dialect_insert
+from bot.leader import WAKE_CHANNEL
+from bot.services import cycles
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
 
@@ -28,7 +30,7 @@ class Kind(StrEnum):
     INVITE = "invite"          # a cycle opened: please answer
     REMIND = "remind"          # not finished yet
     CLOSE = "close"            # the deadline passed: close and report
-    HEADS_UP = "heads_up"      # managers: a new cycle opens tomorrow
+    HEADS_UP = "heads_up"      # managers: a new cycle opens on the next working day
     REPORT = "report"          # managers: the report of a closed cycle
     RESULT = "result"          # participants: the team's result, if the team shares it
 
@@ -45,6 +47,10 @@ class Outcome(StrEnum):
 class Settled:
     outcome: Outcome
     retry_after: float | None = None
+    reason: str | None = None
+    """Why it failed or was refused, kept with the row (and logged)."""
+    due_at: datetime | None = None
+    """For a notification that must wait (outside working hours): when it is due again."""
 
 
 async def plan(
@@ -63,7 +69,7 @@ async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
     """Invitations now, reminders by the team's calendar, and the closing at the deadline."""
     team = await repo.team(cycle.team_id)
     assert team is not None
-    members = await active_members(repo, team.id)
+    members = await active_members(repo, team.id, blocked_too=True)
     calendar = team_calendar(team.timezone, now.date())
     reminders = reminder_times(cycle.opened_at, cycle.deadline, calendar) if (
         team.reminders_enabled) else ()
@@ -75,15 +81,20 @@ async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
                        user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
     await plan(repo, f"close:{cycle.id}", Kind.CLOSE, cycle.deadline, team_id=team.id,
                cycle_id=cycle.id)
+    await wake_the_sweep(repo)
 
 
-async def active_members(repo: Repository, team_id: int) -> Sequence[Membership]:
-    rows = await repo.session.scalars(
-        select(Membership).join(Person, Person.user_id == Membership.user_id)
-        .where(Membership.team_id == team_id, Membership.active.is_(True),
-               Person.blocked_at.is_(None))
-        .order_by(Membership.id))
-    return rows.all()
+async def active_members(
+    repo: Repository, team_id: int, *, blocked_too: bool = False
+) -> Sequence[Membership]:
+    """The team's active members who can be reached (or, `blocked_too`, also those marked as
+    having blocked the bot: what is planned for them is checked again when it is due, by which
+    time they may have come back)."""
+    query = select(Membership).join(Person, Person.user_id == Membership.user_id).where(
+        Membership.team_id == team_id, Membership.active.is_(True))
+    if not blocked_too:
+        query = query.where(Person.blocked_at.is_(None))
+    return (await repo.session.scalars(query.order_by(Membership.id))).all()
 
 
 async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Membership]:
@@ -120,8 +131,13 @@ async def settle(repo: Repository, notification_id: int, settled: Settled, now: 
     row = await repo.session.get(Notification, notification_id)
     if row is None:
         return
-    row.attempts += 1
     row.claimed_until = None
+    if settled.due_at is not None:  # not tried: it waits for a decent hour
+        row.due_at = settled.due_at
+        return
+    row.attempts += 1
+    if settled.reason is not None:
+        row.detail = settled.reason[:500]
     if settled.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
         delay = settled.retry_after if settled.retry_after is not None else 2.0 ** row.attempts
         row.due_at = now + timedelta(seconds=delay)
@@ -129,9 +145,26 @@ async def settle(repo: Repository, notification_id: int, settled: Settled, now: 
     row.status = settled.outcome.value if settled.outcome is not Outcome.RETRY else "failed"
     row.sent_at = now if settled.outcome is Outcome.SENT else None
     if settled.outcome is Outcome.BLOCKED and row.user_id is not None:
-        person = await repo.person(row.user_id)
-        if person is not None and person.blocked_at is None:
-            person.blocked_at = now
+        await set_reachable(repo, row.user_id, False, now)
+
+
+async def set_reachable(repo: Repository, user_id: int, reachable: bool, now: datetime) -> None:
+    """The person unblocked the bot (reachable) or blocked it (Telegram refused with 403): they
+    get no notifications until they write again or unblock it."""
+    if reachable:
+        await repo.unblock(user_id)
+    else:
+        await repo.session.execute(
+            update(Person).where(Person.user_id == user_id, Person.blocked_at.is_(None))
+            .values(blocked_at=now))
+
+
+async def wake_the_sweep(repo: Repository) -> None:
+    """Something is due now: on PostgreSQL, tell the scheduler's leader (whichever worker it is)
+    when this transaction commits (`bot.leader` listens); one process needs no telling."""
+    bind = repo.session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        await repo.session.execute(select(func.pg_notify(WAKE_CHANNEL, "")))
 
 
 async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind]) -> None:
@@ -140,6 +173,33 @@ async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind
         .where(Notification.cycle_id == cycle_id, Notification.status == "pending",
                Notification.kind.in_([k.value for k in kinds]))
         .values(status=Outcome.SKIPPED.value))
+
+
+async def close_and_plan_reports(
+    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None = None
+) -> bool:
+    """Close once; plan the report for managers and, if shared, the result for everyone.
+
+    The reports are due at `reports_at` (default: now); a deadline that passed while the bot was
+    down closes the cycle at once but brings its reports at the next working moment.
+    """
+    cycle = await cycles.close_cycle(repo, cycle_id, now)
+    if cycle is None:
+        return False
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    due = reports_at or now
+    await cancel_for_cycle(repo, cycle.id, (Kind.INVITE, Kind.REMIND, Kind.CLOSE))
+    for member in await active_members(repo, team.id, blocked_too=True):
+        if member.role == "manager":
+            await plan(repo, f"report:{cycle.id}:{member.user_id}", Kind.REPORT, due,
+                       user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+        elif team.share_results:
+            await plan(repo, f"result:{cycle.id}:{member.user_id}", Kind.RESULT, due,
+                       user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+    if due <= now:
+        await wake_the_sweep(repo)
+    return True
 
 
 async def team_of(repo: Repository, team_id: int | None) -> Team | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -11,23 +11,29 @@ from bot.db.repositories import Repository
 from bot.services import cycles, outbox, teams
 from bot.services.outbox import Kind
 from domain.holidays import team_calendar
-from domain.rhythm import next_cycle_start
+from domain.rhythm import deadline_after, heads_up_at, next_cycle_start, send_moment
 
 RHYTHMS: dict[str, int] = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "off": 0}
-CYCLE_LENGTH = timedelta(days=14)
-HEADS_UP_BEFORE = timedelta(days=1)
+CYCLE_DAYS = 14
+
+
+def heads_up_prefix(team_id: int, opens_at: datetime) -> str:
+    """The key of a heads-up names the opening it announces: a moved opening is a new notice."""
+    return f"heads_up:{team_id}:{opens_at:%Y%m%d}:"
 
 
 async def schedule_next(repo: Repository, team: Team, after: datetime) -> datetime | None:
-    """Set the team's next reassessment and tell its managers the day before."""
+    """Set the team's next reassessment and tell its managers on the working day before."""
     months = RHYTHMS.get(team.reassessment, 3)
-    upcoming = next_cycle_start(after, team_calendar(team.timezone, after.date()), months)
+    calendar = team_calendar(team.timezone, after.date())
+    upcoming = next_cycle_start(after, calendar, months)
     team.next_reassessment_at = upcoming
     if upcoming is not None:
         for manager in await teams.managers(repo, team.id):
             await outbox.plan(
-                repo, f"heads_up:{team.id}:{upcoming:%Y%m%d}:{manager.user_id}", Kind.HEADS_UP,
-                max(upcoming - HEADS_UP_BEFORE, after), user_id=manager.user_id, team_id=team.id)
+                repo, heads_up_prefix(team.id, upcoming) + str(manager.user_id), Kind.HEADS_UP,
+                max(heads_up_at(upcoming, calendar), after), user_id=manager.user_id,
+                team_id=team.id)
     return upcoming
 
 
@@ -41,16 +47,32 @@ async def plan(repo: Repository, cycle: Cycle, now: datetime) -> None:
 
 
 async def open_due(repo: Repository, now: datetime) -> int:
-    """Open the cycles whose time has come; a team with a cycle still open waits a round."""
+    """Open the cycles whose time has come, at a working moment of the team.
+
+    A cycle whose deadline has passed is closed first, in the same transaction (its closing may
+    still be waiting in the outbox after downtime), so it never makes the team miss its quarter.
+    A team whose cycle is really still open waits a round. After downtime at night, the opening
+    waits for the team's next working morning, so nobody is invited at 22:00.
+    """
     due = (await repo.session.scalars(
         select(Team).where(Team.reassessment != "off", Team.next_reassessment_at.is_not(None),
                            Team.next_reassessment_at <= now)
         .with_for_update(skip_locked=True))).all()
     opened = 0
     for team in due:
-        if await repo.open_cycle(team.id) is None:
-            await cycles.open_cycle(repo, team.id, team.default_scope, now + CYCLE_LENGTH, None,
-                                    now, plan=plan)
+        assert team.next_reassessment_at is not None
+        calendar = team_calendar(team.timezone, now.date())
+        if send_moment(team.next_reassessment_at, now, calendar) > now:
+            continue
+        current = await repo.open_cycle(team.id)
+        if current is not None and current.deadline <= now:
+            await outbox.close_and_plan_reports(
+                repo, current.id, now, send_moment(current.deadline, now, calendar))
+            current = None
+        if current is None:
+            await cycles.open_cycle(repo, team.id, team.default_scope,
+                                    deadline_after(now, CYCLE_DAYS, calendar), None, now,
+                                    plan=plan)
             opened += 1
         if team.next_reassessment_at is not None and team.next_reassessment_at <= now:
             await schedule_next(repo, team, now)

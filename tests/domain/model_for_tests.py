@@ -23,7 +23,12 @@ def small_model(chapters: dict[str, int] | None = None) -> AssessmentModel:
         raw_chapters.append({"id": chapter_id, "title": title, "elements": [
             {"id": e, "title": _text(e), "about": _text(f"about {e}"),
              "levels": {"nl": [f"{e} level {n}" for n in range(1, 6)],
-                        "en": [f"{e} level {n}" for n in range(1, 6)]}}
+                        "en": [f"{e} level {n}" for n in range(1, 6)]},
+             "principles": ["focus"],
+             "signs": {"nl": [f"{e} sign 1", f"{e} sign 2"], "en": [f"{e} sign 1", f"{e} sign 2"]},
+             "next_steps": {"nl": [f"{e} step {n}" for n in range(1, 5)],
+                            "en": [f"{e} step {n}" for n in range(1, 5)]},
+             "questions": {"nl": [f"{e} question"], "en": [f"{e} question"]}}
             for e in ids]})
     return parse_model({
         "id": "test-model", "edition": "test", "title": _text("Test"),
@@ -31,4 +36,6 @@ def small_model(chapters: dict[str, int] | None = None) -> AssessmentModel:
         "chapters": raw_chapters,
         "scopes": {"quick": {"title": _text("q"), "minutes": 1, "elements": all_ids[:1]},
                    "full": {"title": _text("f"), "minutes": 2, "elements": all_ids}},
+        "principles": [{"id": "focus", "title": _text("Focus"), "about": _text("about focus")}],
+        "glossary": [{"id": "term", "term": _text("Term"), "meaning": _text("meaning")}],
     })

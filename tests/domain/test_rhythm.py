@@ -13,10 +13,14 @@ from domain.holidays import dutch_holidays, easter_sunday, holidays_for
 from domain.rhythm import (
     Calendar,
     days_left,
+    deadline_after,
+    heads_up_at,
+    heads_up_wording,
     next_cycle_start,
     next_quarter_start,
     parse_day,
     reminder_times,
+    send_moment,
     within_working_hours,
 )
 
@@ -125,3 +129,48 @@ def test_a_team_in_amsterdam_gets_no_reminder_on_kings_day() -> None:
 ])
 def test_dates_are_read_as_people_type_them(typed: str, expected: date | None) -> None:
     assert parse_day(typed, today=date(2026, 11, 24)) == expected
+
+
+def test_a_deadline_never_falls_on_a_weekend_or_a_holiday() -> None:
+    calendar = Calendar(AMSTERDAM.timezone, frozenset({date(2026, 12, 25), date(2026, 12, 28)}))
+    thursday = datetime(2026, 11, 26, 10, tzinfo=UTC)
+    saturday_deadline = local(deadline_after(thursday, 2, calendar))
+    assert (saturday_deadline.date(), saturday_deadline.time()) == (date(2026, 11, 30), time(17))
+    # Christmas (Friday), the weekend and a Monday off: the Tuesday after.
+    assert local(deadline_after(datetime(2026, 12, 18, 10, tzinfo=UTC), 7, calendar)).date() == (
+        date(2026, 12, 29))
+
+
+@given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31),
+                    timezones=st.just(UTC)),
+       st.integers(min_value=1, max_value=60))
+def test_every_deadline_is_the_end_of_a_working_day(now: datetime, days: int) -> None:
+    deadline = local(deadline_after(now, days, AMSTERDAM))
+    assert deadline.weekday() < 5 and deadline.time() == time(17)
+
+
+def test_a_notification_found_late_at_night_waits_for_the_next_working_morning() -> None:
+    due = datetime(2026, 11, 11, 8, 0, tzinfo=UTC)  # Wednesday 09:00 in Amsterdam
+    night = datetime(2026, 11, 11, 21, 0, tzinfo=UTC)  # 22:00: the bot was down all day
+    assert local(send_moment(due, night, AMSTERDAM)) == datetime(
+        2026, 11, 12, 9, tzinfo=AMSTERDAM.timezone)
+    afternoon = datetime(2026, 11, 11, 14, 0, tzinfo=UTC)
+    assert send_moment(due, afternoon, AMSTERDAM) == afternoon  # late, but at a decent hour
+
+
+def test_a_notification_that_answers_what_just_happened_goes_at_once_even_at_night() -> None:
+    evening = datetime(2026, 11, 11, 21, 0, tzinfo=UTC)  # a manager's /survey at 22:00
+    assert send_moment(evening, evening + timedelta(seconds=30), AMSTERDAM) == (
+        evening + timedelta(seconds=30))
+
+
+def test_the_heads_up_comes_on_the_working_day_before_and_says_tomorrow_only_when_true() -> None:
+    calendar = Calendar(AMSTERDAM.timezone, frozenset({date(2027, 1, 1)}))
+    opens = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # Monday 09:00
+    sent = heads_up_at(opens, calendar)
+    assert local(sent) == datetime(2026, 12, 31, 9, tzinfo=AMSTERDAM.timezone)
+    assert heads_up_wording(sent, opens, calendar) == "later"
+    tuesday = datetime(2027, 1, 5, 8, 0, tzinfo=UTC)
+    assert heads_up_wording(heads_up_at(tuesday, calendar), tuesday, calendar) == "tomorrow"
+    assert heads_up_wording(opens - timedelta(hours=1), opens, calendar) is None  # today
+    assert heads_up_wording(opens + timedelta(hours=1), opens, calendar) is None  # opened

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.models import Cycle, Notification, Person, Team
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
+from bot.emulator._model import bad_request
+from bot.emulator._server import Fault
 from bot.services import reassessment
 from bot.settings import Settings
 from tests.e2e.conftest import RunningBot
@@ -127,7 +129,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_and_the_rest_still_hear(
     start = await create_team(manon, "Geblokkeerd")
     await join(anna, start, "Nederlands")
     await join(bram, start, "English")
-    anna.block()
+    anna.blocked = True  # and the bot never heard (Telegram drops updates older than a day)
     await open_survey(manon, "Snelle scan", "1 week")
     await bot.sweep()
     assert len(invitations(bram)) == 1
@@ -152,9 +154,13 @@ async def test_the_quarterly_reassessment_opens_on_time_and_invites_everyone(
     assert next_start.astimezone(AMSTERDAM).hour == 9
     assert next_start.astimezone(AMSTERDAM).month in (1, 4, 7, 10)
 
-    clock.set(next_start - timedelta(days=1))
+    [heads_up_due] = await due_times(sessions, "heads_up")
+    # Monday 4 January 2027 opens; Sunday and New Year's Day are no working days: Thursday it is.
+    assert heads_up_due.astimezone(AMSTERDAM).date() == date(2026, 12, 31)
+    clock.set(heads_up_due)
     await bot.sweep()
-    assert any("kwartaalronde" in m.text for m in manon.messages)  # heads-up the day before
+    [heads_up] = [m.text for m in manon.messages if "kwartaalronde" in m.text]
+    assert heads_up.startswith("📅 Op 4 januari 2027 om 09:00") and "Morgen" not in heads_up
 
     clock.set(next_start)
     async with sessions.begin() as session:
@@ -231,3 +237,68 @@ async def test_a_whole_organisation_is_invited_in_one_sweep(
 
     assert [len(invitations(p)) for p in staff] == [1] * len(staff)
     assert emulator.refused_calls() == []
+
+
+async def test_reminders_switched_off_after_planning_are_not_sent(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    await team_with_survey(bot, manon, [(anna, "Nederlands")])
+    await manon.send("/settings")
+    await manon.tap("Herinneringen: aan")
+    await manon.wait_for(lambda m: "Herinneringen: uit" in str(m.keyboard))
+    for due in sorted(await due_times(sessions, "remind")):
+        clock.set(due)
+        await bot.sweep()
+    assert reminders(anna) == [] and reminders(manon) == []
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_failing_notification_is_settled_and_the_others_still_go(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson, bram: SimulatedPerson,
+) -> None:
+    start = await create_team(manon, "Pech")
+    await join(anna, start, "Nederlands")
+    await join(bram, start, "English")
+    async with sessions.begin() as session:  # a row no version of the bot can compose
+        team = await session.scalar(select(Team))
+        assert team is not None
+        session.add(Notification(key="bogus:1", kind="no-such-kind", user_id=anna.user_id,
+                                 team_id=team.id, due_at=clock.now(), status="pending",
+                                 attempts=0))
+    emulator.faults.append(Fault(bad_request("message must be non-empty"), "sendMessage",
+                                 bram.user_id))
+    await open_survey(manon, "Snelle scan", "1 week")
+    await bot.sweep()
+    await bot.sweep()
+
+    assert len(invitations(anna)) == len(invitations(manon)) == 1
+    async with sessions() as session:
+        failed = dict((await session.execute(select(Notification.key, Notification.detail).where(
+            Notification.status == "failed"))).all())
+    assert set(failed) == {"bogus:1", f"invite:1:{bram.user_id}"}
+    assert "no-such-kind" in str(failed["bogus:1"])
+    assert "non-empty" in str(failed[f"invite:1:{bram.user_id}"])
+    refused = [c for c in emulator.calls_to("sendMessage", bram.user_id) if not c.ok]
+    assert len(refused) == 1  # a permanent refusal is not tried again
+
+
+async def test_a_deadline_typed_on_a_saturday_becomes_the_end_of_monday(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    manon: SimulatedPerson,
+) -> None:
+    await create_team(manon, "Weekend")
+    await manon.send("/survey")
+    await manon.tap("Snelle scan", message=await manon.wait_for(lambda m: "Welke omvang" in m.text))
+    await manon.wait_for(lambda m: "Of typ een datum" in m.text)
+    await manon.send("21-11-2026")  # a Saturday
+    confirm = await manon.wait_for(lambda m: "Klopt dit?" in m.text)
+    assert "23 november 2026 om 17:00" in confirm.text
+    await manon.tap("Vragenlijst openen")
+    await manon.wait_for(lambda m: "is open" in m.text)
+    async with sessions() as session:
+        cycle = await session.scalar(select(Cycle))
+    assert cycle is not None
+    assert cycle.deadline.astimezone(AMSTERDAM) == datetime(2026, 11, 23, 17, tzinfo=AMSTERDAM)
+    assert_telegram_was_happy(emulator)

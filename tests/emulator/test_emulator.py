@@ -113,12 +113,42 @@ async def test_people_who_never_started_or_blocked_the_bot_cannot_be_written_to(
     stranger = api.person("Stranger")
     with pytest.raises(Forbidden, match="can't initiate conversation"):
         await bot.send_message(stranger.user_id, "hello")
-    anna.block()
+    await anna.block()
     with pytest.raises(Forbidden, match="blocked by the user"):
         await bot.send_message(anna.user_id, "hello")
-    anna.unblock()
+    await anna.unblock()
     await bot.send_message(anna.user_id, "hello again")
     assert anna.last_message.text == "hello again"
+
+
+async def test_blocking_and_unblocking_reach_the_bot_as_my_chat_member_updates(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    [start] = await bot.get_updates(timeout=1)
+    await anna.block()
+    await anna.send("/start")  # writing to a blocked bot means unblocking it first ("Restart")
+    blocked, unblocked, restart = await bot.get_updates(offset=start.update_id + 1, timeout=1)
+    for change, old, new in ((blocked, "member", "kicked"), (unblocked, "kicked", "member")):
+        member = change.my_chat_member
+        assert member is not None and member.chat.type == "private"
+        assert member.from_user.id == anna.user_id and member.new_chat_member.user.is_bot
+        assert (member.old_chat_member.status, member.new_chat_member.status) == (old, new)
+    assert restart.message is not None and restart.message.text == "/start"
+    await bot.send_message(anna.user_id, "welcome back")
+
+
+async def test_updates_the_bot_did_not_ask_for_are_not_delivered(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    [start] = await bot.get_updates(timeout=1, allowed_updates=["message", "callback_query"])
+    await anna.block()
+    await anna.unblock()
+    await anna.send("still here")
+    [message] = await bot.get_updates(offset=start.update_id + 1, timeout=1)
+    assert message.message is not None and message.message.text == "still here"
+    stranger = api.person("Stranger")
+    await stranger.block()  # never started the bot: there is no chat to report on
+    assert await bot.get_updates(offset=message.update_id + 1, timeout=0) == ()
 
 
 async def test_a_callback_query_can_be_answered_once_and_only_in_time(
