@@ -43,7 +43,7 @@ class ElementRow:
     distribution: tuple[int, ...] | None
     consensus: str | None
     agreement: float | None
-    answered: int
+    answered: int | None
     target: int | None
     before: float | None
 
