@@ -106,6 +106,6 @@ async def example_view(
             for chapter, level in TARGETS.items() if targets else ():
                 await improvement.set_target(repo, team.id, chapter, level)
             latest = await _cycle(repo, team.id, manager, now, respondents, 0.35, language, 2)
-            return await report_view.build(repo, latest)
+            return await report_view.build(repo, latest, manager)
     finally:
         await engine.dispose()

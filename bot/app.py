@@ -35,7 +35,6 @@ from bot.leader import Leadership
 from bot.runtime import (
     AlreadyHandled,
     BotContext,
-    ChatCursor,
     IsoApplication,
     LostConnectionBeforeWriting,
     Runtime,
@@ -55,8 +54,9 @@ from conversations.joining import build_joining_conversation
 from conversations.members import build_member_handlers
 from conversations.reports import build_report_handlers
 from conversations.settings import build_settings_handlers
-from conversations.survey import build_survey_conversation
-from conversations.teams import build_invite_handlers, build_team_conversation
+from conversations.survey import build_survey_handlers
+from conversations.teams import build_invite_handlers, build_team_handlers
+from conversations.typed import typed_handlers
 
 log = logging.getLogger(__name__)
 TELEGRAM_CONNECTIONS = 16
@@ -136,7 +136,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         .request(_telegram_connections())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
-        .context_types(ContextTypes(context=BotContext, chat_data=ChatCursor))
+        .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerPersonOrderedProcessor())
         .rate_limiter(SendBudget(settings.broadcast_rate_per_second))
         .post_init(_post_init_for(engine, wiring))
@@ -148,17 +148,18 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
     application.add_handler(TypeHandler(Update, claim_with_first_write), group=-1)
     for handler in (
         build_joining_conversation(),
-        build_survey_conversation(),
+        *build_survey_handlers(),
         build_account_conversation(),
         *build_away_handlers(),
         *build_blocking_handlers(),
-        build_team_conversation(),
+        *build_team_handlers(),
         *build_invite_handlers(),
         *build_cycle_handlers(),
         *build_report_handlers(),
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),
+        *typed_handlers(),
         *fallback_handlers(),
     ):
         application.add_handler(handler)
@@ -225,7 +226,7 @@ def _error_handler(
     async def on_error(update: object, context: BotContext) -> None:
         error = context.error
         if (isinstance(error, LostConnectionBeforeWriting) and isinstance(update, Update)
-                and await second_chances.hand_back(update, context.application.update_queue)):
+                and await second_chances.hand_back(update, context.application.process_update)):
             return
         await _on_error(update, context)
 

@@ -26,7 +26,7 @@ from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
 from bot.refusals import Meaning
 from bot.runtime import Runtime
-from bot.services import away, outbox, reassessment, report_view
+from bot.services import away, outbox, reassessment, report_view, reports
 from bot.services.outbox import Kind, Outcome, Settled
 from conversations import callbacks, screens
 from conversations.callbacks import Action
@@ -114,7 +114,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
     """
     handled = 0
     pacer = _PerChatPacer()
-    built: dict[int, report_view.ReportView] = {}  # a closed cycle's report serves everyone
+    built: dict[tuple[int, int], report_view.ReportView] = {}  # per cycle and class of reader
     senders = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def deliver(notification_id: int, now: datetime) -> None:
@@ -142,7 +142,7 @@ class Later:
 
 async def _deliver_one(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[int, report_view.ReportView], notification_id: int, now: datetime,
+    built: dict[tuple[int, int], report_view.ReportView], notification_id: int, now: datetime,
 ) -> None:
     """Compose, send and settle one notification; whatever fails is settled as failed, with its
     reason in the log and on the row, so it is neither retried for ever nor lost silently."""
@@ -161,7 +161,7 @@ async def _deliver_one(
 
 async def _attempt(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[int, report_view.ReportView], notification_id: int, now: datetime,
+    built: dict[tuple[int, int], report_view.ReportView], notification_id: int, now: datetime,
 ) -> Settled:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
@@ -192,7 +192,7 @@ def calendar_of(team: Team, now: datetime) -> Calendar:
 
 async def _compose(
     repo: Repository, runtime: Runtime, row: Notification,
-    built: dict[int, report_view.ReportView], now: datetime,
+    built: dict[tuple[int, int], report_view.ReportView], now: datetime,
 ) -> list[Outgoing] | Later:
     """The messages this notification means *now*; an empty list means "no longer makes sense".
 
@@ -222,12 +222,15 @@ async def _compose(
     if cycle is None:
         return []
     language = person.language
-    if kind in (Kind.REPORT, Kind.RESULT) and cycle.id not in built:
-        built[cycle.id] = await report_view.build(repo, cycle)
+    if kind in (Kind.REPORT, Kind.RESULT):  # built per class of reader (domain.disclosure)
+        key = (cycle.id, await reports.reader_class(repo, cycle, person.user_id))
+        if key not in built:
+            built[key] = await report_view.build(repo, cycle, person.user_id)
+        view = built[key]
     if kind is Kind.REPORT:
-        return await report_messages(runtime, person.user_id, language, built[cycle.id])
+        return await report_messages(runtime, person.user_id, language, view)
     if kind is Kind.RESULT:
-        report = built[cycle.id].report
+        report = view.report
         rows = presenting.chapter_rows(report, language)
         return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[

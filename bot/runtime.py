@@ -95,31 +95,20 @@ class Runtime:
             raise
 
 
-@dataclass
-class ChatCursor:
-    """The only conversation state in memory: what a person is typing (a remark, a deadline)."""
-
-    remark_cycle_id: int | None = None
-    remark_chapter_id: str | None = None
-    deadline_team_id: int | None = None  # a manager may type a survey's deadline
-    deadline_scope_id: str | None = None
-
-
 class IsoApplication(
-    Application[ExtBot[Priority], "BotContext", dict[Any, Any], ChatCursor, dict[Any, Any], None]
+    Application[ExtBot[Priority], "BotContext", dict[Any, Any], dict[Any, Any], dict[Any, Any],
+                None]
 ):
+    """The bot keeps nothing in PTB's user/chat/bot data: what a person is typing is a row of
+    `conversation_positions` (`bot.services.positions`), so any worker can read it."""
+
     runtime: Runtime
 
 
-class BotContext(CallbackContext[ExtBot[Priority], dict[Any, Any], ChatCursor, dict[Any, Any]]):
+class BotContext(CallbackContext[ExtBot[Priority], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     claim: UpdateClaim | None = None  # set for each update by `bot.updates.claim_with_first_write`
 
     @property
     def runtime(self) -> Runtime:
         runtime = cast(IsoApplication, self.application).runtime
         return runtime if self.claim is None else runtime.handling(self.claim)
-
-    @property
-    def cursor(self) -> ChatCursor:
-        assert self.chat_data is not None
-        return self.chat_data

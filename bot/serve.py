@@ -2,6 +2,16 @@
 
 The webhook server is our own small aiohttp app rather than PTB's built-in one, because load
 balancers need a health endpoint and every worker must check the secret header itself.
+
+An update is handled before it is acknowledged. Telegram never resends an update it got a 2xx
+for, so a worker that answered first and was killed before its handler committed lost that tap for
+good. The 200 now comes after the handler's units of work have committed (and its reply was sent):
+a worker killed before that never answered, and Telegram delivers the update again, to this worker
+or another; the update id claimed in the database (`bot.updates`) makes that harmless if the kill
+came between the commit and the 200. We chose this over an inbox table because it costs nothing
+per update (no extra write and commit, no second hand-over), and a handler takes milliseconds to a
+few seconds (a chart), far inside Telegram's patience for a webhook answer; should one ever take
+longer, Telegram's resend meets the claim and is answered as handled.
 """
 
 from __future__ import annotations
@@ -78,6 +88,28 @@ async def webhook_worker(
             await application.post_shutdown(application)
 
 
+async def _update_from(request: web.Request, application: IsoApplication) -> Update | None:
+    """The update in the request's body; None for anything else (bad JSON, an array, no id)."""
+    try:
+        payload = await request.json()
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+        return None
+    try:
+        return Update.de_json(payload, application.bot)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+async def handle_before_acknowledging(application: IsoApplication, update: Update) -> None:
+    """Handle `update` now, in its person's turn, like the update queue would, and return when
+    it is done (failures included: the error handler has told the person by then). Shielded: a
+    caller that hangs up does not cut a handler off halfway."""
+    await asyncio.shield(application.update_processor.process_update(
+        update, application.process_update(update)))
+
+
 def webhook_app(application: IsoApplication, settings: Settings) -> web.Application:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
 
@@ -85,11 +117,10 @@ def webhook_app(application: IsoApplication, settings: Settings) -> web.Applicat
         given = request.headers.get(SECRET_HEADER, "")
         if secret and not hmac.compare_digest(given.encode(), secret.encode()):
             return web.Response(status=403, text="wrong secret")
-        try:
-            update = Update.de_json(await request.json(), application.bot)
-        except ValueError:
+        update = await _update_from(request, application)
+        if update is None:
             return web.Response(status=400, text="not an update")
-        await application.update_queue.put(update)
+        await handle_before_acknowledging(application, update)
         return web.Response(text="ok")
 
     async def health(request: web.Request) -> web.Response:

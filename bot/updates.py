@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -81,16 +81,22 @@ class SecondChances:
     a dead connection fails instead, and SQLAlchemy then drops every older connection of the pool:
     the update's second round finds a fresh one, and the person notices nothing. A second loss is
     reported like any other failure; the database may really be down.
+
+    The second round runs at once, inside the first (not from the back of the update queue): the
+    person's later updates cannot overtake it, and a webhook worker answers Telegram only after it
+    (`bot.serve`), so an acknowledged update is never one still waiting in memory.
     """
 
     def __init__(self, remembered: int = 1024) -> None:
         self._given: deque[int] = deque(maxlen=remembered)
 
-    async def hand_back(self, update: Update, queue: asyncio.Queue[object]) -> bool:
-        """Queue `update` again, unless it had its second chance already."""
+    async def hand_back(
+        self, update: Update, handle: Callable[[Update], Awaitable[object]]
+    ) -> bool:
+        """Handle `update` again now, unless it had its second chance already."""
         if update.update_id in self._given:
             return False
         self._given.append(update.update_id)
         log.warning("database connection lost; update %s is handled again", update.update_id)
-        await queue.put(update)
+        await handle(update)
         return True

@@ -1,28 +1,26 @@
 """A manager running a survey: `/survey` (team → size → deadline → confirm), `/status`, `/close`.
 
 Every button names its team or cycle and the choices made so far, so the flow needs no memory and
-survives a restart; the states below only document the order of the screens.
+survives a restart; the states below only document the order of the screens. A deadline typed on
+the deadline screen is routed here by `conversations.typed`, from a `positions.SurveyDeadline`.
 """
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
-from enum import Enum, auto
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
 
 from bot.db.models import Team
 from bot.delivery import close_and_plan_reports
 from bot.runtime import BotContext
 from bot.scheduler import nudge
-from bot.services import cycles, outbox, reports
+from bot.services import cycles, outbox, positions, reports
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Action, Callback
-from conversations.handlers import Handler, handler
+from conversations.handlers import Handler
 from domain.catalog import AssessmentModel, load_model
 from domain.rhythm import days_left, parse_day
 
@@ -38,12 +36,6 @@ class SurveySetup(Enum):
     CHOOSING_SCOPE = "ss"
     CHOOSING_DEADLINE = "sd"
     CONFIRMING = "so"
-
-
-class DeadlineInput(Enum):
-    """While the deadline buttons show, the manager may type a date instead."""
-
-    TYPING = auto()
 
 
 async def _choose_scope(
@@ -75,13 +67,17 @@ async def _survey_setup(
 
 async def _choose_deadline(
     update: Update, context: BotContext, data: Callback, lang: str
-) -> DeadlineInput | None:
+) -> None:
     setup = await _survey_setup(update, context, data, lang)
-    if setup is None:
-        return None
+    user = update.effective_user
+    if setup is None or user is None:
+        return
     team, model = setup
-    context.cursor.deadline_team_id, context.cursor.deadline_scope_id = team.id, data.value
-    texts = context.runtime.texts
+    runtime = context.runtime
+    async with runtime.repository() as repo:  # while the buttons show, a date may be typed
+        await positions.expect(repo, user.id, positions.SurveyDeadline(team.id, data.value),
+                               runtime.clock.now())
+    texts = runtime.texts
     b = texts.buttons(lang)
     rows = [[(str(b.days(days)), callbacks.manage(
         SurveySetup.CHOOSING_DEADLINE.value, team.id, data.value, days))
@@ -89,32 +85,32 @@ async def _choose_deadline(
     await replies.show(update, context, screens.Screen(texts.render(
         lang, "choose_deadline", team=team.name, scope_title=model.scope(data.value).title(lang)),
         screens.keyboard(rows)))
-    return DeadlineInput.TYPING
 
 
-async def _typed_deadline(update: Update, context: BotContext) -> DeadlineInput | int:
+async def on_typed_deadline(
+    update: Update, context: BotContext, expected: positions.SurveyDeadline
+) -> None:
     """A date typed on the deadline screen: the confirmation follows, as after a button."""
-    message, cursor = update.effective_message, context.cursor
+    message, user = update.effective_message, update.effective_user
     language = await replies.language_of(update, context)
-    if message is None or cursor.deadline_team_id is None or cursor.deadline_scope_id is None:
-        return ConversationHandler.END
+    if message is None or user is None:
+        return
     runtime = context.runtime
-    async with runtime.repository() as repo:
-        team = await repo.team(cursor.deadline_team_id)
-    if team is None:
-        return ConversationHandler.END
+    team = await managing.refuse_unless_manager(update, context, expected.team_id, language)
+    if team is None:  # refused (no longer a manager, or the team is gone): stop asking
+        async with runtime.repository() as repo:
+            await positions.clear(repo, user.id)
+        return
     today = runtime.clock.now().astimezone(ZoneInfo(team.timezone)).date()
     day = parse_day(message.text or "", today)
     days = (day - today).days if day is not None else 0
     if not 1 <= days <= LONGEST_SURVEY_DAYS:
         await replies.send_text(context, message.chat_id, runtime.texts.render(
             language, "deadline_unreadable", longest=LONGEST_SURVEY_DAYS))
-        return DeadlineInput.TYPING
+        return  # still expected: the manager may try again
     await _confirm(update, context, Callback(
         Action.MANAGE, verb=SurveySetup.CHOOSING_DEADLINE.value, target=team.id,
-        value=cursor.deadline_scope_id, days=days), language)
-    cursor.deadline_team_id = cursor.deadline_scope_id = None
-    return ConversationHandler.END
+        value=expected.scope_id, days=days), language)
 
 
 async def _confirm(update: Update, context: BotContext, data: Callback, lang: str) -> None:
@@ -124,6 +120,8 @@ async def _confirm(update: Update, context: BotContext, data: Callback, lang: st
     team, model = setup
     runtime = context.runtime
     async with runtime.repository() as repo:
+        if update.effective_user is not None:  # the deadline is chosen: no more date typed
+            await positions.clear(repo, update.effective_user.id)
         members = len(await outbox.active_members(repo, team.id))
     b = runtime.texts.buttons(lang)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
@@ -253,20 +251,9 @@ _STEPS: dict[str, managing.ManagerStep] = {
 
 
 def build_cycle_handlers() -> list[Handler]:
-    buttons: Handler = managing.buttons(_STEPS)
-    with warnings.catch_warnings():
-        # Buttons carry their own choices, so tracking per chat (not per message) is intended.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        typed_deadline = ConversationHandler(
-            entry_points=[buttons],
-            states={DeadlineInput.TYPING: [
-                handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _typed_deadline)),
-                buttons]},
-            fallbacks=[], allow_reentry=True, name="survey-setup",
-        )
     return [
         managing.command("survey", SurveySetup.CHOOSING_TEAM.value, _choose_scope),
         managing.command("status", "st", _status),
         managing.command("close", "sc", _ask_close),
-        typed_deadline,
+        managing.buttons(_STEPS),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Cycle, Team
 from bot.runtime import BotContext
@@ -15,7 +15,8 @@ from conversations.callbacks import Action, Callback
 
 ManagerStep = Callable[[Update, BotContext, Callback, str], Awaitable[object]]
 """One step of a manager flow: (update, context, the button or command as a Callback, language).
-It may return a conversation state (see `conversations.cycles`); otherwise the flow has ended."""
+What it returns is ignored: a step that waits for typed text stores a `bot.services.positions`
+position instead."""
 
 
 async def managed_teams(update: Update, context: BotContext) -> list[Team]:
@@ -85,20 +86,18 @@ def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContex
     return CommandHandler(name, handle)
 
 
-def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext, object]:
+def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext, None]:
     """The manager buttons with these verbs; every tap is acknowledged, after its step."""
 
-    async def handle(update: Update, context: BotContext) -> object:
+    async def handle(update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None
         data = callbacks.parse(query.data)
         language = await replies.language_of(update, context)
-        state: object = None
         try:
             if data is not None and data.verb in steps:
-                state = await steps[data.verb](update, context, data, language)
+                await steps[data.verb](update, context, data, language)
         finally:
             await replies.acknowledge(query)
-        return ConversationHandler.END if state is None else state
 
     return CallbackQueryHandler(handle, pattern=r"^g:(?:" + "|".join(steps) + "):")

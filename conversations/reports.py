@@ -2,7 +2,8 @@
 a web page (HTML) and the CSV export.
 
 Reports are built from aggregates only (see `bot.services.reports`); a participant who asks gets a
-polite refusal, and a team below the anonymity threshold gets an explanation instead of figures.
+polite refusal, a team below the anonymity threshold gets an explanation instead of figures, and
+an open cycle only counts of people (also instead of a document or a CSV).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ async def _send_report(
     runtime = context.runtime
     async with runtime.repository() as repo:
         cycle = await reports.latest_reportable_cycle(repo, team.id)
-        report = await report_view.build(repo, cycle) if cycle else None
+        report = await report_view.build(repo, cycle, user.id) if cycle else None
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
@@ -60,7 +61,10 @@ async def _send_file(
     if team is None:
         return
     async with runtime.repository() as repo:
-        view = await report_view.build(repo, cycle)
+        view = await report_view.build(repo, cycle, user.id)
+    if view.report.is_preview:  # no figures while the cycle is open: only the counts of people
+        await replies.send_text(context, user.id, presenting.summary(runtime.texts, language, view))
+        return
     if data.verb == "rd":
         pictures = await presenting.charts(runtime.texts, language, view)
         body = documents.html(runtime.texts, language, view, pictures).encode("utf-8")

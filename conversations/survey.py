@@ -3,40 +3,28 @@
 A tap is acknowledged last, after its answer is committed and the next screen is shown: the spinner
 on the person's button is the promise that nothing was lost.
 
-Every button is self-contained (see `callbacks`), so the handlers below work the same whether or not
-this conversation is "active": the state only says whether the next text message is a remark.
+Every button is self-contained (see `callbacks`), so the handlers below need no conversation
+state. Only "add a remark" waits for typed text: it stores a `positions.ChapterRemark` in the tap's
+unit of work, and `conversations.typed` routes the next text to `on_remark_text`. No other tap
+touches the positions table, so answering costs no statement more: the remark screen has no
+buttons, and the remark is left by typing it, by /skip, or by /resume.
 """
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
-from enum import Enum, auto
 
 from telegram import Update, User
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.repositories import Repository
 from bot.runtime import BotContext
-from bot.services import survey
+from bot.services import positions, survey
 from bot.services.survey import Refusal, SurveyView
 from conversations import callbacks, replies, screens
 from conversations.callbacks import Action, Callback
-from conversations.handlers import Handler, handler
+from conversations.handlers import Handler
 from domain.catalog import Chapter
-
-
-class SurveyState(Enum):
-    ANSWERING = auto()
-    WRITING_REMARK = auto()
-
 
 SURVEY_BUTTONS = callbacks.pattern_for(
     Action.ANSWER, Action.VIEW, Action.PAUSE, Action.RESUME, Action.REMARK, Action.CONTINUE,
@@ -48,7 +36,7 @@ async def _language(repo: Repository, user: User, default: str) -> str:
     return await repo.language(user.id) or default
 
 
-async def on_button(update: Update, context: BotContext) -> SurveyState | None:
+async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     runtime, user = context.runtime, update.effective_user
@@ -61,6 +49,9 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
             language = await _language(repo, user, runtime.settings.default_language)
         else:
             language = result[0].language
+        if data is not None and data.action is Action.REMARK and not isinstance(result, Refusal):
+            await positions.expect(repo, user.id, positions.ChapterRemark(
+                result[0].cycle_id, data.value), now)  # committed before the question shows
     texts = runtime.texts
     if isinstance(result, Refusal) or data is None:
         reason = result if isinstance(result, Refusal) else Refusal.INVALID
@@ -70,20 +61,19 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
                                      texts.render(language, "stale"))
             await show_anew(context, user.id, data.cycle_id if data else 0, language)
         await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
-        return None
+        return
     view, finished_chapter = result
     if data.action is Action.REMARK:
-        context.cursor.remark_cycle_id, context.cursor.remark_chapter_id = view.cycle_id, data.value
         chapter = view.model.chapter(data.value)
         screen = screens.Screen(texts.render(language, "remark_ask", chapter=chapter))
         if message is not None:
             await replies.edit(context, user.id, message.message_id, screen)
         await replies.acknowledge(query)
-        return SurveyState.WRITING_REMARK
+        return
     if data.action is Action.RESUME:
         await _move_below(context, user.id, view, language)
         await replies.acknowledge(query)
-        return SurveyState.ANSWERING
+        return
     if data.action is Action.PAUSE:
         screen = screens.paused(texts, language, view)
     elif data.action is Action.CONFIRM:
@@ -98,7 +88,6 @@ async def on_button(update: Update, context: BotContext) -> SurveyState | None:
     if message is not None:
         await replies.edit(context, user.id, message.message_id, screen)
     await replies.acknowledge(query)
-    return SurveyState.ANSWERING
 
 
 async def _apply(
@@ -153,84 +142,63 @@ async def show_anew(context: BotContext, user_id: int, cycle_id: int, language: 
     return True
 
 
-async def on_resume(update: Update, context: BotContext) -> SurveyState | None:
+async def on_resume(update: Update, context: BotContext) -> None:
     """/resume: continue the open survey, or choose when there are several."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
+        await positions.clear(repo, user.id)  # back to the buttons: a remark is no longer typed
         language = await _language(repo, user, runtime.settings.default_language)
         open_surveys = await survey.open_surveys(repo, user.id, runtime.clock.now())
     if not open_surveys:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_open_survey"))
-        return None
+        return
     if len(open_surveys) == 1:
         await show_anew(context, user.id, open_surveys[0][0].id, language)
-        return SurveyState.ANSWERING
+        return
     rows = [[(("✅ " if done else "") + team.name, callbacks.for_cycle(Action.RESUME, cycle.id))]
             for cycle, team, done in open_surveys]
     await replies.send(context, user.id, screens.Screen(
         runtime.texts.render(language, "choose_survey"), screens.keyboard(rows)))
-    return SurveyState.ANSWERING
 
 
-async def on_remark_text(update: Update, context: BotContext) -> SurveyState:
+async def on_remark_text(
+    update: Update, context: BotContext, expected: positions.ChapterRemark
+) -> None:
+    """The remark typed after "add a remark" (routed here by `conversations.typed`)."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    cursor, runtime = context.cursor, context.runtime
-    cycle_id, chapter_id = cursor.remark_cycle_id, cursor.remark_chapter_id
-    cursor.remark_cycle_id = cursor.remark_chapter_id = None
-    if cycle_id is None or chapter_id is None:
-        return SurveyState.ANSWERING
-    async with runtime.repository() as repo:
+    runtime = context.runtime
+    async with runtime.repository() as repo:  # saved and no longer expected, in one go
+        await positions.clear(repo, user.id)
         language = await _language(repo, user, runtime.settings.default_language)
-        view = await survey.save_remark(
-            repo, user.id, cycle_id, chapter_id, message.text or "", runtime.clock.now()
-        )
+        view = await survey.save_remark(repo, user.id, expected.cycle_id, expected.chapter_id,
+                                        message.text or "", runtime.clock.now())
     texts = runtime.texts
     if isinstance(view, Refusal):
         await replies.send_text(context, user.id, texts.render(
             language, "refusal", reason=view.value))
-        return SurveyState.ANSWERING
-    chapter = view.model.chapter(chapter_id)
+        return
+    chapter = view.model.chapter(expected.chapter_id)
     await replies.send_text(context, user.id, texts.render(language, "remark_saved",
                                                            chapter=chapter))
-    await show_anew(context, user.id, cycle_id, language)
-    return SurveyState.ANSWERING
+    await show_anew(context, user.id, expected.cycle_id, language)
 
 
-async def on_skip_remark(update: Update, context: BotContext) -> SurveyState:
+async def on_skip_remark(
+    update: Update, context: BotContext, expected: positions.ChapterRemark
+) -> None:
+    """/skip instead of the remark: back to the survey, nothing saved."""
     user = update.effective_user
     assert user is not None
-    cycle_id = context.cursor.remark_cycle_id
-    context.cursor.remark_cycle_id = context.cursor.remark_chapter_id = None
     runtime = context.runtime
     async with runtime.repository() as repo:
+        await positions.clear(repo, user.id)
         language = await _language(repo, user, runtime.settings.default_language)
-    if cycle_id is not None:
-        await show_anew(context, user.id, cycle_id, language)
-    return SurveyState.ANSWERING
+    await show_anew(context, user.id, expected.cycle_id, language)
 
 
-def build_survey_conversation() -> ConversationHandler[BotContext]:
-    buttons: Handler = CallbackQueryHandler(on_button, pattern=SURVEY_BUTTONS)
-    resume: Handler = CommandHandler("resume", on_resume)
-    with warnings.catch_warnings():
-        # Buttons carry their own state, so tracking the conversation per chat (not per message)
-        # is intended; PTB warns about that combination.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[buttons, resume],
-            states={
-                SurveyState.ANSWERING: [buttons, resume],
-                SurveyState.WRITING_REMARK: [
-                    handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_remark_text)),
-                    handler(CommandHandler("skip", on_skip_remark)),
-                    buttons,
-                    resume,
-                ],
-            },
-            fallbacks=[],
-            allow_reentry=True,
-            name="survey",
-        )
+def build_survey_handlers() -> list[Handler]:
+    return [CallbackQueryHandler(on_button, pattern=SURVEY_BUTTONS),
+            CommandHandler("resume", on_resume)]

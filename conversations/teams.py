@@ -2,50 +2,40 @@
 
 from __future__ import annotations
 
-from enum import Enum, auto
-
 from telegram import Update
-from telegram.ext import (
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CommandHandler
 
 from bot.runtime import BotContext
-from bot.services import teams
+from bot.services import positions, teams
 from bot.services.joining import STAKEHOLDER_GROUPS
 from conversations import callbacks, managing, replies, screens
 from conversations.callbacks import Callback
 from conversations.handlers import Handler
 
 
-class TeamState(Enum):
-    NAMING = auto()
-
-
-async def on_newteam(update: Update, context: BotContext) -> TeamState | int:
+async def on_newteam(update: Update, context: BotContext) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     runtime = context.runtime
     language = await replies.language_of(update, context)
     if not teams.may_create_teams(runtime.settings.admin_ids, user.id):
         await replies.send_text(context, user.id, runtime.texts.render(language, "not_allowed"))
-        return ConversationHandler.END
+        return
     name = " ".join((message.text or "").split()[1:])
     if not name:
+        async with runtime.repository() as repo:  # committed before the question shows
+            await positions.expect(repo, user.id, positions.TeamName(), runtime.clock.now())
         await replies.send_text(context, user.id, runtime.texts.render(language, "ask_team_name"))
-        return TeamState.NAMING
+        return
     await _create(update, context, name, language)
-    return ConversationHandler.END
 
 
-async def on_team_name(update: Update, context: BotContext) -> int:
+async def on_team_name(update: Update, context: BotContext, _: positions.TeamName) -> None:
+    """The name typed after a bare `/newteam` (routed here by `conversations.typed`)."""
     message = update.effective_message
     assert message is not None
     language = await replies.language_of(update, context)
     await _create(update, context, message.text or "", language)
-    return ConversationHandler.END
 
 
 async def _create(update: Update, context: BotContext, name: str, language: str) -> None:
@@ -54,6 +44,7 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
     runtime = context.runtime
     now = runtime.clock.now()
     async with runtime.repository() as repo:
+        await positions.clear(repo, user.id)
         await repo.touch_person(user.id, user.full_name, language, now)
         team, _ = await teams.create_team(repo, name, user.id, teams.TeamSettings(
             timezone=runtime.settings.default_timezone,
@@ -62,14 +53,6 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
     await replies.send_text(context, user.id, runtime.texts.render(
         language, "team_created", team=team.name, expires=invite.expires_at,
         timezone=team.timezone, link=teams.invite_link(runtime.bot_username, invite.token)))
-
-
-async def on_cancel(update: Update, context: BotContext) -> int:
-    assert update.effective_user is not None
-    language = await replies.language_of(update, context)
-    await replies.send_text(context, update.effective_user.id,
-                            context.runtime.texts.render(language, "cancelled_flow"))
-    return ConversationHandler.END
 
 
 async def _send_invite(
@@ -107,14 +90,8 @@ async def _revoke(update: Update, context: BotContext, data: Callback, language:
         language, "invites_revoked", team=team.name, count=count)))
 
 
-def build_team_conversation() -> ConversationHandler[BotContext]:
-    return ConversationHandler(
-        entry_points=[CommandHandler("newteam", on_newteam)],
-        states={TeamState.NAMING: [
-            MessageHandler(filters.TEXT & ~filters.COMMAND, on_team_name)]},
-        fallbacks=[CommandHandler("cancel", on_cancel)],
-        name="newteam",
-    )
+def build_team_handlers() -> list[Handler]:
+    return [CommandHandler("newteam", on_newteam)]
 
 
 def build_invite_handlers() -> list[Handler]:

@@ -1,21 +1,24 @@
 """A team's answers turned into the figures a management team discusses.
 
-Anonymity is decided here, once, so no report, chart, export or group breakdown can show a figure
-that fewer than `threshold` people produced: below it, a figure does not exist (it is None).
+Anonymity is decided here, once, by the rule in `domain.disclosure`, so no report, chart, export
+or group breakdown can show a figure that fewer than `threshold` people other than the viewer
+produced: such a figure does not exist (it is None). `team_figures` is the one entry point for
+a report; `aggregate` alone serves comparisons and tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from math import log2
 from statistics import fmean, median, pstdev
 
+from domain import disclosure
 from domain.catalog import LEVELS, AssessmentModel
+from domain.disclosure import AnswerSet, Respondent, as_respondent
 
-AnswerSet = Mapping[str, int | None]
-"""One person's answers: element id → level 1..5, or None for "not applicable / don't know"."""
+__all__ = ["AnswerSet", "Respondent"]
 
 
 class Consensus(StrEnum):
@@ -30,8 +33,8 @@ class Consensus(StrEnum):
 class ElementResult:
     element_id: str
     chapter_id: str
-    answered: int
-    not_applicable: int
+    answered: int | None
+    not_applicable: int | None
     mean: float | None
     median: float | None
     spread: float | None
@@ -68,10 +71,12 @@ class TeamResult:
     chapters: tuple[ChapterResult, ...]
     elements: Mapping[str, ElementResult]
     overall: float | None
+    disclosed: bool = True
+    """False while the cycle is open or with fewer than `threshold` respondents but the viewer."""
 
     @property
     def shown(self) -> bool:
-        return self.respondents >= self.threshold
+        return self.disclosed
 
     def chapter(self, chapter_id: str) -> ChapterResult:
         return next(c for c in self.chapters if c.chapter_id == chapter_id)
@@ -93,32 +98,35 @@ def agreement_of(levels: Sequence[int]) -> float:
 
 
 def aggregate(
-    model: AssessmentModel, scope_id: str, answer_sets: Sequence[AnswerSet], threshold: int
+    model: AssessmentModel, scope_id: str, people: Sequence[Respondent | AnswerSet],
+    threshold: int, *, allowed: Collection[str] | None = None, closed: bool = True,
 ) -> TeamResult:
-    """Per element, chapter and overall; every figure from fewer than `threshold` people is None.
+    """Per element, chapter and overall; a figure from fewer than `threshold` others is None.
 
-    A chapter's level is the mean of its element means, and the overall level the mean of the
-    chapter levels, so each element and each chapter weighs the same however many people answered
-    it.
+    `allowed` narrows the elements further (a group breakdown may not show every element), and
+    nothing is shown while the cycle is open. A chapter's level is the mean of its element means,
+    and the overall level the mean of the chapter levels, so each element and each chapter weighs
+    the same however many people answered it.
     """
-    if threshold < 1:
-        raise ValueError("the anonymity threshold must be at least 1")
-    respondents = len(answer_sets)
+    disclosure.check_threshold(threshold)
+    everyone = [as_respondent(p) for p in people]
+    disclosed = closed and disclosure.enough(disclosure.others(everyone), threshold)
     elements: dict[str, ElementResult] = {}
     for element in model.scope_elements(scope_id):
-        levels = [a[element.id] for a in answer_sets if a.get(element.id) is not None]
-        known = [level for level in levels if level is not None]
-        not_applicable = sum(1 for a in answer_sets if element.id in a and a[element.id] is None)
-        visible = respondents >= threshold and len(known) >= threshold
-        spread = pstdev(known) if visible else None
+        known = [level for p in everyone if (level := p.answers.get(element.id)) is not None]
+        from_others = sum(1 for p in everyone
+                          if not p.is_viewer and p.answers.get(element.id) is not None)
+        visible = (disclosed and disclosure.enough(from_others, threshold)
+                   and (allowed is None or element.id in allowed))
         elements[element.id] = ElementResult(
             element_id=element.id,
             chapter_id=element.chapter_id,
-            answered=len(known),
-            not_applicable=not_applicable,
+            answered=len(known) if visible else None,
+            not_applicable=sum(1 for p in everyone if element.id in p.answers
+                               and p.answers[element.id] is None) if visible else None,
             mean=fmean(known) if visible else None,
             median=float(median(known)) if visible else None,
-            spread=spread,
+            spread=pstdev(known) if visible else None,
             distribution=_distribution(known) if visible else None,
             agreement=agreement_of(known) if visible else None,
         )
@@ -130,9 +138,9 @@ def aggregate(
         chapters.append(ChapterResult(chapter.id, fmean(means) if means else None, ids))
     chapter_means = [c.mean for c in chapters if c.mean is not None]
     return TeamResult(
-        model_id=model.id, scope_id=scope_id, respondents=respondents, threshold=threshold,
+        model_id=model.id, scope_id=scope_id, respondents=len(everyone), threshold=threshold,
         chapters=tuple(chapters), elements=elements,
-        overall=fmean(chapter_means) if chapter_means else None,
+        overall=fmean(chapter_means) if chapter_means else None, disclosed=disclosed,
     )
 
 
@@ -147,32 +155,44 @@ class GroupResult:
     result: TeamResult
 
 
-def by_group(
-    model: AssessmentModel, scope_id: str, answer_sets: Sequence[tuple[str | None, AnswerSet]],
-    threshold: int,
-) -> tuple[GroupResult, ...]:
-    """One result per stakeholder group that can be shown without revealing anyone.
+@dataclass(frozen=True, slots=True)
+class TeamFigures:
+    """Everything one viewer may see of one cycle: the team, and the parts shown beside it."""
 
-    A group is shown only if it has at least `threshold` people *and* the rest of the team does too
-    (or is empty): otherwise "team minus group" would expose the answers of the few left over.
-    Leaving small groups out entirely keeps their size private as well.
+    team: TeamResult
+    groups: tuple[GroupResult, ...]
+    managers: TeamResult | None
+
+
+def team_figures(
+    model: AssessmentModel, scope_id: str, people: Sequence[Respondent], threshold: int, *,
+    closed: bool,
+) -> TeamFigures:
+    """The team, its stakeholder groups and its managers, as far as `domain.disclosure` allows.
+
+    Groups are offered in name order, then the managers; `disclosure.breakdown` keeps those that
+    can be shown together (from who answered and their group and role, never from the answers).
+    Per element, the parts carry a figure only if no atom of the shown parts gives away fewer
+    than k answers; the team figure itself needs only its own k.
     """
-    groups = sorted({group for group, _ in answer_sets if group})
-    results = []
-    for group in groups:
-        members = [answers for g, answers in answer_sets if g == group]
-        rest = len(answer_sets) - len(members)
-        if len(members) >= threshold and (rest == 0 or rest >= threshold):
-            results.append(GroupResult(group, aggregate(model, scope_id, members, threshold)))
-    return tuple(results)
+    team = aggregate(model, scope_id, people, threshold, closed=closed)
+    if not team.disclosed:
+        return TeamFigures(team, (), None)
+    names = sorted({p.group for p in people if p.group})
+    candidates = [frozenset(i for i, p in enumerate(people) if p.group == name)
+                  for name in names]
+    candidates.append(frozenset(i for i, p in enumerate(people) if p.is_manager))
+    chosen = disclosure.breakdown(people, candidates, threshold)
+    if not chosen:
+        return TeamFigures(team, (), None)
+    cells = disclosure.atoms(len(people), [candidates[c] for c in chosen])
+    allowed = frozenset(e for e in model.scope(scope_id).element_ids
+                        if disclosure.element_allowed(people, cells, e, threshold))
 
+    def part(members: frozenset[int]) -> TeamResult:
+        return aggregate(model, scope_id, [people[i] for i in sorted(members)], threshold,
+                         allowed=allowed)
 
-def subset_result(
-    model: AssessmentModel, scope_id: str, subset: Sequence[AnswerSet], team_size: int,
-    threshold: int,
-) -> TeamResult | None:
-    """A part of the team (e.g. its managers) under the same rule as a group; None if hidden."""
-    rest = team_size - len(subset)
-    if len(subset) < threshold or 0 < rest < threshold:
-        return None
-    return aggregate(model, scope_id, subset, threshold)
+    groups = tuple(GroupResult(names[c], part(candidates[c])) for c in chosen if c < len(names))
+    managers = part(candidates[-1]) if len(names) in chosen else None
+    return TeamFigures(team, groups, managers)

@@ -1,7 +1,9 @@
 """The database schema: the single source of truth for people, teams, surveys and notifications.
 
 Conversation positions are not stored anywhere else: a participant's place in a survey is derived
-from their answers, so any process can handle any update and a restart loses nothing. Unique keys
+from their answers, and the one typed reply the bot waits for (a team name, a deadline, a remark)
+is a row of `conversation_positions`, so any process can handle any update and a restart loses
+nothing. Unique keys
 make the writes idempotent (one answer per response and element, one notification per key, one
 handling per update id).
 """
@@ -12,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -246,3 +249,18 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ConversationPosition(Base):
+    """The typed reply the bot expects from a person, and for what (`bot.services.positions`).
+
+    One row per person: the latest question that asks for typed text wins. No foreign key to
+    `people`, because an administrator may be asked for a team name before the bot knows them.
+    """
+
+    __tablename__ = "conversation_positions"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

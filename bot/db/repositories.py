@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from bot.db._prepared import prepared
 from bot.db.models import (
     Answer,
+    ConversationPosition,
     Cycle,
     Invite,
     Membership,
@@ -303,4 +304,6 @@ class Repository:
             )
         )
         await self.session.execute(delete(Membership).where(Membership.user_id == user_id))
+        await self.session.execute(
+            delete(ConversationPosition).where(ConversationPosition.user_id == user_id))
         await self.session.execute(delete(Person).where(Person.user_id == user_id))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from bot.db.models import Cycle
 from bot.db.repositories import Repository
@@ -24,8 +23,9 @@ class ReportView:
     previous_cycle: Cycle | None
 
 
-async def build(repo: Repository, cycle: Cycle, **options: Any) -> ReportView:
-    """The report and its surroundings; `options` go to `reports.build_report` unchanged."""
-    report = await reports.build_report(repo, cycle, **options)
+async def build(repo: Repository, cycle: Cycle, viewer_id: int) -> ReportView:
+    """The report as `viewer_id` may see it (`reports.build_report` decides) and its
+    surroundings."""
+    report = await reports.build_report(repo, cycle, viewer_id)
     before = await reports.previous_cycle(repo, cycle) if report.previous is not None else None
     return ReportView(report, await improvement.targets(repo, cycle.team_id), before)

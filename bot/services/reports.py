@@ -1,12 +1,13 @@
 """A cycle's answers gathered from the database and handed to the domain to become a team report.
 
 Individual answers never leave this module: what it returns are aggregates that already obey the
-team's anonymity threshold (see `domain.aggregation`).
+disclosure rule (see `domain.disclosure`) for the person who asked: a report is built for one
+viewer, whose own answers do not count towards the threshold, and it has figures only once the
+cycle is closed.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,14 +17,8 @@ from bot.db.models import Answer, Cycle, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
 from bot.services import improvement
 from bot.services.improvement import ActionEffect
-from domain.aggregation import (
-    AnswerSet,
-    GroupResult,
-    TeamResult,
-    aggregate,
-    by_group,
-    subset_result,
-)
+from domain import disclosure
+from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
 from domain.catalog import AssessmentModel, load_model
 from domain.priorities import Change, Priority, priorities, trend
 
@@ -71,13 +66,14 @@ async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:
     return ResponseRate(int(members), int(started), int(completed))
 
 
-async def _answer_sets(
-    repo: Repository, cycle: Cycle
-) -> list[tuple[Response, AnswerSet]]:
-    """Confirmed responses; once a cycle is closed, every response with at least one answer."""
+async def _respondents(
+    repo: Repository, cycle: Cycle, viewer: int | None
+) -> list[tuple[Response, Respondent]]:
+    """Every response with at least one answer, marked with what any manager knows about it.
+
+    `viewer` is the membership of the person who will read the figures (None: not a member).
+    """
     query = select(Response).where(Response.cycle_id == cycle.id)
-    if cycle.closed_at is None:
-        query = query.where(Response.completed_at.is_not(None))
     responses = (await repo.session.scalars(query.order_by(Response.id))).all()
     by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
     rows = await repo.session.execute(  # one query for the whole cycle, however many respondents
@@ -85,8 +81,11 @@ async def _answer_sets(
         .where(Answer.response_id.in_(query.with_only_columns(Response.id))))
     for response_id, element_id, level in rows.all():
         by_response[response_id][element_id] = level
-    return [(response, by_response[response.id]) for response in responses
-            if by_response[response.id]]
+    return [(response, Respondent(
+                answers=by_response[response.id], group=response.stakeholder_group,
+                is_manager=response.is_manager, finished=response.completed_at is not None,
+                is_viewer=viewer is not None and response.membership_id == viewer))
+            for response in responses if by_response[response.id]]
 
 
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
@@ -96,36 +95,51 @@ async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
         .order_by(Cycle.id.desc()).limit(1))
 
 
-async def build_report(repo: Repository, cycle: Cycle) -> CycleReport:
+async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
+    """Readers who answered in none of the team's cycles all see the same report (class 0);
+    anyone else gets their own (their membership id), so a broadcast builds few reports."""
+    membership = await repo.membership(cycle.team_id, viewer_id)
+    if membership is None:
+        return 0
+    answered = await repo.session.scalar(
+        select(Response.id).where(Response.membership_id == membership.id).limit(1))
+    return membership.id if answered is not None else 0
+
+
+async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleReport:
+    """The report as the person `viewer_id` may see it (see `domain.disclosure`)."""
     team = await repo.team(cycle.team_id)
     assert team is not None
+    membership = await repo.membership(team.id, viewer_id)
+    viewer = membership.id if membership is not None else None
     model = load_model(cycle.model_id)
-    threshold = team.anonymity_threshold
-    sets = await _answer_sets(repo, cycle)
-    result = aggregate(model, cycle.scope_id, [answers for _, answers in sets], threshold)
-    manager_sets = [answers for response, answers in sets if response.is_manager]
-    managers = subset_result(model, cycle.scope_id, manager_sets, len(sets), threshold)
+    threshold = disclosure.effective_threshold(team.anonymity_threshold)
+    sets = await _respondents(repo, cycle, viewer)
+    people = [person for _, person in sets]
+    figures = team_figures(model, cycle.scope_id, people, threshold,
+                           closed=cycle.closed_at is not None)
+    result = figures.team
     before_cycle = await previous_cycle(repo, cycle)
-    previous = (await _result(repo, before_cycle, cycle.scope_id, threshold)
-                if before_cycle is not None else None)
+    previous = (await _result(repo, before_cycle, cycle.scope_id, threshold, viewer)
+                if before_cycle is not None and result.shown else None)
     chapter_targets = await improvement.targets(repo, team.id)
     element_targets = {e: chapter_targets[model.elements[e].chapter_id]
                        for e in model.scope(cycle.scope_id).element_ids
                        if model.elements[e].chapter_id in chapter_targets}
+    remarks_shown = result.shown and disclosure.remarks_allowed(people, threshold)
     return CycleReport(
         team=team, cycle=cycle, model=model, rate=await response_rate(repo, cycle),
-        result=result, managers=managers, previous=previous,
+        result=result, managers=figures.managers, previous=previous,
         priorities=priorities(result, element_targets, previous) if result.shown else (),
         trend=trend(result, previous) if result.shown else (),
-        groups=by_group(model, cycle.scope_id,
-                        [(r.stakeholder_group, a) for r, a in sets], threshold),
-        remarks=await _remarks(repo, cycle, [r.id for r, _ in sets], result.shown),
-        actions=await _action_effects(repo, cycle, result) if result.shown else (),
+        groups=figures.groups,
+        remarks=await _remarks(repo, [r.id for r, _ in sets]) if remarks_shown else (),
+        actions=await _action_effects(repo, cycle, result, viewer) if result.shown else (),
     )
 
 
 async def _action_effects(
-    repo: Repository, cycle: Cycle, result: TeamResult
+    repo: Repository, cycle: Cycle, result: TeamResult, viewer: int | None
 ) -> tuple[ActionEffect, ...]:
     """Actions taken after earlier cycles, with their element's level then and now."""
     effects = []
@@ -138,7 +152,7 @@ async def _action_effects(
         if source is not None and source.model_id == cycle.model_id:
             if source.id not in earlier:
                 earlier[source.id] = await _result(repo, source, source.scope_id,
-                                                   result.threshold)
+                                                   result.threshold, viewer)
             element = earlier[source.id].elements.get(action.element_id)
             before = element.mean if element else None
         now = result.elements.get(action.element_id)
@@ -147,24 +161,25 @@ async def _action_effects(
     return tuple(effects)
 
 
-async def _result(repo: Repository, cycle: Cycle, scope_id: str, threshold: int) -> TeamResult:
-    """Only the team figures of an earlier cycle, for comparisons, under the same anonymity rule."""
-    sets = await _answer_sets(repo, cycle)
-    return aggregate(load_model(cycle.model_id), scope_id, [a for _, a in sets], threshold)
+async def _result(
+    repo: Repository, cycle: Cycle, scope_id: str, threshold: int, viewer: int | None
+) -> TeamResult:
+    """Only the team figures of an earlier cycle, for comparisons, under the same rule."""
+    people = [person for _, person in await _respondents(repo, cycle, viewer)]
+    return aggregate(load_model(cycle.model_id), scope_id, people, threshold,
+                     closed=cycle.closed_at is not None)
 
 
 async def _remarks(
-    repo: Repository, cycle: Cycle, response_ids: Sequence[int], shown: bool
+    repo: Repository, response_ids: Sequence[int]
 ) -> tuple[tuple[str, str], ...]:
-    """Remarks per chapter in an order that says nothing about who wrote them."""
-    if not shown or not response_ids:
+    """Remarks per chapter, sorted by text: an order that says nothing about who wrote them."""
+    if not response_ids:
         return ()
     rows = (await repo.session.execute(
         select(Remark.chapter_id, Remark.text).where(Remark.response_id.in_(response_ids))
     )).all()
-    shuffled = list(rows)
-    random.Random(cycle.id).shuffle(shuffled)
-    return tuple(sorted(shuffled, key=lambda row: row[0]))
+    return disclosure.remark_order((chapter, text) for chapter, text in rows)
 
 
 async def latest_reportable_cycle(repo: Repository, team_id: int) -> Cycle | None:

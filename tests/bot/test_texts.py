@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -57,3 +59,26 @@ def test_plain_labels_are_one_line_and_bounded() -> None:
 
 def test_templates_folder_is_inside_the_package() -> None:
     assert Path(TEMPLATES).is_dir()
+
+
+PRIVACY_PROMISE = {  # docs/PRIVACY.md in short: team figures, after the close, k besides the reader
+    "en": ("only team figures", "closed", "besides the one reading"),
+    "nl": ("alleen teamcijfers", "gesloten", "naast degene die"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_consent_help_and_mydata_make_the_privacy_promise_of_privacy_md(language: str) -> None:
+    texts = Texts()
+    person = SimpleNamespace(display_name="Anna", language=language,
+                             consented_at=datetime(2026, 1, 1, tzinfo=UTC))
+    rendered = {
+        "welcome": texts.render(language, "welcome", team="X", threshold=4),
+        "help": texts.render(language, "help"),
+        "mydata": texts.render(language, "mydata", person=person, teams=[]),
+    }
+    for name, text in rendered.items():
+        for words in PRIVACY_PROMISE[language]:
+            assert words in text, (name, words)
+    assert "4" in rendered["welcome"]
+    assert "/deleteme" in rendered["mydata"] and "/deleteme" in rendered["help"]

@@ -67,7 +67,9 @@ async def test_three_people_in_two_groups_through_group_links_and_a_team_report(
     assert "Ada (Klanten) · ✅ klaar" in listing.text
     assert "Manon (Management) · – nog niet begonnen" in listing.text
 
-    await manon.send("/report")
+    await manon.send("/close")
+    await manon.tap("Ja, afsluiten")
+    await bot.sweep()
     report = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
     assert "Per groep" not in report.text  # groups of 1 and 2 would expose people
     assert_telegram_was_happy(emulator)

@@ -13,9 +13,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Wiring
+from bot.db.models import Remark, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.runtime import IsoApplication
 from bot.serve import webhook_worker
@@ -27,6 +29,7 @@ from tests.e2e.test_participant_journey import (
     start_survey,
     stored_answers,
 )
+from tests.e2e.test_typed_replies import ask_for_a_deadline, ask_for_a_remark
 from tests.support.clock import FixedClock
 
 SECRET = "a-long-webhook-secret-0123456789"
@@ -90,6 +93,66 @@ async def test_a_webhook_worker_serves_a_participant_and_checks_the_secret(
             async with client.get(f"http://127.0.0.1:{port}/health") as health:
                 assert health.status == 200 and (await health.json())["ok"] is True
     assert list((await stored_answers(sessions, anna)).values()) == [4]
+    assert emulator.webhook_failures == []
+    assert_telegram_was_happy(emulator)
+
+
+async def test_anything_but_an_update_gets_a_400_and_changes_nothing(
+    emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    sessions: async_sessionmaker[AsyncSession], anna: SimulatedPerson, manon: SimulatedPerson,
+) -> None:
+    port = free_port()
+    config = worker_settings(settings, port, f"http://127.0.0.1:{port}")
+    secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with webhook_worker(config, Wiring(clock=clock, run_scheduler=False)):
+        async with aiohttp.ClientSession() as client:
+            for body in ([{"update_id": 5}], [], "update", 5, None, {}, {"update_id": "5"},
+                         {"update_id": 5, "message": "hello"}):
+                async with client.post(f"http://127.0.0.1:{port}/telegram", json=body,
+                                       headers=secret) as refused:
+                    assert refused.status == 400, body
+            async with client.post(f"http://127.0.0.1:{port}/telegram", data=b"{not json",
+                                   headers=secret) as refused:
+                assert refused.status == 400
+        team = await set_up_team(sessions, clock.now(), manager=manon)
+        await join(anna, team.start_command, "Nederlands")  # the worker is still fine
+    assert emulator.webhook_failures == []
+    assert_telegram_was_happy(emulator)
+
+
+async def test_typed_replies_are_understood_by_the_other_worker(
+    emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    sessions: async_sessionmaker[AsyncSession], balancer: tuple[str, list[str]],
+    anna: SimulatedPerson, manon: SimulatedPerson,
+) -> None:
+    """The balancer alternates, so each question is asked by one worker and its typed answer
+    reaches the other; a position only in one worker's memory would be lost there."""
+    public_url, upstreams = balancer
+    async with AsyncExitStack() as stack:
+        for register in (True, False):
+            port = free_port()
+            upstreams.append(f"http://127.0.0.1:{port}")
+            await stack.enter_async_context(webhook_worker(
+                worker_settings(settings, port, public_url),
+                Wiring(clock=clock, run_scheduler=False), register=register))
+        await manon.send("/newteam")
+        await manon.wait_for(lambda m: "Hoe heet het team?" in m.text)
+        await manon.send("Kwaliteit")
+        await manon.wait_for(lambda m: "t.me/" in m.text)
+        await ask_for_a_deadline(manon)
+        await manon.send("20-11-2026")
+        await manon.wait_for(lambda m: "Klopt dit?" in m.text)
+
+        team = await set_up_team(sessions, clock.now(), manager=manon, name="Breed",
+                                 scope="full")
+        await join(anna, team.start_command, "Nederlands")
+        await ask_for_a_remark(anna)
+        await anna.send("Meer overleg")
+        await anna.wait_for(lambda m: "is bewaard" in m.text)
+    async with sessions() as session:
+        assert list(await session.scalars(select(Team.name).order_by(Team.id))) == [
+            "Kwaliteit", "Breed"]
+        assert list(await session.scalars(select(Remark.text))) == ["Meer overleg"]
     assert emulator.webhook_failures == []
     assert_telegram_was_happy(emulator)
 

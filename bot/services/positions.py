@@ -1,0 +1,95 @@
+"""Where a person is in a conversation that waits for typed text: which reply, and for what.
+
+Buttons carry their own context (`conversations.callbacks`), but a typed message does not: after
+"What is the team called?" the name arrives as bare text. What that text is for is stored here, in
+the database, written in the same unit of work as the step that asks for it (so the question is
+only shown once its position is committed) and cleared in the same unit of work as the step that
+uses the reply. Any worker, after any restart, then routes the text the same way
+(`conversations.typed`); nothing is remembered in a process.
+
+One position per person: the latest question that asks for text wins. A position is a frozen
+dataclass whose fields are JSON scalars; to add one, define it below, add it to `Position` and
+`_KINDS`, and route it in `conversations.typed`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import delete, select
+
+from bot.db.models import ConversationPosition
+from bot.db.repositories import Repository, dialect_insert
+
+
+@dataclass(frozen=True)
+class TeamName:
+    """After a bare `/newteam`: the name of the team to create."""
+
+    KIND: ClassVar[str] = "team_name"
+
+
+@dataclass(frozen=True)
+class SurveyDeadline:
+    """On `/survey`'s deadline screen: a date typed instead of tapping 3, 7 or 14 days."""
+
+    KIND: ClassVar[str] = "survey_deadline"
+    team_id: int
+    scope_id: str
+
+
+@dataclass(frozen=True)
+class ChapterRemark:
+    """After "add a remark": the remark on one chapter of one cycle."""
+
+    KIND: ClassVar[str] = "remark"
+    cycle_id: int
+    chapter_id: str
+
+
+Position = TeamName | SurveyDeadline | ChapterRemark
+_KINDS: dict[str, type[Position]] = {
+    kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark)}
+
+
+async def expect(repo: Repository, user_id: int, position: Position, now: datetime) -> None:
+    """From now on, this person's next typed text is read as `position` says."""
+    payload = dataclasses.asdict(position)
+    statement = dialect_insert(repo.session, ConversationPosition).values(
+        user_id=user_id, kind=position.KIND, payload=payload, updated_at=now)
+    await repo.session.execute(statement.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={"kind": position.KIND, "payload": payload, "updated_at": now}))
+
+
+async def expected(repo: Repository, user_id: int) -> Position | None:
+    """What this person's typed text is for; None when the bot waits for no text from them."""
+    row = (await repo.session.execute(
+        select(ConversationPosition.kind, ConversationPosition.payload)
+        .where(ConversationPosition.user_id == user_id))).first()
+    return None if row is None else decode(row[0], row[1])
+
+
+async def clear(repo: Repository, user_id: int) -> None:
+    """The typed reply has been used (or the step was left): text is no longer expected."""
+    await repo.session.execute(
+        delete(ConversationPosition).where(ConversationPosition.user_id == user_id))
+
+
+def decode(kind: str, payload: Any) -> Position | None:
+    """A stored row as its position; None for a kind or payload this version does not know
+    (written by an older or newer release), which then counts as nothing expected."""
+    cls = _KINDS.get(kind)
+    if cls is None or not isinstance(payload, dict):
+        return None
+    hints = typing.get_type_hints(cls)
+    names = {field.name for field in dataclasses.fields(cls)}
+    if set(payload) != names or not all(
+        isinstance(payload[name], hints[name]) for name in names
+    ):
+        return None
+    return cls(**payload)

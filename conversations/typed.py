@@ -1,0 +1,77 @@
+"""Typed text, routed to the flow that asked for it: the one text-message dispatcher.
+
+A button says what it is for; a typed message does not. The step that asks for text (a bare
+`/newteam`, `/survey`'s deadline screen, "add a remark") stores a `bot.services.positions` position
+before it asks; here the next text is read against that position, whichever worker receives it and
+however often the bot restarted in between. Without a position, text gets the fallback's hint.
+`/skip` (a remark) and `/cancel` (anything typed) leave a position.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from telegram import Update
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.runtime import BotContext
+from bot.services import positions
+from bot.services.positions import ChapterRemark, Position, SurveyDeadline, TeamName
+from conversations import cycles, replies, survey, teams
+from conversations.fallbacks import on_unexpected_message
+from conversations.handlers import Handler
+
+
+async def _expected(update: Update, context: BotContext) -> Position | None:
+    assert update.effective_user is not None
+    async with context.runtime.repository() as repo:
+        return await positions.expected(repo, update.effective_user.id)
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """Text that is not a command: the reply the bot waits for, or a hint."""
+    position = await _expected(update, context)
+    match position:
+        case None:
+            await on_unexpected_message(update, context)
+        case TeamName():
+            await teams.on_team_name(update, context, position)
+        case SurveyDeadline():
+            await cycles.on_typed_deadline(update, context, position)
+        case ChapterRemark():
+            await survey.on_remark_text(update, context, position)
+        case _:
+            assert_never(position)
+
+
+async def on_skip(update: Update, context: BotContext) -> None:
+    position = await _expected(update, context)
+    if isinstance(position, ChapterRemark):
+        await survey.on_skip_remark(update, context, position)
+    else:
+        await on_unexpected_message(update, context)
+
+
+async def on_cancel(update: Update, context: BotContext) -> None:
+    """Stop waiting for typed text; nothing was changed by the step that asked for it."""
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        position = await positions.expected(repo, user.id)
+        if position is not None:
+            await positions.clear(repo, user.id)
+    if position is None:
+        await on_unexpected_message(update, context)
+        return
+    language = await replies.language_of(update, context)
+    await replies.send_text(context, user.id, runtime.texts.render(language, "cancelled_flow"))
+
+
+def typed_handlers() -> list[Handler]:
+    """Before the fallbacks: they answer whatever these leave."""
+    return [
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_text),
+        CommandHandler("skip", on_skip),
+        CommandHandler("cancel", on_cancel),
+    ]

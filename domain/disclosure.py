@@ -1,0 +1,137 @@
+"""Who may see which team figure: the one disclosure rule every view obeys.
+
+The promise to the people who answer is that nobody who reads a report (in practice a manager
+who tries hard) can tell what one of them answered. The rule that keeps it:
+
+* A figure exists only if at least k respondents *other than the person looking* contributed to
+  it. The viewer knows her own answers and could subtract them, so she does not count.
+* Figures exist only once a cycle is closed: interim figures could be subtracted from each other
+  ("export, wait for one more person to finish, export again").
+* Several sets of people may be shown side by side (the team, stakeholder groups, the managers),
+  but together they cut the team into *atoms* (people who belong to exactly the same shown sets),
+  and everything shown is a sum of atoms. Subtracting shown figures can reveal an atom, never
+  less; so every atom must be empty or hold at least k people other than the viewer. That implies
+  the complement of every union of shown sets is empty or at least k, and it also covers sets
+  that overlap (the managers cut across the stakeholder groups), where complements are not enough.
+* Per element the same holds for the atoms' answers: among the people other than the viewer, each
+  atom has none or at least k who answered the element, and none or at least k who gave a level.
+
+Within an atom all its members are interchangeable for every figure, so a person's answer is
+pinned down only if everyone in their atom (at least k people) gave that same answer: a
+unanimous team or part of it, which no aggregate can hide. `tests/domain/test_adversary.py`
+checks this by brute force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+AnswerSet = Mapping[str, int | None]
+"""One person's answers: element id → level 1..5, or None for "not applicable / don't know"."""
+
+MINIMUM_THRESHOLD = 3
+"""Below three, a viewer who answered could subtract herself and read the one other person."""
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """One response as the rule sees it: answers plus what any manager knows about the person."""
+
+    answers: AnswerSet
+    group: str | None = None
+    is_manager: bool = False
+    is_viewer: bool = False
+    finished: bool = True
+
+
+def as_respondent(person: Respondent | AnswerSet) -> Respondent:
+    """Plain answer sets (tests, comparisons) are respondents other than the viewer."""
+    return person if isinstance(person, Respondent) else Respondent(person)
+
+
+def check_threshold(threshold: int) -> int:
+    """The domain's own guard: settings refuse a lower value, but a figure is never risked."""
+    if threshold < MINIMUM_THRESHOLD:
+        raise ValueError(f"the anonymity threshold must be at least {MINIMUM_THRESHOLD}")
+    return threshold
+
+
+def effective_threshold(configured: int) -> int:
+    """A team stored with a lower threshold (from before the minimum) is read at the minimum."""
+    return max(configured, MINIMUM_THRESHOLD)
+
+
+def others(people: Iterable[Respondent]) -> int:
+    """How many of these people are not the viewer."""
+    return sum(1 for person in people if not person.is_viewer)
+
+
+def enough(count: int, threshold: int) -> bool:
+    """A figure from `count` people other than the viewer may exist."""
+    return count >= threshold
+
+
+def atoms(size: int, sets: Sequence[Collection[int]]) -> tuple[frozenset[int], ...]:
+    """The people 0..size-1 grouped by which of `sets` they belong to (the Venn diagram's cells)."""
+    cells: dict[tuple[bool, ...], set[int]] = {}
+    for index in range(size):
+        cells.setdefault(tuple(index in s for s in sets), set()).add(index)
+    return tuple(frozenset(cell) for cell in cells.values())
+
+
+def _empty_or_enough(count: int, threshold: int) -> bool:
+    return count == 0 or count >= threshold
+
+
+def breakdown(
+    people: Sequence[Respondent], candidates: Sequence[Collection[int]], threshold: int
+) -> tuple[int, ...]:
+    """Which candidate sets (indices into `people`) may be shown beside the team, in their order.
+
+    Greedy and from what every manager knows anyway (who answered, their group and role), never
+    from the answers, so the choice itself tells nothing: a candidate is added only if every atom
+    of the team under the sets chosen so far plus this one keeps zero or at least k people other
+    than the viewer. An empty candidate, or one that is the whole team, adds no information and
+    is left out.
+    """
+    check_threshold(threshold)
+    chosen: list[int] = []
+    for number, candidate in enumerate(candidates):
+        if not candidate or len(candidate) == len(people):
+            continue
+        trial = [candidates[c] for c in chosen] + [candidate]
+        if all(_empty_or_enough(others(people[i] for i in cell), threshold)
+               for cell in atoms(len(people), trial)):
+            chosen.append(number)
+    return tuple(chosen)
+
+
+def element_allowed(
+    people: Sequence[Respondent], cells: Iterable[Collection[int]], element_id: str,
+    threshold: int,
+) -> bool:
+    """The shown sets may carry figures for this element: no atom gives away fewer than k answers.
+    """
+    for cell in cells:
+        members = [people[i] for i in cell if not people[i].is_viewer]
+        answered = [p for p in members if element_id in p.answers]
+        levels = sum(1 for p in answered if p.answers[element_id] is not None)
+        if not (_empty_or_enough(len(answered), threshold)
+                and _empty_or_enough(levels, threshold)):
+            return False
+    return True
+
+
+def remarks_allowed(people: Sequence[Respondent], threshold: int) -> bool:
+    """Remarks are shown only if at least k others finished, so each has k possible authors.
+
+    A remark is offered after a chapter is complete; everyone who finished completed every
+    chapter, so k finished people besides the viewer are k possible authors of any remark.
+    """
+    return enough(sum(1 for p in people if p.finished and not p.is_viewer), threshold)
+
+
+def remark_order(remarks: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Per chapter, by text: an order that depends on nothing a manager can know or guess."""
+    return tuple(sorted(remarks))

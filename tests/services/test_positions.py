@@ -1,0 +1,48 @@
+"""Conversation positions on the real database: stored, replaced, cleared, and read defensively."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import ConversationPosition
+from bot.db.repositories import Repository
+from bot.services import positions
+from bot.services.positions import ChapterRemark, Position, SurveyDeadline, TeamName
+from tests.support.clock import FixedClock
+
+MANON = 42
+
+
+async def _expected(sessions: async_sessionmaker[AsyncSession]) -> Position | None:
+    async with sessions.begin() as session:
+        return await positions.expected(Repository(session), MANON)
+
+
+async def test_the_latest_question_wins_and_clearing_forgets_it(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    assert await _expected(sessions) is None
+    for position in (TeamName(), SurveyDeadline(team_id=7, scope_id="quick"),
+                     ChapterRemark(cycle_id=3, chapter_id="5")):
+        async with sessions.begin() as session:
+            await positions.expect(Repository(session), MANON, position, clock.now())
+        assert await _expected(sessions) == position
+    async with sessions.begin() as session:
+        await positions.clear(Repository(session), MANON)
+    assert await _expected(sessions) is None
+
+
+async def test_a_row_this_version_does_not_understand_expects_nothing(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    for n, (kind, payload) in enumerate((
+        ("gone_in_this_release", {}),
+        ("remark", {"cycle_id": "3", "chapter_id": "5"}),  # wrong type
+        ("remark", {"cycle_id": 3}),  # a field missing
+        ("survey_deadline", [7, "quick"]),  # not an object
+    )):
+        async with sessions.begin() as session:
+            await session.execute(insert(ConversationPosition).values(
+                user_id=MANON + n, kind=kind, payload=payload, updated_at=clock.now()))
+            assert await positions.expected(Repository(session), MANON + n) is None
