@@ -61,7 +61,7 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
     await create_team(manon, TEAM)
     await manon.send("/settings")
     await manon.tap("Groepen vragen: uit")
-    await manon.wait_for(lambda m: "groepen vragen: ja" in m.text)
+    await manon.wait_for(lambda m: "Groepen vragen: aan" in str(m.keyboard))
     await manon.send("/invite")
     await manon.tap("Klanten")
     customers = start_command((await manon.wait_for(lambda m: "groep Klanten" in m.text)).text)
