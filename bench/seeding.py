@@ -100,11 +100,12 @@ async def example_view(
                                        respondents, 0.0, language, 1)
                 for number, (element, what) in enumerate(ACTIONS[language].items()):
                     action = await improvement.add_action(
-                        repo, team.id, earlier.id, element, what, "Manager", now)
+                        repo, manager, earlier.id, element, what, "Manager", now)
                     if number == 0:
-                        await improvement.finish(repo, action.id, now - timedelta(days=10))
+                        await improvement.finish(repo, manager, action.id,
+                                                 now - timedelta(days=10))
             for chapter, level in TARGETS.items() if targets else ():
-                await improvement.set_target(repo, team.id, chapter, level)
+                await improvement.set_target(repo, manager, team.id, chapter, level)
             latest = await _cycle(repo, team.id, manager, now, respondents, 0.35, language, 2)
             return await report_view.build(repo, latest, manager)
     finally:

@@ -29,7 +29,6 @@ from bot.runtime import Runtime
 from bot.services import away, outbox, reassessment, report_view, reports
 from bot.services.outbox import Kind, Outcome, Settled
 from conversations import callbacks, screens
-from conversations.callbacks import Action
 from domain.catalog import load_model
 from domain.holidays import team_calendar
 from domain.rhythm import Calendar, days_left, heads_up_wording, send_moment
@@ -257,7 +256,7 @@ async def _compose(
         answered=await repo.count_answers(response.id) if response is not None else 0,
         days_left=days_left(now, cycle.deadline), deadline=cycle.deadline, timezone=team.timezone)
     return [Outgoing(person.user_id, screens.Screen(text, screens.keyboard(
-        [[(b.resume, callbacks.for_cycle(Action.RESUME, cycle.id))]])))]
+        [[(b.resume, callbacks.Resume(cycle.id))]])))]
 
 
 def _heads_up(
@@ -287,7 +286,7 @@ async def report_messages(
     texts, report = runtime.texts, view.report
     b = texts.buttons(language)
     turn_into_actions = screens.keyboard([
-        [(str(b.new_action(p.element_id)), callbacks.manage("an", report.cycle.id, p.element_id))]
+        [(str(b.new_action(p.element_id)), callbacks.NewAction(report.cycle.id, p.element_id))]
         for p in report.priorities]) if report.priorities else None
     messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, view),
                                                  turn_into_actions))]
@@ -298,8 +297,8 @@ async def report_messages(
         messages.append(Outgoing(chat_id, screens.Screen(caption),
                                  tuple(p.png for p in pictures)))
         buttons = screens.keyboard([[
-            (b.full_report, callbacks.manage("rd", report.cycle.id)),
-            (b.export, callbacks.manage("rx", report.cycle.id)),
+            (b.full_report, callbacks.Document(report.cycle.id)),
+            (b.export, callbacks.ExportCycle(report.cycle.id)),
         ]])
         messages.append(Outgoing(chat_id, screens.Screen(
             texts.render(language, "report_pdf", team=report.team.name), buttons),

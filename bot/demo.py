@@ -1,49 +1,35 @@
 """`iso9004-bot demo` and `simulate`: the real bot, a local Telegram emulator, no token, no network.
 
-The demo runs on the default database, so what you try survives between runs. It seeds one demo
-team with an open quick scan the first time, and you chat as its members.
+The demo keeps its state in a SQLite file of its own in the output folder (or in the database
+given with `--database-url`), so what you try survives between runs, and it never touches the
+database of a real bot (DATABASE_URL). It seeds one demo team with an open survey (of
+the team's scope setting) the first time, and you chat as three of its people.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import re
 import tempfile
 import time
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.app import Wiring, build_application
 from bot.db.models import Invite, Team
-from bot.emulator import BotApiEmulator, SimulatedPerson, chat_in_terminal
+from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson, chat_in_terminal
+from bot.emulator._terminal import FileNamer, Read
+from bot.operations import reach_database, sqlite_path
+from bot.polling import start_polling, stop_polling
 from bot.runtime import IsoApplication
-from bot.services import cycles, teams
+from bot.services import cycles, reports, teams
 from bot.settings import Settings, load_settings
+from conversations.callbacks import Document, ExportCycle, ExportLatest, parse
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
-
-
-async def start_polling(settings: Settings, wiring: Wiring | None = None) -> IsoApplication:
-    """The application started and polling, as `run_polling` would, but under our control."""
-    application = build_application(settings, wiring)
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    return application
-
-
-async def stop_polling(application: IsoApplication) -> None:
-    assert application.updater is not None
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
 
 
 async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> str:
@@ -64,17 +50,68 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
             invite = await teams.create_invite(repo, team.id, manager.user_id, None, now)
         if await repo.open_cycle(team.id) is None:
             deadline = cycles.deadline_in(now, 14, team.timezone)
-            await cycles.open_cycle(repo, team.id, "quick", deadline, manager.user_id, now,
-                                    plan=runtime.plan_cycle)
+            await cycles.open_cycle(repo, team.id, team.default_scope, deadline,
+                                    manager.user_id, now, plan=runtime.plan_cycle)
         return invite.token
 
 
-async def run_demo(output: str) -> None:
+DEMO_SWEEP_SECONDS = 1.0  # invitations, reminders and reports arrive while you watch
+
+
+def demo_settings(output: str, database_url: str | None = None) -> Settings:
+    """The settings, checked as for `run`, on a database of the demo's own: by default a SQLite
+    file in the output folder, never DATABASE_URL's. On the bot's own database the demo would
+    deliver the real people's invitations and reminders to its emulator, where nobody reads them."""
+    database_url = database_url or f"sqlite+aiosqlite:///{Path(output).resolve() / 'demo.sqlite3'}"
+    return load_settings(database_url=database_url, sweep_interval_seconds=DEMO_SWEEP_SECONDS)
+
+
+def _introduction(settings: Settings, output: str, link: str) -> str:
+    path = sqlite_path(settings)
+    where = f"the SQLite file {path.resolve()}" if path else "the database of --database-url"
+    return (f"Demo team {DEMO_TEAM!r}, invite link {link}\n"
+            f"State: {where} (delete it to start afresh). "
+            f"Pictures and files: {Path(output).resolve()}/\n"
+            "You are Anna (joining now); Bram answers in English; Manon manages the team "
+            "(try /status, /close, /report, /actions, /newteam). ':as Manon' to be her.\n")
+
+
+def file_namer(application: IsoApplication) -> FileNamer:
+    """Saved files are named after team, cycle and kind, so two teams' reports never collide:
+    a chart names its cycle in its buttons, a document in the button tapped to ask for it."""
+
+    async def name(_person: SimulatedPerson, message: BotMessage, tapped: str | None) -> str | None:
+        extension = (message.document_name or "").rsplit(".", 1)[-1] if message.photo is None \
+            else "png"
+        kind = {"png": "chart", "csv": "export"}.get(extension, "report")
+        asked = [parse(data) for _, data in message.buttons()] if message.photo else [parse(tapped)]
+        runtime = application.runtime
+        async with runtime.repository() as repo:
+            for button in asked:
+                if isinstance(button, ExportLatest):
+                    cycle = await reports.latest_reportable_cycle(repo, button.team_id)
+                elif isinstance(button, Document | ExportCycle):
+                    cycle = await repo.cycle(button.cycle_id)
+                else:
+                    continue
+                team = await repo.team(cycle.team_id) if cycle is not None else None
+                if cycle is not None and team is not None:
+                    slug = re.sub(r"[^a-z0-9]+", "-", team.name.casefold()).strip("-") or "team"
+                    return f"{slug}-cycle{cycle.id}-{cycle.opened_at:%Y-%m-%d}-{kind}.{extension}"
+        return None
+
+    return name
+
+
+async def run_demo(settings: Settings, output: str, read: Read | None = None) -> None:
+    await asyncio.to_thread(Path(output).mkdir, parents=True, exist_ok=True)
+    await reach_database(settings)
     emulator = BotApiEmulator(DEMO_TOKEN, bot_username="iso9004_demo_bot",
                               first_update_id=int(time.time() * 1000))
     await emulator.start()
-    settings = load_settings(telegram_bot_token=DEMO_TOKEN,
-                             telegram_api_base_url=emulator.base_url)
+    settings = settings.model_copy(update={
+        "telegram_bot_token": SecretStr(DEMO_TOKEN), "telegram_api_base_url": emulator.base_url,
+        "webhook_url": None})
     application = await start_polling(settings)
     try:
         manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
@@ -82,10 +119,10 @@ async def run_demo(output: str) -> None:
         bram = emulator.person(first_name="Bram", language_code="en", user_id=1003)
         token = await _demo_invite(application, manon)
         link = f"https://t.me/iso9004_demo_bot?start={token}"
-        print(f"Demo team {DEMO_TEAM!r}: invite link {link}")
-        print("You are Anna. Type ':as Bram' or ':as Manon' to switch, ':quit' to stop.\n")
+        print(_introduction(settings, output, link))
         await anna.send(f"/start {token}")
-        await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output))
+        await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output),
+                               read=read, name_file=file_namer(application))
     finally:
         await stop_polling(application)
         await emulator.stop()

@@ -26,8 +26,10 @@ WAKE_CHANNEL = "iso9004_outbox"
 
 
 class Leadership:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, key: int = LOCK_KEY,
+                 role: str = "runs the scheduler") -> None:
         self._engine = engine
+        self._key, self._role = key, role
         self._connection: AsyncConnection | None = None
         self.leading = engine.dialect.name != "postgresql"
         self.on_wake: Callable[[], None] | None = None
@@ -38,12 +40,13 @@ class Leadership:
         if self.leading:
             if self._connection is None or await self._still_holding(self._connection):
                 return True
-            log.warning("the connection holding the scheduler lock was lost; taking it again")
+            log.warning("the connection holding the lock (this worker %s) was lost; taking it "
+                        "again", self._role)
             self._connection, self.leading = None, False
         connection = await self._engine.connect()
         try:
             taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"),
-                                             {"key": LOCK_KEY})
+                                             {"key": self._key})
             await connection.commit()
         except Exception:
             await connection.close()
@@ -51,7 +54,7 @@ class Leadership:
         if taken:
             self._connection, self.leading = connection, True
             await self._listen(connection)
-            log.info("this worker now runs the scheduler")
+            log.info("this worker now %s", self._role)
         else:
             await connection.close()
         return bool(taken)
@@ -86,7 +89,7 @@ class Leadership:
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
-                await connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+                await connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
             finally:
                 # Pooled connections outlive `close()`; invalidating really ends the session.
                 await connection.invalidate()

@@ -24,17 +24,17 @@ import signal
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from sqlalchemy import text
 from telegram import Update
 
+from bot import polling
 from bot.app import Wiring, build_application
+from bot.health import HEALTH_PATH, health_endpoint
 from bot.logs import configure_logging
 from bot.runtime import IsoApplication
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram"
-HEALTH_PATH = "/health"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -46,7 +46,8 @@ def serve(settings: Settings) -> None:
     if settings.webhook_url:
         asyncio.run(_serve_until_stopped(settings))
     else:
-        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+        build_application(settings, polling.lone_poller(settings)).run_polling(
+            allowed_updates=Update.ALL_TYPES)
 
 
 async def _serve_until_stopped(settings: Settings) -> None:
@@ -115,7 +116,7 @@ def webhook_app(application: IsoApplication, settings: Settings) -> web.Applicat
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if secret and not hmac.compare_digest(given.encode(), secret.encode()):
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):  # fail closed
             return web.Response(status=403, text="wrong secret")
         update = await _update_from(request, application)
         if update is None:
@@ -123,15 +124,7 @@ def webhook_app(application: IsoApplication, settings: Settings) -> web.Applicat
         await handle_before_acknowledging(application, update)
         return web.Response(text="ok")
 
-    async def health(request: web.Request) -> web.Response:
-        try:
-            async with application.runtime.repository() as repo:  # in turn, like every unit of work
-                await repo.session.execute(text("SELECT 1"))
-        except Exception as error:  # any database failure makes this worker unhealthy
-            return web.json_response({"ok": False, "database": type(error).__name__}, status=503)
-        return web.json_response({"ok": True, "bot": application.runtime.bot_username})
-
     app = web.Application()
     app.router.add_post(WEBHOOK_PATH, receive)
-    app.router.add_get(HEALTH_PATH, health)
+    app.router.add_get(HEALTH_PATH, health_endpoint(application))
     return app

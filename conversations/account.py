@@ -12,7 +12,6 @@ from telegram.warnings import PTBUserWarning
 from bot.runtime import BotContext
 from bot.services import account, joining
 from conversations import callbacks, replies, screens
-from conversations.callbacks import Action
 from conversations.handlers import Handler
 
 
@@ -34,7 +33,8 @@ async def on_language(update: Update, context: BotContext) -> None:
     b = texts.buttons(language)
     await replies.send(context, update.effective_user.id, screens.Screen(
         texts.render(language, "choose_language"),
-        screens.keyboard([[(b.dutch, "l:nl"), (b.english, "l:en")]])))
+        screens.keyboard([[(b.dutch, callbacks.ChooseLanguage("nl")),
+                           (b.english, callbacks.ChooseLanguage("en"))]])))
 
 
 async def on_language_button(update: Update, context: BotContext) -> None:
@@ -43,12 +43,14 @@ async def on_language_button(update: Update, context: BotContext) -> None:
     data = callbacks.parse(query.data)
     runtime = context.runtime
     now = runtime.clock.now()
+    if not isinstance(data, callbacks.ChooseLanguage):
+        await _refuse_invalid(update, context)
+        return
     async with runtime.repository() as repo:
         await joining.greet(repo, user.id, user.full_name, user.language_code,
                             runtime.settings.default_language, now)
-        if data is not None:
-            await joining.set_language(repo, user.id, data.value)
-    language = data.value if data is not None else await replies.language_of(update, context)
+        await joining.set_language(repo, user.id, data.language)
+    language = data.language
     if query.message is not None:
         await replies.edit(context, user.id, query.message.message_id,
                            screens.Screen(runtime.texts.render(language, "language_set")))
@@ -69,14 +71,30 @@ async def on_mydata(update: Update, context: BotContext) -> None:
         language, "mydata", person=stored.person, teams=stored.teams))
 
 
-async def on_deleteme(update: Update, context: BotContext) -> AccountState:
+async def _refuse_invalid(update: Update, context: BotContext) -> None:
+    """A forged or malformed button: the "invalid button" answer, and nothing else changes."""
+    query = update.callback_query
+    assert query is not None
+    language = await replies.language_of(update, context)
+    await replies.acknowledge(query, context.runtime.texts.render(
+        language, "refusal", reason="invalid"))
+
+
+async def on_deleteme(update: Update, context: BotContext) -> AccountState | int:
     assert update.effective_user is not None
     texts = context.runtime.texts
     language = await replies.language_of(update, context)
+    async with context.runtime.repository() as repo:
+        to_hand_over = await account.teams_to_hand_over(repo, update.effective_user.id)
+    if to_hand_over:
+        await replies.send_text(context, update.effective_user.id,
+                                texts.render(language, "hand_over", teams=to_hand_over))
+        return ConversationHandler.END
     b = texts.buttons(language)
     await replies.send(context, update.effective_user.id, screens.Screen(
         texts.render(language, "deleteme_confirm"),
-        screens.keyboard([[(b.yes_delete, "f:yes"), (b.cancel, "f:no")]])))
+        screens.keyboard([[(b.yes_delete, callbacks.Forget(confirmed=True)),
+                           (b.cancel, callbacks.Forget(confirmed=False))]])))
     return AccountState.CONFIRMING_FORGET
 
 
@@ -84,25 +102,29 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     data = callbacks.parse(query.data)
+    if not isinstance(data, callbacks.Forget):
+        await _refuse_invalid(update, context)
+        return ConversationHandler.END
     language = await replies.language_of(update, context)
     runtime = context.runtime
-    confirmed = data is not None and data.value == "yes"
+    confirmed, refusal = data.confirmed, None
     if confirmed:
         async with runtime.repository() as repo:
-            await account.forget(repo, user.id)
+            refusal = await account.forget(repo, user.id, runtime.clock.now())
+    text = (runtime.texts.render(language, "hand_over", teams=refusal.teams) if refusal
+            else runtime.texts.render(language, "deleted" if confirmed else "cancelled"))
     if query.message is not None:
-        await replies.edit(context, user.id, query.message.message_id, screens.Screen(
-            runtime.texts.render(language, "deleted" if confirmed else "cancelled")))
+        await replies.edit(context, user.id, query.message.message_id, screens.Screen(text))
     await replies.acknowledge(query)
     return ConversationHandler.END
 
 
 def build_account_conversation() -> ConversationHandler[BotContext]:
     forget_button: Handler = CallbackQueryHandler(
-        on_forget_button, pattern=callbacks.pattern_for(Action.FORGET)
+        on_forget_button, pattern=callbacks.pattern_for(callbacks.Forget)
     )
     language_button: Handler = CallbackQueryHandler(
-        on_language_button, pattern=callbacks.pattern_for(Action.LANGUAGE)
+        on_language_button, pattern=callbacks.pattern_for(callbacks.ChooseLanguage)
     )
     commands: list[Handler] = [
         CommandHandler("help", on_help),

@@ -1,122 +1,276 @@
-"""Compact, self-describing callback data: every button names exactly what it acts on.
+"""Every button the bot sends, in one registry: one frozen dataclass per verb, typed fields.
 
-A tap therefore needs no memory of earlier steps: any process, after any restart, can handle it, and
-a forged or malformed payload is recognised and refused. Everything stays well under Telegram's
-64-byte limit.
+A button names exactly what it acts on, so a tap needs no memory of earlier steps: any process,
+after any restart, can handle it. `parse` gives back the very payload that `encode` wrote, or None
+for anything we did not issue in that shape (forged, truncated, from an old version): the handler
+then answers "that button isn't valid" and changes nothing. Every payload stays within Telegram's
+64 bytes (`tests/conversations/test_callbacks.py` checks the largest value of every verb).
+
+Adding a verb (e.g. a participant's "show an example"):
+
+    class Example(Button):
+        PREFIX: ClassVar[str] = "x"      # unique; a manager verb is "g:<two letters>"
+        cycle_id: Id                     # each field's type says how it is written and read
+        index: Index
+
+then `callbacks.Example(cycle_id, index).encode()` on the button, and in the handler
+`pattern_for(Example)` plus `isinstance(data, callbacks.Example)`. A field type is an `Annotated`
+with a `Codec` (its pattern, how to read and write it); reuse the ones below or add one. Last
+fields may be optional (`index: Index | None = None`): left off while at their default. A
+manager verb's step goes into its flow's `managing.buttons({...})` mapping. The machinery (the
+registry, strict parsing) is `conversations.payloads`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from bot.services.joining import LANGUAGES, STAKEHOLDER_GROUPS
+from conversations.payloads import MAX_BYTES, Button, Codec, parse, pattern_for, registered, word
+
+__all__ = ["MAX_BYTES", "Button", "Codec", "parse", "pattern_for", "registered"]
+
+Id = Annotated[int, Codec(r"\d{1,9}", int)]
+"""A database id: a team, cycle, membership or action."""
+Index = Annotated[int, Codec(r"\d{1,3}", int)]
+"""An element's position in a survey."""
+Level = Annotated[int | None, Codec(r"[0-5]", lambda t: int(t) or None, lambda v: str(v or 0))]
+"""An answer: 1-5, or None (written 0) for "not applicable"."""
+TargetLevel = Annotated[int, Codec(r"[1-5]", int)]
+Days = Annotated[int, Codec(r"\d{1,3}", int)]
+Token = Annotated[str, Codec(r"[A-Za-z0-9_-]{8,40}", str)]
+Code = Annotated[str, Codec(r"[0-9A-Za-z.]{1,8}", str)]
+"""A chapter, element or scope id from the catalog (checked against the model by the handler)."""
+Option = Annotated[str, Codec(r"[A-Za-z0-9.-]{1,20}", str)]
+"""A settings choice such as `model-2009` (checked by the service)."""
+Language = Annotated[str, word(*LANGUAGES)]
+Group = Annotated[str, word(*STAKEHOLDER_GROUPS)]
+Switch = Annotated[bool, Codec("on|off", lambda t: t == "on", lambda v: "on" if v else "off")]
+YesNo = Annotated[bool, Codec("yes|no", lambda t: t == "yes", lambda v: "yes" if v else "no")]
 
 
-class Action(StrEnum):
-    ANSWER = "a"  # a:<cycle>:<index>:<level 0-5, 0 = not applicable>
-    VIEW = "v"  # v:<cycle>:<index>
-    PAUSE = "p"  # p:<cycle>
-    RESUME = "r"  # r:<cycle>
-    REMARK = "m"  # m:<cycle>:<chapter>
-    CONTINUE = "k"  # k:<cycle>
-    CONFIRM = "c"  # c:<cycle>
-    CONSENT = "jc"  # jc:<token>
-    DECLINE = "jx"  # jx:<token>
-    JOIN_LANGUAGE = "jl"  # jl:<token>:<language>
-    JOIN_GROUP = "jg"  # jg:<token>:<group>
-    LANGUAGE = "l"  # l:<language>
-    FORGET = "f"  # f:yes | f:no
-    MANAGE = "g"  # g:<verb>:<team or cycle id>[:<option>[:<days>]]
+# --- a participant answering ----------------------------------------------------------------
+class Answer(Button):
+    PREFIX: ClassVar[str] = "a"
+    cycle_id: Id
+    index: Index
+    level: Level
 
 
-_PATTERN = re.compile(
-    r"^(?:(?P<answer>a):(?P<a_cycle>\d{1,9}):(?P<a_index>\d{1,3}):(?P<a_level>[0-5])"
-    r"|(?P<view>v):(?P<v_cycle>\d{1,9}):(?P<v_index>\d{1,3})"
-    r"|(?P<simple>[prkc]):(?P<s_cycle>\d{1,9})"
-    r"|(?P<remark>m):(?P<m_cycle>\d{1,9}):(?P<m_chapter>[0-9A-Za-z.]{1,8})"
-    r"|(?P<join>j[cx]):(?P<j_token>[A-Za-z0-9_-]{8,40})"
-    r"|(?P<join_choice>j[lg]):(?P<jc_token>[A-Za-z0-9_-]{8,40}):(?P<jc_value>[a-z]{2,12})"
-    r"|(?P<language>l):(?P<l_value>nl|en)"
-    r"|(?P<forget>f):(?P<f_value>yes|no)"
-    r"|(?P<manage>g):(?P<g_verb>[a-z]{2}):(?P<g_target>\d{1,9})"
-    r"(?::(?P<g_option>[A-Za-z0-9.-]{1,20})(?::(?P<g_days>\d{1,3}))?)?)$"
-)
+class View(Button):
+    PREFIX: ClassVar[str] = "v"
+    cycle_id: Id
+    index: Index
 
 
-@dataclass(frozen=True, slots=True)
-class Callback:
-    action: Action
-    cycle_id: int = 0
-    index: int = 0
-    level: int | None = None
-    token: str = ""
-    value: str = ""
-    verb: str = ""
-    target: int = 0
-    days: int = 0
+class Pause(Button):
+    PREFIX: ClassVar[str] = "p"
+    cycle_id: Id
 
 
-def parse(data: str | None) -> Callback | None:
-    """The decoded button, or None for anything we did not issue in this shape."""
-    match = _PATTERN.fullmatch(data or "")
-    if match is None:
-        return None
-    groups = match.groupdict()
-    if groups["answer"]:
-        level = int(groups["a_level"])
-        return Callback(
-            Action.ANSWER,
-            cycle_id=int(groups["a_cycle"]),
-            index=int(groups["a_index"]),
-            level=level or None,
-        )
-    if groups["view"]:
-        return Callback(Action.VIEW, cycle_id=int(groups["v_cycle"]), index=int(groups["v_index"]))
-    if groups["simple"]:
-        return Callback(Action(groups["simple"]), cycle_id=int(groups["s_cycle"]))
-    if groups["remark"]:
-        return Callback(Action.REMARK, cycle_id=int(groups["m_cycle"]), value=groups["m_chapter"])
-    if groups["join"]:
-        return Callback(Action(groups["join"]), token=groups["j_token"])
-    if groups["join_choice"]:
-        return Callback(
-            Action(groups["join_choice"]), token=groups["jc_token"], value=groups["jc_value"]
-        )
-    if groups["manage"]:
-        return Callback(Action.MANAGE, verb=groups["g_verb"], target=int(groups["g_target"]),
-                        value=groups["g_option"] or "", days=int(groups["g_days"] or 0))
-    if groups["language"]:
-        return Callback(Action.LANGUAGE, value=groups["l_value"])
-    return Callback(Action.FORGET, value=groups["f_value"])
+class Resume(Button):
+    PREFIX: ClassVar[str] = "r"
+    cycle_id: Id
 
 
-def answer(cycle_id: int, index: int, level: int | None) -> str:
-    return f"a:{cycle_id}:{index}:{level or 0}"
+class Remark(Button):
+    PREFIX: ClassVar[str] = "m"
+    cycle_id: Id
+    chapter_id: Code
 
 
-def view(cycle_id: int, index: int) -> str:
-    return f"v:{cycle_id}:{index}"
+class Continue(Button):
+    PREFIX: ClassVar[str] = "k"
+    cycle_id: Id
 
 
-def for_cycle(action: Action, cycle_id: int) -> str:
-    return f"{action.value}:{cycle_id}"
+class Confirm(Button):
+    PREFIX: ClassVar[str] = "c"
+    cycle_id: Id
 
 
-def remark(cycle_id: int, chapter_id: str) -> str:
-    return f"m:{cycle_id}:{chapter_id}"
+SurveyButton = Answer | View | Pause | Resume | Remark | Continue | Confirm
 
 
-def join(action: Action, token: str, value: str | None = None) -> str:
-    return f"{action.value}:{token}" if value is None else f"{action.value}:{token}:{value}"
+# --- joining and the person's own account ------------------------------------------------------
+class Consent(Button):
+    PREFIX: ClassVar[str] = "jc"
+    token: Token
 
 
-def manage(verb: str, target: int, option: str | None = None, days: int | None = None) -> str:
-    """A manager's button: `verb` on a team or cycle, with an optional choice and number of days."""
-    parts = ["g", verb, str(target)] + ([option] if option else []) + (
-        [str(days)] if days is not None else [])
-    return ":".join(parts)
+class Decline(Button):
+    PREFIX: ClassVar[str] = "jx"
+    token: Token
 
 
-def pattern_for(*actions: Action) -> re.Pattern[str]:
-    """A handler pattern matching these actions' prefixes (validation happens in `parse`)."""
-    return re.compile("^(?:" + "|".join(re.escape(a.value) for a in actions) + "):")
+class JoinLanguage(Button):
+    PREFIX: ClassVar[str] = "jl"
+    token: Token
+    language: Language
+
+
+class JoinGroup(Button):
+    PREFIX: ClassVar[str] = "jg"
+    token: Token
+    group: Group
+
+
+JoinButton = Consent | Decline | JoinLanguage | JoinGroup
+
+
+class ChooseLanguage(Button):
+    PREFIX: ClassVar[str] = "l"
+    language: Language
+
+
+class Forget(Button):
+    PREFIX: ClassVar[str] = "f"
+    confirmed: YesNo
+
+
+# --- a manager: `g:<verb>:<team, cycle, membership or action id>[:<choice>…]` -----------------
+class Invite(Button):
+    PREFIX: ClassVar[str] = "g:iv"
+    team_id: Id
+
+
+class InviteGroup(Button):
+    PREFIX: ClassVar[str] = "g:ig"
+    team_id: Id
+    group: Group
+
+
+class RevokeInvites(Button):
+    PREFIX: ClassVar[str] = "g:ix"
+    team_id: Id
+
+
+class NewSurvey(Button):
+    PREFIX: ClassVar[str] = "g:sv"
+    team_id: Id
+
+
+class SurveyScope(Button):
+    PREFIX: ClassVar[str] = "g:ss"
+    team_id: Id
+    scope_id: Code
+
+
+class SurveyDeadline(Button):
+    PREFIX: ClassVar[str] = "g:sd"
+    team_id: Id
+    scope_id: Code
+    days: Days
+
+
+class OpenSurvey(Button):
+    PREFIX: ClassVar[str] = "g:so"
+    team_id: Id
+    scope_id: Code
+    days: Days
+
+
+class Status(Button):
+    PREFIX: ClassVar[str] = "g:st"
+    team_id: Id
+
+
+class RemindNow(Button):
+    PREFIX: ClassVar[str] = "g:sr"
+    cycle_id: Id
+
+
+class AskClose(Button):
+    PREFIX: ClassVar[str] = "g:sc"
+    team_id: Id
+
+
+class CloseNow(Button):
+    PREFIX: ClassVar[str] = "g:sy"
+    cycle_id: Id
+
+
+class Members(Button):
+    PREFIX: ClassVar[str] = "g:mb"
+    team_id: Id
+
+
+class Member(Button):
+    PREFIX: ClassVar[str] = "g:mp"
+    membership_id: Id
+
+
+class SetManager(Button):
+    PREFIX: ClassVar[str] = "g:mm"
+    membership_id: Id
+    manager: Switch
+
+
+class RemoveMember(Button):
+    PREFIX: ClassVar[str] = "g:mr"
+    membership_id: Id
+
+
+class Settings(Button):
+    PREFIX: ClassVar[str] = "g:ts"
+    team_id: Id
+
+
+class ChangeSetting(Button):
+    PREFIX: ClassVar[str] = "g:tx"
+    team_id: Id
+    choice: Option
+
+
+class Targets(Button):
+    PREFIX: ClassVar[str] = "g:tg"
+    team_id: Id
+
+
+class TargetChapter(Button):
+    PREFIX: ClassVar[str] = "g:tc"
+    team_id: Id
+    chapter_id: Code
+
+
+class SetTarget(Button):
+    PREFIX: ClassVar[str] = "g:tt"
+    team_id: Id
+    chapter_id: Code
+    level: TargetLevel
+
+
+class Actions(Button):
+    PREFIX: ClassVar[str] = "g:ac"
+    team_id: Id
+
+
+class NewAction(Button):
+    PREFIX: ClassVar[str] = "g:an"
+    cycle_id: Id
+    element_id: Code
+
+
+class ActionDone(Button):
+    PREFIX: ClassVar[str] = "g:ad"
+    action_id: Id
+
+
+class Report(Button):
+    PREFIX: ClassVar[str] = "g:rp"
+    team_id: Id
+
+
+class ExportLatest(Button):
+    PREFIX: ClassVar[str] = "g:re"
+    team_id: Id
+
+
+class Document(Button):
+    PREFIX: ClassVar[str] = "g:rd"
+    cycle_id: Id
+
+
+class ExportCycle(Button):
+    PREFIX: ClassVar[str] = "g:rx"
+    cycle_id: Id

@@ -1,14 +1,12 @@
 """A manager running a survey: `/survey` (team → size → deadline → confirm), `/status`, `/close`.
 
 Every button names its team or cycle and the choices made so far, so the flow needs no memory and
-survives a restart; the states below only document the order of the screens. A deadline typed on
+survives a restart; `build_cycle_handlers` lists the screens in order. A deadline typed on
 the deadline screen is routed here by `conversations.typed`, from a `positions.SurveyDeadline`.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from enum import Enum
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -17,56 +15,51 @@ from bot.db.models import Team
 from bot.delivery import close_and_plan_reports
 from bot.runtime import BotContext
 from bot.scheduler import nudge
-from bot.services import cycles, outbox, positions, reports
+from bot.services import cycles, outbox, permissions, positions, reports
+from bot.services.permissions import PermissionsError
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler
 from domain.catalog import AssessmentModel, load_model
 from domain.rhythm import days_left, parse_day
 
 DEADLINE_CHOICES = (3, 7, 14)
 LONGEST_SURVEY_DAYS = 366
-MANUAL_REMINDER_GAP = timedelta(days=2)
-
-
-class SurveySetup(Enum):
-    """The screens of `/survey`, in order; each button carries the choices made before it."""
-
-    CHOOSING_TEAM = "sv"
-    CHOOSING_SCOPE = "ss"
-    CHOOSING_DEADLINE = "sd"
-    CONFIRMING = "so"
 
 
 async def _choose_scope(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext, data: callbacks.NewSurvey, language: str
 ) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+    team = await _managed_team(update, context, data.team_id)
     texts, model = context.runtime.texts, load_model(team.model_id)
     b = texts.buttons(language)
     rows = [[(str(b.scope(scope.title(language), scope.minutes)),
-              callbacks.manage(SurveySetup.CHOOSING_SCOPE.value, team.id, scope.id))]
+              callbacks.SurveyScope(team.id, scope.id))]
             for scope in model.scopes.values()]
     await replies.show(update, context, screens.Screen(texts.render(
         language, "choose_scope", team=team.name, model_title=model.title(language)),
         screens.keyboard(rows)))
 
 
+async def _managed_team(update: Update, context: BotContext, team_id: int) -> Team:
+    """The team, if the person who tapped or typed manages it (else `PermissionsError`)."""
+    user = update.effective_user
+    assert user is not None
+    async with context.runtime.repository() as repo:
+        return await permissions.check_can_manage(repo, user.id, team_id)
+
+
 async def _survey_setup(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext,
+    data: callbacks.SurveyScope | callbacks.SurveyDeadline, language: str,
 ) -> tuple[Team, AssessmentModel] | None:
     """The team and its model, if the tapper manages it and the chosen scope exists."""
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return None
+    team = await _managed_team(update, context, data.team_id)
     model = load_model(team.model_id)
-    return (team, model) if data.value in model.scopes else None
+    return (team, model) if data.scope_id in model.scopes else None
 
 
 async def _choose_deadline(
-    update: Update, context: BotContext, data: Callback, lang: str
+    update: Update, context: BotContext, data: callbacks.SurveyScope, lang: str
 ) -> None:
     setup = await _survey_setup(update, context, data, lang)
     user = update.effective_user
@@ -75,18 +68,19 @@ async def _choose_deadline(
     team, model = setup
     runtime = context.runtime
     async with runtime.repository() as repo:  # while the buttons show, a date may be typed
-        await positions.expect(repo, user.id, positions.SurveyDeadline(team.id, data.value),
+        await positions.expect(repo, user.id, positions.SurveyDeadline(team.id, data.scope_id),
                                runtime.clock.now())
     texts = runtime.texts
     b = texts.buttons(lang)
-    rows = [[(str(b.days(days)), callbacks.manage(
-        SurveySetup.CHOOSING_DEADLINE.value, team.id, data.value, days))
-        for days in DEADLINE_CHOICES]]
+    rows = [[(str(b.days(days)), callbacks.SurveyDeadline(team.id, data.scope_id, days))
+             for days in DEADLINE_CHOICES]]
     await replies.show(update, context, screens.Screen(texts.render(
-        lang, "choose_deadline", team=team.name, scope_title=model.scope(data.value).title(lang)),
+        lang, "choose_deadline", team=team.name,
+        scope_title=model.scope(data.scope_id).title(lang)),
         screens.keyboard(rows)))
 
 
+@managing.politely
 async def on_typed_deadline(
     update: Update, context: BotContext, expected: positions.SurveyDeadline
 ) -> None:
@@ -96,10 +90,11 @@ async def on_typed_deadline(
     if message is None or user is None:
         return
     runtime = context.runtime
-    team = await managing.refuse_unless_manager(update, context, expected.team_id, language)
-    if team is None:  # refused (no longer a manager, or the team is gone): stop asking
-        async with runtime.repository() as repo:
+    async with runtime.repository() as repo:  # `_confirm` checks the typist's rights
+        team = await repo.team(expected.team_id)
+        if team is None:  # the team is gone: stop asking
             await positions.clear(repo, user.id)
+    if team is None:
         return
     today = runtime.clock.now().astimezone(ZoneInfo(team.timezone)).date()
     day = parse_day(message.text or "", today)
@@ -108,12 +103,18 @@ async def on_typed_deadline(
         await replies.send_text(context, message.chat_id, runtime.texts.render(
             language, "deadline_unreadable", longest=LONGEST_SURVEY_DAYS))
         return  # still expected: the manager may try again
-    await _confirm(update, context, Callback(
-        Action.MANAGE, verb=SurveySetup.CHOOSING_DEADLINE.value, target=team.id,
-        value=expected.scope_id, days=days), language)
+    try:
+        await _confirm(update, context, callbacks.SurveyDeadline(
+            team.id, expected.scope_id, days), language)
+    except PermissionsError:  # no longer a manager: refused once, and no longer expected
+        async with runtime.repository() as repo:
+            await positions.clear(repo, user.id)
+        raise
 
 
-async def _confirm(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+async def _confirm(
+    update: Update, context: BotContext, data: callbacks.SurveyDeadline, lang: str
+) -> None:
     setup = await _survey_setup(update, context, data, lang)
     if setup is None or not 1 <= data.days <= LONGEST_SURVEY_DAYS:
         return
@@ -126,25 +127,29 @@ async def _confirm(update: Update, context: BotContext, data: Callback, lang: st
     b = runtime.texts.buttons(lang)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "confirm_survey", team=team.name, timezone=team.timezone, members=members,
-        scope_title=model.scope(data.value).title(lang), model_title=model.title(lang),
+        scope_title=model.scope(data.scope_id).title(lang), model_title=model.title(lang),
         deadline=cycles.deadline_in(runtime.clock.now(), data.days, team.timezone)),
-        screens.keyboard([[(b.open_survey, callbacks.manage(
-            SurveySetup.CONFIRMING.value, team.id, data.value, data.days))]])))
+        screens.keyboard([[(b.open_survey, callbacks.OpenSurvey(
+            team.id, data.scope_id, data.days))]])))
 
 
-async def _open(update: Update, context: BotContext, data: Callback, lang: str) -> None:
-    setup = await _survey_setup(update, context, data, lang)
+async def _open(
+    update: Update, context: BotContext, data: callbacks.OpenSurvey, lang: str
+) -> None:
     user = update.effective_user
-    if setup is None or not 1 <= data.days <= LONGEST_SURVEY_DAYS or user is None:
-        return
-    team, _ = setup
+    assert user is not None
     runtime = context.runtime
+    async with runtime.repository() as repo:
+        team = await repo.team(data.team_id)
+    if (team is None or data.scope_id not in load_model(team.model_id).scopes
+            or not 1 <= data.days <= LONGEST_SURVEY_DAYS):
+        return
     now = runtime.clock.now()
     deadline = cycles.deadline_in(now, data.days, team.timezone)
     async with runtime.repository() as repo:
         members = len(await outbox.active_members(repo, team.id))
         try:
-            await cycles.open_cycle(repo, team.id, data.value, deadline, user.id, now,
+            await cycles.open_cycle(repo, team.id, data.scope_id, deadline, user.id, now,
                                     plan=runtime.plan_cycle)
             already = None
         except cycles.AlreadyOpen as refusal:
@@ -159,12 +164,14 @@ async def _open(update: Update, context: BotContext, data: Callback, lang: str) 
     nudge(context.application)  # type: ignore[arg-type]
 
 
-async def _status(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+async def _status(
+    update: Update, context: BotContext, data: callbacks.Status, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await repo.open_cycle(team.id)
         rate = await reports.response_rate(repo, cycle) if cycle else None
     if cycle is None or rate is None:
@@ -177,42 +184,38 @@ async def _status(update: Update, context: BotContext, data: Callback, language:
         timezone=team.timezone, threshold=team.anonymity_threshold,
         days_left=days_left(runtime.clock.now(), cycle.deadline),
         scope_title=load_model(cycle.model_id).scope(cycle.scope_id).title(language)),
-        screens.keyboard([[(b.remind_now, callbacks.manage("sr", cycle.id)),
-                           (b.close_now, callbacks.manage("sc", team.id))]])))
+        screens.keyboard([[(b.remind_now, callbacks.RemindNow(cycle.id)),
+                           (b.close_now, callbacks.AskClose(team.id))]])))
 
 
-async def _remind(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _remind(
+    update: Update, context: BotContext, data: callbacks.RemindNow, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
-    now = runtime.clock.now()
-    managed = await managing.managed_cycle(update, context, data.target, language)
-    if managed is None or managed[0].closed_at is not None:
-        return
-    team = managed[1]
     async with runtime.repository() as repo:
-        cycle = await repo.cycle(data.target)
-        assert cycle is not None
-        last = cycle.last_manual_reminder_at
-        if last is not None and now - last < MANUAL_REMINDER_GAP:
-            text = runtime.texts.render(language, "remind_too_soon", timezone=team.timezone,
-                                        next=last + MANUAL_REMINDER_GAP)
-        else:
-            cycle.last_manual_reminder_at = now
-            unfinished = await outbox.unfinished_members(repo, cycle)
-            for member in unfinished:
-                await outbox.plan(repo, f"manual:{cycle.id}:{now:%Y%m%d%H%M}:{member.user_id}",
-                                  outbox.Kind.REMIND, now, user_id=member.user_id,
-                                  team_id=team.id, cycle_id=cycle.id)
-            text = runtime.texts.render(language, "remind_sent", count=len(unfinished))
-    await replies.send_text(context, update.effective_user.id if update.effective_user else 0, text)
+        reminded = await cycles.remind_now(repo, user.id, data.cycle_id, runtime.clock.now())
+        cycle = await repo.cycle(data.cycle_id)  # loaded by the service's check
+        team = await repo.team(cycle.team_id) if cycle else None
+    assert team is not None
+    if reminded.too_soon_until is not None:
+        text = runtime.texts.render(language, "remind_too_soon", timezone=team.timezone,
+                                    next=reminded.too_soon_until)
+    else:
+        text = runtime.texts.render(language, "remind_sent", count=reminded.count)
+    await replies.send_text(context, user.id, text)
     nudge(context.application)  # type: ignore[arg-type]
 
 
-async def _ask_close(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+async def _ask_close(
+    update: Update, context: BotContext, data: callbacks.AskClose, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
     texts = context.runtime.texts
     async with context.runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await repo.open_cycle(team.id)
     if cycle is None:
         await replies.show(update, context, screens.Screen(texts.render(
@@ -221,39 +224,35 @@ async def _ask_close(update: Update, context: BotContext, data: Callback, langua
     b = texts.buttons(language)
     await replies.show(update, context, screens.Screen(
         texts.render(language, "close_confirm", team=team.name),
-        screens.keyboard([[(b.yes_close, callbacks.manage("sy", cycle.id)),
-                           (b.cancel, callbacks.manage("st", team.id))]])))
+        screens.keyboard([[(b.yes_close, callbacks.CloseNow(cycle.id)),
+                           (b.cancel, callbacks.Status(team.id))]])))
 
 
-async def _close_confirmed(update: Update, context: BotContext, data: Callback, lang: str) -> None:
+async def _close_confirmed(
+    update: Update, context: BotContext, data: callbacks.CloseNow, lang: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
-    managed = await managing.managed_cycle(update, context, data.target, lang)
-    if managed is None:
-        return
-    cycle, team = managed
     async with runtime.repository() as repo:
+        cycle, team = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
         await close_and_plan_reports(repo, runtime, cycle.id, runtime.clock.now())
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "closed", team=team.name)))
     nudge(context.application)  # type: ignore[arg-type]
 
 
-_STEPS: dict[str, managing.ManagerStep] = {
-    SurveySetup.CHOOSING_TEAM.value: _choose_scope,
-    SurveySetup.CHOOSING_SCOPE.value: _choose_deadline,
-    SurveySetup.CHOOSING_DEADLINE.value: _confirm,
-    SurveySetup.CONFIRMING.value: _open,
-    "st": _status,
-    "sr": _remind,
-    "sc": _ask_close,
-    "sy": _close_confirmed,
-}
-
-
 def build_cycle_handlers() -> list[Handler]:
     return [
-        managing.command("survey", SurveySetup.CHOOSING_TEAM.value, _choose_scope),
-        managing.command("status", "st", _status),
-        managing.command("close", "sc", _ask_close),
-        managing.buttons(_STEPS),
+        managing.command("survey", callbacks.NewSurvey, _choose_scope),
+        managing.command("status", callbacks.Status, _status),
+        managing.command("close", callbacks.AskClose, _ask_close),
+        managing.buttons(  # the screens of /survey in order, then the others
+            managing.on(callbacks.NewSurvey, _choose_scope),
+            managing.on(callbacks.SurveyScope, _choose_deadline),
+            managing.on(callbacks.SurveyDeadline, _confirm),
+            managing.on(callbacks.OpenSurvey, _open),
+            managing.on(callbacks.Status, _status), managing.on(callbacks.RemindNow, _remind),
+            managing.on(callbacks.AskClose, _ask_close),
+            managing.on(callbacks.CloseNow, _close_confirmed)),
     ]

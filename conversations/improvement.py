@@ -8,89 +8,91 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import ImprovementAction
 from bot.runtime import BotContext
-from bot.services import improvement
+from bot.services import improvement, permissions
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Callback
 from conversations.handlers import Handler
 from domain.catalog import LEVELS, load_model
 
-TARGETS, CHAPTER, SET_TARGET = "tg", "tc", "tt"
-ACTIONS, NEW_ACTION, DONE = "ac", "an", "ad"
 
-
-async def _targets(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+async def _targets(
+    update: Update, context: BotContext, data: callbacks.Targets | callbacks.SetTarget,
+    language: str,
+) -> None:
+    """`tg:<team>` lists the chapters' targets; `tt:<team>:<chapter>:<level>` sets one first."""
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        if data.verb == SET_TARGET and 1 <= data.days <= 5:
-            await improvement.set_target(repo, team.id, data.value, data.days)
+        if isinstance(data, callbacks.SetTarget):
+            team = await improvement.set_target(repo, user.id, data.team_id, data.chapter_id,
+                                                data.level)
+        else:
+            team = await permissions.check_can_manage(repo, user.id, data.team_id)
         chosen = await improvement.targets(repo, team.id)
     model = load_model(team.model_id)
     chapters = [(c, improvement.target_of(chosen, c.id)) for c in model.chapters]
-    rows = [[(f"{c.id} {c.title(language)}: {level}", callbacks.manage(CHAPTER, team.id, c.id))]
+    rows = [[(f"{c.id} {c.title(language)}: {level}", callbacks.TargetChapter(team.id, c.id))]
             for c, level in chapters]
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "targets", team=team.name, chapters=chapters), screens.keyboard(rows)))
 
 
-async def _chapter(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+async def _chapter(
+    update: Update, context: BotContext, data: callbacks.TargetChapter, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
+    async with context.runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
     model = load_model(team.model_id)
-    chapter = next((c for c in model.chapters if c.id == data.value), None)
+    chapter = next((c for c in model.chapters if c.id == data.chapter_id), None)
     if chapter is None:
         return
-    rows = [[(str(level), callbacks.manage(SET_TARGET, team.id, chapter.id, level))
+    rows = [[(str(level), callbacks.SetTarget(team.id, chapter.id, level))
              for level in LEVELS]]
     await replies.show(update, context, screens.Screen(context.runtime.texts.render(
         language, "target_ask", chapter=chapter, level_names=model.level_names),
         screens.keyboard(rows)))
 
 
-async def _new_action(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _new_action(
+    update: Update, context: BotContext, data: callbacks.NewAction, language: str
+) -> None:
     """`an:<cycle>:<element>`: the priority's button on a report."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
-    managed = await managing.managed_cycle(update, context, data.target, language)
-    if managed is None:
-        return
-    cycle, _ = managed
-    element = load_model(cycle.model_id).elements.get(data.value)
-    if element is None:
-        return
     async with runtime.repository() as repo:
+        cycle = await repo.cycle(data.cycle_id)
+        element = load_model(cycle.model_id).elements.get(data.element_id) if cycle else None
+        if element is None:  # a forged cycle id ends here; `add_action` checks the rights
+            return
         action = await improvement.add_action(
-            repo, cycle.team_id, cycle.id, element.id, element.title(language),
+            repo, user.id, data.cycle_id, element.id, element.title(language),
             user.full_name, runtime.clock.now())
     await replies.send(context, user.id, screens.Screen(runtime.texts.render(
         language, "action_added", action=action)))
 
 
-async def _actions(update: Update, context: BotContext, data: Callback, language: str) -> None:
+async def _actions(
+    update: Update, context: BotContext, data: callbacks.Actions | callbacks.ActionDone,
+    language: str,
+) -> None:
     """`ac:<team>` lists the open actions; `ad:<action>` marks one done, then lists again."""
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
-    team_id = data.target
-    if data.verb == DONE:
-        async with runtime.repository() as repo:
-            action = await repo.session.get(ImprovementAction, data.target)
-        if action is None:
-            return
-        team_id = action.team_id
-    team = await managing.refuse_unless_manager(update, context, team_id, language)
-    if team is None:
-        return
     async with runtime.repository() as repo:
-        if data.verb == DONE:
-            await improvement.finish(repo, data.target, runtime.clock.now())
+        if isinstance(data, callbacks.ActionDone):
+            action = await improvement.finish(repo, user.id, data.action_id, runtime.clock.now())
+            team = await repo.team(action.team_id)  # loaded by the service's check
+            assert team is not None
+        else:
+            team = await permissions.check_can_manage(repo, user.id, data.team_id)
         open_actions = await improvement.actions(repo, team.id, open_only=True)
     b = runtime.texts.buttons(language)
-    rows = [[(f"{b.mark_done} {a.element_id}", callbacks.manage(DONE, a.id))]
+    rows = [[(f"{b.mark_done} {a.element_id}", callbacks.ActionDone(a.id))]
             for a in open_actions]
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "actions", team=team.name, actions=open_actions), screens.keyboard(rows)))
@@ -98,8 +100,12 @@ async def _actions(update: Update, context: BotContext, data: Callback, language
 
 def build_improvement_handlers() -> list[Handler]:
     return [
-        managing.command("targets", TARGETS, _targets),
-        managing.command("actions", ACTIONS, _actions),
-        managing.buttons({TARGETS: _targets, CHAPTER: _chapter, SET_TARGET: _targets,
-                          ACTIONS: _actions, NEW_ACTION: _new_action, DONE: _actions}),
+        managing.command("targets", callbacks.Targets, _targets),
+        managing.command("actions", callbacks.Actions, _actions),
+        managing.buttons(managing.on(callbacks.Targets, _targets),
+                         managing.on(callbacks.TargetChapter, _chapter),
+                         managing.on(callbacks.SetTarget, _targets),
+                         managing.on(callbacks.Actions, _actions),
+                         managing.on(callbacks.NewAction, _new_action),
+                         managing.on(callbacks.ActionDone, _actions)),
     ]

@@ -18,7 +18,6 @@ from bot.runtime import BotContext
 from bot.services import joining
 from bot.services.joining import STAKEHOLDER_GROUPS, InviteCheck, InviteProblem, Joined
 from conversations import callbacks, replies, screens
-from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler
 from conversations.survey import show_anew
 
@@ -30,7 +29,7 @@ class JoinState(Enum):
 
 
 JOIN_BUTTONS = callbacks.pattern_for(
-    Action.CONSENT, Action.DECLINE, Action.JOIN_LANGUAGE, Action.JOIN_GROUP
+    callbacks.Consent, callbacks.Decline, callbacks.JoinLanguage, callbacks.JoinGroup
 )
 
 
@@ -71,8 +70,8 @@ async def on_start(update: Update, context: BotContext) -> JoinState | int:
         await replies.send(context, user.id, screens.Screen(
             texts.render(language, "welcome", team=check.team.name,
                          threshold=check.team.anonymity_threshold),
-            screens.keyboard([[(b.agree, callbacks.join(Action.CONSENT, token)),
-                               (b.decline, callbacks.join(Action.DECLINE, token))]]),
+            screens.keyboard([[(b.agree, callbacks.Consent(token)),
+                               (b.decline, callbacks.Decline(token))]]),
         ))
         return JoinState.CONSENTING
     return await _after_language(update, context, token, language, check.team, check.group)
@@ -84,19 +83,19 @@ async def on_join_button(update: Update, context: BotContext) -> JoinState | int
     user, runtime = update.effective_user, context.runtime
     texts, now = runtime.texts, runtime.clock.now()
     data = callbacks.parse(query.data)
-    if data is None:
+    if not isinstance(data, callbacks.JoinButton):
         await replies.acknowledge(query, texts.render(None, "refusal", reason="invalid"))
         return ConversationHandler.END
     async with runtime.repository() as repo:
         person = await joining.greet(repo, user.id, user.full_name, user.language_code,
                                      runtime.settings.default_language, now)
         check = await joining.check_invite(repo, data.token, user.id, now)
-        if data.action is Action.CONSENT and not isinstance(check, InviteProblem):
+        if isinstance(data, callbacks.Consent) and not isinstance(check, InviteProblem):
             await joining.give_consent(repo, user.id, now)
-        if data.action is Action.JOIN_LANGUAGE and await joining.set_language(
-            repo, user.id, data.value
+        if isinstance(data, callbacks.JoinLanguage) and await joining.set_language(
+            repo, user.id, data.language
         ):
-            person.language = data.value
+            person.language = data.language
     try:
         return await _next_step(update, context, data, person.language, check)
     finally:
@@ -104,26 +103,26 @@ async def on_join_button(update: Update, context: BotContext) -> JoinState | int
 
 
 async def _next_step(
-    update: Update, context: BotContext, data: Callback, language: str,
+    update: Update, context: BotContext, data: callbacks.JoinButton, language: str,
     check: InviteCheck | InviteProblem,
 ) -> JoinState | int:
     texts = context.runtime.texts
     if isinstance(check, InviteProblem):
         await _edit(context, update, texts.render(language, "invite_problem", problem=check.value))
         return ConversationHandler.END
-    if data.action is Action.DECLINE:
+    if isinstance(data, callbacks.Decline):
         await _edit(context, update, texts.render(language, "declined"))
         return ConversationHandler.END
-    if data.action is Action.CONSENT:
+    if isinstance(data, callbacks.Consent):
         b = texts.buttons(language)
         await _edit(context, update, texts.render(language, "choose_language"), screens.keyboard(
-            [[(b.dutch, callbacks.join(Action.JOIN_LANGUAGE, data.token, "nl")),
-              (b.english, callbacks.join(Action.JOIN_LANGUAGE, data.token, "en"))]]))
+            [[(b.dutch, callbacks.JoinLanguage(data.token, "nl")),
+              (b.english, callbacks.JoinLanguage(data.token, "en"))]]))
         return JoinState.CHOOSING_LANGUAGE
-    if data.action is Action.JOIN_LANGUAGE:
+    if isinstance(data, callbacks.JoinLanguage):
         return await _after_language(update, context, data.token, language, check.team,
                                      check.group)
-    return await _finish(update, context, data.token, language, data.value)
+    return await _finish(update, context, data.token, language, data.group)
 
 
 async def _after_language(
@@ -133,7 +132,7 @@ async def _after_language(
     if team.use_groups and group is None:
         texts = context.runtime.texts
         b = texts.buttons(language)
-        rows = [[(str(b.group(name)), callbacks.join(Action.JOIN_GROUP, token, name))]
+        rows = [[(str(b.group(name)), callbacks.JoinGroup(token, name))]
                 for name in STAKEHOLDER_GROUPS]
         await _edit(context, update, texts.render(
             language, "choose_group", team=team.name, threshold=team.anonymity_threshold),

@@ -1,22 +1,43 @@
-"""What every manager flow shares: who may act on which team, and asking "which team?"."""
+"""What every manager flow shares: asking "which team?", and turning a refusal into one message.
+
+Who may act on which team is decided by the services (`bot.services.permissions`), never here: a
+step just calls its service, and a `PermissionsError` becomes the polite `not_manager` line.
+A flow lists its buttons as `on(<verb's payload class>, step)`; the step gets the typed payload.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.db.models import Cycle, Team
+from bot.db.models import Team
 from bot.runtime import BotContext
 from bot.services import teams
+from bot.services.permissions import Permission, PermissionsError
 from conversations import callbacks, replies, screens
-from conversations.callbacks import Action, Callback
 
-ManagerStep = Callable[[Update, BotContext, Callback, str], Awaitable[object]]
-"""One step of a manager flow: (update, context, the button or command as a Callback, language).
+P = ParamSpec("P")
+B = TypeVar("B", bound=callbacks.Button)
+ManagerStep = Callable[[Update, BotContext, B, str], Awaitable[object]]
+"""One step of a manager flow: (update, context, the tapped verb's payload, language).
 What it returns is ignored: a step that waits for typed text stores a `bot.services.positions`
-position instead."""
+position instead. The services it calls check the tapper's rights; a refusal reaches the person
+as one message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step(Generic[B]):
+    kind: type[B]
+    run: ManagerStep[B]
+
+
+def on(kind: type[B], run: ManagerStep[B]) -> Step[B]:
+    """The step that handles taps on buttons of this verb."""
+    return Step(kind, run)
 
 
 async def managed_teams(update: Update, context: BotContext) -> list[Team]:
@@ -27,7 +48,7 @@ async def managed_teams(update: Update, context: BotContext) -> list[Team]:
 
 
 async def pick_team(
-    update: Update, context: BotContext, verb: str, language: str,
+    update: Update, context: BotContext, make: Callable[[int], callbacks.Button], language: str,
     eligible: Callable[[Team], bool] = lambda team: True,
 ) -> Team | None:
     """The one team this manager has, or None after offering a button per team (or saying none)."""
@@ -40,64 +61,77 @@ async def pick_team(
     if not candidates:
         await replies.send_text(context, user.id, texts.render(language, "no_teams"))
         return None
-    rows = [[(team.name, callbacks.manage(verb, team.id))] for team in candidates]
+    rows = [[(team.name, make(team.id))] for team in candidates]
     await replies.send(context, user.id, screens.Screen(
         texts.render(language, "choose_team"), screens.keyboard(rows)))
     return None
 
 
-async def refuse_unless_manager(
-    update: Update, context: BotContext, team_id: int, language: str
-) -> Team | None:
-    """The team, if this person manages it; otherwise a polite refusal and None."""
+async def refuse(
+    update: Update, context: BotContext, refusal: PermissionsError, language: str | None = None
+) -> None:
+    """The one polite answer to a refused manager verb (a command, a button, a typed step)."""
     user = update.effective_user
     assert user is not None
-    async with context.runtime.repository() as repo:
-        team = await repo.team(team_id)
-        allowed = team is not None and await teams.is_manager(repo, team_id, user.id)
-    if allowed:
-        return team
-    await replies.send_text(context, user.id, context.runtime.texts.render(language, "not_manager"))
-    return None
+    language = language or await replies.language_of(update, context)
+    template = ("not_allowed" if refusal.permission is Permission.CREATE_TEAMS
+                else "not_manager")
+    await replies.send_text(context, user.id, context.runtime.texts.render(language, template))
 
 
-async def managed_cycle(
-    update: Update, context: BotContext, cycle_id: int, language: str
-) -> tuple[Cycle, Team] | None:
-    """A cycle and its team, if the cycle exists and this person manages the team."""
-    async with context.runtime.repository() as repo:
-        cycle = await repo.cycle(cycle_id)
-    if cycle is None:
-        return None
-    team = await refuse_unless_manager(update, context, cycle.team_id, language)
-    return (cycle, team) if team is not None else None
+def politely(
+    handle: Callable[Concatenate[Update, BotContext, P], Awaitable[None]],
+) -> Callable[Concatenate[Update, BotContext, P], Coroutine[Any, Any, None]]:
+    """A handler (a command, a typed step) whose services may refuse: the refusal becomes
+    `refuse`'s message."""
+
+    async def handle_politely(
+        update: Update, context: BotContext, /, *args: P.args, **kwargs: P.kwargs
+    ) -> None:
+        try:
+            await handle(update, context, *args, **kwargs)
+        except PermissionsError as refusal:
+            await refuse(update, context, refusal)
+
+    return handle_politely
 
 
-def command(name: str, verb: str, step: ManagerStep) -> CommandHandler[BotContext, None]:
-    """`/name`: ask which team when the manager has several, else go straight to `step`."""
+def command(
+    name: str, make: Callable[[int], B], step: ManagerStep[B]
+) -> CommandHandler[BotContext, None]:
+    """`/name`: ask which team when the manager has several (buttons `make(team id)`), else go
+    straight to `step` as if that button was tapped."""
 
     async def handle(update: Update, context: BotContext) -> None:
         language = await replies.language_of(update, context)
-        team = await pick_team(update, context, verb, language)
+        team = await pick_team(update, context, make, language)
         if team is not None:
-            await step(update, context, Callback(Action.MANAGE, verb=verb, target=team.id),
-                       language)
+            await step(update, context, make(team.id), language)
 
-    return CommandHandler(name, handle)
+    return CommandHandler(name, politely(handle))
 
 
-def buttons(steps: Mapping[str, ManagerStep]) -> CallbackQueryHandler[BotContext, None]:
-    """The manager buttons with these verbs; every tap is acknowledged, after its step."""
+def buttons(*steps: Step[Any]) -> CallbackQueryHandler[BotContext, None]:
+    """The manager buttons of these verbs; every tap is acknowledged, after its step.
+
+    A payload that does not parse (forged, malformed) gets the "invalid button" answer."""
+    by_kind: dict[type[callbacks.Button], Step[Any]] = {step.kind: step for step in steps}
 
     async def handle(update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None
         data = callbacks.parse(query.data)
         language = await replies.language_of(update, context)
+        step = by_kind.get(type(data)) if data is not None else None
+        answer: str | None = None
         try:
-            if data is not None and data.verb in steps:
-                await steps[data.verb](update, context, data, language)
+            if step is None:
+                answer = context.runtime.texts.render(language, "refusal", reason="invalid")
+            else:
+                await step.run(update, context, data, language)
+        except PermissionsError as refusal:
+            await refuse(update, context, refusal, language)
         finally:
-            await replies.acknowledge(query)
+            await replies.acknowledge(query, answer)
 
-    return CallbackQueryHandler(handle, pattern=r"^g:(?:" + "|".join(steps) + "):")
+    return CallbackQueryHandler(handle, pattern=callbacks.pattern_for(*by_kind))

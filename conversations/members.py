@@ -10,72 +10,72 @@ from telegram import Update
 from bot.runtime import BotContext
 from bot.services import members
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Callback
 from conversations.handlers import Handler
 
-LIST, PERSON, MANAGER, REMOVE = "mb", "mp", "mm", "mr"
 MOST_BUTTONS = 40
 
 
-async def _list(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+async def _list(
+    update: Update, context: BotContext, data: callbacks.Members, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
     async with context.runtime.repository() as repo:
-        lines = await members.member_lines(repo, team.id, context.runtime.clock.now())
+        team, lines = await members.member_lines(repo, user.id, data.team_id,
+                                                 context.runtime.clock.now())
     texts = context.runtime.texts
-    rows = [[(line.name, callbacks.manage(PERSON, line.membership_id))]
+    rows = [[(line.name, callbacks.Member(line.membership_id))]
             for line in lines[:MOST_BUTTONS]]
     await replies.show(update, context, screens.Screen(texts.render(
         language, "members", team=team.name, members=lines,
         group_label=texts.buttons(language).group), screens.keyboard(rows)))
 
 
-async def _person(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    await _member_screen(update, context, data.target, language)
-
-
-async def _act(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    """Make or unmake a manager (`mm`, value "on"/"off"), or remove someone (`mr`)."""
-    async with context.runtime.repository() as repo:
-        target = await members.membership(repo, data.target)
-    if target is None or await managing.refuse_unless_manager(
-            update, context, target.team_id, language) is None:
-        return
-    async with context.runtime.repository() as repo:
-        if data.verb == MANAGER:
-            refusal = await members.set_manager(repo, data.target, data.value == "on")
-        else:
-            refusal = await members.remove(repo, data.target)
-    await _member_screen(update, context, data.target, language, refusal)
-
-
-async def _member_screen(
-    update: Update, context: BotContext, membership_id: int, language: str,
-    refusal: members.MemberRefusal | None = None,
+async def _act(
+    update: Update, context: BotContext,
+    data: callbacks.Member | callbacks.SetManager | callbacks.RemoveMember, language: str,
 ) -> None:
-    """One person: their role and the buttons to change it (not for yourself)."""
+    """Show one person (`mp`); make or unmake a manager (`mm`, "on"/"off"), or remove (`mr`)."""
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
+    refusal: members.MemberRefusal | None = None
+    now = runtime.clock.now()
     async with runtime.repository() as repo:
-        line = await members.member_line(repo, membership_id, runtime.clock.now())
-    if line is None or await managing.refuse_unless_manager(
-            update, context, line.team_id, language) is None:
+        if isinstance(data, callbacks.SetManager):
+            line, refusal = await members.set_manager(repo, user.id, data.membership_id,
+                                                      data.manager, now)
+        elif isinstance(data, callbacks.RemoveMember):
+            line, refusal = await members.remove(repo, user.id, data.membership_id, now)
+        else:
+            line = await members.member_line(repo, user.id, data.membership_id, now)
+    if line is None:
         return
     texts = runtime.texts
     b = texts.buttons(language)
-    rows = [[(b.back_to_list, callbacks.manage(LIST, line.team_id))]]
-    user = update.effective_user
-    if line.active and user is not None and line.user_id != user.id:
-        label, value = (b.unmake_manager, "off") if line.is_manager else (b.make_manager, "on")
-        rows.insert(0, [(label, callbacks.manage(MANAGER, membership_id, value))])
-        rows.insert(1, [(b.remove_member, callbacks.manage(REMOVE, membership_id))])
+    rows: list[list[tuple[str, callbacks.Button]]] = [
+        [(b.back_to_list, callbacks.Members(line.team_id))]]
+    if line.active and line.user_id != user.id:
+        label = b.unmake_manager if line.is_manager else b.make_manager
+        rows.insert(0, [(label, callbacks.SetManager(data.membership_id, not line.is_manager))])
+        rows.insert(1, [(b.remove_member, callbacks.RemoveMember(data.membership_id))])
     await replies.show(update, context, screens.Screen(texts.render(
         language, "member", member=line, refusal=refusal, group_label=b.group),
         screens.keyboard(rows)))
+    if isinstance(data, callbacks.SetManager) and data.manager and refusal is None:
+        await _tell_new_manager(context, line)
+
+
+async def _tell_new_manager(context: BotContext, line: members.MemberLine) -> None:
+    """The new co-manager hears it from the bot, with what they can do now, in their language."""
+    await replies.send_text(context, line.user_id, context.runtime.texts.render(
+        line.language, "made_manager", team=line.team_name))
 
 
 def build_member_handlers() -> list[Handler]:
     return [
-        managing.command("members", LIST, _list),
-        managing.buttons({LIST: _list, PERSON: _person, MANAGER: _act, REMOVE: _act}),
+        managing.command("members", callbacks.Members, _list),
+        managing.buttons(managing.on(callbacks.Members, _list), managing.on(callbacks.Member, _act),
+                         managing.on(callbacks.SetManager, _act),
+                         managing.on(callbacks.RemoveMember, _act)),
     ]

@@ -16,22 +16,19 @@ from telegram.error import Forbidden
 from bot import documents, presenting
 from bot.delivery import post, report_messages
 from bot.runtime import BotContext
-from bot.services import report_view, reports
-from conversations import managing, replies
-from conversations.callbacks import Callback
+from bot.services import permissions, report_view, reports
+from conversations import callbacks, managing, replies
 from conversations.handlers import Handler
 
 
 async def _send_report(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext, data: callbacks.Report, language: str
 ) -> None:
     user = update.effective_user
     assert user is not None
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
     runtime = context.runtime
     async with runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await reports.latest_reportable_cycle(repo, team.id)
         report = await report_view.build(repo, cycle, user.id) if cycle else None
     if report is None:
@@ -45,27 +42,27 @@ async def _send_report(
 
 
 async def _send_file(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext,
+    data: callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest, language: str,
 ) -> None:
     """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle = (await reports.latest_reportable_cycle(repo, data.target) if data.verb == "re"
-                 else await repo.cycle(data.target))
-    if cycle is None:
+        if isinstance(data, callbacks.ExportLatest):
+            await permissions.check_can_manage(repo, user.id, data.team_id)
+            cycle = await reports.latest_reportable_cycle(repo, data.team_id)
+        else:
+            cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
+        view = await report_view.build(repo, cycle, user.id) if cycle else None
+    if cycle is None or view is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
-    team = await managing.refuse_unless_manager(update, context, cycle.team_id, language)
-    if team is None:
-        return
-    async with runtime.repository() as repo:
-        view = await report_view.build(repo, cycle, user.id)
     if view.report.is_preview:  # no figures while the cycle is open: only the counts of people
         await replies.send_text(context, user.id, presenting.summary(runtime.texts, language, view))
         return
-    if data.verb == "rd":
+    if isinstance(data, callbacks.Document):
         pictures = await presenting.charts(runtime.texts, language, view)
         body = documents.html(runtime.texts, language, view, pictures).encode("utf-8")
         name = documents.file_name(view, "html")
@@ -80,8 +77,10 @@ async def _send_file(
 
 def build_report_handlers() -> list[Handler]:
     return [
-        managing.command("report", "rp", _send_report),
-        managing.command("export", "re", _send_file),
-        managing.buttons({"rp": _send_report, "re": _send_file, "rd": _send_file,
-                          "rx": _send_file}),
+        managing.command("report", callbacks.Report, _send_report),
+        managing.command("export", callbacks.ExportLatest, _send_file),
+        managing.buttons(managing.on(callbacks.Report, _send_report),
+                         managing.on(callbacks.ExportLatest, _send_file),
+                         managing.on(callbacks.Document, _send_file),
+                         managing.on(callbacks.ExportCycle, _send_file)),
     ]

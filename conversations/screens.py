@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +11,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.services.survey import SurveyView
 from bot.texts import Texts, plain
 from conversations import callbacks
-from conversations.callbacks import Action
 from domain.catalog import Chapter, load_model
 from domain.scoring import profile
 
@@ -21,10 +21,11 @@ class Screen:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+def keyboard(rows: Sequence[Sequence[tuple[str, callbacks.Button]]]) -> InlineKeyboardMarkup:
+    """Rows of (label, payload): every button carries a registered verb (`callbacks`)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(plain(label, 60), callback_data=data) for label, data in row]
-         for row in rows]
+        [[InlineKeyboardButton(plain(label, 60), callback_data=data.encode())
+          for label, data in row] for row in rows]
     )
 
 
@@ -38,16 +39,16 @@ def question(texts: Texts, language: str, view: SurveyView) -> Screen:
     )
     chosen = view.current_answer if view.is_answered else -1
     levels = [
-        (str(b.level(n, chosen == n)), callbacks.answer(view.cycle_id, view.index, n))
+        (str(b.level(n, chosen == n)), callbacks.Answer(view.cycle_id, view.index, n))
         for n in range(1, 6)
     ]
     not_applicable = b.not_applicable if chosen is not None else "✓ " + b.not_applicable
-    navigation = [(b.pause, callbacks.for_cycle(Action.PAUSE, view.cycle_id))]
+    navigation: list[tuple[str, callbacks.Button]] = [(b.pause, callbacks.Pause(view.cycle_id))]
     if view.index > 0:
-        navigation.insert(0, (b.back, callbacks.view(view.cycle_id, view.index - 1)))
+        navigation.insert(0, (b.back, callbacks.View(view.cycle_id, view.index - 1)))
     return Screen(
         text,
-        keyboard([levels, [(not_applicable, callbacks.answer(view.cycle_id, view.index, None))],
+        keyboard([levels, [(not_applicable, callbacks.Answer(view.cycle_id, view.index, None))],
                   navigation]),
     )
 
@@ -60,8 +61,8 @@ def chapter_done(texts: Texts, language: str, view: SurveyView, chapter: Chapter
     return Screen(
         text,
         keyboard([
-            [(b.add_remark, callbacks.remark(view.cycle_id, chapter.id))],
-            [(b.skip_remark, callbacks.for_cycle(Action.CONTINUE, view.cycle_id))],
+            [(b.add_remark, callbacks.Remark(view.cycle_id, chapter.id))],
+            [(b.skip_remark, callbacks.Continue(view.cycle_id))],
         ]),
     )
 
@@ -79,9 +80,10 @@ def summary(texts: Texts, language: str, view: SurveyView) -> Screen:
         overall=result.overall, completed=view.completed, deadline=view.deadline,
         timezone=view.timezone,
     )
-    rows = [[(b.change, callbacks.view(view.cycle_id, 0))]]
+    rows: list[list[tuple[str, callbacks.Button]]] = [
+        [(b.change, callbacks.View(view.cycle_id, 0))]]
     if not view.completed:
-        rows.insert(0, [(b.confirm, callbacks.for_cycle(Action.CONFIRM, view.cycle_id))])
+        rows.insert(0, [(b.confirm, callbacks.Confirm(view.cycle_id))])
     return Screen(text, keyboard(rows))
 
 
@@ -91,7 +93,7 @@ def paused(texts: Texts, language: str, view: SurveyView) -> Screen:
         language, "paused", team=view.team_name, answered=view.answered, total=view.total,
         deadline=view.deadline, timezone=view.timezone,
     )
-    return Screen(text, keyboard([[(b.resume, callbacks.for_cycle(Action.RESUME, view.cycle_id))]]))
+    return Screen(text, keyboard([[(b.resume, callbacks.Resume(view.cycle_id))]]))
 
 
 def invitation(
@@ -107,4 +109,4 @@ def invitation(
         deadline=deadline, timezone=timezone,
     )
     b = texts.buttons(language)
-    return Screen(text, keyboard([[(b.start, callbacks.for_cycle(Action.RESUME, cycle_id))]]))
+    return Screen(text, keyboard([[(b.start, callbacks.Resume(cycle_id))]]))

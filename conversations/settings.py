@@ -11,30 +11,31 @@ from telegram import Update
 
 from bot.db.models import Team
 from bot.runtime import BotContext
-from bot.services import reassessment, teams
+from bot.services import permissions, reassessment, teams
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Callback
 from conversations.handlers import Handler
 from domain.catalog import load_model
 
-SHOW, CHANGE = "ts", "tx"
+
+async def _show(
+    update: Update, context: BotContext, data: callbacks.Settings, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
+    async with context.runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
+    await replies.show(update, context, _screen(context, team, language, None))
 
 
-async def _show(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is not None:
-        await replies.show(update, context, _screen(context, team, language, None))
-
-
-async def _change(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    if await managing.refuse_unless_manager(update, context, data.target, language) is None:
-        return
+async def _change(
+    update: Update, context: BotContext, data: callbacks.ChangeSetting, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        team = await repo.team(data.target)
-        assert team is not None
-        refusal = await teams.change_setting(repo, team, data.value)
-        if refusal is None and data.value.startswith("rhythm-"):
+        team, refusal = await teams.change_setting(repo, user.id, data.team_id, data.choice)
+        if refusal is None and data.choice.startswith("rhythm-"):
             await reassessment.schedule_next(repo, team, runtime.clock.now())
     await replies.show(update, context, _screen(context, team, language, refusal))
 
@@ -46,8 +47,8 @@ def _screen(
     b = texts.buttons(language)
     model = load_model(team.model_id)
 
-    def choice(label: str, selected: bool, value: str) -> tuple[str, str]:
-        return str(b.chosen(label, selected)), callbacks.manage(CHANGE, team.id, value)
+    def choice(label: str, selected: bool, value: str) -> tuple[str, callbacks.Button]:
+        return str(b.chosen(label, selected)), callbacks.ChangeSetting(team.id, value)
 
     rows = [
         [choice(f"ISO 9004:{key}", team.model_id == model_id, f"model-{key}")
@@ -62,7 +63,7 @@ def _screen(
     for name, on in (("reminders", team.reminders_enabled), ("groups", team.use_groups),
                      ("share", team.share_results)):
         rows.append([(str(b.toggle(name, on)),
-                      callbacks.manage(CHANGE, team.id, f"{name}-{'off' if on else 'on'}"))])
+                      callbacks.ChangeSetting(team.id, f"{name}-{'off' if on else 'on'}"))])
     text = texts.render(language, "team_settings", team=team, model_title=model.title(language),
                         scope_title=model.scope(team.default_scope).title(language),
                         rhythm=b.rhythms[team.reassessment], refusal=refusal)
@@ -71,7 +72,8 @@ def _screen(
 
 def build_settings_handlers() -> list[Handler]:
     return [
-        managing.command("settings", SHOW, _show),
-        managing.command("schedule", SHOW, _show),
-        managing.buttons({SHOW: _show, CHANGE: _change}),
+        managing.command("settings", callbacks.Settings, _show),
+        managing.command("schedule", callbacks.Settings, _show),
+        managing.buttons(managing.on(callbacks.Settings, _show),
+                         managing.on(callbacks.ChangeSetting, _change)),
     ]

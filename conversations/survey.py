@@ -22,13 +22,12 @@ from bot.runtime import BotContext
 from bot.services import positions, survey
 from bot.services.survey import Refusal, SurveyView
 from conversations import callbacks, replies, screens
-from conversations.callbacks import Action, Callback
 from conversations.handlers import Handler
 from domain.catalog import Chapter
 
 SURVEY_BUTTONS = callbacks.pattern_for(
-    Action.ANSWER, Action.VIEW, Action.PAUSE, Action.RESUME, Action.REMARK, Action.CONTINUE,
-    Action.CONFIRM,
+    callbacks.Answer, callbacks.View, callbacks.Pause, callbacks.Resume, callbacks.Remark,
+    callbacks.Continue, callbacks.Confirm,
 )
 
 
@@ -41,7 +40,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None and update.effective_user is not None
     runtime, user = context.runtime, update.effective_user
     message = query.message
-    data = callbacks.parse(query.data)
+    parsed = callbacks.parse(query.data)
+    data = parsed if isinstance(parsed, callbacks.SurveyButton) else None
     now = runtime.clock.now()
     async with runtime.repository() as repo:
         result = await _apply(repo, user.id, data, message.message_id if message else None, now)
@@ -49,9 +49,9 @@ async def on_button(update: Update, context: BotContext) -> None:
             language = await _language(repo, user, runtime.settings.default_language)
         else:
             language = result[0].language
-        if data is not None and data.action is Action.REMARK and not isinstance(result, Refusal):
+        if isinstance(data, callbacks.Remark) and not isinstance(result, Refusal):
             await positions.expect(repo, user.id, positions.ChapterRemark(
-                result[0].cycle_id, data.value), now)  # committed before the question shows
+                result[0].cycle_id, data.chapter_id), now)  # committed before the question shows
     texts = runtime.texts
     if isinstance(result, Refusal) or data is None:
         reason = result if isinstance(result, Refusal) else Refusal.INVALID
@@ -63,20 +63,20 @@ async def on_button(update: Update, context: BotContext) -> None:
         await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
         return
     view, finished_chapter = result
-    if data.action is Action.REMARK:
-        chapter = view.model.chapter(data.value)
+    if isinstance(data, callbacks.Remark):
+        chapter = view.model.chapter(data.chapter_id)
         screen = screens.Screen(texts.render(language, "remark_ask", chapter=chapter))
         if message is not None:
             await replies.edit(context, user.id, message.message_id, screen)
         await replies.acknowledge(query)
         return
-    if data.action is Action.RESUME:
+    if isinstance(data, callbacks.Resume):
         await _move_below(context, user.id, view, language)
         await replies.acknowledge(query)
         return
-    if data.action is Action.PAUSE:
+    if isinstance(data, callbacks.Pause):
         screen = screens.paused(texts, language, view)
-    elif data.action is Action.CONFIRM:
+    elif isinstance(data, callbacks.Confirm):
         screen = screens.Screen(texts.render(
             language, "confirmed", team=view.team_name, deadline=view.deadline,
             timezone=view.timezone,
@@ -91,29 +91,31 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def _apply(
-    repo: Repository, user_id: int, data: Callback | None, message_id: int | None, now: datetime
+    repo: Repository, user_id: int, data: callbacks.SurveyButton | None, message_id: int | None,
+    now: datetime,
 ) -> tuple[SurveyView, Chapter | None] | Refusal:
     """Carry out one tap inside the unit of work; nothing is shown before it is committed."""
     if data is None:
         return Refusal.INVALID
-    if data.action is Action.ANSWER:
+    if isinstance(data, callbacks.Answer):
         outcome = await survey.answer(
             repo, user_id, data.cycle_id, data.index, data.level, message_id, now
         )
         if isinstance(outcome, Refusal):
             return outcome
         return outcome.view, outcome.finished_chapter
-    if data.action is Action.CONFIRM:
+    if isinstance(data, callbacks.Confirm):
         confirmed = await survey.confirm(repo, user_id, data.cycle_id, now)
         return confirmed if isinstance(confirmed, Refusal) else (confirmed, None)
-    index = data.index if data.action is Action.VIEW else None
+    index = data.index if isinstance(data, callbacks.View) else None
     view = await survey.show(repo, user_id, data.cycle_id, now, index)
     if isinstance(view, Refusal):
         return view
-    stale_possible = data.action in (Action.VIEW, Action.PAUSE, Action.CONTINUE, Action.REMARK)
+    stale_possible = isinstance(
+        data, callbacks.View | callbacks.Pause | callbacks.Continue | callbacks.Remark)
     if stale_possible and message_id is not None and view.message_id not in (None, message_id):
         return Refusal.STALE
-    if data.action is Action.REMARK and data.value not in {
+    if isinstance(data, callbacks.Remark) and data.chapter_id not in {
         view.model.elements[e].chapter_id for e in view.element_ids
     }:
         return Refusal.INVALID
@@ -157,7 +159,7 @@ async def on_resume(update: Update, context: BotContext) -> None:
     if len(open_surveys) == 1:
         await show_anew(context, user.id, open_surveys[0][0].id, language)
         return
-    rows = [[(("✅ " if done else "") + team.name, callbacks.for_cycle(Action.RESUME, cycle.id))]
+    rows = [[(("✅ " if done else "") + team.name, callbacks.Resume(cycle.id))]
             for cycle, team, done in open_surveys]
     await replies.send(context, user.id, screens.Screen(
         runtime.texts.render(language, "choose_survey"), screens.keyboard(rows)))

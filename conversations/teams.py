@@ -6,10 +6,9 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.runtime import BotContext
-from bot.services import positions, teams
+from bot.services import permissions, positions, teams
 from bot.services.joining import STAKEHOLDER_GROUPS
 from conversations import callbacks, managing, replies, screens
-from conversations.callbacks import Callback
 from conversations.handlers import Handler
 
 
@@ -18,9 +17,7 @@ async def on_newteam(update: Update, context: BotContext) -> None:
     assert user is not None and message is not None
     runtime = context.runtime
     language = await replies.language_of(update, context)
-    if not teams.may_create_teams(runtime.settings.admin_ids, user.id):
-        await replies.send_text(context, user.id, runtime.texts.render(language, "not_allowed"))
-        return
+    permissions.check_can_create_teams(runtime.settings.admin_ids, user.id)  # before asking
     name = " ".join((message.text or "").split()[1:])
     if not name:
         async with runtime.repository() as repo:  # committed before the question shows
@@ -30,6 +27,7 @@ async def on_newteam(update: Update, context: BotContext) -> None:
     await _create(update, context, name, language)
 
 
+@managing.politely
 async def on_team_name(update: Update, context: BotContext, _: positions.TeamName) -> None:
     """The name typed after a bare `/newteam` (routed here by `conversations.typed`)."""
     message = update.effective_message
@@ -48,7 +46,8 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
         await repo.touch_person(user.id, user.full_name, language, now)
         team, _ = await teams.create_team(repo, name, user.id, teams.TeamSettings(
             timezone=runtime.settings.default_timezone,
-            anonymity_threshold=runtime.settings.anonymity_threshold), now)
+            anonymity_threshold=runtime.settings.anonymity_threshold), now,
+            admin_ids=runtime.settings.admin_ids)
         invite = await teams.create_invite(repo, team.id, user.id, None, now)
     await replies.send_text(context, user.id, runtime.texts.render(
         language, "team_created", team=team.name, expires=invite.expires_at,
@@ -56,22 +55,23 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
 
 
 async def _send_invite(
-    update: Update, context: BotContext, data: Callback, language: str
+    update: Update, context: BotContext, data: callbacks.Invite | callbacks.InviteGroup,
+    language: str,
 ) -> None:
     """`iv`: a link for the team; `ig`: a link that puts people in one stakeholder group."""
     user = update.effective_user
     assert user is not None
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    group = data.value if data.verb == "ig" and data.value in STAKEHOLDER_GROUPS else None
-    if team is None:
-        return
     runtime = context.runtime
     async with runtime.repository() as repo:
-        invite = await teams.create_invite(repo, team.id, user.id, group, runtime.clock.now())
+        group = data.group if isinstance(data, callbacks.InviteGroup) else None
+        invite = await teams.create_invite(repo, data.team_id, user.id, group, runtime.clock.now())
+        team = await repo.team(data.team_id)  # loaded by the service's check: no second query
+    assert team is not None
     b = runtime.texts.buttons(language)
-    rows = [[(str(b.group(name)), callbacks.manage("ig", team.id, name))]
-            for name in STAKEHOLDER_GROUPS if team.use_groups]
-    rows.append([(b.revoke_links, callbacks.manage("ix", team.id))])
+    rows: list[list[tuple[str, callbacks.Button]]] = [
+        [(str(b.group(name)), callbacks.InviteGroup(team.id, name))]
+        for name in STAKEHOLDER_GROUPS if team.use_groups]
+    rows.append([(b.revoke_links, callbacks.RevokeInvites(team.id))])
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "invite_link", team=team.name, expires=invite.expires_at,
         timezone=team.timezone, threshold=team.anonymity_threshold,
@@ -79,21 +79,26 @@ async def _send_invite(
         link=teams.invite_link(runtime.bot_username, invite.token)), screens.keyboard(rows)))
 
 
-async def _revoke(update: Update, context: BotContext, data: Callback, language: str) -> None:
-    team = await managing.refuse_unless_manager(update, context, data.target, language)
-    if team is None:
-        return
+async def _revoke(
+    update: Update, context: BotContext, data: callbacks.RevokeInvites, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        count = await teams.revoke_invites(repo, team.id, runtime.clock.now())
+        count = await teams.revoke_invites(repo, user.id, data.team_id, runtime.clock.now())
+        team = await repo.team(data.team_id)
+    assert team is not None
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "invites_revoked", team=team.name, count=count)))
 
 
 def build_team_handlers() -> list[Handler]:
-    return [CommandHandler("newteam", on_newteam)]
+    return [CommandHandler("newteam", managing.politely(on_newteam))]
 
 
 def build_invite_handlers() -> list[Handler]:
-    return [managing.command("invite", "iv", _send_invite),
-            managing.buttons({"iv": _send_invite, "ig": _send_invite, "ix": _revoke})]
+    return [managing.command("invite", callbacks.Invite, _send_invite),
+            managing.buttons(managing.on(callbacks.Invite, _send_invite),
+                             managing.on(callbacks.InviteGroup, _send_invite),
+                             managing.on(callbacks.RevokeInvites, _revoke))]

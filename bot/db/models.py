@@ -127,7 +127,7 @@ class Invite(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     stakeholder_group: Mapped[str | None] = mapped_column(String(16))
-    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None after /deleteme
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -217,6 +217,8 @@ class ImprovementAction(Base):
     element_id: Mapped[str] = mapped_column(String(16))
     what: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
+    """The owner's name as shown; empty after /deleteme (the list then shows "a manager")."""
+    owner_id: Mapped[int | None] = mapped_column(BigInteger)  # None after /deleteme
     due_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,11 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from bot.db._prepared import prepared
 from bot.db.models import (
     Answer,
-    ConversationPosition,
     Cycle,
     Invite,
     Membership,
-    Notification,
     Person,
     ProcessedUpdate,
     Remark,
@@ -152,6 +150,7 @@ class Repository:
     async def join(
         self, team_id: int, user_id: int, role: str, group: str | None, now: datetime
     ) -> Membership:
+        """Become a member, or an active member again; joining twice changes nothing."""
         statement = (
             dialect_insert(self.session, Membership)
             .values(
@@ -168,7 +167,10 @@ class Repository:
         membership = await self.membership(team_id, user_id)
         assert membership is not None
         if not membership.active:
-            membership.active = True
+            # Coming back starts afresh: the role and group are the new invite's, never the old
+            # row's (a removed co-manager who re-joins through an ordinary link is a participant).
+            membership.active, membership.role = True, role
+            membership.stakeholder_group, membership.joined_at = group, now
         return membership
 
     # --- cycles and responses -----------------------------------------------------------------
@@ -278,32 +280,3 @@ class Repository:
             select(func.count()).select_from(Answer).where(Answer.response_id == response_id)
         )
         return int(count or 0)
-
-    # --- privacy ------------------------------------------------------------------------------
-    async def forget_person(self, user_id: int) -> None:
-        """Delete a person: open cycles lose their answers, closed cycles keep them unlinked.
-
-        Closed cycles' team figures were reported already; cutting the link (instead of deleting)
-        keeps those figures stable while nothing points to the person any more.
-        """
-        memberships = select(Membership.id).where(Membership.user_id == user_id)
-        open_cycles = select(Cycle.id).where(Cycle.closed_at.is_(None))
-        await self.session.execute(
-            delete(Response).where(
-                Response.membership_id.in_(memberships), Response.cycle_id.in_(open_cycles)
-            )
-        )
-        await self.session.execute(
-            update(Response)
-            .where(Response.membership_id.in_(memberships))
-            .values(membership_id=None, message_id=None)
-        )
-        await self.session.execute(
-            delete(Notification).where(
-                Notification.user_id == user_id, Notification.status == "pending"
-            )
-        )
-        await self.session.execute(delete(Membership).where(Membership.user_id == user_id))
-        await self.session.execute(
-            delete(ConversationPosition).where(ConversationPosition.user_id == user_id))
-        await self.session.execute(delete(Person).where(Person.user_id == user_id))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Cycle
 from bot.db.repositories import Repository
+from bot.services import outbox
+from bot.services.permissions import check_can_manage, check_can_manage_cycle
 from domain.holidays import team_calendar
 from domain.rhythm import deadline_after
 
 CyclePlanner = Callable[[Repository, Cycle, datetime], Awaitable[None]]
+MANUAL_REMINDER_GAP = timedelta(days=2)
 
 
 class AlreadyOpen(Exception):
@@ -39,7 +43,11 @@ async def open_cycle(
     now: datetime,
     plan: CyclePlanner = plan_nothing,
 ) -> Cycle:
-    """Open a cycle and plan its invitations, reminders and closing in the same transaction."""
+    """Open a cycle and plan its invitations, reminders and closing in the same transaction.
+
+    `opened_by` is the manager who asks (checked), or None when the rhythm opens it."""
+    if opened_by is not None:
+        await check_can_manage(repo, opened_by, team_id)
     existing = await repo.open_cycle(team_id)
     if existing is not None:
         raise AlreadyOpen(existing)
@@ -73,3 +81,28 @@ async def close_cycle(repo: Repository, cycle_id: int, now: datetime) -> Cycle |
         return None
     cycle.closed_at = now
     return cycle
+
+
+@dataclass(frozen=True, slots=True)
+class Reminded:
+    """A manager's "remind now": how many were reminded, or when it may be asked again."""
+
+    count: int
+    too_soon_until: datetime | None = None
+
+
+async def remind_now(repo: Repository, actor_id: int, cycle_id: int, now: datetime) -> Reminded:
+    """Plan a reminder for everyone who has not finished, at most once per two days."""
+    cycle, team = await check_can_manage_cycle(repo, actor_id, cycle_id)
+    if cycle.closed_at is not None:
+        return Reminded(0)
+    last = cycle.last_manual_reminder_at
+    if last is not None and now - last < MANUAL_REMINDER_GAP:
+        return Reminded(0, last + MANUAL_REMINDER_GAP)
+    cycle.last_manual_reminder_at = now
+    unfinished = await outbox.unfinished_members(repo, cycle)
+    for member in unfinished:
+        await outbox.plan(repo, f"manual:{cycle.id}:{now:%Y%m%d%H%M}:{member.user_id}",
+                          outbox.Kind.REMIND, now, user_id=member.user_id,
+                          team_id=team.id, cycle_id=cycle.id)
+    return Reminded(len(unfinished))

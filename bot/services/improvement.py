@@ -12,8 +12,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import ImprovementAction, Target
+from bot.db.models import ImprovementAction, Target, Team
 from bot.db.repositories import Repository, dialect_insert
+from bot.services.permissions import (
+    Permission,
+    PermissionsError,
+    check_can_manage,
+    check_can_manage_cycle,
+)
 from domain.priorities import DEFAULT_TARGET
 
 ACTION_HORIZON = timedelta(days=90)
@@ -25,11 +31,16 @@ async def targets(repo: Repository, team_id: int) -> dict[str, int]:
     return dict(rows.all())
 
 
-async def set_target(repo: Repository, team_id: int, chapter_id: str, level: int) -> None:
+async def set_target(
+    repo: Repository, actor_id: int, team_id: int, chapter_id: str, level: int
+) -> Team:
+    """A chapter's target level, chosen by a manager of the team."""
+    team = await check_can_manage(repo, actor_id, team_id)
     statement = dialect_insert(repo.session, Target).values(
         team_id=team_id, chapter_id=chapter_id, level=level
     ).on_conflict_do_update(index_elements=["team_id", "chapter_id"], set_={"level": level})
     await repo.session.execute(statement)
+    return team
 
 
 def target_of(chosen: dict[str, int], chapter_id: str) -> int:
@@ -37,17 +48,22 @@ def target_of(chosen: dict[str, int], chapter_id: str) -> int:
 
 
 async def add_action(
-    repo: Repository, team_id: int, cycle_id: int, element_id: str, what: str, owner: str,
+    repo: Repository, actor_id: int, cycle_id: int, element_id: str, what: str, owner: str,
     now: datetime, due: date | None = None,
 ) -> ImprovementAction:
-    """One action per element and cycle: tapping the button twice does not create two."""
+    """One action per element and cycle: tapping the button twice does not create two.
+
+    The actor, a manager of the cycle's team, owns it (`owner` is their name as shown)."""
+    cycle, _ = await check_can_manage_cycle(repo, actor_id, cycle_id)
+    team_id = cycle.team_id
     existing = await repo.session.scalar(select(ImprovementAction).where(
         ImprovementAction.team_id == team_id, ImprovementAction.cycle_id == cycle_id,
         ImprovementAction.element_id == element_id))
     if existing is not None:
         return existing
     action = ImprovementAction(team_id=team_id, cycle_id=cycle_id, element_id=element_id,
-                               what=what[:500], owner=owner[:200], created_at=now,
+                               what=what[:500], owner=owner[:200], owner_id=actor_id,
+                               created_at=now,
                                due_on=due or (now + ACTION_HORIZON).date())
     repo.session.add(action)
     await repo.session.flush()
@@ -63,9 +79,15 @@ async def actions(
     return (await repo.session.scalars(query.order_by(ImprovementAction.id))).all()
 
 
-async def finish(repo: Repository, action_id: int, now: datetime) -> ImprovementAction | None:
+async def finish(
+    repo: Repository, actor_id: int, action_id: int, now: datetime
+) -> ImprovementAction:
+    """Mark an action of a team the actor manages as done (once)."""
     action = await repo.session.get(ImprovementAction, action_id)
-    if action is not None and action.done_at is None:
+    if action is None:
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
+    await check_can_manage(repo, actor_id, action.team_id)
+    if action.done_at is None:
         action.done_at = now
     return action
 

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 
 from bot.db.models import Membership, Person, Response, Team
 from bot.db.repositories import Repository
+from bot.services.permissions import MANAGER, Permission, PermissionsError, check_can_manage
 
 DORMANT_AFTER = timedelta(days=120)
 
@@ -23,6 +24,7 @@ class Progress(StrEnum):
 class MemberRefusal(StrEnum):
     LAST_MANAGER = "last_manager"  # a team always keeps at least one manager
     NOT_FOUND = "not_found"
+    UNCHANGED = "unchanged"  # already so (a second tap): nobody is told twice
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class MemberLine:
     team_name: str
     user_id: int
     name: str
+    language: str
     is_manager: bool
     group: str | None
     blocked: bool
@@ -40,8 +43,11 @@ class MemberLine:
     progress: Progress | None  # None when no survey is open (or the person left)
 
 
-async def member_lines(repo: Repository, team_id: int, now: datetime) -> list[MemberLine]:
+async def member_lines(
+    repo: Repository, actor_id: int, team_id: int, now: datetime
+) -> tuple[Team, list[MemberLine]]:
     """Active members with their progress in the open survey (counts of who, never answers)."""
+    team = await check_can_manage(repo, actor_id, team_id)
     cycle = await repo.open_cycle(team_id)
     rows = (await repo.session.execute(
         _with_person_and_team().where(Membership.team_id == team_id, Membership.active.is_(True))
@@ -53,8 +59,9 @@ async def member_lines(repo: Repository, team_id: int, now: datetime) -> list[Me
             if response.membership_id is not None:
                 progress[response.membership_id] = (
                     Progress.DONE if response.completed_at else Progress.BUSY)
-    return [_line(membership, person, team, progress.get(membership.id, Progress.NOT_STARTED)
-                  if cycle else None, now) for membership, person, team in rows]
+    return team, [_line(membership, person, team, progress.get(
+        membership.id, Progress.NOT_STARTED) if cycle else None, now)
+        for membership, person, team in rows]
 
 
 def _with_person_and_team() -> Select[Membership, Person, Team]:
@@ -69,15 +76,24 @@ def _line(
 ) -> MemberLine:
     return MemberLine(
         membership.id, membership.team_id, team.name, person.user_id,
-        person.display_name, membership.role == "manager", membership.stakeholder_group,
+        person.display_name, person.language, membership.role == MANAGER,
+        membership.stakeholder_group,
         person.blocked_at is not None, now - person.last_seen_at > DORMANT_AFTER,
         membership.active, progress)
 
 
 async def member_line(
-    repo: Repository, membership_id: int, now: datetime
+    repo: Repository, actor_id: int, membership_id: int, now: datetime
 ) -> MemberLine | None:
-    """One membership, also after it ended (to confirm a removal)."""
+    """One membership of a team the actor manages, also after it ended (to confirm a removal)."""
+    line = await _load_line(repo, membership_id, now)
+    if line is None:
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
+    await check_can_manage(repo, actor_id, line.team_id)
+    return line
+
+
+async def _load_line(repo: Repository, membership_id: int, now: datetime) -> MemberLine | None:
     row = (await repo.session.execute(
         _with_person_and_team().where(Membership.id == membership_id))).first()
     if row is None:
@@ -86,33 +102,61 @@ async def member_line(
     return _line(membership, person, team, None, now)
 
 
-async def membership(repo: Repository, membership_id: int) -> Membership | None:
+async def _managed_membership(
+    repo: Repository, actor_id: int, membership_id: int
+) -> Membership | None:
+    """An active membership in a team the actor manages (refused otherwise); None if it ended."""
     found = await repo.session.get(Membership, membership_id)
-    return found if found is not None and found.active else None
+    if found is None:
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
+    await check_can_manage(repo, actor_id, found.team_id)
+    return found if found.active else None
+
+
+Changed = tuple[MemberLine | None, MemberRefusal | None]
+"""The person's line after a manager's change (to show), and why nothing changed, if so."""
 
 
 async def _managers_left(repo: Repository, team_id: int, without: int) -> int:
     rows = await repo.session.scalars(select(Membership.id).where(
-        Membership.team_id == team_id, Membership.role == "manager",
+        Membership.team_id == team_id, Membership.role == MANAGER,
         Membership.active.is_(True), Membership.id != without))
     return len(rows.all())
 
 
-async def set_manager(repo: Repository, membership_id: int, manager: bool) -> MemberRefusal | None:
-    found = await membership(repo, membership_id)
+async def set_manager(
+    repo: Repository, actor_id: int, membership_id: int, manager: bool, now: datetime
+) -> Changed:
+    """Make someone co-manager, or not any more (a team always keeps one manager)."""
+    refusal = await _set_manager(repo, actor_id, membership_id, manager)
+    return await _load_line(repo, membership_id, now), refusal
+
+
+async def _set_manager(
+    repo: Repository, actor_id: int, membership_id: int, manager: bool
+) -> MemberRefusal | None:
+    found = await _managed_membership(repo, actor_id, membership_id)
     if found is None:
         return MemberRefusal.NOT_FOUND
+    if (found.role == MANAGER) == manager:
+        return MemberRefusal.UNCHANGED
     if not manager and await _managers_left(repo, found.team_id, found.id) == 0:
         return MemberRefusal.LAST_MANAGER
-    found.role = "manager" if manager else "member"
+    found.role = MANAGER if manager else "participant"
     return None
 
 
-async def remove(repo: Repository, membership_id: int) -> MemberRefusal | None:
-    found = await membership(repo, membership_id)
+async def remove(repo: Repository, actor_id: int, membership_id: int, now: datetime) -> Changed:
+    """Take someone out of the team; their earlier answers stay only in team figures."""
+    refusal = await _remove(repo, actor_id, membership_id)
+    return await _load_line(repo, membership_id, now), refusal
+
+
+async def _remove(repo: Repository, actor_id: int, membership_id: int) -> MemberRefusal | None:
+    found = await _managed_membership(repo, actor_id, membership_id)
     if found is None:
         return MemberRefusal.NOT_FOUND
-    if found.role == "manager" and await _managers_left(repo, found.team_id, found.id) == 0:
+    if found.role == MANAGER and await _managers_left(repo, found.team_id, found.id) == 0:
         return MemberRefusal.LAST_MANAGER
     found.active = False
     return None

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from bot.db.models import Invite, Membership, Team
 from bot.db.repositories import Repository
+from bot.services.permissions import check_can_create_teams, check_can_manage
 from domain.catalog import DEFAULT_MODEL_ID
 
 INVITE_VALIDITY = timedelta(days=30)
@@ -27,9 +28,13 @@ class TeamSettings:
 
 
 async def create_team(
-    repo: Repository, name: str, manager: int, settings: TeamSettings, now: datetime
+    repo: Repository, name: str, manager: int, settings: TeamSettings, now: datetime,
+    *, admin_ids: frozenset[int] = frozenset(),
 ) -> tuple[Team, Membership]:
-    """The creator becomes the team's first manager (and a member who answers too)."""
+    """The creator becomes the team's first manager (and a member who answers too).
+
+    `admin_ids` is the bot's ADMIN_IDS: when set, only they may create teams."""
+    check_can_create_teams(admin_ids, manager)
     team = Team(
         name=name.strip()[:200],
         model_id=settings.model_id,
@@ -53,7 +58,8 @@ async def create_invite(
     repo: Repository, team_id: int, created_by: int, group: str | None, now: datetime,
     valid_for: timedelta = INVITE_VALIDITY,
 ) -> Invite:
-    """An unguessable token (96 random bits) that fits a t.me deep link."""
+    """An unguessable token (96 random bits) that fits a t.me deep link; managers only."""
+    await check_can_manage(repo, created_by, team_id)
     invite = Invite(
         token=secrets.token_urlsafe(12),
         team_id=team_id,
@@ -67,8 +73,9 @@ async def create_invite(
     return invite
 
 
-async def revoke_invites(repo: Repository, team_id: int, now: datetime) -> int:
+async def revoke_invites(repo: Repository, actor_id: int, team_id: int, now: datetime) -> int:
     """Every link of the team stops working at once (a link that was shared too widely)."""
+    await check_can_manage(repo, actor_id, team_id)
     result = await repo.session.execute(
         update(Invite).where(Invite.team_id == team_id, Invite.revoked_at.is_(None))
         .values(revoked_at=now))
@@ -96,16 +103,6 @@ async def managers(repo: Repository, team_id: int) -> list[Membership]:
     return list(rows.all())
 
 
-async def is_manager(repo: Repository, team_id: int, user_id: int) -> bool:
-    membership = await repo.membership(team_id, user_id)
-    return membership is not None and membership.active and membership.role == "manager"
-
-
-def may_create_teams(admin_ids: frozenset[int], user_id: int) -> bool:
-    """With ADMIN_IDS set only they create teams; without it, anyone may start one."""
-    return not admin_ids or user_id in admin_ids
-
-
 MODELS = {"2018": "iso9004-2018", "2009": "iso9004-2009"}
 SCOPES = ("quick", "full")
 RHYTHMS = ("quarterly", "half-yearly", "yearly", "off")
@@ -117,8 +114,15 @@ class SettingRefusal(StrEnum):
     UNKNOWN = "unknown"
 
 
-async def change_setting(repo: Repository, team: Team, choice: str) -> SettingRefusal | None:
+async def change_setting(
+    repo: Repository, actor_id: int, team_id: int, choice: str
+) -> tuple[Team, SettingRefusal | None]:
     """Apply one `key-value` choice from the settings screen, e.g. `model-2009`, `groups-on`."""
+    team = await check_can_manage(repo, actor_id, team_id)
+    return team, await _apply_setting(repo, team, choice)
+
+
+async def _apply_setting(repo: Repository, team: Team, choice: str) -> SettingRefusal | None:
     key, _, value = choice.partition("-")
     switch = {"on": True, "off": False}.get(value)
     if key == "model" and value in MODELS:

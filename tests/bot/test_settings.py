@@ -64,3 +64,16 @@ def test_the_token_never_appears_in_the_settings_repr(monkeypatch: pytest.Monkey
     settings = load_settings()
     assert "very-secret" not in repr(settings)
     assert settings.token == "123456:very-secret"
+
+
+def test_webhook_mode_with_https_and_a_secret_telegram_accepts_is_valid() -> None:
+    settings = load_settings(webhook_url="https://bot.example.org", webhook_secret="Ab_9-" * 10)
+    assert settings.webhook_url == "https://bot.example.org"
+
+
+def test_the_emulator_on_this_machine_may_be_sent_faster_than_telegram_allows() -> None:
+    assert load_settings(telegram_api_base_url="http://127.0.0.1:8081/bot",
+                         broadcast_rate_per_second=1000).broadcast_rate_per_second == 1000
+    with pytest.raises(SettingsError, match="BROADCAST_RATE_PER_SECOND"):
+        load_settings(telegram_api_base_url="https://telegram.example.org/bot",
+                      broadcast_rate_per_second=31)

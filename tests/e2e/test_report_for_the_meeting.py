@@ -81,8 +81,8 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
     async with sessions() as session, session.begin():
         team = await session.scalar(select(Team))
         assert team is not None
-        await improvement.set_target(Repository(session), team.id, "7", 4)
-        await improvement.set_target(Repository(session), team.id, "9", 3)
+        await improvement.set_target(Repository(session), manon.user_id, team.id, "7", 4)
+        await improvement.set_target(Repository(session), manon.user_id, team.id, "9", 3)
     before = len(manon.messages)
 
     await open_survey(manon, "Snelle scan", "1 week")
