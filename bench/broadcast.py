@@ -50,7 +50,7 @@ async def run(members: int, scratch: Path, database_url: str | None) -> None:
             await stop_polling(application)
         invitations = Counter(
             person.user_id for person in people for message in person.messages
-            if "vraagt om jouw kijk" in message.text)
+            if "vraagt naar jouw mening" in message.text)
         sent = sum(invitations.values())
         counted = sum(1 for call in emulator.calls if call.method.startswith("send") and call.ok)
         floods = sum("Too Many" in call.description for call in emulator.calls)

@@ -8,7 +8,7 @@ are variables and macros of `buttons.j2`, read through the template's module.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,15 +62,21 @@ class Texts:
         return self._env.get_template(f"{self.language(language)}/{vocabulary}.j2").module
 
 
-def _date(moment: datetime, language: str, timezone: str = "Europe/Amsterdam") -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    return format_date(local, format="long", locale=language)
+DATE_PATTERN = "d MMMM y"
+"""One way to write a day in both languages ("24 december 2026", "24 December 2026")."""
+
+
+def _date(moment: date, language: str, timezone: str = "Europe/Amsterdam") -> str:
+    """A day; a moment is first placed in `timezone` (a plain date is a day already)."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(ZoneInfo(timezone))
+    return format_date(moment, DATE_PATTERN, locale=language)
 
 
 def _datetime(moment: datetime, language: str, timezone: str = "Europe/Amsterdam") -> str:
     local = moment.astimezone(ZoneInfo(timezone))
-    pattern = "d MMMM y 'om' HH:mm" if language == "nl" else "d MMMM y 'at' HH:mm"
-    return format_datetime(local, pattern, locale=language)
+    at = "'om'" if language == "nl" else "'at'"
+    return format_datetime(local, f"{DATE_PATTERN} {at} HH:mm", locale=language)
 
 
 def _level(value: float | None, language: str) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
 from enum import Enum, auto
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
-from telegram.warnings import PTBUserWarning
 
 from bot.runtime import BotContext
 from bot.services import account, joining
+from bot.services.joining import preferred_language
 from conversations import callbacks, replies, screens
 from conversations.handlers import Handler
 
@@ -22,8 +21,15 @@ class AccountState(Enum):
 async def on_help(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     language = await replies.language_of(update, context)
-    await replies.send_text(context, update.effective_user.id,
-                            context.runtime.texts.render(language, "help"))
+    await send_help(context, update.effective_user.id, language)
+
+
+async def send_help(context: BotContext, user_id: int, language: str) -> None:
+    """The commands this person can use: a participant never sees the manager commands."""
+    async with context.runtime.repository() as repo:
+        is_manager = await account.manages_a_team(repo, user_id)
+    await replies.send_text(context, user_id, context.runtime.texts.render(
+        language, "help", is_manager=is_manager))
 
 
 async def on_language(update: Update, context: BotContext) -> None:
@@ -63,7 +69,8 @@ async def on_mydata(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
         stored = await account.describe(repo, user.id)
-    language = stored.person.language if stored else runtime.settings.default_language
+    language = stored.person.language if stored else preferred_language(
+        user.language_code, runtime.settings.default_language)
     if stored is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "deleted"))
         return
@@ -119,7 +126,9 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-def build_account_conversation() -> ConversationHandler[BotContext]:
+def build_account_handlers() -> list[Handler]:
+    """Plain handlers: the confirmation button says what it confirms, so nothing is remembered
+    between /deleteme and the tap (`AccountState` only documents the step)."""
     forget_button: Handler = CallbackQueryHandler(
         on_forget_button, pattern=callbacks.pattern_for(callbacks.Forget)
     )
@@ -132,12 +141,4 @@ def build_account_conversation() -> ConversationHandler[BotContext]:
         CommandHandler("mydata", on_mydata),
         CommandHandler("deleteme", on_deleteme),
     ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[*commands, forget_button, language_button],
-            states={AccountState.CONFIRMING_FORGET: [forget_button, *commands]},
-            fallbacks=[language_button],
-            allow_reentry=True,
-            name="account",
-        )
+    return [*commands, forget_button, language_button]

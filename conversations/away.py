@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -12,6 +14,8 @@ from conversations.handlers import Handler
 from domain.rhythm import parse_day
 
 BACK = ("off", "uit", "terug", "back")
+LOOKS_LIKE_A_DAY = re.compile(r"\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?")
+"""Written as a day, so when it is not one (31-02) the person hears that, not the usage."""
 
 
 async def on_away(update: Update, context: BotContext) -> None:
@@ -25,7 +29,10 @@ async def on_away(update: Update, context: BotContext) -> None:
     back = argument in BACK
     until = None if back else parse_day(argument, now.date())
     if not back and (until is None or until < now.date()):
-        await replies.send_text(context, user.id, runtime.texts.render(language, "away_usage"))
+        problem = ("past" if until is not None else
+                   "no_such_day" if LOOKS_LIKE_A_DAY.fullmatch(argument) else None)
+        await replies.send_text(context, user.id, runtime.texts.render(
+            language, "away_usage", problem=problem, argument=argument))
         return
     async with runtime.repository() as repo:
         moment = await away.set_away(repo, user.id, until, timezone)

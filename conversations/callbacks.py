@@ -89,7 +89,49 @@ class Confirm(Button):
     cycle_id: Id
 
 
-SurveyButton = Answer | View | Pause | Resume | Remark | Continue | Confirm
+class Overview(Button):
+    """One page of the summary's list of topics."""
+
+    PREFIX: ClassVar[str] = "o"
+    cycle_id: Id
+    page: Index
+
+
+class AddExample(Button):
+    """Write the one-line example behind the level of topic `index`."""
+
+    PREFIX: ClassVar[str] = "x"
+    cycle_id: Id
+    index: Index
+
+
+class ReviewView(Button):
+    """Open topic `index` from the summary, to change its answer."""
+
+    PREFIX: ClassVar[str] = "rv"
+    cycle_id: Id
+    index: Index
+
+
+class ReviewAnswer(Button):
+    """An answer given while changing it from the summary: it leads back to the summary."""
+
+    PREFIX: ClassVar[str] = "ra"
+    cycle_id: Id
+    index: Index
+    level: Level
+
+
+class ReviewPause(Button):
+    """Pause while changing topic `index`: continuing returns to it."""
+
+    PREFIX: ClassVar[str] = "rp"
+    cycle_id: Id
+    index: Index
+
+
+SurveyButton = (Answer | View | Pause | Resume | Remark | Continue | Confirm | Overview
+                | AddExample | ReviewView | ReviewAnswer | ReviewPause)
 
 
 # --- joining and the person's own account ------------------------------------------------------

@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot.runtime import BotContext
 from bot.services import survey
 from conversations import replies
+from conversations.account import send_help
 from conversations.survey import show_anew
 
 
@@ -38,7 +39,7 @@ async def on_unexpected_message(update: Update, context: BotContext) -> None:
         await replies.send_text(context, user.id, texts.render(language, "unexpected",
                                                                kind="command"))
     elif not unfinished:
-        await replies.send_text(context, user.id, texts.render(language, "help"))
+        await send_help(context, user.id, language)
     else:
         await replies.send_text(context, user.id, texts.render(language, "unexpected",
                                                                kind="text"))

@@ -1,21 +1,19 @@
 """Joining a team from an invite link: welcome and consent, language, stakeholder group.
 
 Each button carries the invite token, so a tap after a restart (or hours later) still completes the
-step it belongs to; the conversation state only records which step was last offered.
+step it belongs to; the `JoinState` a step returns only documents the order, nothing keeps it.
 """
 
 from __future__ import annotations
 
-import warnings
 from enum import Enum, auto
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
-from telegram.warnings import PTBUserWarning
 
 from bot.db.models import Team
 from bot.runtime import BotContext
-from bot.services import joining
+from bot.services import joining, positions
 from bot.services.joining import STAKEHOLDER_GROUPS, InviteCheck, InviteProblem, Joined
 from conversations import callbacks, replies, screens
 from conversations.handlers import Handler
@@ -66,6 +64,8 @@ async def on_start(update: Update, context: BotContext) -> JoinState | int:
             await show_anew(context, user.id, open_cycle.id, language)
         return ConversationHandler.END
     if not check.consented:
+        async with runtime.repository() as repo:  # text typed at the welcome gets a pointer
+            await positions.expect(repo, user.id, positions.AtWelcome(token), now)
         b = texts.buttons(language)
         await replies.send(context, user.id, screens.Screen(
             texts.render(language, "welcome", team=check.team.name,
@@ -90,6 +90,8 @@ async def on_join_button(update: Update, context: BotContext) -> JoinState | int
         person = await joining.greet(repo, user.id, user.full_name, user.language_code,
                                      runtime.settings.default_language, now)
         check = await joining.check_invite(repo, data.token, user.id, now)
+        if isinstance(data, callbacks.Consent | callbacks.Decline):
+            await positions.clear(repo, user.id)  # past the welcome
         if isinstance(data, callbacks.Consent) and not isinstance(check, InviteProblem):
             await joining.give_consent(repo, user.id, now)
         if isinstance(data, callbacks.JoinLanguage) and await joining.set_language(
@@ -173,16 +175,17 @@ async def _edit(
     await replies.show(update, context, screens.Screen(text, keyboard))
 
 
-def build_joining_conversation() -> ConversationHandler[BotContext]:
-    start: Handler = CommandHandler("start", on_start)
-    buttons: Handler = CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)
-    with warnings.catch_warnings():
-        # Buttons carry the invite token, so per-chat tracking is intended; PTB warns about it.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[start, buttons],
-            states={state: [start, buttons] for state in JoinState},
-            fallbacks=[],
-            allow_reentry=True,
-            name="joining",
-        )
+async def on_text_at_welcome(update: Update, context: BotContext) -> None:
+    """Free text where the welcome asks "Do you want to take part?" (routed here by
+    `conversations.typed`): point at the buttons, not the whole help."""
+    assert update.effective_user is not None
+    language = await replies.language_of(update, context)
+    await replies.send_text(context, update.effective_user.id,
+                            context.runtime.texts.render(language, "tap_a_button"))
+
+
+def build_joining_handlers() -> list[Handler]:
+    """Plain handlers: every button carries the invite token, so no step needs remembering (the
+    `JoinState` values the steps return only document the order; nothing keeps them)."""
+    return [CommandHandler("start", on_start),
+            CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)]

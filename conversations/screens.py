@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -21,6 +22,9 @@ class Screen:
     keyboard: InlineKeyboardMarkup | None = None
 
 
+Row = list[tuple[str, callbacks.Button]]
+
+
 def keyboard(rows: Sequence[Sequence[tuple[str, callbacks.Button]]]) -> InlineKeyboardMarkup:
     """Rows of (label, payload): every button carries a registered verb (`callbacks`)."""
     return InlineKeyboardMarkup(
@@ -29,71 +33,141 @@ def keyboard(rows: Sequence[Sequence[tuple[str, callbacks.Button]]]) -> InlineKe
     )
 
 
-def question(texts: Texts, language: str, view: SurveyView) -> Screen:
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What the tap before this screen makes worth offering, on this screen, without an extra tap:
+    an example for the topic just answered, a remark on the chapter just finished."""
+
+    example_index: int | None = None
+    chapter: Chapter | None = None
+
+
+NO_OFFER = Offer()
+TOPICS_PER_PAGE = 12
+TOPICS_PER_ROW = 4
+
+
+def question(
+    texts: Texts, language: str, view: SurveyView, offer: Offer = NO_OFFER, *,
+    review: bool = False,
+) -> Screen:
+    """The element at `view.index` (the summary when there is none). While `review`ing from the
+    summary, an answer leads back to the summary and the way out is the list of topics."""
     if view.index is None:
-        return summary(texts, language, view)
+        return summary(texts, language, view, offer=offer)
     b = texts.buttons(language)
     element = view.element
     text = texts.render(
-        language, "question", view=view, team=view.team_name, element=element, chapter=view.chapter
+        language, "question", view=view, team=view.team_name, element=element,
+        chapter=view.chapter, finished=offer.chapter, review=review,
     )
     chosen = view.current_answer if view.is_answered else -1
-    levels = [
-        (str(b.level(n, chosen == n)), callbacks.Answer(view.cycle_id, view.index, n))
-        for n in range(1, 6)
+    answer = callbacks.ReviewAnswer if review else callbacks.Answer
+    levels: Row = [
+        (str(b.level(n, chosen == n)), answer(view.cycle_id, view.index, n)) for n in range(1, 6)
     ]
     not_applicable = b.not_applicable if chosen is not None else "✓ " + b.not_applicable
-    navigation: list[tuple[str, callbacks.Button]] = [(b.pause, callbacks.Pause(view.cycle_id))]
+    rows: list[Row] = [levels, [(not_applicable, answer(view.cycle_id, view.index, None))]]
+    if review:
+        page = page_of(view, view.index)
+        rows.append([(b.to_overview, callbacks.Overview(view.cycle_id, page)),
+                     (b.pause, callbacks.ReviewPause(view.cycle_id, view.index))])
+        return Screen(text, keyboard(rows))
+    rows.extend(_offers(texts, language, view, offer))
+    navigation: Row = [(b.pause, callbacks.Pause(view.cycle_id))]
     if view.index > 0:
         navigation.insert(0, (b.back, callbacks.View(view.cycle_id, view.index - 1)))
-    return Screen(
-        text,
-        keyboard([levels, [(not_applicable, callbacks.Answer(view.cycle_id, view.index, None))],
-                  navigation]),
-    )
+    rows.append(navigation)
+    return Screen(text, keyboard(rows))
 
 
-def chapter_done(texts: Texts, language: str, view: SurveyView, chapter: Chapter) -> Screen:
+def _offers(texts: Texts, language: str, view: SurveyView, offer: Offer) -> list[Row]:
     b = texts.buttons(language)
-    text = texts.render(
-        language, "chapter_done", chapter=chapter, answered=view.answered, total=view.total,
-    )
-    return Screen(
-        text,
-        keyboard([
-            [(b.add_remark, callbacks.Remark(view.cycle_id, chapter.id))],
-            [(b.skip_remark, callbacks.Continue(view.cycle_id))],
-        ]),
-    )
+    row: Row = []
+    if offer.example_index is not None:
+        element_id = view.element_ids[offer.example_index]
+        row.append((str(b.add_example(element_id)),
+                    callbacks.AddExample(view.cycle_id, offer.example_index)))
+    if offer.chapter is not None:
+        row.append((str(b.remark_on(offer.chapter.id)),
+                    callbacks.Remark(view.cycle_id, offer.chapter.id)))
+    return [row] if row else []
 
 
-def summary(texts: Texts, language: str, view: SurveyView) -> Screen:
+def pages(view: SurveyView) -> list[list[int]]:
+    """The summary's topics (scope indexes) in pages of at most TOPICS_PER_PAGE, keeping a
+    chapter on one page where it fits."""
+    runs: list[list[int]] = []
+    for index, element_id in enumerate(view.element_ids):
+        chapter_id = view.model.elements[element_id].chapter_id
+        if runs and view.model.elements[view.element_ids[runs[-1][-1]]].chapter_id == chapter_id:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    result: list[list[int]] = [[]]
+    for run in runs:
+        for start in range(0, len(run), TOPICS_PER_PAGE):
+            chunk = run[start:start + TOPICS_PER_PAGE]
+            if result[-1] and len(result[-1]) + len(chunk) > TOPICS_PER_PAGE:
+                result.append([])
+            result[-1].extend(chunk)
+    return result
+
+
+def page_of(view: SurveyView, index: int) -> int:
+    return next(n for n, page in enumerate(pages(view)) if index in page)
+
+
+def summary(
+    texts: Texts, language: str, view: SurveyView, page: int = 0, offer: Offer = NO_OFFER
+) -> Screen:
+    """All answers by chapter, one page at a time, each topic a button to change its answer."""
     b = texts.buttons(language)
+    all_pages = pages(view)
+    page = min(max(page, 0), len(all_pages) - 1)
+    shown = all_pages[page]
     result = profile(view.model, view.scope_id, view.answers)
-    chapters = [
-        {"id": c.chapter_id, "title": view.model.chapter(c.chapter_id).title(language),
-         "level": c.mean}
-        for c in result.chapters
-    ]
+    means = {c.chapter_id: c.mean for c in result.chapters}
+    chapters: list[dict[str, Any]] = []
+    for index in shown:
+        element = view.model.elements[view.element_ids[index]]
+        if not chapters or chapters[-1]["id"] != element.chapter_id:
+            chapters.append({"id": element.chapter_id, "level": means.get(element.chapter_id),
+                             "title": view.model.chapter(element.chapter_id).title(language),
+                             "topics": []})
+        chapters[-1]["topics"].append({"element": element, "level": view.answers.get(element.id)})
     text = texts.render(
-        language, "summary", team=view.team_name, total=view.total, profile=chapters,
+        language, "summary", team=view.team_name, total=view.total, chapters=chapters,
         overall=result.overall, completed=view.completed, deadline=view.deadline,
-        timezone=view.timezone,
+        timezone=view.timezone, page=page, pages=len(all_pages), finished=offer.chapter,
     )
-    rows: list[list[tuple[str, callbacks.Button]]] = [
-        [(b.change, callbacks.View(view.cycle_id, 0))]]
+    buttons: Row = [(str(b.topic(view.element_ids[i], view.answers.get(view.element_ids[i]))),
+                     callbacks.ReviewView(view.cycle_id, i)) for i in shown]
+    rows = [buttons[n:n + TOPICS_PER_ROW] for n in range(0, len(buttons), TOPICS_PER_ROW)]
+    turning: Row = []
+    if page > 0:
+        turning.append((b.previous_page, callbacks.Overview(view.cycle_id, page - 1)))
+    if page < len(all_pages) - 1:
+        turning.append((b.next_page, callbacks.Overview(view.cycle_id, page + 1)))
+    rows.extend([turning] if turning else [])
+    rows.extend(_offers(texts, language, view, offer))
     if not view.completed:
         rows.insert(0, [(b.confirm, callbacks.Confirm(view.cycle_id))])
     return Screen(text, keyboard(rows))
 
 
-def paused(texts: Texts, language: str, view: SurveyView) -> Screen:
+def paused(texts: Texts, language: str, view: SurveyView, reviewing: int | None = None) -> Screen:
+    """Paused where the person was: the next open topic, or the topic they were reviewing."""
     b = texts.buttons(language)
+    position = reviewing if reviewing is not None else view.index
     text = texts.render(
         language, "paused", team=view.team_name, answered=view.answered, total=view.total,
+        position=position, reviewing=reviewing is not None,
         deadline=view.deadline, timezone=view.timezone,
     )
-    return Screen(text, keyboard([[(b.resume, callbacks.Resume(view.cycle_id))]]))
+    resume: callbacks.Button = (callbacks.ReviewView(view.cycle_id, reviewing)
+                                if reviewing is not None else callbacks.Resume(view.cycle_id))
+    return Screen(text, keyboard([[(b.resume, resume)]]))
 
 
 def invitation(

@@ -4,10 +4,12 @@ A tap is acknowledged last, after its answer is committed and the next screen is
 on the person's button is the promise that nothing was lost.
 
 Every button is self-contained (see `callbacks`), so the handlers below need no conversation
-state. Only "add a remark" waits for typed text: it stores a `positions.ChapterRemark` in the tap's
-unit of work, and `conversations.typed` routes the next text to `on_remark_text`. No other tap
-touches the positions table, so answering costs no statement more: the remark screen has no
-buttons, and the remark is left by typing it, by /skip, or by /resume.
+state. Only "add a remark" and "add an example" wait for typed text: they store a
+`positions.ChapterRemark` or `positions.TopicExample` in the tap's unit of work, and
+`conversations.typed` routes the next text to `on_remark_text` / `on_example_text`. No other tap
+touches the positions table, so answering costs no statement more (the offers to add a remark or
+an example are buttons on the next screen); the prompts have no buttons, and are left by typing,
+by /skip, or by /resume.
 """
 
 from __future__ import annotations
@@ -21,14 +23,18 @@ from bot.db.repositories import Repository
 from bot.runtime import BotContext
 from bot.services import positions, survey
 from bot.services.survey import Refusal, SurveyView
+from bot.texts import Texts
 from conversations import callbacks, replies, screens
 from conversations.handlers import Handler
 from domain.catalog import Chapter
 
 SURVEY_BUTTONS = callbacks.pattern_for(
     callbacks.Answer, callbacks.View, callbacks.Pause, callbacks.Resume, callbacks.Remark,
-    callbacks.Continue, callbacks.Confirm,
+    callbacks.Continue, callbacks.Confirm, callbacks.Overview, callbacks.AddExample,
+    callbacks.ReviewView, callbacks.ReviewAnswer, callbacks.ReviewPause,
 )
+Reviewing = callbacks.ReviewView | callbacks.ReviewAnswer | callbacks.ReviewPause
+"""Buttons of someone changing an answer from the summary, which they lead back to."""
 
 
 async def _language(repo: Repository, user: User, default: str) -> str:
@@ -49,9 +55,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             language = await _language(repo, user, runtime.settings.default_language)
         else:
             language = result[0].language
-        if isinstance(data, callbacks.Remark) and not isinstance(result, Refusal):
-            await positions.expect(repo, user.id, positions.ChapterRemark(
-                result[0].cycle_id, data.chapter_id), now)  # committed before the question shows
+        if data is not None and not isinstance(result, Refusal):
+            await _expect_text(repo, user.id, data, result[0], now)  # before the prompt shows
     texts = runtime.texts
     if isinstance(result, Refusal) or data is None:
         reason = result if isinstance(result, Refusal) else Refusal.INVALID
@@ -63,31 +68,58 @@ async def on_button(update: Update, context: BotContext) -> None:
         await replies.acknowledge(query, texts.render(language, "refusal", reason=reason.value))
         return
     view, finished_chapter = result
-    if isinstance(data, callbacks.Remark):
-        chapter = view.model.chapter(data.chapter_id)
-        screen = screens.Screen(texts.render(language, "remark_ask", chapter=chapter))
+    if isinstance(data, callbacks.Remark | callbacks.AddExample):
         if message is not None:
-            await replies.edit(context, user.id, message.message_id, screen)
+            await replies.edit(context, user.id, message.message_id,
+                               _prompt(texts, language, view, data))
         await replies.acknowledge(query)
         return
     if isinstance(data, callbacks.Resume):
         await _move_below(context, user.id, view, language)
         await replies.acknowledge(query)
         return
+    if message is not None:
+        await replies.edit(context, user.id, message.message_id,
+                           _screen_after(texts, language, view, data, finished_chapter))
+    await replies.acknowledge(query)
+
+
+async def _expect_text(
+    repo: Repository, user_id: int, data: callbacks.SurveyButton, view: SurveyView, now: datetime
+) -> None:
+    if isinstance(data, callbacks.Remark):
+        await positions.expect(repo, user_id,
+                               positions.ChapterRemark(view.cycle_id, data.chapter_id), now)
+    elif isinstance(data, callbacks.AddExample):
+        await positions.expect(repo, user_id, positions.TopicExample(view.cycle_id, data.index),
+                               now)
+
+
+def _screen_after(
+    texts: Texts, language: str, view: SurveyView, data: callbacks.SurveyButton,
+    finished: Chapter | None,
+) -> screens.Screen:
+    """What a stored tap leads to, shown in place of the message that was tapped."""
     if isinstance(data, callbacks.Pause):
-        screen = screens.paused(texts, language, view)
-    elif isinstance(data, callbacks.Confirm):
-        screen = screens.Screen(texts.render(
+        return screens.paused(texts, language, view)
+    if isinstance(data, callbacks.ReviewPause):
+        return screens.paused(texts, language, view, data.index)
+    if isinstance(data, callbacks.Confirm):
+        return screens.Screen(texts.render(
             language, "confirmed", team=view.team_name, deadline=view.deadline,
             timezone=view.timezone,
         ))
-    elif finished_chapter is not None:
-        screen = screens.chapter_done(texts, language, view, finished_chapter)
-    else:
-        screen = screens.question(texts, language, view)
-    if message is not None:
-        await replies.edit(context, user.id, message.message_id, screen)
-    await replies.acknowledge(query)
+    if isinstance(data, callbacks.Overview) and view.index is None:  # once all are answered
+        return screens.summary(texts, language, view, page=data.page)
+    if isinstance(data, callbacks.Answer | callbacks.ReviewAnswer):
+        # The answered topic may get an example, a finished chapter a remark: offered on the
+        # next screen, so that skipping them costs nothing.
+        offer = screens.Offer(data.index if data.level is not None else None, finished)
+        if isinstance(data, callbacks.ReviewAnswer) and view.index is None:
+            return screens.summary(texts, language, view, screens.page_of(view, data.index),
+                                   offer)
+        return screens.question(texts, language, view, offer)
+    return screens.question(texts, language, view, review=isinstance(data, Reviewing))
 
 
 async def _apply(
@@ -97,7 +129,7 @@ async def _apply(
     """Carry out one tap inside the unit of work; nothing is shown before it is committed."""
     if data is None:
         return Refusal.INVALID
-    if isinstance(data, callbacks.Answer):
+    if isinstance(data, callbacks.Answer | callbacks.ReviewAnswer):
         outcome = await survey.answer(
             repo, user_id, data.cycle_id, data.index, data.level, message_id, now
         )
@@ -107,12 +139,12 @@ async def _apply(
     if isinstance(data, callbacks.Confirm):
         confirmed = await survey.confirm(repo, user_id, data.cycle_id, now)
         return confirmed if isinstance(confirmed, Refusal) else (confirmed, None)
-    index = data.index if isinstance(data, callbacks.View) else None
+    index = (data.index if isinstance(data, callbacks.View | callbacks.ReviewView
+                                      | callbacks.AddExample) else None)
     view = await survey.show(repo, user_id, data.cycle_id, now, index)
     if isinstance(view, Refusal):
         return view
-    stale_possible = isinstance(
-        data, callbacks.View | callbacks.Pause | callbacks.Continue | callbacks.Remark)
+    stale_possible = not isinstance(data, callbacks.Resume)
     if stale_possible and message_id is not None and view.message_id not in (None, message_id):
         return Refusal.STALE
     if isinstance(data, callbacks.Remark) and data.chapter_id not in {
@@ -165,33 +197,70 @@ async def on_resume(update: Update, context: BotContext) -> None:
         runtime.texts.render(language, "choose_survey"), screens.keyboard(rows)))
 
 
+def _prompt(
+    texts: Texts, language: str, view: SurveyView, data: callbacks.SurveyButton
+) -> screens.Screen:
+    """Ask for the remark on a chapter or the example behind a topic's level."""
+    if isinstance(data, callbacks.Remark):
+        return screens.Screen(texts.render(language, "remark_ask",
+                                           chapter=view.model.chapter(data.chapter_id)))
+    element = view.element  # its observable signs are hints for what to write
+    return screens.Screen(texts.render(
+        language, "example_ask", element=element, level=view.current_answer,
+        signs=element.signs(language)))
+
+
 async def on_remark_text(
     update: Update, context: BotContext, expected: positions.ChapterRemark
 ) -> None:
     """The remark typed after "add a remark" (routed here by `conversations.typed`)."""
+    await _save_typed(update, context, expected)
+
+
+async def on_example_text(
+    update: Update, context: BotContext, expected: positions.TopicExample
+) -> None:
+    """The one-line example typed after "an example for …?" (routed by `conversations.typed`)."""
+    await _save_typed(update, context, expected)
+
+
+async def _save_typed(
+    update: Update, context: BotContext,
+    expected: positions.ChapterRemark | positions.TopicExample,
+) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     runtime = context.runtime
+    text, now = message.text or "", runtime.clock.now()
     async with runtime.repository() as repo:  # saved and no longer expected, in one go
         await positions.clear(repo, user.id)
         language = await _language(repo, user, runtime.settings.default_language)
-        view = await survey.save_remark(repo, user.id, expected.cycle_id, expected.chapter_id,
-                                        message.text or "", runtime.clock.now())
+        if isinstance(expected, positions.TopicExample):
+            view = await survey.save_example(repo, user.id, expected.cycle_id, expected.index,
+                                             text, now)
+        else:
+            view = await survey.save_remark(repo, user.id, expected.cycle_id,
+                                            expected.chapter_id, text, now)
     texts = runtime.texts
     if isinstance(view, Refusal):
         await replies.send_text(context, user.id, texts.render(
             language, "refusal", reason=view.value))
         return
-    chapter = view.model.chapter(expected.chapter_id)
-    await replies.send_text(context, user.id, texts.render(language, "remark_saved",
-                                                           chapter=chapter))
+    if isinstance(expected, positions.TopicExample):
+        saved = texts.render(language, "example_saved",
+                             element=view.model.elements[view.element_ids[expected.index]])
+    else:
+        saved = texts.render(language, "remark_saved",
+                             chapter=view.model.chapter(expected.chapter_id))
+    await replies.send_text(context, user.id, saved)
     await show_anew(context, user.id, expected.cycle_id, language)
 
 
 async def on_skip_remark(
-    update: Update, context: BotContext, expected: positions.ChapterRemark
+    update: Update, context: BotContext,
+    expected: positions.ChapterRemark | positions.TopicExample,
 ) -> None:
-    """/skip instead of the remark: back to the survey, nothing saved."""
+    """/skip instead of the remark or example: back to the survey, nothing saved."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime

@@ -4,7 +4,7 @@ A button says what it is for; a typed message does not. The step that asks for t
 `/newteam`, `/survey`'s deadline screen, "add a remark") stores a `bot.services.positions` position
 before it asks; here the next text is read against that position, whichever worker receives it and
 however often the bot restarted in between. Without a position, text gets the fallback's hint.
-`/skip` (a remark) and `/cancel` (anything typed) leave a position.
+`/skip` (a remark, an example) and `/cancel` (anything typed) leave a position.
 """
 
 from __future__ import annotations
@@ -16,8 +16,15 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.runtime import BotContext
 from bot.services import positions
-from bot.services.positions import ChapterRemark, Position, SurveyDeadline, TeamName
-from conversations import cycles, replies, survey, teams
+from bot.services.positions import (
+    AtWelcome,
+    ChapterRemark,
+    Position,
+    SurveyDeadline,
+    TeamName,
+    TopicExample,
+)
+from conversations import cycles, joining, replies, survey, teams
 from conversations.fallbacks import on_unexpected_message
 from conversations.handlers import Handler
 
@@ -40,13 +47,17 @@ async def on_text(update: Update, context: BotContext) -> None:
             await cycles.on_typed_deadline(update, context, position)
         case ChapterRemark():
             await survey.on_remark_text(update, context, position)
+        case TopicExample():
+            await survey.on_example_text(update, context, position)
+        case AtWelcome():
+            await joining.on_text_at_welcome(update, context)
         case _:
             assert_never(position)
 
 
 async def on_skip(update: Update, context: BotContext) -> None:
     position = await _expected(update, context)
-    if isinstance(position, ChapterRemark):
+    if isinstance(position, ChapterRemark | TopicExample):
         await survey.on_skip_remark(update, context, position)
     else:
         await on_unexpected_message(update, context)

@@ -198,6 +198,19 @@ class Remark(Base):
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Example(Base):
+    """A participant's one-line "what makes you say so?" behind the level of one element."""
+
+    __tablename__ = "examples"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    element_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Target(Base):
     __tablename__ = "targets"
 

@@ -20,6 +20,7 @@ from bot.db.models import (
     Answer,
     ConversationPosition,
     Cycle,
+    Example,
     ImprovementAction,
     Invite,
     Membership,
@@ -162,6 +163,8 @@ async def _unlink_closed_responses(repo: Repository, user_id: int) -> None:
                               .values(answered_at=closed))
         await session.execute(update(Remark).where(Remark.response_id == response.id)
                               .values(written_at=closed))
+        await session.execute(update(Example).where(Example.response_id == response.id)
+                              .values(written_at=closed))
     await session.flush()
 
 
@@ -170,3 +173,8 @@ async def _sharing(session: AsyncSession, cycle_id: int, condition: ColumnElemen
     count = await session.scalar(select(func.count()).select_from(Response).where(
         Response.cycle_id == cycle_id, condition))
     return int(count or 0)
+
+
+async def manages_a_team(repo: Repository, user_id: int) -> bool:
+    """Whether /help should list the manager commands: only for someone who manages a team."""
+    return any(m.role == MANAGER and m.active for m in await repo.memberships_of(user_id))

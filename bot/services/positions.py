@@ -51,9 +51,28 @@ class ChapterRemark:
     chapter_id: str
 
 
-Position = TeamName | SurveyDeadline | ChapterRemark
+@dataclass(frozen=True)
+class TopicExample:
+    """After "an example for …?": the one-line example behind the level of one topic (the
+    scope's element `index`) of one cycle."""
+
+    KIND: ClassVar[str] = "example"
+    cycle_id: int
+    index: int
+
+
+@dataclass(frozen=True)
+class AtWelcome:
+    """On the invite's welcome ("Do you want to take part?"): text here means the person missed
+    the buttons, so they hear where to tap instead of the whole help."""
+
+    KIND: ClassVar[str] = "welcome"
+    token: str
+
+
+Position = TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome
 _KINDS: dict[str, type[Position]] = {
-    kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark)}
+    kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark, TopicExample, AtWelcome)}
 
 
 async def expect(repo: Repository, user_id: int, position: Position, now: datetime) -> None:

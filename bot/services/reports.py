@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from bot.db.models import Answer, Cycle, Membership, Remark, Response, Team
+from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
 from bot.services import improvement
 from bot.services.improvement import ActionEffect
@@ -48,6 +48,8 @@ class CycleReport:
     groups: tuple[GroupResult, ...]
     remarks: tuple[tuple[str, str], ...]
     actions: tuple[ActionEffect, ...] = ()
+    examples: tuple[tuple[str, str], ...] = ()
+    """(element id, text): the participants' "what makes you say so?", under the remarks' rule."""
 
     @property
     def is_preview(self) -> bool:
@@ -135,6 +137,7 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
         groups=figures.groups,
         remarks=await _remarks(repo, [r.id for r, _ in sets]) if remarks_shown else (),
         actions=await _action_effects(repo, cycle, result, viewer) if result.shown else (),
+        examples=await _examples(repo, [r.id for r, _ in sets]) if remarks_shown else (),
     )
 
 
@@ -180,6 +183,17 @@ async def _remarks(
         select(Remark.chapter_id, Remark.text).where(Remark.response_id.in_(response_ids))
     )).all()
     return disclosure.remark_order((chapter, text) for chapter, text in rows)
+
+
+async def _examples(
+    repo: Repository, response_ids: Sequence[int]
+) -> tuple[tuple[str, str], ...]:
+    """Examples per element, shown under the remarks' rule and in their order (by text)."""
+    if not response_ids:
+        return ()
+    rows = await repo.session.execute(
+        select(Example.element_id, Example.text).where(Example.response_id.in_(response_ids)))
+    return disclosure.remark_order((element_id, text) for element_id, text in rows.all())
 
 
 async def latest_reportable_cycle(repo: Repository, team_id: int) -> Cycle | None:

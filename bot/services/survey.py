@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.db.models import Cycle, Team
-from bot.db.repositories import Participation, Repository
+from bot.db.models import Cycle, Example, Team
+from bot.db.repositories import Participation, Repository, dialect_insert
 from domain.catalog import AssessmentModel, Chapter, Element, load_model
 from domain.scoring import next_position
 
 MAX_REMARK_LENGTH = 2000
+MAX_EXAMPLE_LENGTH = 300
 
 
 class Refusal(StrEnum):
@@ -165,13 +166,10 @@ async def answer(
     answers = {**before, element.id: level}
     chapter = context.model.chapter(element.chapter_id)
     in_scope = [e for e in chapter.element_ids if e in element_ids]
-    # A remark is offered per chapter of several elements; the quick scan's one-element chapters
-    # would otherwise interrupt after every single answer.
-    finished_now = (
-        len(in_scope) > 1
-        and all(e in answers for e in in_scope)
-        and not all(e in before for e in in_scope)
-    )
+    # A remark is offered per chapter in every scope (also the quick scan's one-element chapters):
+    # the next screen carries the offer, so it never costs an extra tap. It depends only on the
+    # stored answers and the tapped element, so a double tap draws the very same screen.
+    finished_now = element.id == in_scope[-1] and all(e in answers for e in in_scope)
     next_index = next_position(element_ids, frozenset(answers), after_index=index)
     return AnswerOutcome(_view(context, answers, next_index), chapter if finished_now else None)
 
@@ -187,6 +185,27 @@ async def save_remark(
     cleaned = text.strip()[:MAX_REMARK_LENGTH]
     if cleaned:
         await repo.save_remark(context.response_id, chapter_id, cleaned, now)
+    return await show(repo, user_id, cycle_id, now)
+
+
+async def save_example(
+    repo: Repository, user_id: int, cycle_id: int, index: int, text: str, now: datetime
+) -> SurveyView | Refusal:
+    """The one-line reason behind an answered level; anonymous like a remark (see reports)."""
+    context = await _locate(repo, user_id, cycle_id, now)
+    if isinstance(context, Refusal):
+        return context
+    element_ids = context.model.scope(context.participation.scope_id).element_ids
+    if not 0 <= index < len(element_ids):
+        return Refusal.INVALID
+    cleaned = " ".join(text.split())[:MAX_EXAMPLE_LENGTH]
+    if cleaned:
+        statement = dialect_insert(repo.session, Example).values(
+            response_id=context.response_id, element_id=element_ids[index], text=cleaned,
+            written_at=now)
+        await repo.session.execute(statement.on_conflict_do_update(
+            index_elements=["response_id", "element_id"],
+            set_={"text": cleaned, "written_at": now}))
     return await show(repo, user_id, cycle_id, now)
 
 

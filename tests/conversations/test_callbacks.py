@@ -102,3 +102,14 @@ def test_an_optional_last_field_is_left_off_at_its_default_and_read_back() -> No
     assert callbacks.parse("test:12") == _Reviewing(12)
     assert callbacks.parse("test:12:3") == _Reviewing(12, 3)
     assert callbacks.parse("test") is None and callbacks.parse("test:12:3:4") is None
+
+
+def test_changing_an_answer_and_adding_an_example_are_verbs_of_their_own() -> None:
+    """While changing an answer from the summary, every button says so (it leads back there)."""
+    for button in (callbacks.ReviewAnswer(12, 4, 3), callbacks.ReviewAnswer(12, 4, None),
+                   callbacks.ReviewView(12, 4), callbacks.ReviewPause(12, 4),
+                   callbacks.Overview(12, 1), callbacks.AddExample(12, 4)):
+        assert callbacks.parse(button.encode()) == button
+    assert callbacks.ReviewAnswer(12, 4, 3).encode() != callbacks.Answer(12, 4, 3).encode()
+    for forged in ("ra:12:4", "rv:12", "rp:12:4:1", "o:12", "x:12:-1", "x:12:4:r"):
+        assert callbacks.parse(forged) is None

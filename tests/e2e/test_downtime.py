@@ -158,12 +158,12 @@ async def test_the_real_scheduler_after_downtime_closes_reports_and_opens_the_qu
             await join(person, start, "Nederlands")
         await open_survey(manon, "Snelle scan", "2 weken")
         for person in people:
-            await person.wait_for(lambda m: "vraagt om jouw kijk" in m.text)
+            await person.wait_for(lambda m: "vraagt naar jouw mening" in m.text)
             await answer_quick_scan(person, 4)
         await down_until(running, clock, local(2027, 1, 4, 9, 30))
         await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
         for person in people:
-            await person.wait_for(lambda m: "vraagt om jouw kijk" in m.text)
+            await person.wait_for(lambda m: "vraagt naar jouw mening" in m.text)
     finally:
         await running.stop()
     async with sessions() as session:

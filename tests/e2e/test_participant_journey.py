@@ -92,7 +92,7 @@ async def test_bram_joins_in_english_because_his_phone_speaks_english(
     await bram.send(team.start_command)
     welcome = await bram.wait_for(lambda m: "Welcome" in m.text)
     assert "anonymous" in welcome.text
-    await bram.tap("I agree")
+    await bram.tap("Yes, I'll take part")
     await bram.tap("English")
     await bram.wait_for(lambda m: "You have joined" in m.text)
     await start_survey(bram, "Start")

@@ -30,8 +30,8 @@ def reminders(person: SimulatedPerson) -> list[str]:
 
 
 def invitations(person: SimulatedPerson) -> list[str]:
-    return [m.text for m in person.messages if "vraagt om jouw kijk" in m.text
-            or "asks for your view" in m.text]
+    return [m.text for m in person.messages if "vraagt naar jouw mening" in m.text
+            or "asks for your opinion" in m.text]
 
 
 async def team_with_survey(
@@ -186,7 +186,7 @@ async def test_the_real_scheduler_sends_invitations_without_anyone_sweeping(
     start = await create_team(manon, "Vanzelf")
     await join(anna, start, "Nederlands")
     await open_survey(manon, "Snelle scan", "1 week")
-    invitation = await anna.wait_for(lambda m: "vraagt om jouw kijk" in m.text)
+    invitation = await anna.wait_for(lambda m: "vraagt naar jouw mening" in m.text)
     assert "Beginnen" in str(invitation.keyboard)
     assert_telegram_was_happy(emulator)
 

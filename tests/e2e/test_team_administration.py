@@ -39,7 +39,7 @@ async def test_three_people_in_two_groups_through_group_links_and_a_team_report(
     await create_team(manon, "Groepen & Co")
     await manon.send("/settings")
     await manon.tap("Groepen vragen: uit")
-    settings = await manon.wait_for(lambda m: "groepen vragen: ja" in m.text)
+    settings = await manon.wait_for(lambda m: "groepen vragen: aan" in m.text)
     assert "Groepen vragen: aan" in str(settings.keyboard)
 
     await manon.send("/invite")

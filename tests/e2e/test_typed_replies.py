@@ -29,7 +29,7 @@ async def ask_for_a_remark(anna: SimulatedPerson) -> None:
     for _ in range(3):  # chapter 5 has three elements
         await anna.tap("3")
     await anna.wait_for(lambda m: "Hoofdstuk 5" in m.text and "klaar" in m.text)
-    await anna.tap("Opmerking toevoegen")
+    await anna.tap("Opmerking bij hoofdstuk 5")
     await anna.wait_for(lambda m: "Typ je opmerking" in m.text)
 
 

@@ -56,7 +56,7 @@ async def test_invitations_and_the_report_from_another_worker_go_out_at_once(
         await cycles.open_cycle(Repository(session), team.team.id, "quick",
                                 clock.now() + timedelta(days=7), manon.user_id, clock.now(),
                                 plan=reassessment.plan)
-    await anna.wait_for(lambda m: "vraagt om jouw kijk" in m.text, timeout=5)
+    await anna.wait_for(lambda m: "vraagt naar jouw mening" in m.text, timeout=5)
 
     async with sessions.begin() as session:
         cycle = await session.scalar(select(Cycle))

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.models import Example
 from bot.db.repositories import Repository
 from bot.services import cycles, joining, survey, teams
 from bot.services.survey import AnswerOutcome, Refusal, SurveyView
@@ -143,8 +145,44 @@ async def test_finishing_a_chapter_of_the_full_assessment_offers_a_remark_once(
     assert isinstance(again, AnswerOutcome) and again.finished_chapter is None
 
 
-async def test_the_quick_scan_asks_no_remark_per_single_element_chapter(
+async def test_the_quick_scan_offers_a_remark_on_each_single_element_chapter(
     quick_scan: Story,
 ) -> None:
     outcome = await quick_scan.answer(ANNA, 0, 3)
-    assert isinstance(outcome, AnswerOutcome) and outcome.finished_chapter is None
+    assert isinstance(outcome, AnswerOutcome) and outcome.finished_chapter is not None
+    assert outcome.finished_chapter.id == outcome.view.model.elements[
+        outcome.view.element_ids[0]].chapter_id
+    again = await quick_scan.answer(ANNA, 0, 3)  # the same tap again: the same offer
+    assert isinstance(again, AnswerOutcome) and again.finished_chapter == outcome.finished_chapter
+
+
+async def _examples(story: Story) -> dict[str, str]:
+    async with story.sessions() as session:
+        return dict((await session.execute(select(Example.element_id, Example.text))).all())
+
+
+async def test_an_example_is_one_line_kept_per_topic_and_replaced_when_rewritten(
+    quick_scan: Story,
+) -> None:
+    await quick_scan.answer(ANNA, 1, 4)
+    async with quick_scan.sessions.begin() as session:
+        shown = await survey.save_example(Repository(session), ANNA, quick_scan.cycle_id, 1,
+                                          "  Onze missie\n hangt   overal ", quick_scan.clock.now())
+    assert isinstance(shown, SurveyView) and shown.index == 0  # back where Anna left off
+    element_id = shown.element_ids[1]
+    assert await _examples(quick_scan) == {element_id: "Onze missie hangt overal"}
+    async with quick_scan.sessions.begin() as session:
+        await survey.save_example(Repository(session), ANNA, quick_scan.cycle_id, 1,
+                                  "x" * 1000, quick_scan.clock.now())
+    assert await _examples(quick_scan) == {element_id: "x" * survey.MAX_EXAMPLE_LENGTH}
+
+
+@pytest.mark.parametrize(("user", "index", "refusal"),
+                         [(ANNA, 7, Refusal.INVALID), (OUTSIDER, 0, Refusal.NOT_YOURS)])
+async def test_an_example_for_no_topic_or_from_outside_is_refused(
+    quick_scan: Story, user: int, index: int, refusal: Refusal,
+) -> None:
+    async with quick_scan.sessions.begin() as session:
+        refused = await survey.save_example(Repository(session), user, quick_scan.cycle_id,
+                                            index, "Iets", quick_scan.clock.now())
+    assert refused is refusal and await _examples(quick_scan) == {}

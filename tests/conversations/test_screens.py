@@ -1,0 +1,58 @@
+"""The survey's screens stay within Telegram's limits for every model and scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.services.survey import SurveyView
+from bot.texts import TELEGRAM_TEXT_LIMIT, Texts
+from conversations import screens
+from domain.catalog import load_model
+
+MODELS_AND_SCOPES = [(model_id, scope_id) for model_id in ("iso9004-2018", "iso9004-2009")
+                     for scope_id in load_model(model_id).scopes]
+
+
+def everything_answered(model_id: str, scope_id: str) -> SurveyView:
+    model = load_model(model_id)
+    element_ids = model.scope(scope_id).element_ids
+    return SurveyView(
+        cycle_id=123_456_789, team_name="Zorg & Co", timezone="Europe/Amsterdam", model=model,
+        scope_id=scope_id, deadline=datetime(2026, 12, 24, 12, tzinfo=UTC), index=None,
+        answers={e: None if n % 4 == 0 else 1 + n % 5 for n, e in enumerate(element_ids)},
+        completed=False, message_id=None, language="nl")
+
+
+@pytest.mark.parametrize(("model_id", "scope_id"), MODELS_AND_SCOPES)
+def test_the_summary_pages_show_every_topic_once_within_telegrams_limits(
+    model_id: str, scope_id: str,
+) -> None:
+    view = everything_answered(model_id, scope_id)
+    pages = screens.pages(view)
+    assert sorted(i for page in pages for i in page) == list(range(view.total))
+    assert all(0 < len(page) <= screens.TOPICS_PER_PAGE for page in pages)
+    texts = Texts()
+    for language in ("nl", "en"):
+        for number, page in enumerate(pages):
+            screen = screens.summary(texts, language, view, number,
+                                     screens.Offer(0, view.model.chapters[0]))
+            assert screen.keyboard is not None
+            buttons = [b for row in screen.keyboard.inline_keyboard for b in row]
+            assert len(buttons) <= 100 and all(
+                len(row) <= 8 for row in screen.keyboard.inline_keyboard)
+            assert all(len((b.callback_data or "").encode()) <= 64 for b in buttons)
+            assert len(screen.text) < TELEGRAM_TEXT_LIMIT and not screen.text.endswith("…")
+            topics = [b for b in buttons if (b.callback_data or "").startswith("rv:")]
+            assert [view.element_ids.index(b.text.split(" · ")[0]) for b in topics] == page
+
+
+def test_a_chapter_stays_on_one_page_when_it_fits() -> None:
+    view = everything_answered("iso9004-2018", "full")
+    for page in screens.pages(view):
+        chapters = [view.model.elements[view.element_ids[i]].chapter_id for i in page]
+        for chapter_id in set(chapters):
+            in_scope = [e for e in view.model.chapter(chapter_id).element_ids
+                        if e in view.element_ids]
+            assert chapters.count(chapter_id) == len(in_scope)
