@@ -13,7 +13,7 @@ from sqlalchemy import insert
 
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
-from bot.db.models import Answer, Cycle, Remark, Response
+from bot.db.models import Answer, Cycle, Example, Remark, Response
 from bot.db.repositories import Repository
 from bot.services import cycles, improvement, report_view, teams
 from bot.services.report_view import ReportView
@@ -26,6 +26,12 @@ TARGETS = {"5": 4, "7": 4, "8": 3, "10": 4}
 ACTIONS = {
     "en": {"10.5": "Plan the internal audits for the whole year", "8.4": "One checklist per shift"},
     "nl": {"10.5": "Interne audits voor het hele jaar plannen", "8.4": "Eén checklist per dienst"},
+}
+EXAMPLES = {
+    "en": {"7.3": "Our yearly goals were only shown once, at the kick-off",
+           "10.5": "The last internal audit was two years ago"},
+    "nl": {"7.3": "De jaardoelen zijn één keer getoond, bij de aftrap",
+           "10.5": "De laatste interne audit was twee jaar geleden"},
 }
 REMARKS = {
     "en": {"7": "Goals are clear, but we rarely hear how we are doing against them.",
@@ -54,7 +60,7 @@ async def _cycle(
     cycle = await cycles.open_cycle(repo, team_id, "full", opened + timedelta(days=14), manager,
                                     opened, plan=cycles.plan_nothing)
     element_ids = load_model(MODEL).scope("full").element_ids
-    answers, remarks = [], []
+    answers, remarks, examples = [], [], []
     for number in range(respondents):
         is_manager = number < 4
         response = Response(
@@ -65,6 +71,10 @@ async def _cycle(
         await repo.session.flush()
         answers += [{"response_id": response.id, "element_id": e, "answered_at": opened,
                      "level": _level(chooser, e, number, lift, is_manager)} for e in element_ids]
+        if number < len(EXAMPLES[language]):
+            element, text = list(EXAMPLES[language].items())[number]
+            examples.append({"response_id": response.id, "element_id": element, "text": text,
+                             "written_at": opened})
         if number < len(REMARKS[language]):
             chapter, text = list(REMARKS[language].items())[number]
             remarks.append({"response_id": response.id, "chapter_id": chapter, "text": text,
@@ -72,6 +82,8 @@ async def _cycle(
     await repo.session.execute(insert(Answer), answers)
     if remarks:
         await repo.session.execute(insert(Remark), remarks)
+    if examples:
+        await repo.session.execute(insert(Example), examples)
     await cycles.close_cycle(repo, cycle.id, opened + timedelta(days=14))
     return cycle
 

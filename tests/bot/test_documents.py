@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PageObject, PdfReader
 
-from bench.seeding import REMARKS, example_view
+from bench.seeding import EXAMPLES, REMARKS, example_view
 from bot import documents, presenting
 from bot.services.report_view import ReportView
 from bot.services.reports import CycleReport
@@ -56,7 +56,7 @@ async def test_the_pdf_carries_team_period_chapters_targets_and_the_hidden_chapt
         assert chapter.title(language) in text
     assert hidden in text  # chapter 9 had fewer than 3 answers
     assert f"{target.lower()} 4" in text and f"{target.lower()} 3" in text  # chapters' targets
-    assert REMARKS[language]["7"] in text
+    assert REMARKS[language]["7"] in text and EXAMPLES[language]["7.3"] in text
     first_page = pdf_text_of_page(pdf, 0)
     assert period in first_page and "R&D $^$ <b>" in first_page  # the picture at a glance
     drawn = [pictures_drawn(page) for page in PdfReader(io.BytesIO(pdf)).pages]
