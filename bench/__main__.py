@@ -26,7 +26,7 @@ async def main(arguments: argparse.Namespace) -> None:
         if "answers" in chosen:
             await answer_path.run(scratch, arguments.database_url)
         if "report" in chosen:
-            report.run()
+            await report.run(scratch)
         if "broadcast" in chosen:
             await broadcast.run(arguments.members, scratch, arguments.database_url)
 

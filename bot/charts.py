@@ -1,7 +1,13 @@
-"""The report's pictures: a radar of chapter levels (previous cycle overlaid) and element levels.
+"""The report's pictures: chapter levels on a radar, element levels as bars, groups as a heatmap.
 
-Matplotlib is slow and not thread-safe through pyplot, so figures are built with the object API and
-rendered in a worker thread (`render_png`), never on the event loop that serves people's taps.
+Three separate pictures rather than one tall collage, so none has a blank gap and each reads on a
+phone when Telegram shows it full screen (1080 px wide, sharp when zoomed). The charts must tell
+the truth: a figure hidden by the anonymity rule is a gap with a "fewer than k answers" label,
+never a zero; targets and the previous cycle appear only where they exist.
+
+Team, group and element names are drawn literally: mathtext is switched off, because a name like
+`R&D $^$` would otherwise be parsed as a formula and raise. Matplotlib is slow and not thread-safe
+through pyplot, so figures are built with the object API and rendered in a worker thread.
 """
 
 from __future__ import annotations
@@ -9,71 +15,92 @@ from __future__ import annotations
 import asyncio
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.projections.polar import PolarAxes
+from PIL import Image
 
-PHONE_WIDTH_INCHES = 6.0
-DPI = 160
+matplotlib.rcParams["text.parse_math"] = False  # names are text, never formulas
+matplotlib.rcParams["font.family"] = "DejaVu Sans"
+# At 144 dpi hinting buys no sharpness, and skipping it saves a tenth of the drawing time.
+matplotlib.rcParams["text.hinting"] = "no_hinting"
+
+WIDTH_INCHES = 7.5
+DPI = 144  # 7.5 in × 144 = 1080 px: stays sharp when a phone zooms in
+RADAR_INCHES, RADAR_HEIGHT, RADAR_DPI = 5.4, 4.7, 200
+# Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
+NOW, PREVIOUS, TARGET, GREY = "#0072B2", "#E69F00", "#009E73", "#888888"
+HIDDEN = "#e6e6e6"
+# Cividis runs dark blue → yellow and stays ordered for colour-blind readers and in greyscale.
+HEAT = ListedColormap(matplotlib.colormaps["cividis"](
+    [0.0, 0.12, 0.25, 0.37, 0.5, 0.62, 0.75, 0.87, 1.0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The chart's own words, already in the reader's language."""
+
+    now: str
+    previous: str
+    target: str
+    hidden: str  # "fewer than 3 answers"
+    level: str
+    chapters_title: str
+    elements_title: str
+    groups_title: str
+    decimal_comma: bool
 
 
 @dataclass(frozen=True, slots=True)
 class ChartData:
-    """Everything a chart shows, already translated: the chart module knows no catalog."""
+    """Everything the charts show, already translated: this module knows no catalog.
 
-    title: str
+    None in a value means hidden (or, for targets and previous, not there); a whole series of
+    None is the same as no series.
+    """
+
+    words: Words
     chapter_labels: tuple[str, ...]
     chapter_levels: tuple[float | None, ...]
-    previous_levels: tuple[float | None, ...] | None
+    chapter_previous: tuple[float | None, ...] | None
+    chapter_targets: tuple[float | None, ...] | None
     element_labels: tuple[str, ...]
     element_means: tuple[float | None, ...]
     element_spreads: tuple[float | None, ...]
-    now_label: str
-    before_label: str
+    element_previous: tuple[float | None, ...] | None
+    element_targets: tuple[float | None, ...] | None
+    heat_columns: tuple[str, ...] = ()
+    heat_values: tuple[tuple[float | None, ...], ...] = ()  # one row per element, one per column
 
 
-def _radar(figure: Figure, data: ChartData) -> None:
-    axes = cast(PolarAxes, figure.add_axes((0.22, 0.56, 0.56, 0.36), projection="polar"))
-    axes.set_theta_offset(math.pi / 2)
-    axes.set_theta_direction(-1)
-    count = len(data.chapter_labels)
-    angles = [2 * math.pi * i / count for i in range(count)] + [0.0]
-    series = [(data.chapter_levels, data.now_label, "#1f6fb2", 0.25)]
-    if data.previous_levels is not None:
-        series.insert(0, (data.previous_levels, data.before_label, "#999999", 0.08))
-    for levels, label, colour, alpha in series:
-        values = [level or 0.0 for level in levels]
-        values.append(values[0])
-        axes.plot(angles, values, color=colour, linewidth=2, label=label)
-        axes.fill(angles, values, color=colour, alpha=alpha)
-    axes.set_xticks(angles[:-1], [_wrap(label, 14) for label in data.chapter_labels], fontsize=8)
-    axes.tick_params(axis="x", pad=10)
-    axes.set_ylim(0, 5)
-    axes.set_yticks([1, 2, 3, 4, 5], ["1", "2", "3", "4", "5"], fontsize=7)
-    axes.legend(loc="upper left", bbox_to_anchor=(-0.38, 1.22), fontsize=8, frameon=False)
+def _present(series: Sequence[float | None] | None) -> bool:
+    return series is not None and any(value is not None for value in series)
 
 
-def _elements(figure: Figure, data: ChartData) -> None:
-    axes = figure.add_axes((0.36, 0.04, 0.58, 0.42))
-    positions = list(range(len(data.element_labels)))
-    means = [m or 0.0 for m in data.element_means]
-    spreads = [s or 0.0 for s in data.element_spreads]
-    # The spread drawn around the mean, kept within the scale: nobody answers below 1 or above 5.
-    below = [min(spread, max(mean - 1, 0)) for mean, spread in zip(means, spreads, strict=True)]
-    above = [min(spread, max(5 - mean, 0)) for mean, spread in zip(means, spreads, strict=True)]
-    axes.barh(positions, means, xerr=[below, above], color="#1f6fb2", alpha=0.8,
-              error_kw={"ecolor": "#555555", "capsize": 2})
-    axes.set_yticks(positions, [_wrap(label, 36) for label in data.element_labels], fontsize=7)
-    axes.invert_yaxis()
-    axes.set_xlim(0, 5.5)
-    axes.set_xticks([1, 2, 3, 4, 5])
-    axes.grid(axis="x", alpha=0.3)
+def _nan(series: Sequence[float | None]) -> list[float]:
+    return [math.nan if value is None else value for value in series]
 
 
-def _wrap(text: str, width: int) -> str:
-    words, lines, line = text.split(), [], ""
+def _number(value: float, words: Words) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if words.decimal_comma else text
+
+
+def wrap(text: str, width: int) -> str:
+    """Whole labels on several lines; a word longer than the width keeps its own line, and a
+    leading number ("8", "10.2") stays with the word after it."""
+    words = text.split()
+    if len(words) > 1 and words[0].replace(".", "").isdigit():
+        words[:2] = [f"{words[0]} {words[1]}"]
+    lines: list[str] = []
+    line = ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
@@ -81,21 +108,190 @@ def _wrap(text: str, width: int) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "\n".join(lines[:3])
+    return "\n".join(lines)
 
 
-def draw(data: ChartData) -> bytes:
-    """The PNG; pure CPU work, safe to run in a thread."""
-    height = 6.0 + 0.28 * len(data.element_labels)
-    figure = Figure(figsize=(PHONE_WIDTH_INCHES, height), dpi=DPI)
-    figure.suptitle(data.title, fontsize=11, x=0.98, y=0.995, ha="right", va="top")
-    _radar(figure, data)
-    _elements(figure, data)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+def _legend(figure: Figure, axes: Axes, words: Words, bottom: float) -> None:
+    """This cycle first, then the previous one and the target, whatever order they were drawn in."""
+    handles, labels = axes.get_legend_handles_labels()
+    order = [words.now, words.previous, words.target]
+    pairs = sorted(zip(labels, handles, strict=True), key=lambda pair: order.index(pair[0]))
+    if len(pairs) > 1:
+        figure.legend([h for _, h in pairs], [label for label, _ in pairs], loc="lower center",
+                      ncols=3, fontsize=10, frameon=False, bbox_to_anchor=(0.5, bottom))
 
 
-async def render_png(data: ChartData) -> bytes:
+def _chapter_breaks(axes: Axes, labels: Sequence[str]) -> None:
+    """A thin line where a chapter ends, so the elements read in their chapters."""
+    chapters = [label.split(".")[0] for label in labels]
+    for position in range(1, len(chapters)):
+        if chapters[position] != chapters[position - 1]:
+            axes.axhline(position - 0.5, color="#bbbbbb", linewidth=0.8)
+
+
+def _radar(data: ChartData) -> Figure:
+    words = data.words
+    # Smaller in inches and denser in dots than the others: the same 1080 px, with labels that
+    # stay readable when the radar is printed a hand wide on the PDF's first page.
+    figure = Figure(figsize=(RADAR_INCHES, RADAR_HEIGHT), dpi=RADAR_DPI)
+    # Fixed margins rather than a layout engine: that would lay every label out twice.
+    # A circle half the width across, with room for two-line labels, the title and the legend.
+    axes = cast(PolarAxes, figure.add_axes((0.25, 0.9 / RADAR_HEIGHT, 0.5, 2.7 / RADAR_HEIGHT),
+                                           projection="polar"))
+    axes.set_theta_offset(math.pi / 2)
+    axes.set_theta_direction(-1)
+    count = len(data.chapter_labels)
+    angles = [2 * math.pi * i / count for i in range(count)]
+    closed = [*angles, angles[0]]
+    levels = _nan(data.chapter_levels)
+    if data.chapter_targets is not None and _present(data.chapter_targets):
+        targets = _nan(data.chapter_targets)
+        axes.plot(closed, [*targets, targets[0]], color=TARGET, linewidth=2, linestyle=":",
+                  marker="D", markersize=5, label=words.target)
+    if data.chapter_previous is not None and _present(data.chapter_previous):
+        previous = _nan(data.chapter_previous)
+        axes.plot(closed, [*previous, previous[0]], color=PREVIOUS, linewidth=2,
+                  linestyle="--", marker="s", markersize=5, label=words.previous)
+    # NaN breaks the line: a hidden chapter is a gap, not a dip to the centre.
+    axes.plot(closed, [*levels, levels[0]], color=NOW, linewidth=2.5, marker="o", markersize=7,
+              label=words.now)
+    if all(not math.isnan(level) for level in levels):
+        axes.fill(closed, [*levels, levels[0]], color=NOW, alpha=0.15)
+    labels = [wrap(label, 15) + (f"\n({words.hidden})" if level is None else "")
+              for label, level in zip(data.chapter_labels, data.chapter_levels, strict=True)]
+    axes.set_xticks(angles, labels, fontsize=9.5)
+    for tick, level, angle in zip(axes.get_xticklabels(), data.chapter_levels, angles,
+                                  strict=True):
+        # Labels grow away from the circle, so a long title never runs over it.
+        side = math.sin(angle)
+        tick.set_horizontalalignment("left" if side > 0.2 else "right" if side < -0.2
+                                     else "center")
+        if level is None:
+            tick.set_color(GREY)
+            tick.set_fontstyle("italic")
+    axes.tick_params(axis="x", pad=8)
+    axes.set_ylim(0, 5)
+    axes.set_yticks([1, 2, 3, 4, 5], ["1", "2", "3", "4", "5"], fontsize=8, color=GREY)
+    axes.set_rlabel_position(180 / count)
+    figure.suptitle(words.chapters_title, fontsize=14, fontweight="bold", x=0.03, y=0.98,
+                    ha="left")
+    _legend(figure, axes, words, 0.005)
+    return figure
+
+
+def _elements(data: ChartData) -> Figure:
+    words = data.words
+    wrapped = [wrap(label, 38) for label in data.element_labels]
+    rows = sum(label.count("\n") + 1 for label in wrapped)
+    height = 1.3 + 0.19 * rows + 0.12 * len(wrapped)
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
+    axes = figure.add_axes((0.43, 0.75 / height, 0.54, 1 - 1.3 / height))
+    positions = list(range(len(wrapped)))
+    means = [m or 0.0 for m in data.element_means]
+    spreads = [s or 0.0 for s in data.element_spreads]
+    # The spread drawn around the mean, kept within the scale: nobody answers below 1 or above 5.
+    below = [min(spread, max(mean - 1, 0)) for mean, spread in zip(means, spreads, strict=True)]
+    above = [min(spread, max(5 - mean, 0)) for mean, spread in zip(means, spreads, strict=True)]
+    axes.barh(positions, means, xerr=[below, above], color=NOW, height=0.62, label=words.now,
+              error_kw={"ecolor": "#333333", "capsize": 2, "elinewidth": 1})
+    for position, mean in zip(positions, data.element_means, strict=True):
+        if mean is None:
+            axes.text(0.08, position, words.hidden, va="center", fontsize=9, color=GREY,
+                      fontstyle="italic")
+        else:
+            axes.text(0.08, position, _number(mean, words), va="center", fontsize=9,
+                      color="white", fontweight="bold")
+    if data.element_previous is not None and _present(data.element_previous):
+        axes.plot(_nan(data.element_previous), positions, linestyle="none", marker="s",
+                  markersize=6, color=PREVIOUS, markeredgecolor="black", label=words.previous)
+    if data.element_targets is not None and _present(data.element_targets):
+        axes.plot(_nan(data.element_targets), positions, linestyle="none", marker="D",
+                  markersize=6, color=TARGET, markeredgecolor="black", label=words.target)
+    axes.set_yticks(positions, wrapped, fontsize=9)
+    axes.set_ylim(len(positions) - 0.5, -0.5)  # first element on top, no empty band around
+    axes.set_xlim(0, 5.2)
+    axes.set_xticks([1, 2, 3, 4, 5])
+    axes.grid(axis="x", alpha=0.3)
+    figure.suptitle(words.elements_title, fontsize=14, fontweight="bold", x=0.03,
+                    y=1 - 0.12 / height, ha="left", va="top")
+    _chapter_breaks(axes, data.element_labels)
+    _legend(figure, axes, words, 0.05 / height)
+    return figure
+
+
+def _heatmap(data: ChartData) -> Figure:
+    words = data.words
+    wrapped = [wrap(label, 34) for label in data.element_labels]
+    rows = sum(label.count("\n") + 1 for label in wrapped)
+    height = 2.0 + 0.19 * rows + 0.1 * len(wrapped)
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
+    axes: Axes = figure.add_axes((0.4, 1.05 / height, 0.57, 1 - 1.95 / height))
+    grid = [_nan(row) for row in data.heat_values]
+    image = axes.imshow(grid, cmap=HEAT, vmin=1, vmax=5, aspect="auto",
+                        interpolation="nearest")
+    axes.set_facecolor(HIDDEN)  # hidden cells (NaN) stay this light grey, explained below
+    for row, values in enumerate(data.heat_values):
+        if all(value is None for value in values):  # a hidden row says so once, across
+            axes.text((len(values) - 1) / 2, row, words.hidden, ha="center", va="center",
+                      fontsize=9, color=GREY, fontstyle="italic")
+        for column, value in enumerate(values):
+            if value is not None:
+                axes.text(column, row, _number(value, words), ha="center", va="center",
+                          fontsize=9, color="black" if value >= 3.2 else "white")
+    axes.set_yticks(range(len(wrapped)), wrapped, fontsize=9)
+    _chapter_breaks(axes, data.element_labels)
+    axes.set_xticks(range(len(data.heat_columns)),
+                    [wrap(c, 12) for c in data.heat_columns], fontsize=9)
+    axes.xaxis.tick_top()
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    figure.suptitle(words.groups_title, fontsize=14, fontweight="bold", x=0.03,
+                    y=1 - 0.12 / height, ha="left", va="top")
+    scale = figure.add_axes((0.08, 0.45 / height, 0.4, 0.12 / height))
+    figure.colorbar(image, cax=scale, orientation="horizontal", ticks=[1, 2, 3, 4, 5])
+    scale.tick_params(labelsize=9)
+    scale.set_xlabel(words.level, fontsize=9)
+    figure.patches.append(Rectangle((0.56, 0.45 / height), 0.03, 0.12 / height,
+                                    transform=figure.transFigure, facecolor=HIDDEN,
+                                    edgecolor="#999999", linewidth=0.5))
+    figure.text(0.6, 0.51 / height, words.hidden, fontsize=9, va="center", color="#444444")
+    return figure
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """One chart drawn once and encoded twice: a PNG for chat and the web page, and a JPEG for
+    the PDF, because WeasyPrint embeds a JPEG as it is but decodes and re-compresses every PNG
+    (that took a third of the PDF's time)."""
+
+    png: bytes
+    jpeg: bytes
+
+
+def _encode(figure: Figure) -> Picture:
+    raw = io.BytesIO()
+    figure.savefig(raw, format="rgba", facecolor="white")
+    size = figure.canvas.get_width_height()
+    image = Image.frombuffer("RGBA", size, raw.getvalue()).convert("RGB")
+    png, jpeg = io.BytesIO(), io.BytesIO()
+    image.save(png, format="PNG", compress_level=1)  # charts are mostly flat colour
+    image.save(jpeg, format="JPEG", quality=92, subsampling=0)  # no chroma blur on thin text
+    return Picture(png.getvalue(), jpeg.getvalue())
+
+
+def figures(data: ChartData) -> list[Figure]:
+    """The radar and the bars, and the heatmap when groups are shown."""
+    drawn = [_radar(data), _elements(data)]
+    if data.heat_columns:
+        drawn.append(_heatmap(data))
+    return drawn
+
+
+def draw(data: ChartData) -> list[Picture]:
+    """The pictures, encoded; pure CPU work, safe to run in a thread."""
+    return [_encode(figure) for figure in figures(data)]
+
+
+async def render(data: ChartData) -> list[Picture]:
     return await asyncio.to_thread(draw, data)
-

@@ -15,18 +15,18 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from telegram import InputFile
+from telegram import InputFile, InputMediaPhoto
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot import presenting, refusals
+from bot import documents, presenting, refusals
 from bot.db.models import Notification, Team
 from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
 from bot.refusals import Meaning
 from bot.runtime import Runtime
-from bot.services import away, outbox, reassessment, reports
+from bot.services import away, outbox, reassessment, report_view, reports
 from bot.services.outbox import Kind, Outcome, Settled
 from conversations import callbacks, screens
 from domain.catalog import load_model
@@ -43,17 +43,30 @@ PER_CHAT_GAP = 1.0
 class Outgoing:
     chat_id: int
     screen: screens.Screen
-    picture: bytes | None = None
+    pictures: tuple[bytes, ...] = ()
+    document: tuple[str, bytes] | None = None  # (file name, content)
 
 
 async def post(
     bot: ExtBot[Priority], outgoing: Outgoing, priority: Priority | None = None
 ) -> None:
-    """The message itself: a picture with its caption, or text; Telegram's refusals propagate."""
-    if outgoing.picture is not None:
-        await bot.send_photo(outgoing.chat_id, InputFile(outgoing.picture, "chart.png"),
-                             caption=outgoing.screen.text[:1024], parse_mode=ParseMode.HTML,
+    """The message itself: an album, a picture or a file with its caption, or text; Telegram's
+    refusals propagate. An album carries one caption and no buttons (Telegram allows none)."""
+    caption = outgoing.screen.text[:1024]
+    if len(outgoing.pictures) > 1:
+        await bot.send_media_group(outgoing.chat_id, [
+            InputMediaPhoto(picture, filename=f"chart-{number + 1}.png",
+                            caption=caption if number == 0 else None, parse_mode=ParseMode.HTML)
+            for number, picture in enumerate(outgoing.pictures)], rate_limit_args=priority)
+    elif outgoing.pictures:
+        await bot.send_photo(outgoing.chat_id, InputFile(outgoing.pictures[0], "chart.png"),
+                             caption=caption, parse_mode=ParseMode.HTML,
                              reply_markup=outgoing.screen.keyboard, rate_limit_args=priority)
+    elif outgoing.document is not None:
+        name, content = outgoing.document
+        await bot.send_document(outgoing.chat_id, InputFile(content, name), caption=caption,
+                                parse_mode=ParseMode.HTML, reply_markup=outgoing.screen.keyboard,
+                                rate_limit_args=priority)
     else:
         await bot.send_message(outgoing.chat_id, outgoing.screen.text, parse_mode=ParseMode.HTML,
                                reply_markup=outgoing.screen.keyboard, rate_limit_args=priority)
@@ -100,7 +113,7 @@ async def sweep(runtime: Runtime, bot: ExtBot[Priority]) -> int:
     """
     handled = 0
     pacer = _PerChatPacer()
-    built: dict[tuple[int, int], reports.CycleReport] = {}  # per cycle and class of reader
+    built: dict[tuple[int, int], report_view.ReportView] = {}  # per cycle and class of reader
     senders = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def deliver(notification_id: int, now: datetime) -> None:
@@ -128,7 +141,7 @@ class Later:
 
 async def _deliver_one(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[tuple[int, int], reports.CycleReport], notification_id: int, now: datetime,
+    built: dict[tuple[int, int], report_view.ReportView], notification_id: int, now: datetime,
 ) -> None:
     """Compose, send and settle one notification; whatever fails is settled as failed, with its
     reason in the log and on the row, so it is neither retried for ever nor lost silently."""
@@ -147,7 +160,7 @@ async def _deliver_one(
 
 async def _attempt(
     runtime: Runtime, bot: ExtBot[Priority], pacer: _PerChatPacer,
-    built: dict[tuple[int, int], reports.CycleReport], notification_id: int, now: datetime,
+    built: dict[tuple[int, int], report_view.ReportView], notification_id: int, now: datetime,
 ) -> Settled:
     async with runtime.repository() as repo:
         row = await outbox.notification(repo, notification_id)
@@ -178,7 +191,7 @@ def calendar_of(team: Team, now: datetime) -> Calendar:
 
 async def _compose(
     repo: Repository, runtime: Runtime, row: Notification,
-    built: dict[tuple[int, int], reports.CycleReport], now: datetime,
+    built: dict[tuple[int, int], report_view.ReportView], now: datetime,
 ) -> list[Outgoing] | Later:
     """The messages this notification means *now*; an empty list means "no longer makes sense".
 
@@ -211,11 +224,12 @@ async def _compose(
     if kind in (Kind.REPORT, Kind.RESULT):  # built per class of reader (domain.disclosure)
         key = (cycle.id, await reports.reader_class(repo, cycle, person.user_id))
         if key not in built:
-            built[key] = await reports.build_report(repo, cycle, person.user_id)
-        report = built[key]
+            built[key] = await report_view.build(repo, cycle, person.user_id)
+        view = built[key]
     if kind is Kind.REPORT:
-        return await report_messages(runtime, person.user_id, language, report)
+        return await report_messages(runtime, person.user_id, language, view)
     if kind is Kind.RESULT:
+        report = view.report
         rows = presenting.chapter_rows(report, language)
         return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[
@@ -265,24 +279,30 @@ def _heads_up(
 
 
 async def report_messages(
-    runtime: Runtime, chat_id: int, language: str, report: reports.CycleReport
+    runtime: Runtime, chat_id: int, language: str, view: report_view.ReportView
 ) -> list[Outgoing]:
-    """The summary, then (when there are figures) the chart with the full-report buttons."""
-    texts = runtime.texts
+    """The summary; then, when there are figures, the charts as one album and the PDF with the
+    buttons for the web page and the CSV."""
+    texts, report = runtime.texts, view.report
     b = texts.buttons(language)
     turn_into_actions = screens.keyboard([
         [(str(b.new_action(p.element_id)), callbacks.NewAction(report.cycle.id, p.element_id))]
         for p in report.priorities]) if report.priorities else None
-    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, report),
+    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, view),
                                                  turn_into_actions))]
     if report.result.shown:
+        pictures = await presenting.charts(texts, language, view)
+        caption = texts.render(language, "report_caption",
+                               **presenting.context(texts, language, view))
+        messages.append(Outgoing(chat_id, screens.Screen(caption),
+                                 tuple(p.png for p in pictures)))
         buttons = screens.keyboard([[
             (b.full_report, callbacks.Document(report.cycle.id)),
             (b.export, callbacks.ExportCycle(report.cycle.id)),
         ]])
-        picture = await presenting.chart(texts, language, report)
-        caption = texts.render(language, "report_caption", team=report.team.name)
-        messages.append(Outgoing(chat_id, screens.Screen(caption, buttons), picture))
+        messages.append(Outgoing(chat_id, screens.Screen(
+            texts.render(language, "report_pdf", team=report.team.name), buttons),
+            document=await documents.full_report(texts, language, view, pictures)))
     return messages
 
 

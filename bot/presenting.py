@@ -1,19 +1,24 @@
-"""A team report in the forms a manager receives: chat summary, chart, printable HTML, CSV.
+"""A team report turned into rows and words a management team reads: for chat, charts and documents.
 
-Everything here reads the already-anonymous `CycleReport`; translation happens here (titles in the
-person's language), so the domain and the chart code stay language-free.
+Everything here reads the already-anonymous `CycleReport` (a None figure is hidden, and is shown as
+"fewer than k answers" wherever it would have stood); translation happens here, so the domain and
+the chart code stay language-free. The files themselves (HTML, PDF, CSV) are `bot.documents`.
 """
 
 from __future__ import annotations
 
-import base64
-import csv
-import io
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from bot.charts import ChartData, render_png
+from bot.charts import ChartData, Picture, Words, render
+from bot.services.report_view import ReportView
 from bot.services.reports import CycleReport
-from bot.texts import Texts, plain
+from bot.texts import Texts
+from domain.aggregation import TeamResult
+
+AGENDA_LENGTH = 3
+BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,7 @@ class ChapterRow:
     level: float | None
     before: float | None
     delta: float | None
+    target: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,92 +36,174 @@ class ElementRow:
     id: str
     title: str
     chapter_id: str
+    chapter_title: str
     mean: float | None
     median: float | None
     spread: float | None
     distribution: tuple[int, ...] | None
     consensus: str | None
+    agreement: float | None
+    answered: int | None
+    target: int | None
+    before: float | None
+
+    @property
+    def bars(self) -> str:
+        """The distribution as five small bars, one block character per level (▁ … █).
+
+        Characters rather than drawn boxes: they print, copy and scale like text, and cost the
+        PDF a single line of layout instead of a box per level.
+        """
+        if not self.distribution or not max(self.distribution):
+            return ""
+        peak = max(self.distribution)
+        return "".join(" " if n == 0 else BLOCKS[min(7, (7 * n) // peak)]
+                       for n in self.distribution)
 
 
-def chapter_rows(report: CycleReport, language: str) -> list[ChapterRow]:
-    changes = {c.id: c for c in report.trend}
+def _previous(report: CycleReport) -> TeamResult | None:
+    """The previous cycle's figures, if there is one whose figures could be shown at all."""
+    return report.previous if report.previous is not None and report.previous.shown else None
+
+
+def chapter_rows(
+    report: CycleReport, language: str, targets: Mapping[str, int] | None = None
+) -> list[ChapterRow]:
+    previous = _previous(report)
     rows = []
     for chapter in report.result.chapters:
-        change = changes.get(chapter.chapter_id)
+        before = previous.chapter(chapter.chapter_id).mean if previous else None
+        delta = (chapter.mean - before
+                 if chapter.mean is not None and before is not None else None)
         rows.append(ChapterRow(
             chapter.chapter_id, report.model.chapter(chapter.chapter_id).title(language),
-            chapter.mean, change.before if change else None, change.delta if change else None))
+            chapter.mean, before, delta, (targets or {}).get(chapter.chapter_id)))
     return rows
 
 
-def element_rows(report: CycleReport, language: str) -> list[ElementRow]:
-    return [
-        ElementRow(e.element_id, report.model.elements[e.element_id].title(language),
-                   e.chapter_id, e.mean, e.median, e.spread, e.distribution,
-                   e.consensus.value if e.consensus else None)
-        for e in report.result.elements.values()
-    ]
+def element_rows(
+    report: CycleReport, language: str, targets: Mapping[str, int] | None = None
+) -> list[ElementRow]:
+    previous = _previous(report)
+    rows = []
+    for e in report.result.elements.values():
+        before = previous.elements.get(e.element_id) if previous else None
+        rows.append(ElementRow(
+            e.element_id, report.model.elements[e.element_id].title(language), e.chapter_id,
+            report.model.chapter(e.chapter_id).title(language), e.mean, e.median, e.spread,
+            e.distribution, e.consensus.value if e.consensus else None, e.agreement, e.answered,
+            (targets or {}).get(e.chapter_id), before.mean if before else None))
+    return rows
 
 
-def context(report: CycleReport, language: str) -> dict[str, object]:
+def _agenda(elements: list[ElementRow]) -> dict[str, list[ElementRow]]:
+    """What the meeting talks about first: least agreement, and the largest gap to the target."""
+    divided = sorted((e for e in elements if e.agreement is not None and e.consensus != "strong"),
+                     key=lambda e: e.agreement or 0.0)
+    gaps = sorted((e for e in elements if e.mean is not None and e.target is not None
+                   and e.target > e.mean), key=lambda e: (e.mean or 0.0) - (e.target or 0))
+    return {"least_agreed": divided[:AGENDA_LENGTH], "furthest": gaps[:AGENDA_LENGTH]}
+
+
+def _group_columns(
+    report: CycleReport, texts: Texts, language: str
+) -> list[tuple[str, TeamResult]]:
+    group_label = texts.buttons(language).group
+    return [(str(group_label(g.group)), g.result) for g in report.groups]
+
+
+def _columns(report: CycleReport, texts: Texts, language: str) -> list[tuple[str, TeamResult]]:
+    """The columns of "who sees it how": each shown group, the managers, and the whole team."""
+    if not report.groups and report.managers is None:
+        return []
+    words = texts.words(language, "report_words")
+    columns = _group_columns(report, texts, language)
+    if report.managers is not None:
+        columns.append((str(words.managers), report.managers))
+    return [*columns, (str(words.whole_team), report.result)]
+
+
+def _examples(report: CycleReport, language: str) -> dict[str, list[tuple[str, str]]]:
+    """Examples ("what makes you say so?") per chapter, if the report carries them.
+
+    They come as (element id, text) pairs with the survey's examples work; until a report has an
+    `examples` attribute this is empty. An element whose level is hidden shows none of its
+    examples either: they would say what the few who answered it think.
+    """
+    by_chapter: dict[str, list[tuple[str, str]]] = {}
+    for key, text in getattr(report, "examples", ()):
+        element = report.model.elements.get(key)
+        figures = report.result.elements.get(key)
+        if element is None or figures is None or figures.mean is None:
+            continue
+        by_chapter.setdefault(element.chapter_id, []).append(
+            (f"{key} {element.title(language)}", text))
+    return by_chapter
+
+
+def context(texts: Texts, language: str, view: ReportView) -> dict[str, Any]:
     """What every report template gets."""
-    model = report.model
+    report, model = view.report, view.report.model
+    elements = element_rows(report, language, view.targets)
+    titles = {e.id: e for e in elements}
+    cycle = report.cycle
     return {
         "report": report, "team": report.team.name, "timezone": report.team.timezone,
+        "w": texts.words(language, "report_words"),
         "model_title": model.title(language),
-        "scope_title": model.scope(report.cycle.scope_id).title(language),
-        "chapters": chapter_rows(report, language), "elements": element_rows(report, language),
-        "priorities": [(p, model.elements[p.element_id].title(language))
-                       for p in report.priorities],
-        "divided": [row for row in element_rows(report, language) if row.consensus == "weak"],
+        "scope_title": model.scope(cycle.scope_id).title(language),
+        "period_start": cycle.opened_at, "period_end": cycle.closed_at or cycle.deadline,
+        "previous_cycle": view.previous_cycle,
+        "has_previous": _previous(report) is not None,
+        "has_targets": bool(view.targets),
+        "chapters": chapter_rows(report, language, view.targets), "elements": elements,
+        "priorities": [(p, titles[p.element_id]) for p in report.priorities],
+        "actions": [(a, titles.get(a.element_id)) for a in report.actions],
+        "divided": [row for row in elements if row.consensus == "weak"],
         "remarks": [(model.chapter(c).title(language), text) for c, text in report.remarks],
-        "groups": report.groups,
+        "remarks_by_chapter": report.remarks,
+        "examples_by_chapter": _examples(report, language),
+        "groups": report.groups, "group_columns": _group_columns(report, texts, language),
+        "columns": _columns(report, texts, language),
+        **_agenda(elements),
     }
 
 
-def summary(texts: Texts, language: str, report: CycleReport) -> str:
-    return texts.render(language, "report_summary", **context(report, language))
+def summary(texts: Texts, language: str, view: ReportView) -> str:
+    return texts.render(language, "report_summary", **context(texts, language, view))
 
 
-async def chart(texts: Texts, language: str, report: CycleReport) -> bytes:
-    b = texts.buttons(language)
-    rows = element_rows(report, language)
-    data = ChartData(
-        title=plain(report.team.name, 60),
-        chapter_labels=tuple(f"{r.id} {r.title}" for r in chapter_rows(report, language)),
-        chapter_levels=tuple(c.mean for c in report.result.chapters),
-        previous_levels=(tuple(c.before for c in report.trend)
-                         if report.previous is not None and report.previous.shown else None),
-        element_labels=tuple(f"{r.id} {r.title}" for r in rows),
-        element_means=tuple(r.mean for r in rows),
-        element_spreads=tuple(r.spread for r in rows),
-        now_label=str(b.this_cycle), before_label=str(b.previous_cycle),
+def chart_data(texts: Texts, language: str, view: ReportView) -> ChartData:
+    report = view.report
+    words = texts.words(language, "report_words")
+    chapters = chapter_rows(report, language, view.targets)
+    elements = element_rows(report, language, view.targets)
+    previous = _previous(report) is not None
+    columns = _columns(report, texts, language)
+    return ChartData(
+        words=Words(now=str(words.now), previous=str(words.previous), target=str(words.target),
+                    hidden=str(words.hidden(report.result.threshold)), level=str(words.level),
+                    chapters_title=str(words.chapters_title),
+                    elements_title=str(words.elements_title),
+                    groups_title=str(words.groups_title), decimal_comma=language == "nl"),
+        chapter_labels=tuple(f"{c.id} {c.title}" for c in chapters),
+        chapter_levels=tuple(c.level for c in chapters),
+        chapter_previous=tuple(c.before for c in chapters) if previous else None,
+        chapter_targets=tuple(c.target for c in chapters) if view.targets else None,
+        element_labels=tuple(f"{e.id} {e.title}" for e in elements),
+        element_means=tuple(e.mean for e in elements),
+        element_spreads=tuple(e.spread for e in elements),
+        element_previous=tuple(e.before for e in elements) if previous else None,
+        element_targets=tuple(e.target for e in elements) if view.targets else None,
+        heat_columns=tuple(label for label, _ in columns),
+        heat_values=tuple(
+            tuple(result.elements[e.id].mean for _, result in columns) for e in elements)
+        if columns else (),
     )
-    return await render_png(data)
 
 
-def document(texts: Texts, language: str, report: CycleReport, png: bytes | None) -> bytes:
-    picture = base64.b64encode(png).decode("ascii") if png else None
-    return texts.document(language, "report_document", picture=picture,
-                          **context(report, language)).encode("utf-8")
-
-
-def export_csv(report: CycleReport, language: str) -> bytes:
-    """Aggregates only, for Dutch Excel: semicolons, decimal commas, a BOM so UTF-8 is detected."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-
-    def decimal(value: float | None) -> str:
-        if value is None:
-            return ""
-        return f"{value:.2f}".replace(".", ",") if language == "nl" else f"{value:.2f}"
-
-    writer.writerow(["element", "title", "chapter", "mean", "median", "spread", "answered",
-                     "level 1", "level 2", "level 3", "level 4", "level 5"])
-    for element in report.result.elements.values():
-        counts = element.distribution or ("",) * 5
-        writer.writerow([
-            element.element_id, report.model.elements[element.element_id].title(language),
-            element.chapter_id, decimal(element.mean), decimal(element.median),
-            decimal(element.spread), element.answered if element.shown else "", *counts])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+async def charts(texts: Texts, language: str, view: ReportView) -> list[Picture]:
+    """The report's pictures, or none when the team's figures cannot be shown."""
+    if not view.report.result.shown:
+        return []
+    return await render(chart_data(texts, language, view))

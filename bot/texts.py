@@ -55,7 +55,11 @@ class Texts:
     def buttons(self, language: str | None) -> Any:
         """The language's button labels: `texts.buttons("nl").pause`, `.level(3, True)`.
         """
-        return self._env.get_template(f"{self.language(language)}/buttons.j2").module
+        return self.words(language, "buttons")
+
+    def words(self, language: str | None, vocabulary: str) -> Any:
+        """A `.j2` file's variables and macros, e.g. the report's words for charts and CSV."""
+        return self._env.get_template(f"{self.language(language)}/{vocabulary}.j2").module
 
 
 DATE_PATTERN = "d MMMM y"

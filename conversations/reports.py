@@ -1,4 +1,5 @@
-"""A manager reading the team report: `/report` in chat, the full HTML report and the CSV export.
+"""A manager reading the team report: `/report` in chat (summary, charts, PDF), the same report as
+a web page (HTML) and the CSV export.
 
 Reports are built from aggregates only (see `bot.services.reports`); a participant who asks gets a
 polite refusal, a team below the anonymity threshold gets an explanation instead of figures, and
@@ -12,10 +13,10 @@ from functools import partial
 from telegram import InputFile, Update
 from telegram.error import Forbidden
 
-from bot import presenting
+from bot import documents, presenting
 from bot.delivery import post, report_messages
 from bot.runtime import BotContext
-from bot.services import permissions, reports
+from bot.services import permissions, report_view, reports
 from conversations import callbacks, managing, replies
 from conversations.handlers import Handler
 
@@ -29,7 +30,7 @@ async def _send_report(
     async with runtime.repository() as repo:
         team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await reports.latest_reportable_cycle(repo, team.id)
-        report = await reports.build_report(repo, cycle, user.id) if cycle else None
+        report = await report_view.build(repo, cycle, user.id) if cycle else None
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
@@ -44,7 +45,7 @@ async def _send_file(
     update: Update, context: BotContext,
     data: callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest, language: str,
 ) -> None:
-    """`rd` (a cycle): the printable HTML report; `rx` (a cycle) or `re` (a team's latest): CSV."""
+    """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
@@ -54,23 +55,20 @@ async def _send_file(
             cycle = await reports.latest_reportable_cycle(repo, data.team_id)
         else:
             cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
-        report = await reports.build_report(repo, cycle, user.id) if cycle else None
-    if cycle is None or report is None:
+        view = await report_view.build(repo, cycle, user.id) if cycle else None
+    if cycle is None or view is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
-    if report.is_preview:  # no figures while the cycle is open: only the counts of people
-        text = presenting.summary(runtime.texts, language, report)
-        await replies.send_text(context, user.id, text)
+    if view.report.is_preview:  # no figures while the cycle is open: only the counts of people
+        await replies.send_text(context, user.id, presenting.summary(runtime.texts, language, view))
         return
-    stamp = f"{cycle.opened_at:%Y-%m-%d}"
     if isinstance(data, callbacks.Document):
-        picture = (await presenting.chart(runtime.texts, language, report)
-                   if report.result.shown else None)
-        body = presenting.document(runtime.texts, language, report, picture)
-        name = f"iso9004-report-{stamp}.html"
+        pictures = await presenting.charts(runtime.texts, language, view)
+        body = documents.html(runtime.texts, language, view, pictures).encode("utf-8")
+        name = documents.file_name(view, "html")
     else:
-        body = presenting.export_csv(report, language)
-        name = f"iso9004-export-{stamp}.csv"
+        body = documents.export_csv(runtime.texts, language, view)
+        name = documents.file_name(view, "csv")
     try:
         await replies.retrying(lambda: context.bot.send_document(user.id, InputFile(body, name)))
     except Forbidden:

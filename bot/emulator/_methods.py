@@ -6,6 +6,7 @@ them to exception types and users to behaviour.
 
 from __future__ import annotations
 
+import struct
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -139,8 +140,9 @@ async def _send_file(api: BotApiEmulator, params: Params, kind: str) -> Any:
     file_id = f"{kind}-{chat_id}-{stored.message_id}"
     if kind == "photo":
         stored.photo = upload["upload"]
+        width, height = _picture_size(upload["upload"])
         stored.extra = {"photo": [{"file_id": file_id, "file_unique_id": file_id,
-                                   "width": 800, "height": 800}]}
+                                   "width": width, "height": height}]}
     else:
         stored.document, stored.document_name = upload["upload"], upload.get("filename")
         stored.extra = {"document": {"file_id": file_id, "file_unique_id": file_id,
@@ -155,6 +157,53 @@ async def send_photo(api: BotApiEmulator, params: Params) -> Any:
 
 async def send_document(api: BotApiEmulator, params: Params) -> Any:
     return await _send_file(api, params, "document")
+
+
+async def send_media_group(api: BotApiEmulator, params: Params) -> Any:
+    """An album: 2–10 photos sent at once, each a message of the same `media_group_id`.
+
+    Like Telegram, it takes no `reply_markup` (an album has no buttons), checks every item before
+    sending any, and refers to uploads by `attach://name`.
+    """
+    chat_id = _private_chat(api, params)
+    media = params.get("media")
+    if not media:
+        raise bad_request("media to send are not specified")
+    if not isinstance(media, list) or not all(isinstance(item, dict) for item in media):
+        raise bad_request("can't parse media JSON object")
+    if len(media) > 10:
+        raise bad_request("too much messages to send as an album")
+    if len(media) < 2:
+        raise bad_request("media must include 2-10 items")
+    photos = []
+    for item in media:
+        if item.get("type") != "photo":
+            raise bad_request("can't parse InputMedia: unsupported media type")
+        reference = str(item.get("media") or "")
+        upload = params.get(reference.removeprefix("attach://"))
+        if not reference.startswith("attach://") or not isinstance(upload, dict):
+            raise bad_request("can't parse InputMedia: media not found")
+        caption, source = _text(item, "caption", CAPTION_LIMIT, required=False)
+        photos.append((upload["upload"], caption, source))
+    group = f"album-{chat_id}-{len(api.calls)}"
+    sent = []
+    for picture, caption, source in photos:
+        stored = api.new_message(chat_id, from_bot=True)
+        stored.text, stored.html, stored.photo = caption, source, picture
+        width, height = _picture_size(picture)
+        file_id = f"photo-{chat_id}-{stored.message_id}"
+        stored.extra = {"media_group_id": group, "photo": [
+            {"file_id": file_id, "file_unique_id": file_id, "width": width, "height": height}]}
+        sent.append(await _deliver(api, stored))
+    return sent
+
+
+def _picture_size(picture: bytes) -> tuple[int, int]:
+    """A PNG's own width and height (from its header); other pictures count as 800 × 800."""
+    if picture[:8] == b"\x89PNG\r\n\x1a\n" and len(picture) >= 24:
+        width, height = struct.unpack(">II", picture[16:24])
+        return int(width), int(height)
+    return 800, 800
 
 
 async def edit_message_text(api: BotApiEmulator, params: Params) -> Any:
@@ -254,7 +303,7 @@ def _buttons(markup: Mapping[str, Any] | None) -> Any:
 
 _METHODS: dict[str, Method] = {
     "getme": get_me, "getupdates": get_updates, "sendmessage": send_message,
-    "sendphoto": send_photo, "senddocument": send_document,
+    "sendphoto": send_photo, "senddocument": send_document, "sendmediagroup": send_media_group,
     "editmessagetext": edit_message_text, "editmessagereplymarkup": edit_message_reply_markup,
     "deletemessage": delete_message, "answercallbackquery": answer_callback_query,
     "sendchataction": send_chat_action, "setmycommands": set_my_commands,

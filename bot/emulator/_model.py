@@ -60,6 +60,7 @@ class BotMessage:
     photo: bytes | None = None
     document: bytes | None = None
     document_name: str | None = None
+    media_group_id: str | None = None  # the album a photo belongs to
 
     def buttons(self) -> list[tuple[str, str]]:
         return [button for row in self.keyboard for button in row]
@@ -93,7 +94,7 @@ class StoredMessage:
             chat_id=self.chat_id, message_id=self.message_id, text=self.text, html=self.html,
             keyboard=keyboard_of(self.markup), edited=self.edit_date is not None,
             deleted=self.deleted, photo=self.photo, document=self.document,
-            document_name=self.document_name,
+            document_name=self.document_name, media_group_id=self.extra.get("media_group_id"),
         )
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
@@ -202,6 +202,30 @@ async def test_uploaded_pictures_and_files_arrive_intact(bot: Bot, anna: Simulat
     assert document.document == b"a;b\n1;2\n" and document.document_name == "report.csv"
     with pytest.raises(BadRequest, match="caption is too long"):
         await bot.send_photo(anna.user_id, b"x", caption="x" * 1025)
+
+
+async def test_an_album_arrives_as_photos_of_one_group_and_is_checked_like_telegram(
+    bot: Bot, anna: SimulatedPerson
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x048\x00\x00\x02\x00" + b"rest"
+    sent = await bot.send_media_group(anna.user_id, [
+        InputMediaPhoto(png, filename="a.png", caption="<b>charts</b>", parse_mode=ParseMode.HTML),
+        InputMediaPhoto(b"\x89PNG second", filename="b.png")])
+    first, second = anna.messages
+    assert (first.photo, second.photo) == (png, b"\x89PNG second")
+    assert first.text == "charts" and second.text == ""
+    assert first.media_group_id is not None and first.media_group_id == second.media_group_id
+    assert (sent[0].photo[-1].width, sent[0].photo[-1].height) == (1080, 512)  # read from the PNG
+    with pytest.raises(BadRequest, match="2-10 items"):
+        await bot.send_media_group(anna.user_id, [InputMediaPhoto(png, filename="a.png")])
+    with pytest.raises(BadRequest, match=r"(?i)too much messages"):
+        await bot.send_media_group(anna.user_id, [InputMediaPhoto(png, filename=f"{n}.png")
+                                                  for n in range(11)])
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.send_media_group(anna.user_id, [
+            InputMediaPhoto(png, filename="a.png", caption="x" * 1025),
+            InputMediaPhoto(png, filename="b.png")])
+    assert len(anna.messages) == 2  # a refused album sends none of its photos
 
 
 async def test_updates_go_to_a_webhook_with_its_secret_and_not_to_get_updates(

@@ -1,0 +1,124 @@
+"""A team with two closed cycles, targets, groups and one thin chapter, in a real database.
+
+The report example in `docs/` and the report benchmark are built from this through the bot's own
+services (`report_view.build`), so they show exactly what a manager would receive.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert
+
+from bot.db.engine import create_engine, create_sessionmaker
+from bot.db.migrate import upgrade
+from bot.db.models import Answer, Cycle, Example, Remark, Response
+from bot.db.repositories import Repository
+from bot.services import cycles, improvement, report_view, teams
+from bot.services.report_view import ReportView
+from domain.catalog import load_model
+
+MODEL = "iso9004-2018"
+THIN_CHAPTER = "9"  # most people answer "not applicable" here, so it stays under the threshold
+GROUPS = ("staff", "customers")
+TARGETS = {"5": 4, "7": 4, "8": 3, "10": 4}
+ACTIONS = {
+    "en": {"10.5": "Plan the internal audits for the whole year", "8.4": "One checklist per shift"},
+    "nl": {"10.5": "Interne audits voor het hele jaar plannen", "8.4": "Eén checklist per dienst"},
+}
+EXAMPLES = {
+    "en": {"7.3": "Our yearly goals were only shown once, at the kick-off",
+           "10.5": "The last internal audit was two years ago"},
+    "nl": {"7.3": "De jaardoelen zijn één keer getoond, bij de aftrap",
+           "10.5": "De laatste interne audit was twee jaar geleden"},
+}
+REMARKS = {
+    "en": {"7": "Goals are clear, but we rarely hear how we are doing against them.",
+           "8": "Handovers between planning and the floor still go by word of mouth."},
+    "nl": {"7": "De doelen zijn helder, maar we horen zelden hoe we ervoor staan.",
+           "8": "Overdrachten tussen planning en de werkvloer gaan nog mondeling."},
+}
+
+
+def _level(
+    chooser: random.Random, element_id: str, number: int, lift: float, manager: bool
+) -> int | None:
+    if element_id.split(".")[0] == THIN_CHAPTER and number >= 2:
+        return None
+    base = 2.2 + (sum(map(ord, element_id)) % 7) / 4 + lift + (0.6 if manager else 0.0)
+    if element_id in ("7.3", "8.2"):  # two elements people see very differently
+        return chooser.choice((1, 1, 2, 4, 5, 5))
+    return max(1, min(5, round(chooser.gauss(base, 0.8))))
+
+
+async def _cycle(
+    repo: Repository, team_id: int, manager: int, opened: datetime, respondents: int,
+    lift: float, language: str, seed: int,
+) -> Cycle:
+    chooser = random.Random(seed)
+    cycle = await cycles.open_cycle(repo, team_id, "full", opened + timedelta(days=14), manager,
+                                    opened, plan=cycles.plan_nothing)
+    element_ids = load_model(MODEL).scope("full").element_ids
+    answers, remarks, examples = [], [], []
+    for number in range(respondents):
+        is_manager = number < 4
+        response = Response(
+            cycle_id=cycle.id, membership_id=None, is_manager=is_manager,
+            stakeholder_group=None if is_manager else GROUPS[number % 2],
+            started_at=opened, completed_at=opened + timedelta(days=3))
+        repo.session.add(response)
+        await repo.session.flush()
+        answers += [{"response_id": response.id, "element_id": e, "answered_at": opened,
+                     "level": _level(chooser, e, number, lift, is_manager)} for e in element_ids]
+        if number < len(EXAMPLES[language]):
+            element, text = list(EXAMPLES[language].items())[number]
+            examples.append({"response_id": response.id, "element_id": element, "text": text,
+                             "written_at": opened})
+        if number < len(REMARKS[language]):
+            chapter, text = list(REMARKS[language].items())[number]
+            remarks.append({"response_id": response.id, "chapter_id": chapter, "text": text,
+                            "written_at": opened})
+    await repo.session.execute(insert(Answer), answers)
+    if remarks:
+        await repo.session.execute(insert(Remark), remarks)
+    if examples:
+        await repo.session.execute(insert(Example), examples)
+    await cycles.close_cycle(repo, cycle.id, opened + timedelta(days=14))
+    return cycle
+
+
+async def example_view(
+    database_url: str, *, team_name: str = "Kwaliteit & Zorg", language: str = "nl",
+    respondents: int = 24, now: datetime | None = None, previous: bool = True,
+    targets: bool = True,
+) -> ReportView:
+    """Seed an empty database and build the report of its latest cycle."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    now = now or datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+    manager = 1
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            repo = Repository(session)
+            await repo.touch_person(manager, "Manager", language, now)
+            team, _ = await teams.create_team(
+                repo, team_name, manager, teams.TeamSettings(model_id=MODEL, use_groups=True), now)
+            for user_id in range(manager + 1, manager + respondents + 2):
+                await repo.touch_person(user_id, f"Member {user_id}", language, now)
+                await repo.join(team.id, user_id, "member", None, now)
+            if previous:
+                earlier = await _cycle(repo, team.id, manager, now - timedelta(days=91),
+                                       respondents, 0.0, language, 1)
+                for number, (element, what) in enumerate(ACTIONS[language].items()):
+                    action = await improvement.add_action(
+                        repo, manager, earlier.id, element, what, "Manager", now)
+                    if number == 0:
+                        await improvement.finish(repo, manager, action.id,
+                                                 now - timedelta(days=10))
+            for chapter, level in TARGETS.items() if targets else ():
+                await improvement.set_target(repo, manager, team.id, chapter, level)
+            latest = await _cycle(repo, team.id, manager, now, respondents, 0.35, language, 2)
+            return await report_view.build(repo, latest, manager)
+    finally:
+        await engine.dispose()
