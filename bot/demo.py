@@ -174,9 +174,6 @@ async def _answer_at_random(person: SimulatedPerson, token: str, chooser: random
         if any("bevestigen" in label for label in labels):
             await person.tap("bevestigen")
             return
-        if any("Opmerking" in label for label in labels):
-            await person.tap("Verder")
-            continue
         await person.tap(str(chooser.randint(1, 5)))
 
 

@@ -85,7 +85,7 @@ class DrivenTerminal:
 
 
 async def answer_the_quick_scan(terminal: DrivenTerminal, team: str, level: int) -> None:
-    await terminal.until(f"{team} vraagt om jouw kijk")
+    await terminal.until(f"{team} vraagt naar jouw mening")
     await terminal.tap("Beginnen")
     for topic in range(2, 8):
         assert f"onderwerp {topic} van 7" in await terminal.type(str(level))
