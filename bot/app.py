@@ -44,13 +44,13 @@ from bot.services.ports import Clock, SystemClock
 from bot.settings import Settings
 from bot.texts import Texts
 from bot.updates import PerPersonOrderedProcessor, SecondChances, claim_with_first_write
-from conversations.account import build_account_conversation
+from conversations.account import build_account_handlers
 from conversations.away import build_away_handlers
 from conversations.blocking import build_blocking_handlers
 from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
 from conversations.improvement import build_improvement_handlers
-from conversations.joining import build_joining_conversation
+from conversations.joining import build_joining_handlers
 from conversations.members import build_member_handlers
 from conversations.reports import build_report_handlers
 from conversations.settings import build_settings_handlers
@@ -147,9 +147,9 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
     application.runtime = runtime
     application.add_handler(TypeHandler(Update, claim_with_first_write), group=-1)
     for handler in (
-        build_joining_conversation(),
+        *build_joining_handlers(),
         *build_survey_handlers(),
-        build_account_conversation(),
+        *build_account_handlers(),
         *build_away_handlers(),
         *build_blocking_handlers(),
         *build_team_handlers(),

@@ -30,10 +30,12 @@ from conversations.callbacks import Document, ExportCycle, ExportLatest, parse
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
+COLLEAGUES = ((1101, "Eva"), (1102, "Femke"), (1103, "Gijs"))
 
 
-async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> str:
-    """The demo team's invite token; the team and an open quick scan are created once."""
+async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> tuple[str, bool]:
+    """The demo team's invite token, and whether its survey was opened just now (the team is
+    created once; a survey is opened whenever none is open, of the team's scope setting)."""
     runtime = application.runtime
     now = runtime.clock.now()
     async with runtime.repository() as repo:
@@ -48,11 +50,12 @@ async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) ->
         )
         if invite is None:
             invite = await teams.create_invite(repo, team.id, manager.user_id, None, now)
-        if await repo.open_cycle(team.id) is None:
+        opened = await repo.open_cycle(team.id) is None
+        if opened:
             deadline = cycles.deadline_in(now, 14, team.timezone)
             await cycles.open_cycle(repo, team.id, team.default_scope, deadline,
                                     manager.user_id, now, plan=runtime.plan_cycle)
-        return invite.token
+        return invite.token, opened
 
 
 DEMO_SWEEP_SECONDS = 1.0  # invitations, reminders and reports arrive while you watch
@@ -72,7 +75,7 @@ def _introduction(settings: Settings, output: str, link: str) -> str:
     return (f"Demo team {DEMO_TEAM!r}, invite link {link}\n"
             f"State: {where} (delete it to start afresh). "
             f"Pictures and files: {Path(output).resolve()}/\n"
-            "You are Anna (joining now); Bram answers in English; Manon manages the team "
+            "You are Anna (joining now); Bram reads English, Daan Dutch; Manon manages the team "
             "(try /status, /close, /report, /actions, /newteam). ':as Manon' to be her.\n")
 
 
@@ -88,10 +91,10 @@ def file_namer(application: IsoApplication) -> FileNamer:
         runtime = application.runtime
         async with runtime.repository() as repo:
             for button in asked:
-                if isinstance(button, ExportLatest):
-                    cycle = await reports.latest_reportable_cycle(repo, button.team_id)
-                elif isinstance(button, Document | ExportCycle):
+                if isinstance(button, Document | ExportCycle):
                     cycle = await repo.cycle(button.cycle_id)
+                elif isinstance(button, ExportLatest):
+                    cycle = await reports.latest_reportable_cycle(repo, button.team_id)
                 else:
                     continue
                 team = await repo.team(cycle.team_id) if cycle is not None else None
@@ -117,15 +120,28 @@ async def run_demo(settings: Settings, output: str, read: Read | None = None) ->
         manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
         anna = emulator.person(first_name="Anna", language_code="nl", user_id=1002)
         bram = emulator.person(first_name="Bram", language_code="en", user_id=1003)
-        token = await _demo_invite(application, manon)
+        daan = emulator.person(first_name="Daan", language_code="nl", user_id=1004)
+        token, opened = await _demo_invite(application, manon)
+        if opened:
+            await _colleagues_answer(emulator, token)
         link = f"https://t.me/iso9004_demo_bot?start={token}"
         print(_introduction(settings, output, link))
         await anna.send(f"/start {token}")
-        await chat_in_terminal(emulator, people=[anna, bram, manon], output_dir=Path(output),
+        await chat_in_terminal(emulator, people=[anna, bram, daan, manon], output_dir=Path(output),
                                read=read, name_file=file_namer(application))
     finally:
         await stop_polling(application)
         await emulator.stop()
+
+
+async def _colleagues_answer(emulator: BotApiEmulator, token: str) -> None:
+    """Three colleagues answer a new demo survey first, so that Manon can close it and see a
+    report at once: figures need three people besides the one who looks."""
+    print("(Eva, Femke and Gijs, three colleagues, answer the demo team's survey first: "
+          "a few seconds)")
+    chooser = random.Random(9004)
+    for user_id, name in COLLEAGUES:
+        await _answer_at_random(emulator.person(first_name=name, user_id=user_id), token, chooser)
 
 
 async def run_simulation(team_size: int, output: str = ".") -> None:
@@ -146,7 +162,7 @@ async def run_simulation(team_size: int, output: str = ".") -> None:
         try:
             manager = emulator.person(first_name="Manager", language_code="nl")
             await manager.send("/start")
-            token = await _demo_invite(application, manager)
+            token, _ = await _demo_invite(application, manager)
             for number in range(team_size):
                 person = emulator.person(first_name=f"Person {number + 1}", language_code="nl")
                 await _answer_at_random(person, token, chooser)

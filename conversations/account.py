@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
 from enum import Enum, auto
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
-from telegram.warnings import PTBUserWarning
 
 from bot.runtime import BotContext
 from bot.services import account, joining
@@ -128,7 +126,9 @@ async def on_forget_button(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-def build_account_conversation() -> ConversationHandler[BotContext]:
+def build_account_handlers() -> list[Handler]:
+    """Plain handlers: the confirmation button says what it confirms, so nothing is remembered
+    between /deleteme and the tap (`AccountState` only documents the step)."""
     forget_button: Handler = CallbackQueryHandler(
         on_forget_button, pattern=callbacks.pattern_for(callbacks.Forget)
     )
@@ -141,12 +141,4 @@ def build_account_conversation() -> ConversationHandler[BotContext]:
         CommandHandler("mydata", on_mydata),
         CommandHandler("deleteme", on_deleteme),
     ]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[*commands, forget_button, language_button],
-            states={AccountState.CONFIRMING_FORGET: [forget_button, *commands]},
-            fallbacks=[language_button],
-            allow_reentry=True,
-            name="account",
-        )
+    return [*commands, forget_button, language_button]

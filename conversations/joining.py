@@ -1,17 +1,15 @@
 """Joining a team from an invite link: welcome and consent, language, stakeholder group.
 
 Each button carries the invite token, so a tap after a restart (or hours later) still completes the
-step it belongs to; the conversation state only records which step was last offered.
+step it belongs to; the `JoinState` a step returns only documents the order, nothing keeps it.
 """
 
 from __future__ import annotations
 
-import warnings
 from enum import Enum, auto
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
-from telegram.warnings import PTBUserWarning
 
 from bot.db.models import Team
 from bot.runtime import BotContext
@@ -186,16 +184,8 @@ async def on_text_at_welcome(update: Update, context: BotContext) -> None:
                             context.runtime.texts.render(language, "tap_a_button"))
 
 
-def build_joining_conversation() -> ConversationHandler[BotContext]:
-    start: Handler = CommandHandler("start", on_start)
-    buttons: Handler = CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)
-    with warnings.catch_warnings():
-        # Buttons carry the invite token, so per-chat tracking is intended; PTB warns about it.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[start, buttons],
-            states={state: [start, buttons] for state in JoinState},
-            fallbacks=[],
-            allow_reentry=True,
-            name="joining",
-        )
+def build_joining_handlers() -> list[Handler]:
+    """Plain handlers: every button carries the invite token, so no step needs remembering (the
+    `JoinState` values the steps return only document the order; nothing keeps them)."""
+    return [CommandHandler("start", on_start),
+            CallbackQueryHandler(on_join_button, pattern=JOIN_BUTTONS)]

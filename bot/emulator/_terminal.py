@@ -88,6 +88,7 @@ class TerminalChat:
         self.output_dir, self.write, self.name_file = output_dir, write, name_file
         self.shown = {p.user_id: 0 for p in people}
         self.last_tap: dict[int, str | None] = {p.user_id: None for p in people}
+        self.told: list[str] = []
 
     async def show_news(self) -> None:
         person = self.current
@@ -99,8 +100,9 @@ class TerminalChat:
         waiting = [f"{p.first_name} ({len(p.events) - self.shown[p.user_id]})"
                    for p in self.people
                    if p is not person and len(p.events) > self.shown[p.user_id]]
-        if waiting:
+        if waiting and waiting != self.told:  # said once, until there is more
             self.write(f"(new messages for {', '.join(waiting)}: type ':as NAME' to read them)")
+        self.told = waiting
 
     def has_news(self) -> bool:
         return len(self.current.events) > self.shown[self.current.user_id]

@@ -1,9 +1,9 @@
 """The demo as a newcomer uses it: the real `iso9004-bot demo`, driven through its own input.
 
 The test types lines where a person would, and reads back only what the terminal printed: it
-creates a team, runs a survey with three people, closes it, taps a button on the report's summary
-(not the newest message: the chart is below it) to create an improvement action, and saves the
-chart and the report under names that say which team and cycle they belong to.
+creates a team, runs a survey with three people besides the manager, closes it, and taps a button
+on the report's summary (not the newest message: the chart is below it) to create an improvement
+action; the chart and the report are saved under names that say which team and cycle they are of.
 """
 
 from __future__ import annotations
@@ -112,8 +112,8 @@ async def newcomer(terminal: DrivenTerminal) -> None:
     await terminal.tap("Snelle scan")
     await terminal.tap("1 week")
     assert "is open" in await terminal.tap("Vragenlijst openen")
-    await answer_the_quick_scan(terminal, "Testteam", 2)
-    for person, level in (("Anna", 2), ("Bram", 3)):
+    # Figures need three people besides the manager who reads them.
+    for person, level in (("Anna", 2), ("Bram", 3), ("Daan", 2)):
         await join(terminal, person, found[1])
         await answer_the_quick_scan(terminal, "Testteam", level)
     await terminal.type(":as Manon")
@@ -151,6 +151,7 @@ async def test_a_newcomer_can_try_every_feature_in_the_demo(
         run_demo(settings, str(output), read=terminal.read), newcomer(terminal)), 240)
     transcript = terminal.transcript + capsys.readouterr().out
     assert f"State: the SQLite file {output / 'demo.sqlite3'}" in transcript
+    assert "Eva, Femke and Gijs, three colleagues, answer the demo team's survey" in transcript
     saved = names_in(output)
     assert "demo.sqlite3" in saved
     for kind in (r"chart\.png", r"report\.(html|pdf)"):
