@@ -190,22 +190,16 @@ async def _answer_at_random(person: SimulatedPerson, token: str, chooser: random
         if any("bevestigen" in label for label in labels):
             await person.tap("bevestigen")
             return
-        if "Verder" in labels:  # a screen between topics, not a question
-            await person.tap("Verder")
-            continue
         await person.tap(str(chooser.randint(1, 5)))
 
 
 async def _save_report(manager: SimulatedPerson, output: Path) -> None:
     chart = await manager.wait_for(lambda m: m.photo is not None)
-    pdf = await manager.wait_for(lambda m: (m.document_name or "").endswith(".pdf"))
-    await manager.tap("Als webpagina", message=pdf)
-    document = await manager.wait_for(lambda m: (m.document_name or "").endswith(".html"))
-    assert chart.photo is not None and pdf.document is not None and document.document is not None
-    picture, printed = output / "simulation-chart.png", output / "simulation-report.pdf"
-    report = output / "simulation-report.html"
+    await manager.tap("Volledig rapport")
+    document = await manager.wait_for(lambda m: m.document is not None)
+    assert chart.photo is not None and document.document is not None
+    picture, report = output / "simulation-chart.png", output / "simulation-report.html"
     await asyncio.to_thread(output.mkdir, parents=True, exist_ok=True)
     await asyncio.to_thread(picture.write_bytes, chart.photo)
-    await asyncio.to_thread(printed.write_bytes, pdf.document)
     await asyncio.to_thread(report.write_bytes, document.document)
-    print(f"\nChart: {picture} · report: {printed} and {report}")
+    print(f"\nChart: {picture} · report: {report}")
