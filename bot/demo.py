@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.db.models import Invite, Team
+from bot.db.models import Cycle, Invite, Membership, Team
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson, chat_in_terminal
 from bot.emulator._terminal import FileNamer, Read
 from bot.operations import reach_database, sqlite_path
@@ -90,6 +90,12 @@ def file_namer(application: IsoApplication) -> FileNamer:
         asked = [parse(data) for _, data in message.buttons()] if message.photo else [parse(tapped)]
         runtime = application.runtime
         async with runtime.repository() as repo:
+            if message.photo is not None and not asked:  # a chart of an album: no buttons there
+                asked = [ExportCycle(cycle.id) for cycle in await repo.session.scalars(
+                    select(Cycle).join(Membership, Membership.team_id == Cycle.team_id)
+                    .where(Membership.user_id == _person.user_id, Membership.role == "manager",
+                           Cycle.closed_at.is_not(None))
+                    .order_by(Cycle.closed_at.desc()).limit(1))]
             for button in asked:
                 if isinstance(button, Document | ExportCycle):
                     cycle = await repo.cycle(button.cycle_id)

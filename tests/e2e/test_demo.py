@@ -126,7 +126,7 @@ async def newcomer(terminal: DrivenTerminal) -> None:
     assert "Verbeteractie toegevoegd" in added
     await terminal.type("/actions")
     assert "Open verbeteracties" in await terminal.tap("Testteam")
-    await terminal.tap("Volledig rapport")
+    await terminal.tap("Als webpagina")  # the report came as a PDF; the same as a web page
     await terminal.until("-report.")  # the printable report (a PDF or a web page)
     closed = await terminal.tap("Beginnen")  # the closed survey's invitation, still on screen
     assert "💬 Deze vragenlijst is gesloten" in closed
