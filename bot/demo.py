@@ -81,33 +81,34 @@ def _introduction(settings: Settings, output: str, link: str) -> str:
 
 def file_namer(application: IsoApplication) -> FileNamer:
     """Saved files are named after team, cycle and kind, so two teams' reports never collide:
-    a chart names its cycle in its buttons, a document in the button tapped to ask for it."""
+    a file names its cycle in its own buttons or in the button tapped to ask for it; charts,
+    which carry no buttons, belong to the cycle the person manages that closed last."""
 
-    async def name(_person: SimulatedPerson, message: BotMessage, tapped: str | None) -> str | None:
+    async def name(person: SimulatedPerson, message: BotMessage, tapped: str | None) -> str | None:
         extension = (message.document_name or "").rsplit(".", 1)[-1] if message.photo is None \
             else "png"
-        kind = {"png": "chart", "csv": "export"}.get(extension, "report")
-        asked = [parse(data) for _, data in message.buttons()] if message.photo else [parse(tapped)]
-        runtime = application.runtime
-        async with runtime.repository() as repo:
-            if message.photo is not None and not asked:  # a chart of an album: no buttons there
-                asked = [ExportCycle(cycle.id) for cycle in await repo.session.scalars(
-                    select(Cycle).join(Membership, Membership.team_id == Cycle.team_id)
-                    .where(Membership.user_id == _person.user_id, Membership.role == "manager",
-                           Cycle.closed_at.is_not(None))
-                    .order_by(Cycle.closed_at.desc()).limit(1))]
+        kind = {"png": f"chart-{message.message_id}", "csv": "export"}.get(extension, "report")
+        asked = [parse(data) for _, data in message.buttons()] + [parse(tapped)]
+        async with application.runtime.repository() as repo:
+            cycle = None
             for button in asked:
                 if isinstance(button, Document | ExportCycle):
                     cycle = await repo.cycle(button.cycle_id)
                 elif isinstance(button, ExportLatest):
                     cycle = await reports.latest_reportable_cycle(repo, button.team_id)
-                else:
-                    continue
-                team = await repo.team(cycle.team_id) if cycle is not None else None
-                if cycle is not None and team is not None:
-                    slug = re.sub(r"[^a-z0-9]+", "-", team.name.casefold()).strip("-") or "team"
-                    return f"{slug}-cycle{cycle.id}-{cycle.opened_at:%Y-%m-%d}-{kind}.{extension}"
-        return None
+                if cycle is not None:
+                    break
+            if cycle is None and message.photo is not None:
+                cycle = await repo.session.scalar(
+                    select(Cycle).join(Membership, Membership.team_id == Cycle.team_id)
+                    .where(Membership.user_id == person.user_id, Membership.role == "manager",
+                           Cycle.closed_at.is_not(None))
+                    .order_by(Cycle.closed_at.desc()).limit(1))
+            team = await repo.team(cycle.team_id) if cycle is not None else None
+        if cycle is None or team is None:
+            return None
+        slug = re.sub(r"[^a-z0-9]+", "-", team.name.casefold()).strip("-") or "team"
+        return f"{slug}-cycle{cycle.id}-{cycle.opened_at:%Y-%m-%d}-{kind}.{extension}"
 
     return name
 
@@ -201,8 +202,8 @@ async def _answer_at_random(person: SimulatedPerson, token: str, chooser: random
 
 async def _save_report(manager: SimulatedPerson, output: Path) -> None:
     chart = await manager.wait_for(lambda m: m.photo is not None)
-    await manager.tap("Volledig rapport")
-    document = await manager.wait_for(lambda m: m.document is not None)
+    await manager.tap("webpagina")
+    document = await manager.wait_for(lambda m: (m.document_name or "").endswith(".html"))
     assert chart.photo is not None and document.document is not None
     picture, report = output / "simulation-chart.png", output / "simulation-report.html"
     await asyncio.to_thread(output.mkdir, parents=True, exist_ok=True)

@@ -121,13 +121,13 @@ async def newcomer(terminal: DrivenTerminal) -> None:
     await terminal.tap("Testteam")
     await terminal.tap("Ja, afsluiten")
     await terminal.until("Niveau per hoofdstuk")
-    await terminal.until("[picture]")  # the chart: now the newest message with buttons
-    added = await terminal.tap("Actie voor")  # on the summary above it
+    await terminal.until(".pdf]")  # the printable report: now the newest message with buttons
+    added = await terminal.tap("Actie voor")  # on the summary above the charts and the PDF
     assert "Verbeteractie toegevoegd" in added
     await terminal.type("/actions")
     assert "Open verbeteracties" in await terminal.tap("Testteam")
-    await terminal.tap("Als webpagina")  # the report came as a PDF; the same as a web page
-    await terminal.until("-report.")  # the printable report (a PDF or a web page)
+    await terminal.tap("webpagina")
+    await terminal.until("-report.html")
     closed = await terminal.tap("Beginnen")  # the closed survey's invitation, still on screen
     assert "💬 Deze vragenlijst is gesloten" in closed
     await terminal.quit()
@@ -154,7 +154,7 @@ async def test_a_newcomer_can_try_every_feature_in_the_demo(
     assert "Eva, Femke and Gijs, three colleagues, answer the demo team's survey" in transcript
     saved = names_in(output)
     assert "demo.sqlite3" in saved
-    for kind in (r"chart\.png", r"report\.(html|pdf)"):
+    for kind in (r"chart-\d+\.png", r"report\.pdf", r"report\.html"):
         assert any(re.fullmatch(rf"testteam-cycle\d+-\d{{4}}-\d\d-\d\d-{kind}", name)
                    for name in saved), saved
     assert names_in(tmp_path) == ["demo-output"]  # the real bot's database was left alone
