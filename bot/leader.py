@@ -11,6 +11,7 @@ leader when it commits, so the leader sweeps at once instead of at its next inte
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -33,9 +34,16 @@ class Leadership:
         self._connection: AsyncConnection | None = None
         self.leading = engine.dialect.name != "postgresql"
         self.on_wake: Callable[[], None] | None = None
+        self._turn = asyncio.Lock()
+        """One statement at a time on the lock's connection: a leadership round still running
+        when the worker stops must not overlap the unlock (asyncpg refuses, the unlock is lost)."""
         """Called when another worker asks for a sweep (set by the scheduler)."""
 
     async def try_to_lead(self) -> bool:
+        async with self._turn:
+            return await self._try_to_lead()
+
+    async def _try_to_lead(self) -> bool:
         """Take the lock if nobody holds it; keep it if we do. Safe to call repeatedly."""
         if self.leading:
             if self._connection is None or await self._still_holding(self._connection):
@@ -86,6 +94,10 @@ class Leadership:
             return False
 
     async def resign(self) -> None:
+        async with self._turn:
+            await self._resign()
+
+    async def _resign(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
