@@ -52,6 +52,14 @@ class UpdateClaim:
 
 
 @dataclass
+class SweepRequests:
+    """Shared by every copy of the runtime: a wake-up that comes while a sweep runs must not be
+    lost (APScheduler skips a run of a job that is still running), so it asks for one more."""
+
+    again: bool = False
+
+
+@dataclass
 class Runtime:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
@@ -65,6 +73,7 @@ class Runtime:
     """On SQLite (one writer at a time), units of work queue here, in the event loop, instead of in
     SQLite's busy handler, which polls with sleeps of up to 100 ms and wakes nobody in order."""
 
+    sweeps: SweepRequests = dataclasses.field(default_factory=lambda: SweepRequests())
     claim: UpdateClaim | None = None
 
     def handling(self, claim: UpdateClaim) -> Runtime:

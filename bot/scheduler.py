@@ -74,7 +74,14 @@ def _leader_only(job: Job) -> Job:
 
 @_leader_only
 async def sweep_outbox(application: IsoApplication) -> None:
-    await delivery.sweep(application.runtime, application.bot)
+    """Sweep, and sweep once more for every wake-up that came while sweeping (its messages may
+    have been planned after this sweep claimed its batch)."""
+    requests = application.runtime.sweeps
+    while True:
+        requests.again = False
+        await delivery.sweep(application.runtime, application.bot)
+        if not requests.again:
+            return
 
 
 @_leader_only
@@ -98,6 +105,7 @@ def nudge(application: IsoApplication) -> None:
     """Run the sweep now instead of at its next interval (after a manager opened a survey or
     closed one). A worker that does not lead has told the leader already, with the NOTIFY of the
     transaction that planned the messages (see `bot.leader`); its own sweep job does nothing."""
+    application.runtime.sweeps.again = True  # seen by a sweep that is running right now
     scheduler = application.runtime.scheduler
     if scheduler is not None and scheduler.running:
         job = scheduler.get_job(SWEEP_JOB)
