@@ -49,6 +49,7 @@ from conversations.away import build_away_handlers
 from conversations.blocking import build_blocking_handlers
 from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
+from conversations.glossary import build_glossary_handlers
 from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
 from conversations.members import build_member_handlers
@@ -71,6 +72,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("mydata", "Wat de bot over je bewaart"),
         ("deleteme", "Vergeet mij"),
         ("away", "Even geen herinneringen"),
+        ("begrippen", "Begrippen uitgelegd"),
         ("help", "Uitleg"),
         ("newteam", "Team aanmaken (managers)"),
         ("invite", "Uitnodigingslink (managers)"),
@@ -90,6 +92,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("mydata", "What the bot stores about you"),
         ("deleteme", "Forget me"),
         ("away", "Pause reminders"),
+        ("glossary", "Terms explained"),
         ("help", "Help"),
         ("newteam", "Create a team (managers)"),
         ("invite", "Invite link (managers)"),
@@ -151,6 +154,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_survey_handlers(),
         *build_account_handlers(),
         *build_away_handlers(),
+        *build_glossary_handlers(),
         *build_blocking_handlers(),
         *build_team_handlers(),
         *build_invite_handlers(),

@@ -118,3 +118,22 @@ async def test_settings_say_on_and_off_like_their_buttons_and_groups_ask_for_a_r
     question = await anna.wait_for(lambda m: "rol" in m.text)
     assert "Wat is jouw rol bij Zorg & Co?" in question.text
     assert_telegram_was_happy(emulator)
+
+
+async def test_every_question_names_the_glossary_and_it_explains_the_terms_in_both_languages(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, anna: SimulatedPerson, bram: SimulatedPerson, manon: SimulatedPerson,
+) -> None:
+    team = await set_up_team(sessions, clock.now(), manager=manon)
+    await join(anna, team.start_command, "Nederlands")
+    await join(bram, team.start_command, "English")
+    await anna.tap("Beginnen")
+    question = await anna.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
+    assert "/begrippen" in question.text
+    await anna.send("/begrippen")
+    terms = await anna.wait_for(lambda m: "Begrippen" in m.text)
+    assert "Belanghebbenden" in terms.text or "belanghebbenden" in terms.text
+    await bram.send("/glossary")
+    terms_en = await bram.wait_for(lambda m: "Glossary" in m.text)
+    assert "nterested part" in terms_en.text and "/begrippen" not in terms_en.text
+    assert_telegram_was_happy(emulator)
