@@ -23,6 +23,7 @@ from bot.emulator._people import (
     membership_change,
     wait_for_event,
 )
+from bot.emulator._polls import vote
 
 if TYPE_CHECKING:
     from bot.emulator._server import BotApiEmulator
@@ -131,6 +132,10 @@ class SimulatedGroup:
                 raise NothingArrived(f"{person.first_name} found no button {label!r} in "
                                      f"{self.title!r}")
             await asyncio.sleep(0.02)
+
+    async def vote(self, person: SimulatedPerson, option_ids: list[int]) -> None:
+        self._check_member(person)
+        await vote(person, self.chat_id, option_ids)
 
     def _bot_may_read(self, text: str, reply_to: BotMessage | None) -> bool:
         """Privacy mode: commands for this bot (`/x`, `/x@thisbot`) and replies to the bot;

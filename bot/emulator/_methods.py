@@ -326,3 +326,9 @@ _METHODS: dict[str, Method] = {
     "logout": _true, "setmydescription": _true, "setmyshortdescription": _true,
     "setchatmenubutton": _true,
 }
+
+
+
+def register(name: str, method: Method) -> None:
+    """A method implemented in a module of its own (polls), built on the checks here."""
+    _METHODS[name.lower()] = method

@@ -208,6 +208,10 @@ class SimulatedPerson:
         """Tap a button on the bot's newest group message that has it; returns the toast."""
         return await group.tap(self, label, message)
 
+    async def vote_in(self, group: SimulatedGroup, *option_ids: int) -> None:
+        """Vote on the bot's newest open poll in `group` (0-based options; none: retract)."""
+        await group.vote(self, list(option_ids))
+
 
 def membership_change(actor: SimulatedPerson, chat: dict[str, Any], old: str,
                       new: str) -> dict[str, Any]:

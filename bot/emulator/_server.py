@@ -23,13 +23,15 @@ from bot.emulator import _methods
 from bot.emulator._groups import SimulatedGroup
 from bot.emulator._model import ApiCall, ApiError, RateWindow, StoredMessage
 from bot.emulator._people import SimulatedPerson
+from bot.emulator._polls import EmulatedPoll
 from bot.emulator._webhook import deliver_to_webhook
 
 log = logging.getLogger(__name__)
 
 _NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _JSON_FIELDS = frozenset({"reply_markup", "entities", "caption_entities", "commands", "scope",
-                          "allowed_updates", "link_preview_options", "reply_parameters", "media"})
+                          "allowed_updates", "link_preview_options", "reply_parameters", "media",
+                          "options"})
 
 
 @dataclass
@@ -82,6 +84,7 @@ class BotApiEmulator:
         """The emulator's clock for its rate limits; a test may replace it to let time pass."""
         self.group_limit_per_minute = group_limit_per_minute
         self.privacy_mode = True
+        self.polls: dict[str, EmulatedPoll] = {}
         """Telegram's default for bots: in groups, only commands and replies to the bot reach it."""
         self._groups: dict[int, SimulatedGroup] = {}
         self._group_ids = itertools.count(-1_000_001, -1)

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
 from bot.refusals import seconds_to_wait
@@ -147,3 +147,49 @@ async def test_a_group_the_bot_left_or_never_joined_refuses_its_messages(
     assert [m.text for m in group.messages] == ["hello team"]
     await manon.say_in(group, "/meeting")
     assert all(update.message is None for update in await updates(bot))
+
+
+async def test_votes_on_the_bots_poll_reach_it_and_a_stopped_poll_takes_no_more(
+    bot: Bot, group: SimulatedGroup, manon: SimulatedPerson, anna: SimulatedPerson
+) -> None:
+    [added] = await updates(bot)
+    sent = await bot.send_poll(group.chat_id, "Agreed level?", ["1", "2", "3", "4", "5"],
+                               is_anonymous=False)
+    assert sent.poll is not None and group.last_message.text == "Agreed level?"
+    await manon.vote_in(group, 2)
+    await anna.vote_in(group, 3)
+    counts, manon_vote, _, anna_vote = await updates(bot, added)
+    assert counts.poll is not None and counts.poll.total_voter_count == 1
+    assert manon_vote.poll_answer is not None and manon_vote.poll_answer.user is not None
+    assert manon_vote.poll_answer.user.id == manon.user_id
+    assert anna_vote.poll_answer is not None and anna_vote.poll_answer.option_ids == (3,)
+    final = await bot.stop_poll(group.chat_id, sent.message_id)
+    assert final.is_closed and [o.voter_count for o in final.options] == [0, 0, 1, 1, 0]
+    with pytest.raises(BadRequest, match="already been closed"):
+        await bot.stop_poll(group.chat_id, sent.message_id)
+    with pytest.raises(AssertionError, match="no open poll"):
+        await manon.vote_in(group, 1)
+
+
+async def test_an_anonymous_poll_tells_counts_but_not_voters(
+    bot: Bot, group: SimulatedGroup, anna: SimulatedPerson
+) -> None:
+    [added] = await updates(bot)
+    await bot.send_poll(group.chat_id, "Level?", ["low", "high"])
+    await anna.vote_in(group, 1)
+    [counts] = await updates(bot, added)
+    assert counts.poll is not None and counts.poll.options[1].voter_count == 1
+
+
+@pytest.mark.parametrize(("question", "options", "reason"), [
+    ("", ["a", "b"], "question must be non-empty"),
+    ("q" * 301, ["a", "b"], "question length"),
+    ("Level?", [str(n) for n in range(13)], "more than 12 options"),
+    ("Level?", ["a", "x" * 101], "options length"),
+])
+async def test_polls_telegram_would_refuse_are_refused(
+    bot: Bot, group: SimulatedGroup, question: str, options: list[str], reason: str
+) -> None:
+    with pytest.raises(BadRequest, match=reason):
+        await bot.send_poll(group.chat_id, question, options)
+    assert group.messages == []
