@@ -4,6 +4,7 @@ The real python-telegram-bot `Application` talks to it over HTTP exactly as to a
 (point `TELEGRAM_API_BASE_URL` at `BotApiEmulator.base_url`), so tests exercise the whole stack.
 """
 
+from bot.emulator._groups import SimulatedGroup
 from bot.emulator._model import ApiCall, ApiError, BotMessage
 from bot.emulator._people import NothingArrived, SimulatedPerson
 from bot.emulator._server import BotApiEmulator
@@ -15,6 +16,7 @@ __all__ = [
     "BotApiEmulator",
     "BotMessage",
     "NothingArrived",
+    "SimulatedGroup",
     "SimulatedPerson",
     "chat_in_terminal",
 ]

@@ -61,8 +61,23 @@ def _text(params: Params, name: str, limit: int, *, required: bool) -> tuple[str
     return text, source
 
 
-def _private_chat(api: BotApiEmulator, params: Params) -> int:
+def _sending_chat(api: BotApiEmulator, params: Params) -> int:
+    """The chat a new message goes to; in a group it counts towards the 20 a minute."""
+    chat_id = _chat(api, params)
+    group = api.group_by_id(chat_id)
+    if group is not None:
+        group.check_bot_may_send()
+    return chat_id
+
+
+def _chat(api: BotApiEmulator, params: Params) -> int:
+    """A chat the bot may write in (a group it is a member of, or a person who started it)."""
     chat_id = _int(params, "chat_id")
+    group = api.group_by_id(chat_id)
+    if group is not None:
+        if not group.bot_is_member:
+            raise ApiError(403, "Forbidden: bot is not a member of the group chat")
+        return chat_id
     person = api.person_by_id(chat_id)
     if person is None:
         raise bad_request("chat not found")
@@ -74,7 +89,7 @@ def _private_chat(api: BotApiEmulator, params: Params) -> int:
 
 
 def _own_message(api: BotApiEmulator, params: Params, action: str) -> StoredMessage:
-    chat_id = _private_chat(api, params)
+    chat_id = _chat(api, params)
     stored = api.stored(chat_id, _int(params, "message_id"))
     if stored is None or stored.deleted:
         raise bad_request(f"message to {action} not found")
@@ -84,14 +99,13 @@ def _own_message(api: BotApiEmulator, params: Params, action: str) -> StoredMess
 
 
 async def _deliver(api: BotApiEmulator, stored: StoredMessage) -> dict[str, Any]:
-    person = api.person_by_id(stored.chat_id)
-    assert person is not None
-    await person.notice(stored)
+    await api.audience(stored.chat_id).notice(stored)
     return api.message_json(stored.chat_id, stored.message_id)
 
 
 async def get_me(api: BotApiEmulator, params: Params) -> Any:
-    return {**api.bot_user(), "can_join_groups": False, "can_read_all_group_messages": False,
+    return {**api.bot_user(), "can_join_groups": True,
+            "can_read_all_group_messages": not api.privacy_mode,
             "supports_inline_queries": False, "can_connect_to_business": False,
             "has_main_web_app": False}
 
@@ -120,7 +134,7 @@ def remember_allowed_updates(api: BotApiEmulator, params: Params) -> None:
 
 
 async def send_message(api: BotApiEmulator, params: Params) -> Any:
-    chat_id = _private_chat(api, params)
+    chat_id = _sending_chat(api, params)
     text, source = _text(params, "text", MESSAGE_LIMIT, required=True)
     markup = check_inline_keyboard(params.get("reply_markup"))
     stored = api.new_message(chat_id, from_bot=True)
@@ -129,7 +143,7 @@ async def send_message(api: BotApiEmulator, params: Params) -> Any:
 
 
 async def _send_file(api: BotApiEmulator, params: Params, kind: str) -> Any:
-    chat_id = _private_chat(api, params)
+    chat_id = _sending_chat(api, params)
     caption, source = _text(params, "caption", CAPTION_LIMIT, required=False)
     markup = check_inline_keyboard(params.get("reply_markup"))
     upload = params.get(kind)
@@ -165,7 +179,7 @@ async def send_media_group(api: BotApiEmulator, params: Params) -> Any:
     Like Telegram, it takes no `reply_markup` (an album has no buttons), checks every item before
     sending any, and refers to uploads by `attach://name`.
     """
-    chat_id = _private_chat(api, params)
+    chat_id = _sending_chat(api, params)
     media = params.get("media")
     if not media:
         raise bad_request("media to send are not specified")
@@ -247,7 +261,7 @@ async def answer_callback_query(api: BotApiEmulator, params: Params) -> Any:
 
 
 async def send_chat_action(api: BotApiEmulator, params: Params) -> Any:
-    _private_chat(api, params)
+    _chat(api, params)
     return True
 
 
@@ -312,3 +326,9 @@ _METHODS: dict[str, Method] = {
     "logout": _true, "setmydescription": _true, "setmyshortdescription": _true,
     "setchatmenubutton": _true,
 }
+
+
+
+def register(name: str, method: Method) -> None:
+    """A method implemented in a module of its own (polls), built on the checks here."""
+    _METHODS[name.lower()] = method

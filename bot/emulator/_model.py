@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,29 @@ class ApiError(Exception):
 
 def bad_request(reason: str) -> ApiError:
     return ApiError(400, f"Bad Request: {reason}")
+
+
+@dataclass(slots=True)
+class RateWindow:
+    """At most `limit` sends within any `seconds`, counted on the emulator's clock.
+
+    Both Telegram limits we emulate are sliding windows of this kind: about 30 messages a second
+    for the whole bot, and 20 messages a minute in one group.
+    """
+
+    limit: int
+    seconds: float
+    _times: collections.deque[float] = field(default_factory=collections.deque)
+
+    def admit(self, now: float) -> ApiError | None:
+        """None if one more send fits (and counts it), else Telegram's 429 with `retry_after`."""
+        while self._times and now - self._times[0] >= self.seconds:
+            self._times.popleft()
+        if len(self._times) >= self.limit:
+            wait = max(1, math.ceil(self.seconds - (now - self._times[0])))
+            return ApiError(429, f"Too Many Requests: retry after {wait}", wait)
+        self._times.append(now)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +98,7 @@ class BotMessage:
 
 @dataclass(slots=True)
 class StoredMessage:
-    """The emulator's copy of a message in a private chat, kept current through edits."""
+    """The emulator's copy of a message in a private chat or a group, kept current through edits."""
 
     chat_id: int
     message_id: int

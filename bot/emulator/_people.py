@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bot.emulator._model import BotMessage, StoredMessage
 
 if TYPE_CHECKING:
+    from bot.emulator._groups import SimulatedGroup
     from bot.emulator._server import BotApiEmulator
 
 DEFAULT_TIMEOUT = 10.0
@@ -78,23 +79,9 @@ class SimulatedPerson:
         self, predicate: Callable[[BotMessage], bool], timeout: float = DEFAULT_TIMEOUT
     ) -> BotMessage:
         """The first message or edit since this person's last action that matches `predicate`."""
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while True:
-                for index in range(self._cursor, len(self.events)):
-                    if predicate(self.events[index]):
-                        self._cursor = index
-                        return self.events[index]
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    seen = "\n  ".join(str(e) for e in self.events[self._cursor:][-5:]) or "nothing"
-                    raise NothingArrived(
-                        f"{self.first_name} waited {timeout}s in vain; since the last action:"
-                        f"\n  {seen}")
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    continue
+        self._cursor = await wait_for_event(self.events, self._cursor, self._changed, predicate,
+                                            timeout, self.first_name)
+        return self.events[self._cursor]
 
     async def notice(self, message: StoredMessage) -> None:
         """Called by the emulator when a bot message arrives, changes or disappears."""
@@ -154,12 +141,12 @@ class SimulatedPerson:
         self, data: str, message: BotMessage, timeout: float = DEFAULT_TIMEOUT
     ) -> str | None:
         """Tap a button carrying `data` on `message` (also data no real button ever had)."""
-        current = self.emulator.message_json(self.user_id, message.message_id)
+        current = self.emulator.message_json(message.chat_id, message.message_id)
         query = self.emulator.new_callback_query(self)
         self._cursor = len(self.events)
-        self._last_update = {"callback_query": {
+        self._last_update = {"callback_query": {  # in a group, it carries the group message
             "id": query.id, "from": self.user_json(), "message": current,
-            "chat_instance": str(self.user_id), "data": data}}
+            "chat_instance": str(message.chat_id), "data": data}}
         await self.emulator.enqueue(self._last_update)
         try:
             await asyncio.wait_for(query.answered.wait(), timeout)
@@ -192,16 +179,84 @@ class SimulatedPerson:
     async def _membership_changed(self, old: str, new: str) -> None:
         if not self.started:
             return  # no chat with the bot yet: nothing to tell it
-        bot_user = self.emulator.bot_user()
-        change: dict[str, Any] = {
-            "chat": self.chat_json(), "from": self.user_json(), "date": int(time.time()),
-            "old_chat_member": {"user": bot_user, "status": old},
-            "new_chat_member": {"user": bot_user, "status": new}}
-        if new == "kicked":
-            change["new_chat_member"]["until_date"] = 0
-        if old == "kicked":
-            change["old_chat_member"]["until_date"] = 0
-        await self.emulator.enqueue({"my_chat_member": change})
+        await self.emulator.enqueue(
+            {"my_chat_member": membership_change(self, self.chat_json(), old, new)})
+
+    # --- in groups (see bot/emulator/GROUPS.md) -------------------------------------------------
+
+    async def add_bot_to(self, group: SimulatedGroup) -> None:
+        """Add the bot to `group` (a `my_chat_member` update: "left" → "member")."""
+        await group.set_bot_status(self, "member")
+
+    async def remove_bot_from(self, group: SimulatedGroup) -> None:
+        """Remove the bot from `group` ("member"/"administrator" → "left"); it may no longer
+        write there (403 "bot is not a member of the group chat")."""
+        await group.set_bot_status(self, "left")
+
+    async def promote_bot_in(self, group: SimulatedGroup, admin: bool = True) -> None:
+        """Make the bot an administrator of `group` (or, `admin=False`, a member again)."""
+        await group.set_bot_status(self, "administrator" if admin else "member")
+
+    async def say_in(self, group: SimulatedGroup, text: str,
+                     reply_to: BotMessage | None = None) -> int:
+        """Write `text` in `group`, perhaps as a reply; the bot sees it only if privacy mode lets
+        it through (a command, or a reply to one of its messages). Returns the message id."""
+        return await group.say(self, text, reply_to)
+
+    async def tap_in(self, group: SimulatedGroup, label: str,
+                     message: BotMessage | None = None) -> str | None:
+        """Tap a button on the bot's newest group message that has it; returns the toast."""
+        return await group.tap(self, label, message)
+
+    async def vote_in(self, group: SimulatedGroup, *option_ids: int) -> None:
+        """Vote on the bot's newest open poll in `group` (0-based options; none: retract)."""
+        await group.vote(self, list(option_ids))
+
+
+def membership_change(actor: SimulatedPerson, chat: dict[str, Any], old: str,
+                      new: str) -> dict[str, Any]:
+    """A `ChatMemberUpdated` about the bot in `chat`, done by `actor`, in Telegram's shape."""
+    bot_user = actor.emulator.bot_user()
+    change: dict[str, Any] = {
+        "chat": chat, "from": actor.user_json(), "date": int(time.time()),
+        "old_chat_member": _bot_member(bot_user, old),
+        "new_chat_member": _bot_member(bot_user, new)}
+    return change
+
+
+def _bot_member(bot_user: dict[str, Any], status: str) -> dict[str, Any]:
+    member: dict[str, Any] = {"user": bot_user, "status": status}
+    if status == "kicked":
+        member["until_date"] = 0
+    elif status == "administrator":  # the rights Telegram lists for an administrator bot
+        member.update({right: True for right in (
+            "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+            "can_restrict_members", "can_change_info", "can_invite_users", "can_pin_messages",
+            "can_post_stories", "can_edit_stories", "can_delete_stories")})
+        member.update(can_be_edited=False, is_anonymous=False, can_promote_members=False)
+    return member
+
+
+async def wait_for_event(
+    events: list[BotMessage], start: int, changed: asyncio.Condition,
+    predicate: Callable[[BotMessage], bool], timeout: float, who: str,
+) -> int:
+    """The index of the first event from `start` on that matches, waiting up to `timeout`."""
+    deadline = time.monotonic() + timeout
+    async with changed:
+        while True:
+            for index in range(start, len(events)):
+                if predicate(events[index]):
+                    return index
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                seen = "\n  ".join(str(e) for e in events[start:][-5:]) or "nothing"
+                raise NothingArrived(
+                    f"{who} waited {timeout}s in vain; since the last action:\n  {seen}")
+            try:
+                await asyncio.wait_for(changed.wait(), remaining)
+            except TimeoutError:
+                continue
 
 
 def _find_button(messages: list[BotMessage], label: str) -> tuple[BotMessage, str] | None:

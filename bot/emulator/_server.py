@@ -7,13 +7,12 @@ request encoding, error mapping, polling or webhooks) is exercised exactly as in
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import itertools
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -21,15 +20,18 @@ from typing import Any
 from aiohttp import web
 
 from bot.emulator import _methods
-from bot.emulator._model import ApiCall, ApiError, StoredMessage
+from bot.emulator._groups import SimulatedGroup
+from bot.emulator._model import ApiCall, ApiError, RateWindow, StoredMessage
 from bot.emulator._people import SimulatedPerson
+from bot.emulator._polls import EmulatedPoll
 from bot.emulator._webhook import deliver_to_webhook
 
 log = logging.getLogger(__name__)
 
 _NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _JSON_FIELDS = frozenset({"reply_markup", "entities", "caption_entities", "commands", "scope",
-                          "allowed_updates", "link_preview_options", "reply_parameters", "media"})
+                          "allowed_updates", "link_preview_options", "reply_parameters", "media",
+                          "options"})
 
 
 @dataclass
@@ -63,7 +65,7 @@ class BotApiEmulator:
     def __init__(
         self, token: str, *, bot_username: str = "iso9004_bot", first_update_id: int = 1,
         callback_answer_window: float = 15.0, port: int = 0,
-        flood_limit_per_second: int | None = None,
+        flood_limit_per_second: int | None = None, group_limit_per_minute: int = 20,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
@@ -77,7 +79,15 @@ class BotApiEmulator:
         self.webhook_failures: list[str] = []
         self.faults: list[Fault] = []
         self.flood_limit_per_second = flood_limit_per_second
-        self._recent_sends: collections.deque[float] = collections.deque()
+        self._recent_sends = RateWindow(flood_limit_per_second or 30, 1.0)
+        self.clock: Callable[[], float] = time.monotonic
+        """The emulator's clock for its rate limits; a test may replace it to let time pass."""
+        self.group_limit_per_minute = group_limit_per_minute
+        self.privacy_mode = True
+        self.polls: dict[str, EmulatedPoll] = {}
+        """Telegram's default for bots: in groups, only commands and replies to the bot reach it."""
+        self._groups: dict[int, SimulatedGroup] = {}
+        self._group_ids = itertools.count(-1_000_001, -1)
         self._people: dict[int, SimulatedPerson] = {}
         self._messages: dict[int, dict[int, StoredMessage]] = {}
         self._queries: dict[str, CallbackQuery] = {}
@@ -136,6 +146,21 @@ class BotApiEmulator:
     def person_by_id(self, user_id: int) -> SimulatedPerson | None:
         return self._people.get(user_id)
 
+    def group(self, title: str, members: list[SimulatedPerson] | None = None) -> SimulatedGroup:
+        """A new group chat (negative id, type "group") holding `members`; the bot is not in it
+        until one of them adds it (`person.add_bot_to(group)`)."""
+        group = SimulatedGroup(self, next(self._group_ids), title, list(members or []),
+                               RateWindow(self.group_limit_per_minute, 60.0))
+        self._groups[group.chat_id] = group
+        return group
+
+    def group_by_id(self, chat_id: int) -> SimulatedGroup | None:
+        return self._groups.get(chat_id)
+
+    def audience(self, chat_id: int) -> SimulatedPerson | SimulatedGroup:
+        """Who sees the bot's messages in `chat_id`: the person, or the group's members."""
+        return self._groups.get(chat_id) or self._people[chat_id]
+
     def chat_messages(self, chat_id: int) -> list[StoredMessage]:
         return list(self._messages.get(chat_id, {}).values())
 
@@ -155,13 +180,13 @@ class BotApiEmulator:
 
     def message_json(self, chat_id: int, message_id: int) -> dict[str, Any]:
         stored = self.stored(chat_id, message_id)
-        person = self._people[chat_id]
+        chat = self.audience(chat_id)
         if stored is None:
-            return {"message_id": message_id, "date": 0, "chat": person.chat_json()}
-        body: dict[str, Any] = {
-            "message_id": stored.message_id, "date": stored.date, "chat": person.chat_json(),
-            "from": self.bot_user() if stored.from_bot else person.user_json(), **stored.extra,
-        }
+            return {"message_id": message_id, "date": 0, "chat": chat.chat_json()}
+        sender = self.bot_user() if stored.from_bot else (  # in a group: the sender's, in extra
+            stored.extra.get("from") or self._people[chat_id].user_json())
+        body: dict[str, Any] = {"message_id": stored.message_id, "date": stored.date,
+                                "chat": chat.chat_json(), "from": sender, **stored.extra}
         if stored.text and "photo" not in stored.extra and "document" not in stored.extra:
             body["text"] = stored.text
         elif stored.text:
@@ -213,13 +238,9 @@ class BotApiEmulator:
         """Telegram's overall limit for a bot (about 30 messages a second), when switched on."""
         if self.flood_limit_per_second is None or not method.lower().startswith("send"):
             return None
-        now = time.monotonic()
-        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
-            self._recent_sends.popleft()
-        if len(self._recent_sends) >= self.flood_limit_per_second:
-            return ApiError(429, "Too Many Requests: retry after 1", 1)
-        self._recent_sends.append(now)
-        return None
+        if self._recent_sends.limit != self.flood_limit_per_second:
+            self._recent_sends.limit = self.flood_limit_per_second
+        return self._recent_sends.admit(self.clock())
 
     def _injected_fault(self, method: str, params: Mapping[str, Any]) -> ApiError | None:
         for fault in self.faults:
