@@ -279,3 +279,44 @@ class ConversationPosition(Base):
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GroupLink(Base):
+    """The team's Telegram group, where the management-team meeting happens (`services.groups`).
+
+    One group per team and one team per group: a group of another team never sees this team's
+    figures. The group's language starts as the linking manager's and a manager can switch it.
+    The row stays when the bot is removed (`left_at`), so linking again keeps the language.
+    """
+
+    __tablename__ = "group_links"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), unique=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2))
+    bot_is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    linked_by: Mapped[int | None] = mapped_column(BigInteger)  # None after /deleteme
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AgreedLevel(Base):
+    """The level the management team agreed on for one element of a closed cycle, and why.
+
+    This is the outcome of the meeting (`services.agreements`): the report shows it beside the
+    team's median, /export includes it, and the next cycle's report compares against it.
+    """
+
+    __tablename__ = "agreed_levels"
+
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True
+    )
+    element_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    agreed_by: Mapped[int | None] = mapped_column(BigInteger)  # None after /deleteme
+    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime)

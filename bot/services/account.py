@@ -17,10 +17,12 @@ from sqlalchemy import ColumnElement, String, cast, delete, func, literal, selec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    AgreedLevel,
     Answer,
     ConversationPosition,
     Cycle,
     Example,
+    GroupLink,
     ImprovementAction,
     Invite,
     Membership,
@@ -107,6 +109,10 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
     await session.execute(update(Cycle).where(Cycle.opened_by == user_id).values(opened_by=None))
     await session.execute(update(Invite).where(Invite.created_by == user_id)
                           .values(created_by=None))
+    await session.execute(update(GroupLink).where(GroupLink.linked_by == user_id)
+                          .values(linked_by=None))
+    await session.execute(update(AgreedLevel).where(AgreedLevel.agreed_by == user_id)
+                          .values(agreed_by=None))
     await session.execute(delete(ConversationPosition).where(
         ConversationPosition.user_id == user_id))
     await session.execute(delete(Membership).where(Membership.user_id == user_id))

@@ -1,0 +1,72 @@
+"""The agreed profile: per element of a closed cycle, the level the management team agreed on.
+
+The meeting records it (`record_agreed`), the report and /export read it (`agreed_levels`), and a
+later cycle compares its median with the last agreed level (`last_agreed`). Agreeing is a manager
+verb, checked here like every other one. An agreed level is the team's collective judgement, not
+a person's answer, so it is shown without a threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.db.models import AgreedLevel, Cycle
+from bot.db.repositories import Repository, dialect_insert
+from bot.services.permissions import check_can_manage_cycle
+
+MAX_REASON = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Agreed:
+    element_id: str
+    level: int
+    reason: str
+    agreed_at: datetime
+
+
+class CycleStillOpen(Exception):
+    """Agreeing comes after the close: while people can still answer there is nothing to agree."""
+
+
+async def record_agreed(
+    repo: Repository, actor_id: int, cycle_id: int, element_id: str, level: int, reason: str,
+    now: datetime,
+) -> Agreed:
+    """Record (or change) the agreed level of one element; recording twice keeps the last one."""
+    if not 1 <= level <= 5:
+        raise ValueError(f"agreed level {level} is not 1-5")
+    cycle, _ = await check_can_manage_cycle(repo, actor_id, cycle_id)
+    if cycle.closed_at is None:
+        raise CycleStillOpen(cycle_id)
+    reason = reason.strip()[:MAX_REASON]
+    values = {"level": level, "reason": reason, "agreed_by": actor_id, "agreed_at": now}
+    statement = dialect_insert(repo.session, AgreedLevel).values(
+        cycle_id=cycle_id, element_id=element_id, **values
+    ).on_conflict_do_update(index_elements=["cycle_id", "element_id"], set_=values)
+    await repo.session.execute(statement)
+    return Agreed(element_id=element_id, level=level, reason=reason, agreed_at=now)
+
+
+async def agreed_levels(repo: Repository, cycle_id: int) -> dict[str, Agreed]:
+    """What was agreed for a cycle, by element id."""
+    rows = await repo.session.scalars(
+        select(AgreedLevel).where(AgreedLevel.cycle_id == cycle_id))
+    return {row.element_id: Agreed(row.element_id, row.level, row.reason, row.agreed_at)
+            for row in rows}
+
+
+async def last_agreed(repo: Repository, cycle: Cycle) -> dict[str, Agreed]:
+    """Per element, the latest level agreed in an earlier cycle of the same team."""
+    rows = await repo.session.execute(
+        select(AgreedLevel, Cycle.opened_at).join(Cycle, Cycle.id == AgreedLevel.cycle_id)
+        .where(Cycle.team_id == cycle.team_id, Cycle.opened_at < cycle.opened_at)
+        .order_by(Cycle.opened_at)
+    )
+    latest: dict[str, Agreed] = {}
+    for row, _ in rows:
+        latest[row.element_id] = Agreed(row.element_id, row.level, row.reason, row.agreed_at)
+    return latest
