@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.db.models import GroupLink, Team
 from bot.db.repositories import Repository
+from bot.services.permissions import Permission, PermissionsError, is_active_manager
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +36,15 @@ async def linked_team(repo: Repository, chat_id: int) -> LinkedGroup | None:
     link, team_name = row
     return LinkedGroup(chat_id=link.chat_id, team_id=link.team_id, team_name=team_name,
                        language=link.language, bot_is_admin=link.bot_is_admin)
+
+
+async def check_can_steer(repo: Repository, actor_id: int, chat_id: int) -> LinkedGroup:
+    """The linked team, if the actor is one of its active managers: only they start or steer a
+    meeting, switch the group's language or re-link it. An unlinked group is refused the same way,
+    so a refusal does not tell whether (or to which team) a group is linked."""
+    group = await linked_team(repo, chat_id)
+    if group is None:
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
+    if not is_active_manager(await repo.membership(group.team_id, actor_id)):
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id, group.team_id)
+    return group
