@@ -124,9 +124,10 @@ async def _open(
             await org_rhythm.after_opening(repo, data.organisation_id, now)
         text = runtime.texts.render(language, "org_opened", people=opened.invitations,
                                     teams=[n for _, n in opened.teams],
-                                    skipped=[n for _, n in opened.skipped])
+                                    skipped=[n for _, n in opened.skipped], already=None)
     except org_cycles.AlreadyOpen as refusal:
-        text = runtime.texts.render(language, "org_opened", timezone=plan.timezone,
+        text = runtime.texts.render(language, "org_opened", timezone=plan.timezone, people=0,
+                                    teams=[], skipped=[],
                                     already=refusal.organisation_cycle.deadline)
     await replies.show(update, context, screens.Screen(text))
     nudge(context.application)  # type: ignore[arg-type]
