@@ -265,21 +265,6 @@ async def send_chat_action(api: BotApiEmulator, params: Params) -> Any:
     return True
 
 
-async def set_my_commands(api: BotApiEmulator, params: Params) -> Any:
-    commands = params.get("commands")
-    if not isinstance(commands, list) or not all(
-        isinstance(c, dict) and 1 <= len(str(c.get("command", ""))) <= 32
-        and 1 <= len(str(c.get("description", ""))) <= 256 for c in commands
-    ):
-        raise bad_request("BOT_COMMAND_INVALID")
-    api.commands[str(params.get("language_code") or "")] = commands
-    return True
-
-
-async def get_my_commands(api: BotApiEmulator, params: Params) -> Any:
-    return api.commands.get(str(params.get("language_code") or ""), [])
-
-
 async def set_webhook(api: BotApiEmulator, params: Params) -> Any:
     url = str(params.get("url") or "")
     if not url:
@@ -320,8 +305,7 @@ _METHODS: dict[str, Method] = {
     "sendphoto": send_photo, "senddocument": send_document, "sendmediagroup": send_media_group,
     "editmessagetext": edit_message_text, "editmessagereplymarkup": edit_message_reply_markup,
     "deletemessage": delete_message, "answercallbackquery": answer_callback_query,
-    "sendchataction": send_chat_action, "setmycommands": set_my_commands,
-    "getmycommands": get_my_commands, "deletemycommands": _true, "setwebhook": set_webhook,
+    "sendchataction": send_chat_action, "setwebhook": set_webhook,
     "deletewebhook": delete_webhook, "getwebhookinfo": get_webhook_info, "close": _true,
     "logout": _true, "setmydescription": _true, "setmyshortdescription": _true,
     "setchatmenubutton": _true,
