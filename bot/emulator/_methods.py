@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from bot.emulator import _replies
 from bot.emulator._html import EntityParseError, telegram_length, visible_text
 from bot.emulator._model import ApiError, StoredMessage, bad_request, check_inline_keyboard
 
@@ -137,8 +138,11 @@ async def send_message(api: BotApiEmulator, params: Params) -> Any:
     chat_id = _sending_chat(api, params)
     text, source = _text(params, "text", MESSAGE_LIMIT, required=True)
     markup = check_inline_keyboard(params.get("reply_markup"))
+    replied = _replies.replied_message(api, chat_id, params)
     stored = api.new_message(chat_id, from_bot=True)
     stored.text, stored.html, stored.markup = text, source, markup
+    if replied is not None:
+        stored.extra["reply_to_message"] = replied
     return await _deliver(api, stored)
 
 

@@ -220,6 +220,12 @@ class SimulatedPerson:
         it through (a command, or a reply to one of its messages). Returns the message id."""
         return await group.say(self, text, reply_to)
 
+    async def answer_prompt_in(self, group: SimulatedGroup, text: str) -> int:
+        """Type `text` into the reply prompt (`ForceReply`) the bot showed this person in
+        `group`: a reply to that message, which reaches the bot despite privacy mode."""
+        from bot.emulator._replies import prompt_for
+        return await group.say(self, text, prompt_for(group, self))
+
     async def tap_in(self, group: SimulatedGroup, label: str,
                      message: BotMessage | None = None) -> str | None:
         """Tap a button on the bot's newest group message that has it; returns the toast."""
