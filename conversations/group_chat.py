@@ -118,6 +118,20 @@ async def say_in_group(update: Update, context: BotContext, template: str,
     return await send_to_group(context, chat.id, Screen(text), reply_to)
 
 
+async def answer_in_group(update: Update, context: BotContext, template: str,
+                          language: str | None = None, **values: object) -> None:
+    """After a tap: the tapped message becomes the answer (its buttons gone, so it cannot be
+    tapped again); after a command: a reply to it (`say_in_group`)."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or query.message is None or chat is None:
+        await say_in_group(update, context, template, language, **values)
+        return
+    language = language or await language_in_group(update, context)
+    runtime = context.runtime
+    text = runtime.texts.render(language, template, bot_username=runtime.bot_username, **values)
+    await edit_in_group(context, chat.id, query.message.message_id, Screen(text))
+
+
 def politely_in_group(
     handle: Callable[[Update, BotContext], Awaitable[None]],
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:

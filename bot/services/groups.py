@@ -249,6 +249,14 @@ async def bot_admin_changed(repo: Repository, chat_id: int, is_admin: bool) -> N
                                .values(bot_is_admin=is_admin))
 
 
+async def group_migrated(repo: Repository, old_chat_id: int, new_chat_id: int) -> None:
+    """Telegram turned the group into a supergroup (an admin changed a setting, or it grew): the
+    same people under a new chat id, so the link follows it. Telegram tells it in both chats;
+    the second telling finds nothing left to move."""
+    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == old_chat_id)
+                               .values(chat_id=new_chat_id))
+
+
 def _language(language: str) -> str:
     return language if language in LANGUAGES else LANGUAGES[0]
 

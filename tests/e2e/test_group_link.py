@@ -241,7 +241,9 @@ async def test_a_manager_of_two_teams_chooses_in_the_group_and_only_she_can_tap(
     assert toast is not None and "alleen een manager" in toast
     assert await link_row(sessions, group.chat_id) is None
     await manon.tap_in(group, "Thuiszorg Oost", message=choice)
-    await group.wait_for(lambda m: "nu gekoppeld aan" in m.text and "Thuiszorg Oost" in m.text)
+    linked = await group.wait_for(lambda m: "nu gekoppeld aan" in m.text)
+    assert "Thuiszorg Oost" in linked.text
+    assert linked.message_id == choice.message_id and linked.keyboard == []  # no second tap
     row = await link_row(sessions, group.chat_id)
     assert row is not None and row.team_id == second.team.id
     assert_telegram_was_happy(emulator)
@@ -300,4 +302,23 @@ async def test_a_group_membership_change_does_not_mark_the_person_blocked(
     async with sessions() as session:
         person = await session.get(Person, anna.user_id)
     assert person is not None and person.blocked_at is None
+    assert_telegram_was_happy(emulator)
+
+
+async def test_the_link_follows_the_group_when_it_becomes_a_supergroup(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    team = await set_up_team(sessions, clock.now(), manager=manon)
+    group = emulator.group("MT Zorg & Co", members=[manon, anna])
+    await link_with_slash_link(manon, group)
+    old_id = group.chat_id
+    await manon.upgrade_to_supergroup(group)
+    assert group.chat_id != old_id and str(group.chat_id).startswith("-100")
+    await anna.say_in(group, "/help")
+    help_text = await group.wait_for(lambda m: "/meeting" in m.text)
+    assert "gekoppeld aan" in help_text.text and "Zorg & Co" in help_text.text
+    row = await link_row(sessions, group.chat_id)
+    assert row is not None and row.team_id == team.team.id
+    assert await link_row(sessions, old_id) is None
     assert_telegram_was_happy(emulator)
