@@ -227,4 +227,5 @@ def build_group_link_handlers() -> list[Handler]:
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrated),
         CallbackQueryHandler(on_link_team, pattern=callbacks.pattern_for(callbacks.LinkTeam)),
         managing.buttons(managing.on(callbacks.OfferGroupLink, _offer)),
+        managing.command("link", callbacks.OfferGroupLink, _offer),  # in private: the link
     ]

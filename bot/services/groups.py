@@ -130,6 +130,7 @@ async def create_link_token(
     """A fresh token for the team's `startgroup` deep link (managers only); 128 random bits in
     22 characters, within Telegram's 64 for a deep-link payload."""
     await check_can_manage(repo, actor_id, team_id)
+    await repo.session.execute(delete(GroupLinkToken).where(GroupLinkToken.expires_at <= now))
     token = secrets.token_urlsafe(16)
     repo.session.add(GroupLinkToken(token=token, team_id=team_id, created_at=now,
                                     expires_at=now + valid_for))

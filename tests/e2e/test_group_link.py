@@ -52,6 +52,10 @@ async def test_a_manager_links_the_group_with_the_deep_link_from_settings(
     [(_, link)] = [b for b in offer.buttons() if "startgroup=" in b[1]]
     assert link.startswith("https://t.me/iso9004_test_bot?startgroup=")
 
+    await manon.send("/link")  # in private, /link gives the same deep link
+    private_offer = await manon.wait_for(lambda m: "startgroup=" in str(m.keyboard))
+    assert private_offer.buttons()[0][1] != link  # a fresh token each time
+
     group = emulator.group("MT Zorg & Co", members=[manon, anna])
     await manon.add_bot_via(group, link)
     linked = await group.wait_for(lambda m: "nu gekoppeld aan" in m.text)
