@@ -107,7 +107,7 @@ async def on_link_team(update: Update, context: BotContext) -> None:
     language = await language_in_group(update, context)
     if not isinstance(data, callbacks.LinkTeam):
         await replies.acknowledge(query, context.runtime.texts.render(
-            language, "refusal", reason="invalid"))
+            language, "group_refusal", reason="invalid"))
         return
     try:
         await _link(update, context, team_id=data.team_id)
