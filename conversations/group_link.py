@@ -192,6 +192,13 @@ async def on_migrated(update: Update, context: BotContext) -> None:
         await groups.group_migrated(repo, old, new_id)
 
 
+async def on_renamed(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.new_chat_title is not None
+    async with context.runtime.repository() as repo:
+        await groups.group_renamed(repo, message.chat.id, message.new_chat_title)
+
+
 # --- the deep link, offered in /settings --------------------------------------------------------
 
 async def _offer(update: Update, context: BotContext, data: callbacks.OfferGroupLink,
@@ -225,6 +232,7 @@ def build_group_link_handlers() -> list[Handler]:
         CommandHandler("link", politely_in_group(on_link), filters=IN_GROUPS),
         CommandHandler("unlink", politely_in_group(on_unlink), filters=IN_GROUPS),
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrated),
+        MessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE & IN_GROUPS, on_renamed),
         CallbackQueryHandler(on_link_team, pattern=callbacks.pattern_for(callbacks.LinkTeam)),
         managing.buttons(managing.on(callbacks.OfferGroupLink, _offer)),
         managing.command("link", callbacks.OfferGroupLink, _offer),  # in private: the link

@@ -112,6 +112,12 @@ class SimulatedGroup:
             self._check_member(actor)
         await people_changed(self, actor, person, joined)
 
+    async def rename(self, actor: SimulatedPerson, title: str) -> None:
+        """A member gives the group a new title (a `new_chat_title` service message)."""
+        self._check_member(actor)
+        self.title = title
+        await service_message(self, actor, new_chat_title=title)
+
     async def upgrade_to_supergroup(self, actor: SimulatedPerson) -> None:
         """Telegram turns the group into a supergroup (an admin changed a setting, or it grew):
         a new chat id; the old one refuses messages with `migrate_to_chat_id`."""

@@ -250,6 +250,12 @@ async def bot_admin_changed(repo: Repository, chat_id: int, is_admin: bool) -> N
                                .values(bot_is_admin=is_admin))
 
 
+async def group_renamed(repo: Repository, chat_id: int, title: str) -> None:
+    """The group's new title, so /settings names the group its members know."""
+    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == chat_id)
+                               .values(title=title[:200]))
+
+
 async def group_migrated(repo: Repository, old_chat_id: int, new_chat_id: int) -> None:
     """Telegram turned the group into a supergroup (an admin changed a setting, or it grew): the
     same people under a new chat id, so the link follows it. Telegram tells it in both chats;

@@ -65,6 +65,11 @@ async def test_a_manager_links_the_group_with_the_deep_link_from_settings(
     assert row.linked_by == manon.user_id and row.language == "nl" and row.left_at is None
     intro = group.messages[0]
     assert "/meeting" in intro.text and "/link" in intro.text  # said what it does, before linking
+    await anna.rename(group, "MT Zorg & Co 2027")
+    await manon.send("/settings")
+    await manon.tap("Telegramgroep van het team koppelen")
+    current = await manon.wait_for(lambda m: "Nu gekoppeld" in m.text)
+    assert "MT Zorg & Co 2027" in current.text
     assert_telegram_was_happy(emulator)
     assert_no_429(emulator)
 
