@@ -3,8 +3,9 @@
 In a group the bot speaks the group's language (the linked team's `GroupLink.language`; in a group
 that is not linked, the acting person's), never a person's private one. A group is not a person:
 Telegram refusing a message there (403, the bot was removed) ends the link's presence
-(`groups.bot_left`) instead of marking anyone blocked, and is never retried. Nothing personal and
-no figure is ever sent here by these helpers' callers outside the meeting's disclosure rule.
+(`groups.bot_left`) instead of marking anyone blocked, and is never retried. Everyone in the
+group reads what is sent here: no personal data, and figures only as the meeting's disclosure
+rule allows.
 """
 
 from __future__ import annotations
