@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import filters
 
 from bot.refusals import Meaning, meaning_of, retrying
@@ -59,11 +59,18 @@ async def language_in_group(update: Update, context: BotContext) -> str:
     return preferred_language(code, runtime.settings.default_language)
 
 
-async def _gone(context: BotContext, chat_id: int, reason: str) -> None:
-    log.info("group %s cannot be written to (%s); its link is left", chat_id, reason)
+async def _gone(context: BotContext, chat_id: int, error: TelegramError) -> None:
+    """Telegram will not deliver here: the bot was removed (its link is left), or the group
+    became a supergroup (its link moves to the new id, in case that news has not come yet)."""
     runtime = context.runtime
     async with runtime.repository() as repo:
-        await groups.bot_left(repo, chat_id, runtime.clock.now())
+        if isinstance(error, ChatMigrated):
+            log.info("group %s is now %s; its link follows", chat_id, error.new_chat_id)
+            await groups.group_migrated(repo, chat_id, int(error.new_chat_id))
+        else:
+            log.info("group %s cannot be written to (%s); its link is left", chat_id,
+                     error.message)
+            await groups.bot_left(repo, chat_id, runtime.clock.now())
 
 
 async def send_to_group(context: BotContext, chat_id: int, screen: Screen,
@@ -79,7 +86,7 @@ async def send_to_group(context: BotContext, chat_id: int, screen: Screen,
         answer = meaning_of(error)
         if answer.meaning is not Meaning.BLOCKED:
             raise
-        await _gone(context, chat_id, answer.reason)
+        await _gone(context, chat_id, error)
         return None
 
 
@@ -97,7 +104,7 @@ async def edit_in_group(context: BotContext, chat_id: int, message_id: int,
         if answer.meaning is Meaning.NOT_MODIFIED:
             return message_id
         if answer.meaning is Meaning.BLOCKED:
-            await _gone(context, chat_id, answer.reason)
+            await _gone(context, chat_id, error)
             return None
         if answer.meaning is not Meaning.MESSAGE_GONE:
             raise

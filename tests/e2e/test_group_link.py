@@ -331,3 +331,26 @@ async def test_the_link_follows_the_group_when_it_becomes_a_supergroup(
     assert row is not None and row.team_id == team.team.id
     assert await link_row(sessions, old_id) is None
     assert_telegram_was_happy(emulator)
+
+
+async def test_a_send_refused_as_migrated_moves_the_link_without_a_retry(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson,
+) -> None:
+    await set_up_team(sessions, clock.now(), manager=manon)
+    group = emulator.group("MT Zorg & Co", members=[manon])
+    await link_with_slash_link(manon, group)
+    new_id = -1009999999999
+    emulator.faults.append(Fault(ApiError(
+        400, "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=new_id), "sendMessage", group.chat_id))
+    before = len(emulator.calls_to("sendMessage", group.chat_id))
+    await manon.say_in(group, "/help")
+    for _ in range(50):
+        if await link_row(sessions, new_id) is not None:
+            break
+        await asyncio.sleep(0.05)
+    moved = await link_row(sessions, new_id)
+    assert moved is not None and moved.left_at is None
+    assert await link_row(sessions, group.chat_id) is None
+    assert len(emulator.calls_to("sendMessage", group.chat_id)) == before + 1
