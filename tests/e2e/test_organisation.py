@@ -120,3 +120,63 @@ async def test_an_admin_runs_one_survey_for_four_teams_and_a_person_in_two_answe
         assert await session.scalar(select(func.count()).select_from(OrganisationCycle).where(
             OrganisationCycle.closed_at.is_not(None))) == 1
     assert_telegram_was_happy(emulator)
+
+
+async def test_admins_are_added_from_the_members_teams_move_in_and_only_admins_close(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    olga = emulator.person(first_name="Olga", language_code="nl")
+    bram = emulator.person(first_name="Bram", language_code="nl")
+    cas = emulator.person(first_name="Cas", language_code="nl")
+    await olga.send("/neworg Zorggroep")
+    await olga.wait_for(lambda m: "Nog geen teams" in m.text)
+    await join(bram, await _new_team(olga, "Zorg"), "Nederlands")
+    await bram.wait_for(lambda m: "Je bent lid van Zorg" in m.text)
+
+    await bram.send("/newteam Apart")  # the old way: a team with an organisation of its own
+    created = await bram.wait_for(lambda m: "t.me/" in m.text)
+    link = next(word for word in created.text.split() if "t.me/" in word)
+    await join(cas, "/start " + link.split("start=")[1], "Nederlands")
+    await cas.wait_for(lambda m: "Je bent lid van Apart" in m.text)
+    await bram.send("/members")
+    await bram.tap("Cas")
+    await bram.tap("Maak co-manager")
+    await bram.wait_for(lambda m: "⭐ <b>Cas" in m.html or m.text.startswith("⭐ Cas"))
+
+    await olga.send("/beheerder")
+    choose = await olga.wait_for(lambda m: "Wie wordt ook beheerder" in m.text)
+    assert [label for label, _ in choose.buttons()] == ["Bram", "◀️ Naar de organisatie"]
+    await olga.tap("Bram", message=choose)
+    added = await olga.wait_for(lambda m: "Bram is nu beheerder" in m.text)
+    assert "Beheerders: Olga, Bram" in added.text
+
+    await bram.send("/org")  # his own team's organisation, and the Zorggroep
+    await bram.wait_for(lambda m: "Welke organisatie?" in m.text)
+    await bram.tap("Zorggroep")
+    await bram.tap("Team hierheen verhuizen")
+    movable = await bram.wait_for(lambda m: "Welk team verhuist" in m.text)
+    assert [label for label, _ in movable.buttons()][0] == "Apart"
+    await bram.tap("Apart", message=movable)
+    moved = await bram.wait_for(lambda m: "Apart</b> hoort nu bij" in m.html
+                                or "Apart hoort nu bij" in m.text)
+    assert "Apart: 2 leden" in moved.text and "Zorg: 2 leden" in moved.text
+    await bram.send("/org")  # his team's own organisation went with the move
+    await bram.wait_for(lambda m: "🏢 Zorggroep" in m.text)
+
+    await olga.send("/orgvragenlijst")
+    await olga.tap("Verder")
+    await olga.tap("Snelle scan")
+    await olga.tap("1 week")
+    await olga.tap("Vragenlijst openen")
+    await olga.wait_for(lambda m: "is open voor Zorg, Apart" in m.text)
+
+    await cas.send("/close")  # Cas manages Apart, but the survey is the organisation's
+    refused = await cas.wait_for(lambda m: "beheerder van de organisatie" in m.text)
+    assert "🔒" in refused.text
+    await cas.send("/status")  # following his team's part is his, counts only
+    status = await cas.wait_for(lambda m: "Klaar:" in m.text)
+    assert "Klaar: 0 van 2" in status.text
+    async with sessions.begin() as session:
+        assert await session.scalar(select(func.count()).select_from(Cycle).where(
+            Cycle.closed_at.is_(None))) == 2
+    assert_telegram_was_happy(emulator)
