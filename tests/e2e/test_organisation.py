@@ -155,7 +155,7 @@ async def test_admins_are_added_from_the_members_teams_move_in_and_only_admins_c
     await bram.tap("Zorggroep")
     await bram.tap("Team hierheen verhuizen")
     movable = await bram.wait_for(lambda m: "Welk team verhuist" in m.text)
-    assert [label for label, _ in movable.buttons()][0] == "Apart"
+    assert next(label for label, _ in movable.buttons()) == "Apart"
     await bram.tap("Apart", message=movable)
     moved = await bram.wait_for(lambda m: "Apart</b> hoort nu bij" in m.html
                                 or "Apart hoort nu bij" in m.text)
