@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Cycle, OrganisationCycle, Response
+from bot.db.models import Cycle, OrganisationCycle, Response, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_manager_journey import answer_quick_scan
@@ -32,6 +32,13 @@ async def _new_team(olga: SimulatedPerson, name: str) -> str:
     assert name in created.text
     link = next(word for word in created.text.split() if "t.me/" in word)
     return "/start " + link.split("start=")[1]
+
+
+async def _cycle_of(sessions: async_sessionmaker[AsyncSession], team: str) -> int:
+    async with sessions() as session:
+        found = await session.scalar(select(Cycle.id).join(Team).where(Team.name == team))
+    assert found is not None
+    return found
 
 
 async def test_an_admin_runs_one_survey_for_four_teams_and_a_person_in_two_answers_once(
@@ -87,6 +94,16 @@ async def test_an_admin_runs_one_survey_for_four_teams_and_a_person_in_two_answe
     await anna.send("/resume")  # one survey, not a choice between her two teams
     await anna.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
     assert not any("Logistiek" in str(m.keyboard) for m in anna.messages)
+
+    await olga.send("/status")  # Logistiek's manager reminds: Anna is led to her one survey
+    await olga.tap("Logistiek")
+    await olga.tap("Herinnering sturen")
+    await olga.wait_for(lambda m: "Herinnering verstuurd naar 4 personen" in m.text)
+    await bot.sweep()
+    reminder = await anna.wait_for(lambda m: "Nog even aan denken" in m.text)
+    assert "Zorg" in reminder.text and "Logistiek" not in reminder.text
+    assert anna.keyboard == [[("▶️ Verder", reminder.keyboard[0][0][1])]]
+    assert reminder.keyboard[0][0][1] == f"r:{(await _cycle_of(sessions, 'Zorg'))}"
 
     for name, person in people.items():
         await answer_quick_scan(person, 2 if name == "Anna" else 4)

@@ -129,6 +129,9 @@ async def test_only_an_admin_opens_it(story: Story) -> None:
 async def test_a_person_in_two_teams_answers_once_and_counts_in_both(story: Story) -> None:
     opened = await _open(story)
     cycles = await _cycles(story)
+    async with story.sessions.begin() as session:  # before he starts: his first team's
+        where = await org_cycles.answering_cycle(Repository(session), cycles["Logistiek"], PIET)
+        assert where.id == cycles["Zorg"].id
     assert await _answer_all(story, PIET, cycles["Zorg"].id) is None
     assert await _answer_all(story, PIET, cycles["Logistiek"].id) is Refusal.ELSEWHERE
     now = story.clock.now()
