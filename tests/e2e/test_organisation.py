@@ -180,6 +180,10 @@ async def test_admins_are_added_from_the_members_teams_move_in_and_only_admins_c
     await bram.send("/org")  # his team's own organisation went with the move
     await bram.wait_for(lambda m: "🏢 Zorggroep" in m.text)
 
+    await bram.send("/mydata")  # what is stored about him says so
+    stored = await bram.wait_for(lambda m: "Wat ik over je bewaar" in m.text)
+    assert "Beheerder van organisatie Zorggroep" in stored.text
+
     await olga.send("/orgvragenlijst")
     await olga.tap("Verder")
     await olga.tap("Snelle scan")
