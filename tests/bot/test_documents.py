@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PageObject, PdfReader
 
-from bench.seeding import EXAMPLES, REMARKS, example_view
+from bench.seeding import AGREED_BEFORE, AGREED_NOW, EXAMPLES, REASONS, REMARKS, example_view
 from bot import documents, presenting
 from bot.services.report_view import ReportView
 from bot.services.reports import CycleReport
@@ -127,3 +127,43 @@ async def test_examples_stand_in_their_chapter_and_never_under_a_hidden_element(
     assert leadership < page.index("Targets change every month") < page.index("<h3>8 ")
     assert "<b>7.3 Objectives</b>: Targets change every month" in page
     assert "Only two of us" not in page  # 9.1 had fewer than 3 answers
+
+
+@pytest.mark.skipif(documents.pdf_missing() is not None, reason=str(documents.pdf_missing()))
+@pytest.mark.parametrize(("language", "agreed", "since", "moved"), [
+    ("en", "Agreed", "Since what we agreed last time", ("now above", "now below")),
+    ("nl", "Afgesproken", "Sinds de vorige afspraak", ("nu hoger", "nu lager")),
+])
+async def test_the_pdf_shows_what_was_agreed_and_why_and_where_the_median_moved_since(
+    tmp_path: Path, language: str, agreed: str, since: str, moved: tuple[str, str],
+) -> None:
+    view = await view_of(tmp_path, language)
+    text = pdf_text(await documents.render_pdf(
+        TEXTS, language, view, await presenting.charts(TEXTS, language, view)))
+    for element_id in AGREED_NOW:  # the reasons of this cycle's meeting, 9.1's too
+        assert f"{agreed}: {REASONS[language][element_id]}" in text
+    agenda = pdf_text_of_page(await documents.render_pdf(TEXTS, language, view, []), 1)
+    assert since in agenda and all(word in agenda for word in moved)
+    rows = {e.id: e for e in presenting.element_rows(view.report, language)}
+    assert rows["9.1"].median is None and rows["9.1"].last_agreed == AGREED_BEFORE["9.1"]
+    assert rows["9.1"].since is None  # hidden median: no comparison, in no file
+    assert "9.1 General" not in agenda and "9.1 Algemeen" not in agenda
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+async def test_the_csv_has_the_agreed_level_its_reason_and_the_comparison_where_shown(
+    tmp_path: Path, language: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    rows = list(csv.reader(io.StringIO(
+        documents.export_csv(TEXTS, language, view).decode("utf-8-sig")), delimiter=";"))
+    head = TEXTS.words(language, "report_words").csv
+    columns = [rows[0].index(head[name]) for name in ("agreed", "reason", "last_agreed", "since")]
+    by_id = {row[4]: [row[c] for c in columns] for row in rows[1:]}
+    since = TEXTS.words(language, "report_words").since
+    assert by_id["7.3"] == [str(AGREED_NOW["7.3"]), REASONS[language]["7.3"],
+                            str(AGREED_BEFORE["7.3"]), since["below"]]
+    assert by_id["5.2"] == ["", "", str(AGREED_BEFORE["5.2"]), since["above"]]
+    assert by_id["9.1"] == [str(AGREED_NOW["9.1"]), REASONS[language]["9.1"],
+                            str(AGREED_BEFORE["9.1"]), ""]  # its median is hidden
+    assert by_id["5.1"] == ["", "", "", ""]
