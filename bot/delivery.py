@@ -26,7 +26,7 @@ from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
 from bot.refusals import Meaning
 from bot.runtime import Runtime
-from bot.services import away, outbox, reassessment, report_view, reports
+from bot.services import away, cycles, outbox, reassessment, report_view, reports
 from bot.services.outbox import Kind, Outcome, Settled
 from domain.catalog import load_model
 from domain.holidays import team_calendar
@@ -206,7 +206,7 @@ async def _compose(
     calendar = calendar_of(team, now)
     if kind is Kind.CLOSE:  # silent itself; its reports wait for a decent hour
         if cycle is not None:
-            await outbox.close_and_plan_reports(
+            await cycles.close_and_plan_reports(
                 repo, cycle.id, now, send_moment(row.due_at, now, calendar))
         return []
     moment = send_moment(row.due_at, now, calendar)
@@ -311,5 +311,5 @@ async def close_and_plan_reports(
     repo: Repository, runtime: Runtime, cycle_id: int, now: datetime
 ) -> bool:
     """A manager's /close: the cycle closes and its reports go out at once (see
-    `outbox.close_and_plan_reports`)."""
-    return await outbox.close_and_plan_reports(repo, cycle_id, now)
+    `cycles.close_and_plan_reports`)."""
+    return await cycles.close_and_plan_reports(repo, cycle_id, now)

@@ -66,3 +66,20 @@ def test_the_guard_sees_late_and_relative_imports() -> None:
     relative = "from ..delivery import post\n"  # in bot.services: bot.delivery
     assert _under(imports_in(relative, "bot.services"), ("bot.delivery",)) != []
     assert _under(imports_in("import telegram.error\n", "bot.services"), ("telegram",)) != []
+
+
+def test_the_use_cases_import_each_other_one_way_only() -> None:
+    """No two services lean on each other, not even through a third one: a cycle of imports
+    works only while nobody reads a name at import time, and it hides which rule is the lower."""
+    services = {path.stem: path for path in (ROOT / "bot" / "services").glob("*.py")
+                if path.stem != "__init__"}
+    uses = {name: {other for other in services
+                   if other != name and _under(imported(path), (f"bot.services.{other}",))}
+            for name, path in services.items()}
+
+    def reaches(start: str, goal: str, seen: frozenset[str] = frozenset()) -> bool:
+        return any(step == goal or (step not in seen and reaches(step, goal, seen | {step}))
+                   for step in uses[start])
+
+    assert sorted(name for name in services if reaches(name, name)) == []
+    assert "outbox" in uses["cycles"]  # the guard sees the dependency that stays
