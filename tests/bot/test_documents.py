@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import html as html_module
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,3 +169,33 @@ async def test_the_csv_has_the_agreed_level_its_reason_and_the_comparison_where_
     assert by_id["9.1"] == [str(AGREED_NOW["9.1"]), REASONS[language]["9.1"],
                             str(AGREED_BEFORE["9.1"]), ""]  # its median is hidden
     assert by_id["5.1"] == ["", "", "", ""]
+
+
+@pytest.mark.parametrize(("language", "hidden_median"), [
+    ("en", "9.1 General: 2 (median fewer than 3 answers)"),
+    ("nl", "9.1 Algemeen: 2 (mediaan minder dan 3 antwoorden)"),
+])
+async def test_the_chat_summary_lists_what_was_agreed_and_never_compares_a_hidden_median(
+    tmp_path: Path, language: str, hidden_median: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    summary = plain_text(presenting.summary(TEXTS, language, view))
+    assert hidden_median in summary
+    moved = next(line for line in summary.splitlines() if line.startswith("↕️"))
+    assert "9.1" not in moved and "7.3" in moved  # 9.1 was agreed before; its median is hidden
+
+
+async def test_agreed_levels_stand_in_the_report_whose_figures_are_hidden(tmp_path: Path) -> None:
+    view = await example_view(f"sqlite+aiosqlite:///{tmp_path / 'few.db'}", language="en",
+                              respondents=2)
+    assert not view.report.result.shown
+    page = documents.html(TEXTS, "en", view, [])
+    assert "What we agreed" in page and REASONS["en"]["8.4"] in page
+    summary = plain_text(presenting.summary(TEXTS, "en", view))
+    assert "Too few responses" in summary and "8.4 Managing processes: 3 (median fewer" in summary
+    assert "↕️" not in summary  # no median, so no comparison with the last agreement
+
+
+def plain_text(html: str) -> str:
+    """A chat message as the reader sees it: Telegram's HTML without its tags and entities."""
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
