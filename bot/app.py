@@ -52,6 +52,7 @@ from conversations.fallbacks import fallback_handlers
 from conversations.glossary import build_glossary_handlers
 from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
+from conversations.meeting import build_meeting_handlers
 from conversations.members import build_member_handlers
 from conversations.reports import build_report_handlers
 from conversations.settings import build_settings_handlers
@@ -163,6 +164,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),
+        *build_meeting_handlers(),
         *typed_handlers(),
         *fallback_handlers(),
     ):

@@ -61,7 +61,7 @@ def _readers_view(people: list[Respondent], reader: int) -> list[Respondent]:
                           st.sampled_from([None, "staff", "customers"])),
                 min_size=0, max_size=9))
 def test_whatever_the_group_shows_every_respondent_could_see_in_a_report_of_her_own(
-        rows: list[tuple[int | None | str, bool, str | None]]) -> None:
+        rows: list[tuple[int | str | None, bool, str | None]]) -> None:
     """For every reader who answered: each team or managers figure the group shows exists in her
     own report too (built by `team_figures` for her, her answers not counting), and the
     managers are never shown beside stakeholder groups into atoms her report would refuse."""

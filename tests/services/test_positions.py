@@ -44,5 +44,6 @@ async def test_a_row_this_version_does_not_understand_expects_nothing(
     )):
         async with sessions.begin() as session:
             await session.execute(insert(ConversationPosition).values(
-                user_id=MANON + n, kind=kind, payload=payload, updated_at=clock.now()))
+                user_id=MANON + n, chat_id=MANON + n, kind=kind, payload=payload,
+                updated_at=clock.now()))
             assert await positions.expected(Repository(session), MANON + n) is None
