@@ -78,11 +78,12 @@ async def present(context: BotContext, started: Started) -> None:
     if started.old_message_id is not None:
         await replies.retire(context, shown.chat_id, started.old_message_id,
                              _note(context, shown.language, "moved"))
-    message = await replies.send(context, shown.chat_id, meeting_screen(runtime.texts, shown))
+    screen = meeting_screen(runtime.texts, shown)
+    message = await replies.send(context, shown.chat_id, screen)
     async with runtime.repository() as repo:
         await service.shown_in(repo, started.meeting_id,
                                message.message_id if message else None)
-    await refresh(context, started.meeting_id)
+    await refresh(context, started.meeting_id, screen)
 
 
 def _same(one: Screen, other: Screen) -> bool:
@@ -97,14 +98,18 @@ async def _read(context: BotContext, meeting_id: int) -> MeetingView:
         return await view(repo, meeting_id)
 
 
-async def refresh(context: BotContext, meeting_id: int) -> None:
-    """Make the meeting's message show what is stored (see the module docstring on races)."""
+async def refresh(context: BotContext, meeting_id: int, showing: Screen | None = None) -> None:
+    """Make the meeting's message show what is stored (see the module docstring on races);
+    `showing` is what the message is known to show already (just sent): not edited again."""
     texts = context.runtime.texts
     current = await _read(context, meeting_id)
     for _ in range(MAX_EDIT_ROUNDS):
         if current.state.finished or current.message_id is None:
             return
         screen = meeting_screen(texts, current)
+        if showing is not None and _same(screen, showing):
+            return
+        showing = None
         shown = await replies.edit(context, current.chat_id, current.message_id, screen)
         if shown != current.message_id:  # the message was gone: a new one shows the meeting
             async with context.runtime.repository() as repo:
