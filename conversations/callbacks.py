@@ -401,3 +401,25 @@ class StartMeeting(Button):
 
     PREFIX: ClassVar[str] = "g:mt"
     team_id: Id
+
+
+# --- the team's Telegram group (the chat comes from the tapped message, never from here) -------
+class OfferGroupLink(Button):
+    """In /settings (private): the `startgroup` deep link that links the team's group."""
+
+    PREFIX: ClassVar[str] = "g:lg"
+    team_id: Id
+
+
+class LinkTeam(Button):
+    """In a group, after /link by someone who manages several teams: link this one here."""
+
+    PREFIX: ClassVar[str] = "g:lt"
+    team_id: Id
+
+
+class GroupLanguage(Button):
+    """In a linked group, after /language: the language the bot speaks there."""
+
+    PREFIX: ClassVar[str] = "g:ll"
+    language: Language

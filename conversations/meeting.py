@@ -27,6 +27,12 @@ from bot.services.meeting_view import MeetingView, view
 from bot.services.permissions import PermissionsError
 from bot.services.positions import MeetingAction, MeetingReason
 from conversations import callbacks, managing, replies
+from conversations.group_chat import (
+    edit_in_group,
+    language_in_group,
+    say_in_group,
+    send_to_group,
+)
 from conversations.handlers import Handler
 from conversations.meeting_screens import meeting as meeting_screen
 from conversations.meeting_screens import summary
@@ -34,12 +40,6 @@ from conversations.screens import Screen
 from domain import meeting as steps
 
 MAX_EDIT_ROUNDS = 3
-
-
-async def _group_language(context: BotContext, chat_id: int, fallback: str | None) -> str:
-    async with context.runtime.repository() as repo:
-        group = await groups.linked_team(repo, chat_id)
-    return group.language if group else context.runtime.texts.language(fallback)
 
 
 def _note(context: BotContext, language: str | None, kind: str, **extra: object) -> str:
@@ -60,8 +60,7 @@ async def on_meeting_command(update: Update, context: BotContext) -> None:
         async with runtime.repository() as repo:
             started = await service.start(repo, user.id, chat.id, runtime.clock.now(), add)
     except (PermissionsError, MeetingRefusal) as refusal:
-        language = await _group_language(context, chat.id, user.language_code)
-        await replies.send_text(context, chat.id, _note(context, language, _kind(refusal)))
+        await say_in_group(update, context, "meeting_note", kind=_kind(refusal))
         return
     await present(context, started)
 
@@ -79,7 +78,7 @@ async def present(context: BotContext, started: Started) -> None:
         await replies.retire(context, shown.chat_id, started.old_message_id,
                              _note(context, shown.language, "moved"))
     screen = meeting_screen(runtime.texts, shown)
-    message = await replies.send(context, shown.chat_id, screen)
+    message = await send_to_group(context, shown.chat_id, screen)
     async with runtime.repository() as repo:
         await service.shown_in(repo, started.meeting_id,
                                message.message_id if message else None)
@@ -110,7 +109,7 @@ async def refresh(context: BotContext, meeting_id: int, showing: Screen | None =
         if showing is not None and _same(screen, showing):
             return
         showing = None
-        shown = await replies.edit(context, current.chat_id, current.message_id, screen)
+        shown = await edit_in_group(context, current.chat_id, current.message_id, screen)
         if shown != current.message_id:  # the message was gone: a new one shows the meeting
             async with context.runtime.repository() as repo:
                 await service.shown_in(repo, meeting_id, shown)
@@ -126,7 +125,7 @@ async def _finish(context: BotContext, meeting_id: int) -> None:
     if finished.message_id is not None:
         await replies.retire(context, finished.chat_id, finished.message_id,
                              _note(context, finished.language, "finished"))
-    await replies.send_text(context, finished.chat_id, summary(context.runtime.texts, finished))
+    await send_to_group(context, finished.chat_id, Screen(summary(context.runtime.texts, finished)))
 
 
 async def on_meeting_button(update: Update, context: BotContext) -> None:
@@ -138,9 +137,9 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     now = runtime.clock.now()
     toast: str | None = None
-    language: str | None = query.from_user.language_code
+    language: str | None = None
     try:
-        language = await _group_language(context, chat_id, language)
+        language = await language_in_group(update, context)
         async with runtime.repository() as repo:
             match data:
                 case callbacks.MeetingVote(meeting_id=m, element_id=e, level=level):
@@ -224,7 +223,7 @@ async def _start_from_report(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        link = await service.group_of_team(repo, user.id, data.team_id)
+        link = await groups.team_group(repo, user.id, data.team_id)
     if link is None:
         await replies.send_text(context, user.id, _note(context, language, "in_group"))
         return

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.emulator._members import people_changed, service_message, start_group
 from bot.emulator._model import ApiError, BotMessage, RateWindow, StoredMessage
 from bot.emulator._people import (
     DEFAULT_TIMEOUT,
@@ -100,6 +101,19 @@ class SimulatedGroup:
         old, self.bot_status = self.bot_status, status
         await self.emulator.enqueue(
             {"my_chat_member": membership_change(actor, self.chat_json(), old, status)})
+        if old not in IN_GROUP and status in IN_GROUP:  # beside it, the service message
+            await service_message(self, actor, new_chat_members=[self.emulator.bot_user()])
+
+    async def change_people(self, actor: SimulatedPerson, person: SimulatedPerson,
+                            joined: bool) -> None:
+        if actor is not person:
+            self._check_member(actor)
+        await people_changed(self, actor, person, joined)
+
+    async def start_with(self, person: SimulatedPerson, link: str) -> None:
+        self._check_member(person)
+        self._cursor = len(self.events)
+        await start_group(self, person, link)
 
     async def say(self, person: SimulatedPerson, text: str, reply_to: BotMessage | None) -> int:
         self._check_member(person)

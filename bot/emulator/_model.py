@@ -143,6 +143,9 @@ def check_inline_keyboard(markup: Any) -> dict[str, Any] | None:
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     rows = markup.get("inline_keyboard")
+    if rows is None and "force_reply" in markup:
+        from bot.emulator._replies import check_force_reply  # it builds on this module
+        check_force_reply(markup)
     if rows is None:
         return markup  # reply keyboards and keyboard removal are accepted as they are
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):

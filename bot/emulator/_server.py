@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import _methods
+from bot.emulator import _commands, _methods  # noqa: F401 (_commands registers its methods)
 from bot.emulator._groups import SimulatedGroup
 from bot.emulator._model import ApiCall, ApiError, RateWindow, StoredMessage
 from bot.emulator._people import SimulatedPerson
@@ -72,7 +72,8 @@ class BotApiEmulator:
         self.bot_username = bot_username
         self.callback_answer_window = callback_answer_window
         self.calls: list[ApiCall] = []
-        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        """Command menus by (scope, language), see `_commands`."""
         self.webhook: dict[str, Any] | None = None
         self.allowed_updates: list[str] | None = None
         """As the bot last asked (None: Telegram's default)."""

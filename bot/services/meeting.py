@@ -21,12 +21,12 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from bot.db.models import Cycle, GroupLink, ImprovementAction, Meeting, MeetingVote, Person
+from bot.db.models import Cycle, ImprovementAction, Meeting, MeetingVote, Person
 from bot.db.repositories import Repository, dialect_insert
 from bot.services import agreements, groups, improvement, positions
 from bot.services.groups import LinkedGroup
 from bot.services.meeting_view import agenda_for, agreed_ids, as_state
-from bot.services.permissions import check_can_manage, is_active_manager
+from bot.services.permissions import is_active_manager
 from domain import meeting as steps
 from domain.catalog import load_model
 from domain.meeting import MeetingError, Phase
@@ -56,20 +56,6 @@ class Started:
     old_message_id: int | None
     """The message the meeting was shown in until now: retired, and the meeting shown anew at
     the bottom of the chat."""
-
-
-@dataclass(frozen=True, slots=True)
-class TeamGroup:
-    chat_id: int
-    title: str
-
-
-async def group_of_team(repo: Repository, actor_id: int, team_id: int) -> TeamGroup | None:
-    """The group linked to a team the actor manages (for the private report's button)."""
-    await check_can_manage(repo, actor_id, team_id)
-    link = await repo.session.scalar(select(GroupLink).where(
-        GroupLink.team_id == team_id, GroupLink.left_at.is_(None)))
-    return TeamGroup(link.chat_id, link.title) if link else None
 
 
 async def latest_closed_cycle(repo: Repository, team_id: int) -> Cycle | None:

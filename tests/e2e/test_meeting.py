@@ -19,7 +19,7 @@ from conversations import callbacks
 from tests.e2e.conftest import RunningBot, set_up_team
 from tests.e2e.test_participant_journey import assert_telegram_was_happy
 from tests.support.clock import FixedClock
-from tests.support.meeting import closed_cycle_with_answers, link_group
+from tests.support.meeting import closed_cycle_with_answers
 
 # person order: Manon, Bram, Daan (managers), Anna, Eva (members)
 LEVELS = {
@@ -42,6 +42,14 @@ class Meeting:
         return self.managers + self.members
 
 
+async def link(manager: SimulatedPerson, group: SimulatedGroup) -> None:
+    """What a manager does: add the bot, then /link in the group."""
+    await manager.add_bot_to(group)
+    await group.wait_for(lambda m: "/link" in m.text)
+    await manager.say_in(group, "/link")
+    await group.wait_for(lambda m: "nu gekoppeld" in m.text)
+
+
 async def _set_up(
     emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
     manon: SimulatedPerson, anna: SimulatedPerson,
@@ -54,8 +62,7 @@ async def _set_up(
     await closed_cycle_with_answers(sessions, team.team.id, manon, people, LEVELS, clock.now(),
                                     examples={"8.4": "Elke ploeg werkt met een eigen lijstje"})
     group = emulator.group("MT Zorg & Co", members=[manon, bram, daan, anna, eva])
-    await link_group(sessions, group, team.team.id, manon, clock.now())
-    await manon.add_bot_to(group)
+    await link(manon, group)
     return Meeting(group, [manon, bram, daan], [anna, eva]), team.team.id
 
 
@@ -153,12 +160,12 @@ async def test_another_teams_group_and_an_unlinked_group_reach_nothing(
 ) -> None:
     meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
     piet = emulator.person("Piet", "nl")
-    other = await set_up_team(sessions, clock.now(), manager=piet, name="Ander team", scope=None)
+    await set_up_team(sessions, clock.now(), manager=piet, name="Ander team", scope=None)
     theirs = emulator.group("MT Ander team", members=[piet, manon, anna])
-    await link_group(sessions, theirs, other.team.id, piet, clock.now())
-    await piet.add_bot_to(theirs)
+    await link(piet, theirs)
     loose = emulator.group("Koffiehoek", members=[manon, anna])
     await manon.add_bot_to(loose)
+    await loose.wait_for(lambda m: "/link" in m.text)
 
     await manon.say_in(meeting.group, "/meeting")
     shown = await meeting.group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)

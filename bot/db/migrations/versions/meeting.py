@@ -1,7 +1,7 @@
 """meetings and meeting_votes; conversation positions per person and chat
 
 Revision ID: meeting
-Revises: groups
+Revises: grouplink (written on groups; rechained after merging grouplink)
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import bot.db.models
 
 revision: str = "meeting"
-down_revision: str | None = "groups"
+down_revision: str | None = "grouplink"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
