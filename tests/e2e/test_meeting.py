@@ -18,6 +18,7 @@ from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
 from conversations import callbacks
 from tests.e2e.conftest import RunningBot, set_up_team
 from tests.e2e.test_participant_journey import assert_telegram_was_happy
+from tests.e2e.test_permissions import _cells_naming
 from tests.support.clock import FixedClock
 from tests.support.meeting import closed_cycle_with_answers
 
@@ -189,4 +190,29 @@ async def test_another_teams_group_and_an_unlinked_group_reach_nothing(
     await manon.say_in(loose, "/meeting")
     assert "Alleen een manager" in (await loose.wait_for()).text
     assert all("mediaan" not in m.text for m in loose.messages)
+    assert_telegram_was_happy(emulator)
+
+
+async def test_deleteme_forgets_a_chair_who_started_voted_agreed_and_owns_an_action(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    group, bram = meeting.group, meeting.managers[1]
+    await bram.say_in(group, "/meeting")
+    await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
+    await bram.tap_in(group, "4")
+    await bram.tap_in(group, "Toon de stemmen")
+    await bram.tap_in(group, "✅ 2")
+    agreed = await group.wait_for(lambda m: "Afgesproken: niveau 2" in m.text)
+    await bram.tap_in(group, "➕ Actie")
+    await bram.say_in(group, "Lijsten samenvoegen", reply_to=agreed)
+    await group.wait_for(lambda m: "Lijsten samenvoegen · Bram" in m.text)
+    await bram.tap_in(group, "✅ 2")  # the reason is awaited from him in the group again
+    assert await _cells_naming(sessions, bram.user_id, "Bram")  # the check can see him
+
+    await bram.send("/deleteme")
+    await bram.tap("Ja, vergeet mij")
+    await bram.wait_for(lambda m: "ik ben je vergeten" in m.text)
+    assert await _cells_naming(sessions, bram.user_id, "Bram") == []
     assert_telegram_was_happy(emulator)
