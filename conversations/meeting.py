@@ -23,7 +23,7 @@ from bot.runtime import BotContext
 from bot.services import groups
 from bot.services import meeting as service
 from bot.services.meeting import MeetingRefusal, Started
-from bot.services.meeting_view import MeetingView, view
+from bot.services.meeting_view import MeetingView, unfinished_view, view
 from bot.services.permissions import PermissionsError
 from bot.services.positions import MeetingAction, MeetingReason
 from conversations import callbacks, managing, replies
@@ -119,6 +119,20 @@ async def refresh(context: BotContext, meeting_id: int, showing: Screen | None =
         current = latest
 
 
+MEETING = (callbacks.MeetingVote, callbacks.MeetingReveal, callbacks.MeetingAgree,
+           callbacks.MeetingGo, callbacks.MeetingPause, callbacks.MeetingResume,
+           callbacks.MeetingFinish, callbacks.MeetingAction, callbacks.MeetingOwner,
+           callbacks.MeetingDue)
+
+
+async def _shown(context: BotContext, meeting_id: int) -> Screen | None:
+    """What the message shows before a step (taps that change nothing visible edit nothing:
+    Telegram would answer "not modified"); None for a meeting of another group or none."""
+    async with context.runtime.repository() as repo:
+        before = await unfinished_view(repo, meeting_id)
+    return meeting_screen(context.runtime.texts, before) if before else None
+
+
 async def _finish(context: BotContext, meeting_id: int) -> None:
     """Retire the meeting's message and post the summary (the one other new message)."""
     finished = await _read(context, meeting_id)
@@ -140,6 +154,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     language: str | None = None
     try:
         language = await language_in_group(update, context)
+        before = await _shown(context, data.meeting_id) if isinstance(data, MEETING) else None
         async with runtime.repository() as repo:
             match data:
                 case callbacks.MeetingVote(meeting_id=m, element_id=e, level=level):
@@ -171,7 +186,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
         if isinstance(data, callbacks.MeetingFinish):
             await _finish(context, data.meeting_id)
         else:
-            await refresh(context, m)
+            await refresh(context, m, before)
     except (PermissionsError, MeetingRefusal) as refusal:
         toast = _note(context, language, _kind(refusal))
     finally:
@@ -202,6 +217,7 @@ async def _typed(
     if not text:
         return
     runtime = context.runtime
+    before = await _shown(context, position.meeting_id)
     try:
         async with runtime.repository() as repo:
             if isinstance(position, MeetingReason):
@@ -212,7 +228,7 @@ async def _typed(
                                          runtime.clock.now())
     except (PermissionsError, MeetingRefusal):
         return  # e.g. no longer a manager: the message says what is still awaited
-    await refresh(context, position.meeting_id)
+    await refresh(context, position.meeting_id, before)
 
 
 async def _start_from_report(
@@ -239,13 +255,9 @@ async def _start_from_report(
 
 
 def build_meeting_handlers() -> list[Handler]:
-    kinds = [callbacks.MeetingVote, callbacks.MeetingReveal, callbacks.MeetingAgree,
-             callbacks.MeetingGo, callbacks.MeetingPause, callbacks.MeetingResume,
-             callbacks.MeetingFinish, callbacks.MeetingAction, callbacks.MeetingOwner,
-             callbacks.MeetingDue]
     return [
         CommandHandler("meeting", on_meeting_command, filters=filters.ChatType.GROUPS
                        | filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_meeting_button, pattern=callbacks.pattern_for(*kinds)),
+        CallbackQueryHandler(on_meeting_button, pattern=callbacks.pattern_for(*MEETING)),
         managing.buttons(managing.on(callbacks.StartMeeting, _start_from_report)),
     ]

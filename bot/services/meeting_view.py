@@ -160,6 +160,13 @@ async def view(repo: Repository, meeting_id: int) -> MeetingView:
         owners=await _managers(repo, team), all_agreed=all_agreed, all_actions=all_actions)
 
 
+async def unfinished_view(repo: Repository, meeting_id: int) -> MeetingView | None:
+    row = await repo.session.get(Meeting, meeting_id)
+    if row is None or row.finished_at is not None:
+        return None
+    return await view(repo, meeting_id)
+
+
 async def _actions(repo: Repository, cycle: Cycle) -> tuple[ActionView, ...]:
     rows = await repo.session.scalars(select(ImprovementAction).where(
         ImprovementAction.cycle_id == cycle.id).order_by(ImprovementAction.id))
