@@ -14,6 +14,7 @@ action are replies to the meeting's message, read through a position keyed by pe
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from telegram import Update
@@ -82,14 +83,44 @@ async def present(context: BotContext, started: Started) -> None:
     async with runtime.repository() as repo:
         await service.shown_in(repo, started.meeting_id,
                                message.message_id if message else None)
+    RENDERING.remember(started.meeting_id, message.message_id if message else None, screen)
     await refresh(context, started.meeting_id, screen)
 
 
+def _key(screen: Screen) -> str:
+    markup = screen.keyboard.to_dict() if screen.keyboard else None
+    return json.dumps([screen.text, markup], sort_keys=True)
+
+
 def _same(one: Screen, other: Screen) -> bool:
-    def key(screen: Screen) -> str:
-        markup = screen.keyboard.to_dict() if screen.keyboard else None
-        return json.dumps([screen.text, markup], sort_keys=True)
-    return key(one) == key(other)
+    return _key(one) == _key(other)
+
+
+class _Rendering:
+    """Per process, an optimisation only: one render of a meeting at a time, and what this
+    process last put in its message. Eight votes at once then become a few edits instead of
+    eight, most of them "not modified". Nothing depends on it: a restarted or other worker
+    starts empty and at worst edits to what the message shows already (success)."""
+
+    def __init__(self) -> None:
+        self.locks: dict[int, asyncio.Lock] = {}
+        self.shown: dict[int, tuple[int, str]] = {}
+
+    def lock(self, meeting_id: int) -> asyncio.Lock:
+        if len(self.locks) > 1000:  # meetings long over; an idle lock is free to drop
+            self.locks = {k: v for k, v in self.locks.items() if v.locked()}
+            self.shown = {k: v for k, v in self.shown.items() if k in self.locks}
+        return self.locks.setdefault(meeting_id, asyncio.Lock())
+
+    def showing(self, meeting_id: int, message_id: int, screen: Screen) -> bool:
+        return self.shown.get(meeting_id) == (message_id, _key(screen))
+
+    def remember(self, meeting_id: int, message_id: int | None, screen: Screen) -> None:
+        if message_id is not None:
+            self.shown[meeting_id] = (message_id, _key(screen))
+
+
+RENDERING = _Rendering()
 
 
 async def _read(context: BotContext, meeting_id: int) -> MeetingView:
@@ -99,24 +130,28 @@ async def _read(context: BotContext, meeting_id: int) -> MeetingView:
 
 async def refresh(context: BotContext, meeting_id: int, showing: Screen | None = None) -> None:
     """Make the meeting's message show what is stored (see the module docstring on races);
-    `showing` is what the message is known to show already (just sent): not edited again."""
+    `showing` is what the message is known to show already (just sent, or read before the
+    step): not edited again."""
     texts = context.runtime.texts
-    current = await _read(context, meeting_id)
-    for _ in range(MAX_EDIT_ROUNDS):
-        if current.state.finished or current.message_id is None:
-            return
-        screen = meeting_screen(texts, current)
-        if showing is not None and _same(screen, showing):
-            return
-        showing = None
-        shown = await edit_in_group(context, current.chat_id, current.message_id, screen)
-        if shown != current.message_id:  # the message was gone: a new one shows the meeting
-            async with context.runtime.repository() as repo:
-                await service.shown_in(repo, meeting_id, shown)
-        latest = await _read(context, meeting_id)
-        if latest.message_id == shown and _same(meeting_screen(texts, latest), screen):
-            return
-        current = latest
+    async with RENDERING.lock(meeting_id):
+        current = await _read(context, meeting_id)
+        for _ in range(MAX_EDIT_ROUNDS):
+            if current.state.finished or current.message_id is None:
+                return
+            screen = meeting_screen(texts, current)
+            if RENDERING.showing(meeting_id, current.message_id, screen) or (
+                    showing is not None and _same(screen, showing)):
+                return
+            showing = None
+            shown = await edit_in_group(context, current.chat_id, current.message_id, screen)
+            RENDERING.remember(meeting_id, shown, screen)
+            if shown != current.message_id:  # the message was gone: a new one shows it
+                async with context.runtime.repository() as repo:
+                    await service.shown_in(repo, meeting_id, shown)
+            latest = await _read(context, meeting_id)
+            if latest.message_id == shown and _same(meeting_screen(texts, latest), screen):
+                return
+            current = latest
 
 
 MEETING = (callbacks.MeetingVote, callbacks.MeetingReveal, callbacks.MeetingAgree,
@@ -154,7 +189,9 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     language: str | None = None
     try:
         language = await language_in_group(update, context)
-        before = await _shown(context, data.meeting_id) if isinstance(data, MEETING) else None
+        before = (await _shown(context, data.meeting_id)
+                  if isinstance(data, MEETING) and data.meeting_id not in RENDERING.shown
+                  else None)
         async with runtime.repository() as repo:
             match data:
                 case callbacks.MeetingVote(meeting_id=m, element_id=e, level=level):
@@ -217,7 +254,8 @@ async def _typed(
     if not text:
         return
     runtime = context.runtime
-    before = await _shown(context, position.meeting_id)
+    before = (await _shown(context, position.meeting_id)
+              if position.meeting_id not in RENDERING.shown else None)
     try:
         async with runtime.repository() as repo:
             if isinstance(position, MeetingReason):
