@@ -7,6 +7,8 @@ only until the chair reveals them.
 
 from __future__ import annotations
 
+import html
+
 from bot.services.meeting import DUE_DAYS
 from bot.services.meeting_view import MeetingView
 from bot.texts import Texts
@@ -38,7 +40,7 @@ def meeting(texts: Texts, view: MeetingView) -> Screen:
             rows.append([(w.action, callbacks.MeetingAction(m, e))])
         else:
             action = view.action
-            rows.append([(str(w.owner(name, user_id == action.owner_id)),
+            rows.append([(html.unescape(str(w.owner(name, user_id == action.owner_id))),
                           callbacks.MeetingOwner(m, action.id, user_id))
                          for user_id, name in view.owners[:4]])
             rows.append([(str(w.due(days, False)),

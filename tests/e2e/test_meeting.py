@@ -216,3 +216,20 @@ async def test_deleteme_forgets_a_chair_who_started_voted_agreed_and_owns_an_act
     await bram.wait_for(lambda m: "ik ben je vergeten" in m.text)
     assert await _cells_naming(sessions, bram.user_id, "Bram") == []
     assert_telegram_was_happy(emulator)
+
+
+async def test_the_private_report_starts_the_meeting_in_the_linked_group(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    await manon.send("/report")
+    offer = await manon.wait_for(lambda m: "Start het overleg in MT Zorg & Co" in str(m.keyboard))
+    await manon.tap("Start het overleg", message=offer)
+    await meeting.group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
+    assert "Het overleg loopt in MT Zorg & Co" in (await manon.wait_for(
+        lambda m: "overleg loopt" in m.text)).text
+    await manon.tap("Start het overleg", message=offer)  # again: resumed, not a second one
+    await meeting.group.wait_for(lambda m: "gaat hieronder verder" in m.text)
+    assert sum("onderwerp 1 van 7" in m.text for m in meeting.group.messages) == 1
+    assert_telegram_was_happy(emulator)
