@@ -72,6 +72,9 @@ async def _vote_and_agree(meeting: Meeting, element: str, reason: str) -> None:
     manon, bram = meeting.managers[0], meeting.managers[1]
     shown = await group.wait_for(lambda m: f"<b>{element} " in m.html)
     assert "0 gestemd" in shown.text
+    if element == LOWEST_CONSENSUS[0]:  # Anna changes her mind: her first vote is replaced
+        await meeting.members[0].tap_in(group, "4")
+        await group.wait_for(lambda m: "1 gestemd" in m.text)
     for number, person in enumerate(meeting.everyone):
         toast = await person.tap_in(group, str(LEVELS[element][number]))
         assert toast is not None and f"Je stem: {LEVELS[element][number]}" in toast
