@@ -3,8 +3,9 @@
 In a group the bot speaks the group's language (the linked team's `GroupLink.language`; in a group
 that is not linked, the acting person's), never a person's private one. A group is not a person:
 Telegram refusing a message there (403, the bot was removed) ends the link's presence
-(`groups.bot_left`) instead of marking anyone blocked, and is never retried. Nothing personal and
-no figure is ever sent here by these helpers' callers outside the meeting's disclosure rule.
+(`groups.bot_left`) instead of marking anyone blocked, and is never retried. Everyone in the
+group reads what is sent here: no personal data, and figures only as the meeting's disclosure
+rule allows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import filters
 
 from bot.refusals import Meaning, meaning_of, retrying
@@ -58,11 +59,18 @@ async def language_in_group(update: Update, context: BotContext) -> str:
     return preferred_language(code, runtime.settings.default_language)
 
 
-async def _gone(context: BotContext, chat_id: int, reason: str) -> None:
-    log.info("group %s cannot be written to (%s); its link is left", chat_id, reason)
+async def _gone(context: BotContext, chat_id: int, error: TelegramError) -> None:
+    """Telegram will not deliver here: the bot was removed (its link is left), or the group
+    became a supergroup (its link moves to the new id, in case that news has not come yet)."""
     runtime = context.runtime
     async with runtime.repository() as repo:
-        await groups.bot_left(repo, chat_id, runtime.clock.now())
+        if isinstance(error, ChatMigrated):
+            log.info("group %s is now %s; its link follows", chat_id, error.new_chat_id)
+            await groups.group_migrated(repo, chat_id, int(error.new_chat_id))
+        else:
+            log.info("group %s cannot be written to (%s); its link is left", chat_id,
+                     error.message)
+            await groups.bot_left(repo, chat_id, runtime.clock.now())
 
 
 async def send_to_group(context: BotContext, chat_id: int, screen: Screen,
@@ -78,7 +86,7 @@ async def send_to_group(context: BotContext, chat_id: int, screen: Screen,
         answer = meaning_of(error)
         if answer.meaning is not Meaning.BLOCKED:
             raise
-        await _gone(context, chat_id, answer.reason)
+        await _gone(context, chat_id, error)
         return None
 
 
@@ -96,7 +104,7 @@ async def edit_in_group(context: BotContext, chat_id: int, message_id: int,
         if answer.meaning is Meaning.NOT_MODIFIED:
             return message_id
         if answer.meaning is Meaning.BLOCKED:
-            await _gone(context, chat_id, answer.reason)
+            await _gone(context, chat_id, error)
             return None
         if answer.meaning is not Meaning.MESSAGE_GONE:
             raise
@@ -116,6 +124,20 @@ async def say_in_group(update: Update, context: BotContext, template: str,
     reply_to = message.message_id if message is not None and update.callback_query is None \
         else None
     return await send_to_group(context, chat.id, Screen(text), reply_to)
+
+
+async def answer_in_group(update: Update, context: BotContext, template: str,
+                          language: str | None = None, **values: object) -> None:
+    """After a tap: the tapped message becomes the answer (its buttons gone, so it cannot be
+    tapped again); after a command: a reply to it (`say_in_group`)."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or query.message is None or chat is None:
+        await say_in_group(update, context, template, language, **values)
+        return
+    language = language or await language_in_group(update, context)
+    runtime = context.runtime
+    text = runtime.texts.render(language, template, bot_username=runtime.bot_username, **values)
+    await edit_in_group(context, chat.id, query.message.message_id, Screen(text))
 
 
 def politely_in_group(

@@ -49,7 +49,8 @@ async def on_language_button(update: Update, context: BotContext) -> None:
     texts = context.runtime.texts
     language = await language_in_group(update, context)
     if not isinstance(data, callbacks.GroupLanguage):
-        await replies.acknowledge(query, texts.render(language, "refusal", reason="invalid"))
+        await replies.acknowledge(query, texts.render(language, "group_refusal",
+                                                      reason="invalid"))
         return
     try:
         async with context.runtime.repository() as repo:

@@ -1,5 +1,6 @@
 """Linking the team's Telegram group: the deep link from /settings, `/link` and `/unlink` in the
-group, and the bot being added, removed or promoted there (`my_chat_member`).
+group, the bot being added, removed or promoted there (`my_chat_member`), and the group
+becoming a supergroup (a new chat id the link follows).
 
 Every check is the service's (`bot.services.groups`): this module reads who acts in which group,
 calls it, and answers in the group's language with one line. The chat always comes from the
@@ -13,7 +14,13 @@ import logging
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.runtime import BotContext
 from bot.services import groups, teams
@@ -21,6 +28,7 @@ from bot.services.permissions import PermissionsError
 from conversations import callbacks, managing, replies, screens
 from conversations.group_chat import (
     IN_GROUPS,
+    answer_in_group,
     chat_of,
     language_in_group,
     politely_in_group,
@@ -63,12 +71,12 @@ async def _link(update: Update, context: BotContext, team_id: int | None = None,
                 outcome = await groups.link_group(repo, user.id, team_id, chat, language,
                                                   admin, runtime.clock.now())
     except groups.LinkRefused as refused:
-        await say_in_group(update, context, "group_refusal", language,
-                           reason=refused.reason.value)
+        await answer_in_group(update, context, "group_refusal", language,
+                              reason=refused.reason.value)
         return
-    await say_in_group(update, context, "group_linked", outcome.group.language,
-                       team=outcome.group.team_name, moved_from=outcome.moved_from,
-                       again=outcome.again)
+    await answer_in_group(update, context, "group_linked", outcome.group.language,
+                          team=outcome.group.team_name, moved_from=outcome.moved_from,
+                          again=outcome.again)
 
 
 async def on_link(update: Update, context: BotContext) -> None:
@@ -99,7 +107,7 @@ async def on_link_team(update: Update, context: BotContext) -> None:
     language = await language_in_group(update, context)
     if not isinstance(data, callbacks.LinkTeam):
         await replies.acknowledge(query, context.runtime.texts.render(
-            language, "refusal", reason="invalid"))
+            language, "group_refusal", reason="invalid"))
         return
     try:
         await _link(update, context, team_id=data.team_id)
@@ -170,6 +178,27 @@ async def on_bot_membership(update: Update, context: BotContext) -> None:
     await send_to_group(context, chat.chat_id, screens.Screen(text))
 
 
+async def on_migrated(update: Update, context: BotContext) -> None:
+    """The group became a supergroup: its link moves to the new chat id."""
+    message = update.effective_message
+    assert message is not None
+    if message.migrate_to_chat_id is not None:
+        old, new_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new_id = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    async with context.runtime.repository() as repo:
+        await groups.group_migrated(repo, old, new_id)
+
+
+async def on_renamed(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.new_chat_title is not None
+    async with context.runtime.repository() as repo:
+        await groups.group_renamed(repo, message.chat.id, message.new_chat_title)
+
+
 # --- the deep link, offered in /settings --------------------------------------------------------
 
 async def _offer(update: Update, context: BotContext, data: callbacks.OfferGroupLink,
@@ -202,6 +231,9 @@ def build_group_link_handlers() -> list[Handler]:
         CommandHandler("start", politely_in_group(on_start_in_group), filters=IN_GROUPS),
         CommandHandler("link", politely_in_group(on_link), filters=IN_GROUPS),
         CommandHandler("unlink", politely_in_group(on_unlink), filters=IN_GROUPS),
+        MessageHandler(filters.StatusUpdate.MIGRATE, on_migrated),
+        MessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE & IN_GROUPS, on_renamed),
         CallbackQueryHandler(on_link_team, pattern=callbacks.pattern_for(callbacks.LinkTeam)),
         managing.buttons(managing.on(callbacks.OfferGroupLink, _offer)),
+        managing.command("link", callbacks.OfferGroupLink, _offer),  # in private: the link
     ]

@@ -6,6 +6,8 @@ and the bot arriving through a `startgroup` deep link.
   leaves or is removed (not the bot itself: it is gone by then).
 - `chat_member` updates about people reach a bot only if it is an administrator there *and* asked
   for them in `allowed_updates` (they are not in Telegram's default set).
+- A group upgraded to a supergroup gets a new id (`-100…`); both chats get a service message
+  naming the other, and the old id refuses with `migrate_to_chat_id` (PTB's `ChatMigrated`).
 - `https://t.me/<bot>?startgroup=<payload>`: the person picks a group, Telegram adds the bot (a
   `my_chat_member` update and the service message) and then sends `/start@<bot> <payload>` in the
   group on the person's behalf. A payload Telegram would not carry (1-64 of `A-Za-z0-9_-`) is the
@@ -89,6 +91,20 @@ async def start_group(group: SimulatedGroup, person: SimulatedPerson, link: str)
         await group.set_bot_status(person, "member")
     command = f"/start@{api.bot_username}" + (f" {payload}" if payload else "")
     await group.say(person, command, None)
+
+
+async def upgrade(group: SimulatedGroup, actor: SimulatedPerson) -> None:
+    """The group becomes a supergroup: a service message with `migrate_to_chat_id` in the old
+    chat, one with `migrate_from_chat_id` in the new; the old id refuses from now on."""
+    if group.kind == "supergroup":
+        raise AssertionError(f"{group.title!r} is a supergroup already")
+    api = group.emulator
+    old_id, new_id = group.chat_id, int(f"-100{abs(group.chat_id):010d}")
+    await service_message(group, actor, migrate_to_chat_id=new_id)
+    api.migrated[old_id] = new_id
+    api.rename_group(old_id, new_id)
+    group.kind = "supergroup"
+    await service_message(group, actor, migrate_from_chat_id=old_id)
 
 
 async def get_chat_member(api: BotApiEmulator, params: _methods.Params) -> Any:

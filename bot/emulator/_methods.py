@@ -75,6 +75,9 @@ def _chat(api: BotApiEmulator, params: Params) -> int:
     """A chat the bot may write in (a group it is a member of, or a person who started it)."""
     chat_id = _int(params, "chat_id")
     group = api.group_by_id(chat_id)
+    if chat_id in api.migrated:
+        raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                       migrate_to_chat_id=api.migrated[chat_id])
     if group is not None:
         if not group.bot_is_member:
             raise ApiError(403, "Forbidden: bot is not a member of the group chat")

@@ -211,6 +211,13 @@ class SimulatedPerson:
         """Remove `person` from `group` (`left_chat_member`, and `chat_member` as above)."""
         await group.change_people(self, person, joined=False)
 
+    async def rename(self, group: SimulatedGroup, title: str) -> None:
+        await group.rename(self, title)
+
+    async def upgrade_to_supergroup(self, group: SimulatedGroup) -> None:
+        """Turn `group` into a supergroup (Telegram gives it a new id, `group.chat_id`)."""
+        await group.upgrade_to_supergroup(self)
+
     async def leave(self, group: SimulatedGroup) -> None:
         await group.change_people(self, self, joined=False)
 

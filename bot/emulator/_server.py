@@ -88,6 +88,8 @@ class BotApiEmulator:
         self.polls: dict[str, EmulatedPoll] = {}
         """Telegram's default for bots: in groups, only commands and replies to the bot reach it."""
         self._groups: dict[int, SimulatedGroup] = {}
+        self.migrated: dict[int, int] = {}
+        """Groups upgraded to supergroups: old chat id → new (see `_members.upgrade`)."""
         self._group_ids = itertools.count(-1_000_001, -1)
         self._people: dict[int, SimulatedPerson] = {}
         self._messages: dict[int, dict[int, StoredMessage]] = {}
@@ -157,6 +159,12 @@ class BotApiEmulator:
 
     def group_by_id(self, chat_id: int) -> SimulatedGroup | None:
         return self._groups.get(chat_id)
+
+    def rename_group(self, old_id: int, new_id: int) -> None:
+        """A group's new id (it became a supergroup); its messages stay with the old chat."""
+        group = self._groups.pop(old_id)
+        group.chat_id = new_id
+        self._groups[new_id] = group
 
     def audience(self, chat_id: int) -> SimulatedPerson | SimulatedGroup:
         """Who sees the bot's messages in `chat_id`: the person, or the group's members."""

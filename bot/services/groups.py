@@ -130,6 +130,7 @@ async def create_link_token(
     """A fresh token for the team's `startgroup` deep link (managers only); 128 random bits in
     22 characters, within Telegram's 64 for a deep-link payload."""
     await check_can_manage(repo, actor_id, team_id)
+    await repo.session.execute(delete(GroupLinkToken).where(GroupLinkToken.expires_at <= now))
     token = secrets.token_urlsafe(16)
     repo.session.add(GroupLinkToken(token=token, team_id=team_id, created_at=now,
                                     expires_at=now + valid_for))
@@ -247,6 +248,20 @@ async def bot_left(repo: Repository, chat_id: int, now: datetime) -> None:
 async def bot_admin_changed(repo: Repository, chat_id: int, is_admin: bool) -> None:
     await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == chat_id)
                                .values(bot_is_admin=is_admin))
+
+
+async def group_renamed(repo: Repository, chat_id: int, title: str) -> None:
+    """The group's new title, so /settings names the group its members know."""
+    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == chat_id)
+                               .values(title=title[:200]))
+
+
+async def group_migrated(repo: Repository, old_chat_id: int, new_chat_id: int) -> None:
+    """Telegram turned the group into a supergroup (an admin changed a setting, or it grew): the
+    same people under a new chat id, so the link follows it. Telegram tells it in both chats;
+    the second telling finds nothing left to move."""
+    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == old_chat_id)
+                               .values(chat_id=new_chat_id))
 
 
 def _language(language: str) -> str:

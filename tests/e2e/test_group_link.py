@@ -52,6 +52,10 @@ async def test_a_manager_links_the_group_with_the_deep_link_from_settings(
     [(_, link)] = [b for b in offer.buttons() if "startgroup=" in b[1]]
     assert link.startswith("https://t.me/iso9004_test_bot?startgroup=")
 
+    await manon.send("/link")  # in private, /link gives the same deep link
+    private_offer = await manon.wait_for(lambda m: "startgroup=" in str(m.keyboard))
+    assert private_offer.buttons()[0][1] != link  # a fresh token each time
+
     group = emulator.group("MT Zorg & Co", members=[manon, anna])
     await manon.add_bot_via(group, link)
     linked = await group.wait_for(lambda m: "nu gekoppeld aan" in m.text)
@@ -61,6 +65,11 @@ async def test_a_manager_links_the_group_with_the_deep_link_from_settings(
     assert row.linked_by == manon.user_id and row.language == "nl" and row.left_at is None
     intro = group.messages[0]
     assert "/meeting" in intro.text and "/link" in intro.text  # said what it does, before linking
+    await anna.rename(group, "MT Zorg & Co 2027")
+    await manon.send("/settings")
+    await manon.tap("Telegramgroep van het team koppelen")
+    current = await manon.wait_for(lambda m: "Nu gekoppeld" in m.text)
+    assert "MT Zorg & Co 2027" in current.text
     assert_telegram_was_happy(emulator)
     assert_no_429(emulator)
 
@@ -241,7 +250,9 @@ async def test_a_manager_of_two_teams_chooses_in_the_group_and_only_she_can_tap(
     assert toast is not None and "alleen een manager" in toast
     assert await link_row(sessions, group.chat_id) is None
     await manon.tap_in(group, "Thuiszorg Oost", message=choice)
-    await group.wait_for(lambda m: "nu gekoppeld aan" in m.text and "Thuiszorg Oost" in m.text)
+    linked = await group.wait_for(lambda m: "nu gekoppeld aan" in m.text)
+    assert "Thuiszorg Oost" in linked.text
+    assert linked.message_id == choice.message_id and linked.keyboard == []  # no second tap
     row = await link_row(sessions, group.chat_id)
     assert row is not None and row.team_id == second.team.id
     assert_telegram_was_happy(emulator)
@@ -301,3 +312,45 @@ async def test_a_group_membership_change_does_not_mark_the_person_blocked(
         person = await session.get(Person, anna.user_id)
     assert person is not None and person.blocked_at is None
     assert_telegram_was_happy(emulator)
+
+
+async def test_the_link_follows_the_group_when_it_becomes_a_supergroup(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    team = await set_up_team(sessions, clock.now(), manager=manon)
+    group = emulator.group("MT Zorg & Co", members=[manon, anna])
+    await link_with_slash_link(manon, group)
+    old_id = group.chat_id
+    await manon.upgrade_to_supergroup(group)
+    assert group.chat_id != old_id and str(group.chat_id).startswith("-100")
+    await anna.say_in(group, "/help")
+    help_text = await group.wait_for(lambda m: "/meeting" in m.text)
+    assert "gekoppeld aan" in help_text.text and "Zorg & Co" in help_text.text
+    row = await link_row(sessions, group.chat_id)
+    assert row is not None and row.team_id == team.team.id
+    assert await link_row(sessions, old_id) is None
+    assert_telegram_was_happy(emulator)
+
+
+async def test_a_send_refused_as_migrated_moves_the_link_without_a_retry(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson,
+) -> None:
+    await set_up_team(sessions, clock.now(), manager=manon)
+    group = emulator.group("MT Zorg & Co", members=[manon])
+    await link_with_slash_link(manon, group)
+    new_id = -1009999999999
+    emulator.faults.append(Fault(ApiError(
+        400, "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=new_id), "sendMessage", group.chat_id))
+    before = len(emulator.calls_to("sendMessage", group.chat_id))
+    await manon.say_in(group, "/help")
+    for _ in range(50):
+        if await link_row(sessions, new_id) is not None:
+            break
+        await asyncio.sleep(0.05)
+    moved = await link_row(sessions, new_id)
+    assert moved is not None and moved.left_at is None
+    assert await link_row(sessions, group.chat_id) is None
+    assert len(emulator.calls_to("sendMessage", group.chat_id)) == before + 1

@@ -18,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 
 from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
 
@@ -193,3 +193,21 @@ async def test_a_selective_force_reply_prompts_only_the_person_it_answers(
     with pytest.raises(BadRequest, match=r"(?i)reply keyboard markup"):
         await bot.send_message(group.chat_id, "Why?", reply_markup=ForceReply(
             input_field_placeholder="x" * 65))
+
+
+async def test_a_group_upgraded_to_a_supergroup_has_a_new_id_and_the_old_one_says_so(
+    bot: Bot, group: SimulatedGroup, manon: SimulatedPerson,
+) -> None:
+    await manon.add_bot_to(group)
+    *_, arrival = await updates(bot)
+    old_id = group.chat_id
+    await manon.upgrade_to_supergroup(group)
+    moved, opened = await updates(bot, arrival)
+    assert moved.message is not None and moved.message.migrate_to_chat_id == group.chat_id
+    assert opened.message is not None and opened.message.migrate_from_chat_id == old_id
+    assert opened.message.chat.type == "supergroup" and opened.message.chat.id == group.chat_id
+    with pytest.raises(ChatMigrated) as migrated:
+        await bot.send_message(old_id, "hello?")
+    assert migrated.value.new_chat_id == group.chat_id
+    await bot.send_message(group.chat_id, "hello")
+    assert group.last_message.text == "hello"

@@ -124,7 +124,7 @@ async def test_a_deep_link_token_links_for_a_manager_until_it_expires_and_for_on
         fresh = bad or await run(sessions, lambda r: groups.create_link_token(r, MANON, zorg,
                                                                               now))
         with pytest.raises(groups.LinkRefused) as refused:
-            await run(sessions, lambda r: groups.link_with_token(  # noqa: B023
+            await run(sessions, lambda r: groups.link_with_token(
                 r, MANON, chat, fresh, "nl", False, moment))  # noqa: B023
         assert refused.value.reason is groups.LinkRefusal.TOKEN_INVALID
 
