@@ -160,11 +160,11 @@ MEETING = (callbacks.MeetingVote, callbacks.MeetingReveal, callbacks.MeetingAgre
            callbacks.MeetingDue)
 
 
-async def _shown(context: BotContext, meeting_id: int) -> Screen | None:
+async def _shown(context: BotContext, meeting_id: int, chat_id: int) -> Screen | None:
     """What the message shows before a step (taps that change nothing visible edit nothing:
     Telegram would answer "not modified"); None for a meeting of another group or none."""
     async with context.runtime.repository() as repo:
-        before = await unfinished_view(repo, meeting_id)
+        before = await unfinished_view(repo, meeting_id, chat_id)
     return meeting_screen(context.runtime.texts, before) if before else None
 
 
@@ -189,7 +189,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     language: str | None = None
     try:
         language = await language_in_group(update, context)
-        before = (await _shown(context, data.meeting_id)
+        before = (await _shown(context, data.meeting_id, chat_id)
                   if isinstance(data, MEETING) and data.meeting_id not in RENDERING.shown
                   else None)
         async with runtime.repository() as repo:
@@ -254,7 +254,7 @@ async def _typed(
     if not text:
         return
     runtime = context.runtime
-    before = (await _shown(context, position.meeting_id)
+    before = (await _shown(context, position.meeting_id, chat.id)
               if position.meeting_id not in RENDERING.shown else None)
     try:
         async with runtime.repository() as repo:

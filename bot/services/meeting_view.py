@@ -61,14 +61,17 @@ async def _group_result(repo: Repository, cycle: Cycle) -> tuple[TeamResult, Tea
 
 
 async def agenda_for(repo: Repository, cycle: Cycle) -> tuple[str, ...]:
-    """The agenda from the figures the group may see (`domain.meeting.agenda`)."""
+    """The agenda from the figures the group may see (`domain.meeting.agenda`), the previous
+    cycle's too (an element that worsened is a priority)."""
     model = load_model(cycle.model_id)
     result, _, _ = await _group_result(repo, cycle)
+    earlier = await reports.previous_cycle(repo, cycle)
+    previous = (await _group_result(repo, earlier))[0] if earlier is not None else None
     chosen = await improvement.targets(repo, cycle.team_id)
     ids = model.scope(cycle.scope_id).element_ids
     targets = {e: chosen[model.elements[e].chapter_id] for e in ids
                if model.elements[e].chapter_id in chosen}
-    return steps.agenda(result, ids, targets)
+    return steps.agenda(result, ids, targets, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +163,12 @@ async def view(repo: Repository, meeting_id: int) -> MeetingView:
         owners=await _managers(repo, team), all_agreed=all_agreed, all_actions=all_actions)
 
 
-async def unfinished_view(repo: Repository, meeting_id: int) -> MeetingView | None:
+async def unfinished_view(
+    repo: Repository, meeting_id: int, chat_id: int
+) -> MeetingView | None:
+    """The meeting as shown now, if it is this group's and not finished."""
     row = await repo.session.get(Meeting, meeting_id)
-    if row is None or row.finished_at is not None:
+    if row is None or row.finished_at is not None or row.chat_id != chat_id:
         return None
     return await view(repo, meeting_id)
 

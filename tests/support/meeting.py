@@ -7,20 +7,51 @@ need not walk through linking, which has tests of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Answer, Cycle, Example, GroupLink, Response
 from bot.db.repositories import Repository
-from bot.emulator import SimulatedGroup, SimulatedPerson
 from bot.services import cycles
 
 
+class Someone(Protocol):
+    """A simulated person, or a plain stand-in for service tests."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def first_name(self) -> str: ...
+
+
+class AGroup(Protocol):
+    @property
+    def chat_id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    first_name: str
+
+
+@dataclass(frozen=True)
+class Group:
+    chat_id: int
+    title: str
+
+
 async def link_group(
-    sessions: async_sessionmaker[AsyncSession], group: SimulatedGroup, team_id: int,
-    linked_by: SimulatedPerson, now: datetime, language: str = "nl",
+    sessions: async_sessionmaker[AsyncSession], group: AGroup, team_id: int,
+    linked_by: Someone, now: datetime, language: str = "nl",
 ) -> None:
     async with sessions.begin() as session:
         await session.execute(delete(GroupLink).where(GroupLink.chat_id == group.chat_id))
@@ -30,8 +61,8 @@ async def link_group(
 
 
 async def closed_cycle_with_answers(
-    sessions: async_sessionmaker[AsyncSession], team_id: int, opened_by: SimulatedPerson,
-    people: Sequence[tuple[SimulatedPerson, str]], levels: Mapping[str, Sequence[int | None]],
+    sessions: async_sessionmaker[AsyncSession], team_id: int, opened_by: Someone,
+    people: Sequence[tuple[Someone, str]], levels: Mapping[str, Sequence[int | None]],
     now: datetime, *, scope: str = "quick", examples: Mapping[str, str] | None = None,
 ) -> Cycle:
     """Everyone in `people` (person, role) joins the team and answers: `levels[element][n]` is
