@@ -54,8 +54,8 @@ class Started:
     group: LinkedGroup
     resumed: bool
     old_message_id: int | None
-    """The message the meeting was shown in until now: retired, and the meeting shown anew at
-    the bottom of the chat."""
+    """The message the meeting (or an unfinished one of an earlier cycle) was shown in until now:
+    retired, and the meeting shown anew at the bottom of the chat."""
 
 
 async def latest_closed_cycle(repo: Repository, team_id: int) -> Cycle | None:
@@ -79,11 +79,11 @@ async def start(
     if cycle is None:
         raise MeetingRefusal(Refusal.NO_CLOSED_CYCLE)
     row = await unfinished(repo, chat_id)
+    old_message = row.message_id if row is not None else None
     if row is not None and row.cycle_id != cycle.id:  # a newer cycle closed since: start anew
         row.finished_at = now
         await repo.session.flush()
         row = None
-    old_message = row.message_id if row is not None else None
     resumed = row is not None
     if row is None:
         agreed = await agreed_ids(repo, cycle.id)
