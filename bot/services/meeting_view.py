@@ -30,7 +30,7 @@ from bot.db.models import (
     Team,
 )
 from bot.db.repositories import Repository
-from bot.services import agreements, improvement, reports
+from bot.services import agreements, improvement, positions, reports
 from bot.services.agreements import Agreed
 from bot.services.permissions import MANAGER
 from domain import disclosure
@@ -105,7 +105,7 @@ class MeetingView:
     agreed: Agreed | None
     action: ActionView | None
     asking: str | None
-    """"reason" or "action": the chair's reply to the message is awaited."""
+    """"action": the chair's reply saying what the action on this element is, is awaited."""
     owners: tuple[tuple[int, str], ...]
     """The team's managers (user id, name): who can own an action."""
     all_agreed: dict[str, Agreed]
@@ -142,9 +142,13 @@ async def view(repo: Repository, meeting_id: int) -> MeetingView:
             .group_by(MeetingVote.level))
         for level, count in rows.all():
             counts[int(level) - 1] = int(count)
-    asking = await repo.session.scalar(select(ConversationPosition.kind).where(
-        ConversationPosition.chat_id == row.chat_id,
-        ConversationPosition.kind.in_(("meeting_reason", "meeting_action"))).limit(1))
+    awaited = await repo.session.execute(
+        select(ConversationPosition.kind, ConversationPosition.payload).where(
+            ConversationPosition.chat_id == row.chat_id,
+            ConversationPosition.kind == positions.MeetingAction.KIND))
+    asking = next((kind for kind, payload in awaited.all()
+                   if positions.decode(kind, payload)
+                   == positions.MeetingAction(row.id, element_id or "")), None)
     return MeetingView(
         meeting_id=row.id, chat_id=row.chat_id, message_id=row.message_id, team_name=team.name,
         language=link.language if link else "nl", timezone=team.timezone, cycle_id=cycle.id,
