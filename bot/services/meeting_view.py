@@ -154,8 +154,8 @@ async def view(repo: Repository, meeting_id: int) -> MeetingView:
         language=link.language if link else "nl", timezone=team.timezone, cycle_id=cycle.id,
         cycle_closed_at=cycle.closed_at, model=model, state=state,
         element=model.elements[element_id] if element_id else None,
-        team=result.elements.get(element_id) if element_id else None,
-        managers=managers.elements.get(element_id) if managers and element_id else None,
+        team=_shown(result, element_id),
+        managers=_shown(managers, element_id),
         examples=(await _examples(repo, cycle, element_id)
                   if words_allowed and element_id else ()),
         remarks=(await _remarks(repo, cycle, model.elements[element_id].chapter_id)
@@ -165,6 +165,14 @@ async def view(repo: Repository, meeting_id: int) -> MeetingView:
         action=next((a for a in all_actions if a.element_id == element_id), None),
         asking=asking.removeprefix("meeting_") if asking else None,
         owners=await _managers(repo, team), all_agreed=all_agreed, all_actions=all_actions)
+
+
+def _shown(result: TeamResult | None, element_id: str | None) -> ElementResult | None:
+    """The element's figures, if the group may see them (a hidden one has them all None)."""
+    if result is None or element_id is None:
+        return None
+    element = result.elements.get(element_id)
+    return element if element is not None and element.shown else None
 
 
 async def unfinished_view(

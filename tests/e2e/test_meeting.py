@@ -236,3 +236,29 @@ async def test_the_private_report_starts_the_meeting_in_the_linked_group(
     await meeting.group.wait_for(lambda m: "gaat hieronder verder" in m.text)
     assert sum("onderwerp 1 van 7" in m.text for m in meeting.group.messages) == 1
     assert_telegram_was_happy(emulator)
+
+
+async def test_three_answers_give_a_private_report_figures_but_the_group_none(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    """Manon answered with two others. Had the group shown the team's figure, she could take
+    her own answer out of it and be left with the two others'. The group shows none (a
+    manager who did not answer would see them in her own private report: three others)."""
+    eva = emulator.person("Eva", "nl")
+    team = await set_up_team(sessions, clock.now(), manager=manon, scope=None)
+    await closed_cycle_with_answers(
+        sessions, team.team.id, manon, [(manon, "manager"), (anna, "member"), (eva, "member")],
+        {e: [1, 4, 4] for e in LEVELS}, clock.now(),
+        examples={"8.4": "Alleen wie het weet, weet het"})
+    group = emulator.group("MT klein", members=[manon, anna, eva])
+    await link(manon, group)
+    await manon.say_in(group, "/meeting")
+    for number in range(1, 8):
+        shown = await group.wait_for(lambda m, n=number: f"onderwerp {n} van 7" in m.text)
+        assert "Geen cijfers voor dit onderwerp hier" in shown.text
+        assert "mediaan" not in shown.text and "antwoorden)" not in shown.text
+        assert "Alleen wie het weet" not in shown.text  # nor the examples: k + 1 must finish
+        if number < 7:
+            await manon.tap_in(group, "Volgende")
+    assert_telegram_was_happy(emulator)
