@@ -118,8 +118,12 @@ def _store(row: Meeting, state: steps.Meeting) -> None:
 
 
 async def _current(repo: Repository, chat_id: int, meeting_id: int) -> Meeting:
-    """The group's unfinished meeting, if the button is one of its own."""
-    row = await unfinished(repo, chat_id)
+    """The group's unfinished meeting, if the button is one of its own; locked on PostgreSQL
+    until the step commits, so two managers tapping at once take their steps one after the
+    other instead of one overwriting the other's (SQLite has one writer anyway)."""
+    row = await repo.session.scalar(
+        select(Meeting).where(Meeting.chat_id == chat_id, Meeting.finished_at.is_(None))
+        .with_for_update())
     if row is None or row.id != meeting_id:
         raise MeetingRefusal(Refusal.STALE)
     return row
