@@ -30,7 +30,7 @@ async def main(arguments: argparse.Namespace) -> None:
         if "broadcast" in chosen:
             await broadcast.run(arguments.members, scratch, arguments.database_url)
         if "meeting" in chosen:
-            await meeting.run(scratch, arguments.transcript)
+            await meeting.run(scratch, arguments.transcript, arguments.database_url)
 
 
 if __name__ == "__main__":
@@ -41,7 +41,8 @@ if __name__ == "__main__":
     parser.add_argument("--transcript", action="store_true",
                         help="meeting: print the first element and the summary as seen")
     parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL URL to run the answer path and broadcast on (it is reset)")
+                        help="PostgreSQL URL to run the answer path, broadcast and meeting on "
+                             "(it is reset)")
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.basicConfig(level=logging.ERROR)
     print(f"iso9004-bot benchmarks on {platform.processor() or platform.machine()}, "

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bench._common import TOKEN, sqlite_url
 from bot.app import Wiring
@@ -59,6 +59,10 @@ def busiest_minute(times: list[float]) -> int:
 
 async def _seed(url: str, people: list[SimulatedPerson], now: datetime) -> None:
     engine = create_engine(url)
+    if engine.dialect.name == "postgresql":  # a PostgreSQL database is used again: start afresh
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
     await upgrade(engine)
     chooser = random.Random(9004)
     ids = load_model(MODEL).scope("full").element_ids
@@ -140,8 +144,8 @@ async def _element(group: SimulatedGroup, chair: SimulatedPerson, voters: list[S
     await chair.tap_in(group, "Finish" if last else "Next", message=with_reason)
 
 
-async def run(scratch: Path, transcript: bool = False) -> None:
-    url = sqlite_url(scratch, "meeting.db")
+async def run(scratch: Path, transcript: bool = False, database_url: str | None = None) -> None:
+    url = database_url or sqlite_url(scratch, "meeting.db")
     now = datetime.now(UTC)
     async with BotApiEmulator(TOKEN, bot_username="iso9004_bench_bot") as emulator:
         people = [emulator.person(name, "en") for name in
@@ -181,8 +185,9 @@ async def run(scratch: Path, transcript: bool = False) -> None:
             _show("bot", summary)
         refused = emulator.refused_calls()
         reasons = sorted({f"{c.method}: {c.description}" for c in refused})
-    print(f"\n5. The management-team meeting: {count} elements, {VOTERS} voters, as fast as the "
-          f"bot answers ({seconds:.1f} s, {seconds / count:.2f} s per element)")
+    print(f"\n5. The management-team meeting on {url.split(':')[0].split('+')[0]}: {count} "
+          f"elements, {VOTERS} voters, as fast as the bot answers ({seconds:.1f} s, "
+          f"{seconds / count:.2f} s per element)")
     print(f"   new messages in the group: {len(meeting_sends)} in all, "
           f"{busiest_minute(meeting_sends)} in the busiest minute (limit 20)")
     print(f"   edits of the one message per element: mean {statistics.fmean(edits):.1f}, "
