@@ -264,8 +264,9 @@ async def _typed(
             else:
                 await service.add_action(repo, user.id, chat.id, position, text,
                                          runtime.clock.now())
-    except (PermissionsError, MeetingRefusal):
-        return  # e.g. no longer a manager: the message says what is still awaited
+    except (PermissionsError, MeetingRefusal) as refusal:  # e.g. no longer a manager
+        await say_in_group(update, context, "meeting_note", kind=_kind(refusal))
+        return
     await refresh(context, position.meeting_id, before)
 
 
