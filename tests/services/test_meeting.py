@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import AgreedLevel, Meeting, MeetingVote
 from bot.db.repositories import Repository
-from bot.services import meeting, positions, teams
+from bot.services import groups, meeting, positions, teams
 from bot.services.meeting import MeetingRefusal, Refusal
 from bot.services.meeting_view import view
 from bot.services.permissions import PermissionsError
@@ -150,3 +150,20 @@ async def test_agreeing_asks_the_chair_for_a_reason_in_the_group_and_resuming_ke
     assert resumed.all_agreed["5.2"].reason == "Alleen bij klachten"
     await run(sessions, lambda r: meeting.steer(r, MANON.user_id, GROUP.chat_id, m, steps.back))
     assert (await run(sessions, lambda r: view(r, m))).state.phase is Phase.AGREED
+
+
+async def test_a_group_that_becomes_a_supergroup_takes_its_meeting_along(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, team_id: int,
+) -> None:
+    now = clock.now()
+    m = await _started(sessions, clock)
+    await run(sessions, lambda r: meeting.shown_in(r, m, 55))
+    await run(sessions, lambda r: meeting.agree(r, MANON.user_id, GROUP.chat_id, m, "5.2", 3,
+                                                now))
+    supergroup = -1009999
+    await run(sessions, lambda r: groups.group_migrated(r, GROUP.chat_id, supergroup))
+    again = await run(sessions, lambda r: meeting.start(r, MANON.user_id, supergroup, now))
+    assert (again.meeting_id, again.resumed, again.old_message_id) == (m, True, None)
+    asked = await run(sessions, lambda r: positions.expected(r, MANON.user_id,
+                                                             chat_id=supergroup))
+    assert asked == positions.MeetingReason(m, "5.2")
