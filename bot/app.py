@@ -61,6 +61,7 @@ from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
 from conversations.meeting import build_meeting_handlers
 from conversations.members import build_member_handlers
+from conversations.notices import BUTTONS
 from conversations.reports import build_report_handlers
 from conversations.settings import build_settings_handlers
 from conversations.survey import build_survey_handlers
@@ -157,6 +158,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         plan_cycle=reassessment.plan,
         leadership=Leadership(engine),
         write_queue=asyncio.Lock() if engine.dialect.name == "sqlite" else None,
+        buttons=BUTTONS,
     )
     application = (
         ApplicationBuilder()

@@ -83,6 +83,35 @@ async def close_cycle(repo: Repository, cycle_id: int, now: datetime) -> Cycle |
     return cycle
 
 
+async def close_and_plan_reports(
+    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None = None
+) -> bool:
+    """Close once; plan the report for managers and, if shared, the result for everyone.
+
+    The reports are due at `reports_at` (default: now); a deadline that passed while the bot was
+    down closes the cycle at once but brings its reports at the next working moment. It lives
+    here, on top of the outbox, so cycles use the outbox and never the other way round.
+    """
+    cycle = await close_cycle(repo, cycle_id, now)
+    if cycle is None:
+        return False
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    due = reports_at or now
+    kinds = (outbox.Kind.INVITE, outbox.Kind.REMIND, outbox.Kind.CLOSE)
+    await outbox.cancel_for_cycle(repo, cycle.id, kinds)
+    for member in await outbox.active_members(repo, team.id, blocked_too=True):
+        if member.role == "manager":
+            await outbox.plan(repo, f"report:{cycle.id}:{member.user_id}", outbox.Kind.REPORT,
+                              due, user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+        elif team.share_results:
+            await outbox.plan(repo, f"result:{cycle.id}:{member.user_id}", outbox.Kind.RESULT,
+                              due, user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+    if due <= now:
+        await outbox.wake_the_sweep(repo)
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Reminded:
     """A manager's "remind now": how many were reminded, or when it may be asked again."""

@@ -18,7 +18,6 @@ from sqlalchemy import func, or_, select, update
 from bot.db.models import Cycle, Membership, Notification, Person, Response, Team
 from bot.db.repositories import Repository, dialect_insert
 from bot.leader import WAKE_CHANNEL
-from bot.services import cycles
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
 
@@ -173,33 +172,6 @@ async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind
         .where(Notification.cycle_id == cycle_id, Notification.status == "pending",
                Notification.kind.in_([k.value for k in kinds]))
         .values(status=Outcome.SKIPPED.value))
-
-
-async def close_and_plan_reports(
-    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None = None
-) -> bool:
-    """Close once; plan the report for managers and, if shared, the result for everyone.
-
-    The reports are due at `reports_at` (default: now); a deadline that passed while the bot was
-    down closes the cycle at once but brings its reports at the next working moment.
-    """
-    cycle = await cycles.close_cycle(repo, cycle_id, now)
-    if cycle is None:
-        return False
-    team = await repo.team(cycle.team_id)
-    assert team is not None
-    due = reports_at or now
-    await cancel_for_cycle(repo, cycle.id, (Kind.INVITE, Kind.REMIND, Kind.CLOSE))
-    for member in await active_members(repo, team.id, blocked_too=True):
-        if member.role == "manager":
-            await plan(repo, f"report:{cycle.id}:{member.user_id}", Kind.REPORT, due,
-                       user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
-        elif team.share_results:
-            await plan(repo, f"result:{cycle.id}:{member.user_id}", Kind.RESULT, due,
-                       user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
-    if due <= now:
-        await wake_the_sweep(repo)
-    return True
 
 
 async def team_of(repo: Repository, team_id: int | None) -> Team | None:

@@ -17,6 +17,7 @@ from bot.db.models import AgreedLevel, ImprovementAction
 from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
 from conversations import callbacks
 from tests.e2e.conftest import RunningBot, set_up_team
+from tests.e2e.test_agreed_profile import export
 from tests.e2e.test_participant_journey import assert_telegram_was_happy
 from tests.e2e.test_permissions import _cells_naming
 from tests.support.clock import FixedClock
@@ -155,6 +156,11 @@ async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_rest
     assert {e: level for e, (level, _) in stored.items()} == AGREED
     assert stored["9.2"][1] == "Resultaten worden wel gemeten"
     assert (action.element_id, action.owner) == ("8.4", "Bram")
+    cells = await export(manon)  # what the manager's /export says, as Excel reads it
+    assert {e: cells[e]["afgesproken niveau"] for e in AGREED} == {
+        e: str(level) for e, level in AGREED.items()}
+    assert cells["9.2"]["reden afspraak"] == "Resultaten worden wel gemeten"
+    assert cells["5.2"]["afgesproken niveau"] == ""
     assert_telegram_was_happy(emulator)
 
 
