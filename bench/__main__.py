@@ -1,6 +1,6 @@
-"""`python -m bench [startup answers report broadcast] [--database-url URL] ...`: the benchmarks
-(all of them by default) in one process, printing figures as ratios against baselines measured in
-the same run."""
+"""`python -m bench [startup answers report broadcast meeting] [--database-url URL] ...`: the
+benchmarks (all of them by default) in one process, printing figures as ratios against baselines
+measured in the same run."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, report, startup
+from bench import answer_path, broadcast, meeting, report, startup
 
-BENCHMARKS = ("startup", "answers", "report", "broadcast")
+BENCHMARKS = ("startup", "answers", "report", "broadcast", "meeting")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -29,6 +29,8 @@ async def main(arguments: argparse.Namespace) -> None:
             await report.run(scratch)
         if "broadcast" in chosen:
             await broadcast.run(arguments.members, scratch, arguments.database_url)
+        if "meeting" in chosen:
+            await meeting.run(scratch, arguments.transcript, arguments.database_url)
 
 
 if __name__ == "__main__":
@@ -36,8 +38,11 @@ if __name__ == "__main__":
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK",
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--transcript", action="store_true",
+                        help="meeting: print the first element and the summary as seen")
     parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL URL to run the answer path and broadcast on (it is reset)")
+                        help="PostgreSQL URL to run the answer path, broadcast and meeting on "
+                             "(it is reset)")
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.basicConfig(level=logging.ERROR)
     print(f"iso9004-bot benchmarks on {platform.processor() or platform.machine()}, "

@@ -59,6 +59,7 @@ from conversations.group_commands import build_group_command_handlers
 from conversations.group_link import build_group_link_handlers
 from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
+from conversations.meeting import build_meeting_handlers
 from conversations.members import build_member_handlers
 from conversations.notices import BUTTONS
 from conversations.reports import build_report_handlers
@@ -192,6 +193,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),
+        *build_meeting_handlers(),
         *typed_handlers(),
         *fallback_handlers(),
     ):

@@ -318,6 +318,91 @@ class ExportCycle(Button):
     cycle_id: Id
 
 
+# --- the management-team meeting in the team's group: `mt:<verb>:<meeting id>:…` -------------
+# Voting is for any member of the linked team, every other verb for its managers; the service
+# checks both against the group the tap came from (the meeting id only has to match it).
+UserId = Annotated[int, Codec(r"\d{1,16}", int)]
+"""A Telegram user id (up to 52 bits)."""
+MeetingStep = Annotated[str, word("next", "back", "later", "skip")]
+
+
+class MeetingVote(Button):
+    PREFIX: ClassVar[str] = "mt:v"
+    meeting_id: Id
+    element_id: Code
+    level: TargetLevel
+
+
+class MeetingReveal(Button):
+    PREFIX: ClassVar[str] = "mt:r"
+    meeting_id: Id
+    element_id: Code
+
+
+class MeetingAgree(Button):
+    PREFIX: ClassVar[str] = "mt:a"
+    meeting_id: Id
+    element_id: Code
+    level: TargetLevel
+
+
+class MeetingGo(Button):
+    """Next, back, later (to the end of the agenda) or skip (off the agenda)."""
+
+    PREFIX: ClassVar[str] = "mt:g"
+    meeting_id: Id
+    element_id: Code
+    step: MeetingStep
+
+
+class MeetingPause(Button):
+    PREFIX: ClassVar[str] = "mt:p"
+    meeting_id: Id
+
+
+class MeetingResume(Button):
+    PREFIX: ClassVar[str] = "mt:u"
+    meeting_id: Id
+
+
+class MeetingFinish(Button):
+    PREFIX: ClassVar[str] = "mt:f"
+    meeting_id: Id
+
+
+class MeetingAction(Button):
+    """➕ Action: the chair's reply says what is to be done."""
+
+    PREFIX: ClassVar[str] = "mt:c"
+    meeting_id: Id
+    element_id: Code
+
+
+class MeetingOwner(Button):
+    PREFIX: ClassVar[str] = "mt:o"
+    meeting_id: Id
+    action_id: Id
+    user_id: UserId
+
+
+class MeetingDue(Button):
+    PREFIX: ClassVar[str] = "mt:d"
+    meeting_id: Id
+    action_id: Id
+    days: Days
+
+
+MeetingButton = (MeetingVote | MeetingReveal | MeetingAgree | MeetingGo | MeetingPause
+                 | MeetingResume | MeetingFinish | MeetingAction | MeetingOwner | MeetingDue)
+
+
+class StartMeeting(Button):
+    """From the private /report: start or resume the meeting in the team's linked group."""
+
+    PREFIX: ClassVar[str] = "g:mt"
+    team_id: Id
+
+
 # --- the team's Telegram group (the chat comes from the tapped message, never from here) -------
 class OfferGroupLink(Button):
     """In /settings (private): the `startgroup` deep link that links the team's group."""
