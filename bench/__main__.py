@@ -1,6 +1,6 @@
-"""`python -m bench [startup answers report organisation broadcast] [--database-url URL] ...`:
-the benchmarks (all of them by default) in one process, printing figures as ratios against
-baselines measured in the same run."""
+"""`python -m bench [startup answers report organisation broadcast meeting] [--database-url
+URL] ...`: the benchmarks (all of them by default) in one process, printing figures as ratios
+against baselines measured in the same run."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, organisation, report, startup
+from bench import answer_path, broadcast, meeting, organisation, report, startup
 
-BENCHMARKS = ("startup", "answers", "report", "organisation", "broadcast")
+BENCHMARKS = ("startup", "answers", "report", "organisation", "broadcast", "meeting")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -31,6 +31,8 @@ async def main(arguments: argparse.Namespace) -> None:
             await organisation.run(scratch, arguments.database_url)
         if "broadcast" in chosen:
             await broadcast.run(arguments.members, scratch, arguments.database_url)
+        if "meeting" in chosen:
+            await meeting.run(scratch, arguments.transcript, arguments.database_url)
 
 
 if __name__ == "__main__":
@@ -38,9 +40,11 @@ if __name__ == "__main__":
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK",
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--transcript", action="store_true",
+                        help="meeting: print the first element and the summary as seen")
     parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL URL to run the answer path, the organisation cycle and "
-                             "the broadcast on as well (it is reset)")
+                        help="PostgreSQL URL to run the answer path, the organisation cycle, "
+                             "the broadcast and the meeting on as well (it is reset)")
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.basicConfig(level=logging.ERROR)
     print(f"iso9004-bot benchmarks on {platform.processor() or platform.machine()}, "

@@ -59,6 +59,7 @@ from conversations.group_commands import build_group_command_handlers
 from conversations.group_link import build_group_link_handlers
 from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
+from conversations.meeting import build_meeting_handlers
 from conversations.members import build_member_handlers
 from conversations.notices import BUTTONS
 from conversations.org_survey import build_org_survey_handlers
@@ -206,6 +207,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_improvement_handlers(),
         *build_organisation_handlers(),
         *build_org_survey_handlers(),
+        *build_meeting_handlers(),
         *typed_handlers(),
         *fallback_handlers(),
     ):

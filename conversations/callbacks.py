@@ -319,8 +319,8 @@ class ExportCycle(Button):
 
 
 # --- an organisation admin: `g:o<verb>:<organisation or organisation cycle id>[:…]` ----------
-UserId = Annotated[int, Codec(r"\d{1,15}", int)]
-"""A Telegram user id (a member offered as a new admin)."""
+UserId = Annotated[int, Codec(r"\d{1,16}", int)]
+"""A Telegram user id (up to 52 bits): a member offered as a new admin, a meeting's voter."""
 Leftout = Annotated[int, Codec(r"\d{1,16}", int)]
 """The teams left out of an organisation survey: bit i is the organisation's i-th team by id
 (the first 50 teams can be left out; 0 is all teams)."""
@@ -408,6 +408,91 @@ class OrgAddAdmin(Button):
     PREFIX: ClassVar[str] = "g:ob"
     organisation_id: Id
     user_id: UserId
+
+
+# --- the management-team meeting in the team's group: `mt:<verb>:<meeting id>:…` -------------
+# Voting is for any member of the linked team, every other verb for its managers; the service
+# checks both against the group the tap came from (the meeting id only has to match it).
+MeetingStep = Annotated[str, word("next", "back", "later", "skip")]
+
+
+class MeetingVote(Button):
+    PREFIX: ClassVar[str] = "mt:v"
+    meeting_id: Id
+    element_id: Code
+    level: TargetLevel
+
+
+class MeetingReveal(Button):
+    PREFIX: ClassVar[str] = "mt:r"
+    meeting_id: Id
+    element_id: Code
+
+
+class MeetingAgree(Button):
+    PREFIX: ClassVar[str] = "mt:a"
+    meeting_id: Id
+    element_id: Code
+    level: TargetLevel
+
+
+class MeetingGo(Button):
+    """Next, back, later (to the end of the agenda) or skip (off the agenda)."""
+
+    PREFIX: ClassVar[str] = "mt:g"
+    meeting_id: Id
+    element_id: Code
+    step: MeetingStep
+
+
+class MeetingPause(Button):
+    PREFIX: ClassVar[str] = "mt:p"
+    meeting_id: Id
+
+
+class MeetingResume(Button):
+    PREFIX: ClassVar[str] = "mt:u"
+    meeting_id: Id
+
+
+class MeetingFinish(Button):
+    PREFIX: ClassVar[str] = "mt:f"
+    meeting_id: Id
+
+
+class MeetingAction(Button):
+    """➕ Action: the chair's reply says what is to be done."""
+
+    PREFIX: ClassVar[str] = "mt:c"
+    meeting_id: Id
+    element_id: Code
+
+
+class MeetingOwner(Button):
+    PREFIX: ClassVar[str] = "mt:o"
+    meeting_id: Id
+    action_id: Id
+    user_id: UserId
+
+
+class MeetingDue(Button):
+    PREFIX: ClassVar[str] = "mt:d"
+    meeting_id: Id
+    action_id: Id
+    days: Days
+
+
+MeetingButton = (MeetingVote | MeetingReveal | MeetingAgree | MeetingGo | MeetingPause
+                 | MeetingResume | MeetingFinish | MeetingAction | MeetingOwner | MeetingDue)
+
+
+class StartMeeting(Button):
+    """From the private /report: start or resume the meeting in the team's linked group."""
+
+    PREFIX: ClassVar[str] = "g:mt"
+    team_id: Id
+
+
 # --- the team's Telegram group (the chat comes from the tapped message, never from here) -------
 class OfferGroupLink(Button):
     """In /settings (private): the `startgroup` deep link that links the team's group."""

@@ -8,6 +8,7 @@ an open cycle only counts of people (also instead of a document or a CSV).
 
 from __future__ import annotations
 
+import html
 from functools import partial
 
 from telegram import InputFile, Update
@@ -16,9 +17,10 @@ from telegram.error import Forbidden
 from bot import documents, presenting
 from bot.delivery import post, report_messages
 from bot.runtime import BotContext
-from bot.services import permissions, report_view, reports
+from bot.services import groups, permissions, report_view, reports
 from conversations import callbacks, managing, replies
 from conversations.handlers import Handler
+from conversations.screens import Screen, keyboard
 
 
 async def _send_report(
@@ -39,6 +41,22 @@ async def _send_report(
             await replies.retrying(partial(post, context.bot, message))
     except Forbidden:
         return
+    if not report.report.is_preview:
+        await _offer_meeting(context, user.id, data.team_id, language)
+
+
+async def _offer_meeting(context: BotContext, user_id: int, team_id: int, language: str) -> None:
+    """Below a closed cycle's report: start (or resume) the meeting in the team's linked group."""
+    texts = context.runtime.texts
+    async with context.runtime.repository() as repo:
+        group = await groups.team_group(repo, user_id, team_id)
+    if group is None:
+        return
+    words = texts.words(language, "meeting_words")
+    await replies.send(context, user_id, Screen(
+        texts.render(language, "meeting_note", kind="offer", title=group.title),
+        keyboard([[(html.unescape(str(words.start_in(group.title))),
+                    callbacks.StartMeeting(team_id))]])))
 
 
 async def _send_file(

@@ -19,6 +19,8 @@ from bot.services import positions
 from bot.services.positions import (
     AtWelcome,
     ChapterRemark,
+    MeetingAction,
+    MeetingReason,
     OrganisationName,
     OrganisationTeamName,
     Position,
@@ -26,7 +28,7 @@ from bot.services.positions import (
     TeamName,
     TopicExample,
 )
-from conversations import cycles, joining, organisations, replies, survey, teams
+from conversations import cycles, joining, meeting, organisations, replies, survey, teams
 from conversations.fallbacks import on_unexpected_message
 from conversations.handlers import Handler
 
@@ -57,8 +59,24 @@ async def on_text(update: Update, context: BotContext) -> None:
             await organisations.on_organisation_name(update, context, position)
         case OrganisationTeamName():
             await organisations.on_team_name(update, context, position)
+        case MeetingReason() | MeetingAction():  # asked in a group: not read in private
+            await on_unexpected_message(update, context)
         case _:
             assert_never(position)
+
+
+async def on_group_text(update: Update, context: BotContext) -> None:
+    """A reply to one of the bot's messages in a group (all that privacy mode lets through):
+    the chair's reason or action in the meeting, read by the position for this person in this
+    chat; any other reply is people talking to each other, and the bot stays quiet."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    async with context.runtime.repository() as repo:
+        position = await positions.expected(repo, user.id, chat_id=chat.id)
+    if isinstance(position, MeetingReason):
+        await meeting.on_reason(update, context, position)
+    elif isinstance(position, MeetingAction):
+        await meeting.on_action_text(update, context, position)
 
 
 async def on_skip(update: Update, context: BotContext) -> None:
@@ -89,6 +107,8 @@ def typed_handlers() -> list[Handler]:
     """Before the fallbacks: they answer whatever these leave."""
     return [
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_text),
+        MessageHandler(filters.ChatType.GROUPS & filters.TEXT & filters.REPLY & ~filters.COMMAND,
+                       on_group_text),
         CommandHandler("skip", on_skip),
         CommandHandler("cancel", on_cancel),
     ]

@@ -342,13 +342,17 @@ class ProcessedUpdate(Base):
 class ConversationPosition(Base):
     """The typed reply the bot expects from a person, and for what (`bot.services.positions`).
 
-    One row per person: the latest question that asks for typed text wins. No foreign key to
-    `people`, because an administrator may be asked for a team name before the bot knows them.
+    One row per person and chat: the latest question that asks for typed text there wins. The
+    private chat's id is the person's id; a meeting's reason is asked in the group, so a manager
+    typing a remark in the private chat and a reason in the group never overwrite each other.
+    No foreign key to `people`, because an administrator may be asked for a team name before the
+    bot knows them.
     """
 
     __tablename__ = "conversation_positions"
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -410,3 +414,48 @@ class AgreedLevel(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     agreed_by: Mapped[int | None] = mapped_column(BigInteger)  # None after /deleteme
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Meeting(Base):
+    """A management-team meeting in the team's group, about one closed cycle (`services.meeting`).
+
+    Everything the meeting is lives here (the agenda, where it stands, the one message it edits),
+    so it resumes where it stopped after a pause of days or a restart. At most one meeting per
+    group is unfinished.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index(
+            "uq_meetings_one_unfinished_per_chat",
+            "chat_id",
+            unique=True,
+            sqlite_where=text("finished_at IS NULL"),
+            postgresql_where=text("finished_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    agenda: Mapped[list[str]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    phase: Mapped[str] = mapped_column(String(16))
+    started_by: Mapped[int | None] = mapped_column(BigInteger)  # None after /deleteme
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MeetingVote(Base):
+    """One person's vote on one element in a meeting; voting again changes it."""
+
+    __tablename__ = "meeting_votes"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    element_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    level: Mapped[int] = mapped_column(SmallInteger)

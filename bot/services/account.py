@@ -3,7 +3,8 @@
 Forgetting means it: afterwards no row holds the person's Telegram id or name. Their memberships
 and person row go; answers in open cycles go; answers in closed cycles stay for the team figures
 that were already reported, cut loose from the person (see `_unlink_closed_responses`); sent
-notifications, actions, cycles and invites keep their facts without the id or the name.
+notifications, actions, cycles, invites and meetings keep their facts without the id or the name;
+a person's votes in meetings go.
 A team must never be left without a manager while others are in it, so a sole manager is asked to
 hand the team over first.
 """
@@ -25,6 +26,8 @@ from bot.db.models import (
     GroupLink,
     ImprovementAction,
     Invite,
+    Meeting,
+    MeetingVote,
     Membership,
     Notification,
     Organisation,
@@ -122,6 +125,9 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
                           .values(linked_by=None))
     await session.execute(update(AgreedLevel).where(AgreedLevel.agreed_by == user_id)
                           .values(agreed_by=None))
+    await session.execute(delete(MeetingVote).where(MeetingVote.user_id == user_id))
+    await session.execute(update(Meeting).where(Meeting.started_by == user_id)
+                          .values(started_by=None))
     await session.execute(delete(ConversationPosition).where(
         ConversationPosition.user_id == user_id))
     await session.execute(delete(OrganisationAdmin).where(OrganisationAdmin.user_id == user_id))

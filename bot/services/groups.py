@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 
-from bot.db.models import GroupLink, GroupLinkToken, Team
+from bot.db.models import ConversationPosition, GroupLink, GroupLinkToken, Meeting, Team
 from bot.db.repositories import Repository
 from bot.services.joining import LANGUAGES
 from bot.services.permissions import (
@@ -259,9 +259,15 @@ async def group_renamed(repo: Repository, chat_id: int, title: str) -> None:
 async def group_migrated(repo: Repository, old_chat_id: int, new_chat_id: int) -> None:
     """Telegram turned the group into a supergroup (an admin changed a setting, or it grew): the
     same people under a new chat id, so the link follows it. Telegram tells it in both chats;
-    the second telling finds nothing left to move."""
+    the second telling finds nothing left to move. The group's meetings and the replies awaited
+    there move too; the meeting's message stays behind in the old chat, so `/meeting` shows it
+    anew."""
     await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == old_chat_id)
                                .values(chat_id=new_chat_id))
+    await repo.session.execute(update(Meeting).where(Meeting.chat_id == old_chat_id)
+                               .values(chat_id=new_chat_id, message_id=None))
+    await repo.session.execute(update(ConversationPosition).where(
+        ConversationPosition.chat_id == old_chat_id).values(chat_id=new_chat_id))
 
 
 def _language(language: str) -> str:

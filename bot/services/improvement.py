@@ -92,6 +92,25 @@ async def finish(
     return action
 
 
+async def change_action(
+    repo: Repository, actor_id: int, action_id: int, *, owner: tuple[str, int] | None = None,
+    due: date | None = None,
+) -> ImprovementAction:
+    """Another owner (their name and id; a manager of the same team) or due date for an action
+    of a team the actor manages: made in the meeting, an action's owner is often someone else."""
+    action = await repo.session.get(ImprovementAction, action_id)
+    if action is None:
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
+    await check_can_manage(repo, actor_id, action.team_id)
+    if owner is not None:
+        await check_can_manage(repo, owner[1], action.team_id)
+        action.owner, action.owner_id = owner[0][:200], owner[1]
+    if due is not None:
+        action.due_on = due
+    await repo.session.flush()
+    return action
+
+
 @dataclass(frozen=True, slots=True)
 class ActionEffect:
     """An action's element in the cycle it came from and in the current one."""

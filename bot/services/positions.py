@@ -7,9 +7,11 @@ only shown once its position is committed) and cleared in the same unit of work 
 uses the reply. Any worker, after any restart, then routes the text the same way
 (`conversations.typed`); nothing is remembered in a process.
 
-One position per person: the latest question that asks for text wins. A position is a frozen
-dataclass whose fields are JSON scalars; to add one, define it below, add it to `Position` and
-`_KINDS`, and route it in `conversations.typed`.
+One position per person and chat: the latest question that asks for text there wins. The
+private chat (whose id is the person's id) is the default; a meeting asks its chair for a reason
+in the team's group, and that must not overwrite a remark the same manager is typing in private.
+A position is a frozen dataclass whose fields are JSON scalars; to add one, define it below, add
+it to `Position` and `_KINDS`, and route it in `conversations.typed`.
 """
 
 from __future__ import annotations
@@ -85,35 +87,66 @@ class AtWelcome:
     token: str
 
 
-Position = (TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome
-            | OrganisationName | OrganisationTeamName)
+@dataclass(frozen=True)
+class MeetingReason:
+    """In the team's group, after the chair agreed a level: the one-line reason, as a reply to
+    the meeting's message (with privacy mode on the bot sees only replies to its own messages)."""
+
+    KIND: ClassVar[str] = "meeting_reason"
+    meeting_id: int
+    element_id: str
+
+
+@dataclass(frozen=True)
+class MeetingAction:
+    """In the team's group, after "➕ Action": what is to be done, as a reply to the message."""
+
+    KIND: ClassVar[str] = "meeting_action"
+    meeting_id: int
+    element_id: str
+
+
+Position = (TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome | MeetingReason
+            | MeetingAction | OrganisationName | OrganisationTeamName)
 _KINDS: dict[str, type[Position]] = {
     kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark, TopicExample, AtWelcome,
-                                 OrganisationName, OrganisationTeamName)}
+                                 MeetingReason, MeetingAction, OrganisationName,
+                                 OrganisationTeamName)}
 
 
-async def expect(repo: Repository, user_id: int, position: Position, now: datetime) -> None:
-    """From now on, this person's next typed text is read as `position` says."""
+async def expect(
+    repo: Repository, user_id: int, position: Position, now: datetime, *,
+    chat_id: int | None = None,
+) -> None:
+    """From now on, this person's next typed text in `chat_id` (default: the private chat) is
+    read as `position` says."""
     payload = dataclasses.asdict(position)
     statement = dialect_insert(repo.session, ConversationPosition).values(
-        user_id=user_id, kind=position.KIND, payload=payload, updated_at=now)
+        user_id=user_id, chat_id=user_id if chat_id is None else chat_id, kind=position.KIND,
+        payload=payload, updated_at=now)
     await repo.session.execute(statement.on_conflict_do_update(
-        index_elements=["user_id"],
+        index_elements=["user_id", "chat_id"],
         set_={"kind": position.KIND, "payload": payload, "updated_at": now}))
 
 
-async def expected(repo: Repository, user_id: int) -> Position | None:
-    """What this person's typed text is for; None when the bot waits for no text from them."""
+async def expected(
+    repo: Repository, user_id: int, *, chat_id: int | None = None
+) -> Position | None:
+    """What this person's typed text in `chat_id` (default: the private chat) is for; None when
+    the bot waits for no text from them there."""
     row = (await repo.session.execute(
         select(ConversationPosition.kind, ConversationPosition.payload)
-        .where(ConversationPosition.user_id == user_id))).first()
+        .where(ConversationPosition.user_id == user_id,
+               ConversationPosition.chat_id == (user_id if chat_id is None else chat_id))
+    )).first()
     return None if row is None else decode(row[0], row[1])
 
 
-async def clear(repo: Repository, user_id: int) -> None:
-    """The typed reply has been used (or the step was left): text is no longer expected."""
-    await repo.session.execute(
-        delete(ConversationPosition).where(ConversationPosition.user_id == user_id))
+async def clear(repo: Repository, user_id: int, *, chat_id: int | None = None) -> None:
+    """The typed reply has been used (or the step was left): text is no longer expected there."""
+    await repo.session.execute(delete(ConversationPosition).where(
+        ConversationPosition.user_id == user_id,
+        ConversationPosition.chat_id == (user_id if chat_id is None else chat_id)))
 
 
 def decode(kind: str, payload: Any) -> Position | None:

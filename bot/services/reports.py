@@ -137,6 +137,12 @@ async def _shared_respondents(
             for response in responses if by_response[response.id]]
 
 
+async def respondents_for_a_group(repo: Repository, cycle: Cycle) -> list[Respondent]:
+    """Every response with answers, nobody marked as the reader: for a message the whole group
+    reads, whose figures `domain.meeting_figures` builds for every reader at once."""
+    return [person for _, person in await _respondents(repo, cycle, None)]
+
+
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
     return await repo.session.scalar(
         select(Cycle).where(Cycle.team_id == cycle.team_id, Cycle.id < cycle.id,

@@ -1,7 +1,7 @@
 """organisations: teams side by side, their admins and organisation-wide cycles
 
 Revision ID: organisation
-Revises: grouplink
+Revises: meeting
 
 Data migration: every existing team becomes the one team of an organisation of its own, named
 after the team and with the team's id as its id (so the mapping needs no lookup table and the
@@ -29,7 +29,7 @@ from sqlalchemy.schema import CreateTable
 import bot.db.models
 
 revision: str = "organisation"
-down_revision: str | None = "grouplink"
+down_revision: str | None = "meeting"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,222 @@
+"""What the meeting's one message shows, read from the database as plain data.
+
+Every edit renders what is stored, never what one tap believes: with people voting at once, the
+last edit then shows every vote. The figures are the group's (`domain.meeting_figures`): built for
+every possible reader at once, because everyone in the group reads the same message, managers
+who answered included. Remarks and examples follow the same stricter rule, in an order (by text)
+that says nothing about who wrote them. The votes are shown only as a count until the chair
+reveals them, so nobody anchors on what others chose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from bot.db.models import (
+    ConversationPosition,
+    Cycle,
+    Example,
+    GroupLink,
+    ImprovementAction,
+    Meeting,
+    MeetingVote,
+    Membership,
+    Person,
+    Remark,
+    Response,
+    Team,
+)
+from bot.db.repositories import Repository
+from bot.services import agreements, improvement, positions, reports
+from bot.services.agreements import Agreed
+from bot.services.permissions import MANAGER
+from domain import disclosure
+from domain import meeting as steps
+from domain.aggregation import ElementResult, TeamResult
+from domain.catalog import AssessmentModel, Element, load_model
+from domain.meeting_figures import group_figures, remarks_allowed
+
+
+def as_state(row: Meeting) -> steps.Meeting:
+    return steps.Meeting(tuple(row.agenda), row.position, steps.Phase(row.phase),
+                         row.started_at, row.paused_at, row.finished_at)
+
+
+async def agreed_ids(repo: Repository, cycle_id: int) -> frozenset[str]:
+    return frozenset(await agreements.agreed_levels(repo, cycle_id))
+
+
+async def _group_result(repo: Repository, cycle: Cycle) -> tuple[TeamResult, TeamResult | None,
+                                                                   bool]:
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    threshold = disclosure.effective_threshold(team.anonymity_threshold)
+    people = await reports.respondents_for_a_group(repo, cycle)
+    figures = group_figures(load_model(cycle.model_id), cycle.scope_id, people, threshold,
+                            closed=cycle.closed_at is not None)
+    return figures.team, figures.managers, remarks_allowed(people, threshold)
+
+
+async def agenda_for(repo: Repository, cycle: Cycle) -> tuple[str, ...]:
+    """The agenda from the figures the group may see (`domain.meeting.agenda`), the previous
+    cycle's too (an element that worsened is a priority)."""
+    model = load_model(cycle.model_id)
+    result, _, _ = await _group_result(repo, cycle)
+    earlier = await reports.previous_cycle(repo, cycle)
+    previous = (await _group_result(repo, earlier))[0] if earlier is not None else None
+    chosen = await improvement.targets(repo, cycle.team_id)
+    ids = model.scope(cycle.scope_id).element_ids
+    targets = {e: chosen[model.elements[e].chapter_id] for e in ids
+               if model.elements[e].chapter_id in chosen}
+    return steps.agenda(result, ids, targets, previous)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    id: int
+    element_id: str
+    what: str
+    owner: str
+    owner_id: int | None
+    due_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    meeting_id: int
+    chat_id: int
+    message_id: int | None
+    team_name: str
+    language: str
+    timezone: str
+    cycle_id: int
+    cycle_closed_at: datetime | None
+    model: AssessmentModel
+    state: steps.Meeting
+    element: Element | None
+    team: ElementResult | None
+    managers: ElementResult | None
+    examples: tuple[str, ...]
+    remarks: tuple[str, ...]
+    votes: tuple[int, int, int, int, int]
+    agreed: Agreed | None
+    action: ActionView | None
+    asking: str | None
+    """"action": the chair's reply saying what the action on this element is, is awaited."""
+    owners: tuple[tuple[int, str], ...]
+    """The team's managers (user id, name): who can own an action."""
+    all_agreed: dict[str, Agreed]
+    all_actions: tuple[ActionView, ...]
+
+    @property
+    def voters(self) -> int:
+        return sum(self.votes)
+
+    @property
+    def element_number(self) -> int:
+        return self.state.position + 1
+
+
+async def view(repo: Repository, meeting_id: int) -> MeetingView:
+    row = await repo.session.get(Meeting, meeting_id)
+    assert row is not None
+    cycle = await repo.cycle(row.cycle_id)
+    assert cycle is not None
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    link = await repo.session.get(GroupLink, row.chat_id)
+    model = load_model(cycle.model_id)
+    state = as_state(row)
+    element_id = state.current
+    result, managers, words_allowed = await _group_result(repo, cycle)
+    all_agreed = await agreements.agreed_levels(repo, cycle.id)
+    all_actions = await _actions(repo, cycle)
+    counts = [0, 0, 0, 0, 0]
+    if element_id is not None:
+        rows = await repo.session.execute(
+            select(MeetingVote.level, func.count()).where(
+                MeetingVote.meeting_id == row.id, MeetingVote.element_id == element_id)
+            .group_by(MeetingVote.level))
+        for level, count in rows.all():
+            counts[int(level) - 1] = int(count)
+    awaited = await repo.session.execute(
+        select(ConversationPosition.kind, ConversationPosition.payload).where(
+            ConversationPosition.chat_id == row.chat_id,
+            ConversationPosition.kind == positions.MeetingAction.KIND))
+    asking = next((kind for kind, payload in awaited.all()
+                   if positions.decode(kind, payload)
+                   == positions.MeetingAction(row.id, element_id or "")), None)
+    return MeetingView(
+        meeting_id=row.id, chat_id=row.chat_id, message_id=row.message_id, team_name=team.name,
+        language=link.language if link else "nl", timezone=team.timezone, cycle_id=cycle.id,
+        cycle_closed_at=cycle.closed_at, model=model, state=state,
+        element=model.elements[element_id] if element_id else None,
+        team=_shown(result, element_id),
+        managers=_shown(managers, element_id),
+        examples=(await _examples(repo, cycle, element_id)
+                  if words_allowed and element_id else ()),
+        remarks=(await _remarks(repo, cycle, model.elements[element_id].chapter_id)
+                 if words_allowed and element_id else ()),
+        votes=(counts[0], counts[1], counts[2], counts[3], counts[4]),
+        agreed=all_agreed.get(element_id) if element_id else None,
+        action=next((a for a in all_actions if a.element_id == element_id), None),
+        asking=asking.removeprefix("meeting_") if asking else None,
+        owners=await _managers(repo, team), all_agreed=all_agreed, all_actions=all_actions)
+
+
+def _shown(result: TeamResult | None, element_id: str | None) -> ElementResult | None:
+    """The element's figures, if the group may see them (a hidden one has them all None)."""
+    if result is None or element_id is None:
+        return None
+    element = result.elements.get(element_id)
+    return element if element is not None and element.shown else None
+
+
+async def unfinished_view(
+    repo: Repository, meeting_id: int, chat_id: int
+) -> MeetingView | None:
+    """The meeting as shown now, if it is this group's and not finished."""
+    row = await repo.session.get(Meeting, meeting_id)
+    if row is None or row.finished_at is not None or row.chat_id != chat_id:
+        return None
+    return await view(repo, meeting_id)
+
+
+async def _actions(repo: Repository, cycle: Cycle) -> tuple[ActionView, ...]:
+    rows = await repo.session.scalars(select(ImprovementAction).where(
+        ImprovementAction.cycle_id == cycle.id).order_by(ImprovementAction.id))
+    return tuple(ActionView(a.id, a.element_id, a.what, a.owner, a.owner_id, a.due_on)
+                 for a in rows)
+
+
+async def _managers(repo: Repository, team: Team) -> tuple[tuple[int, str], ...]:
+    rows = await repo.session.execute(
+        select(Person.user_id, Person.display_name).join(
+            Membership, Membership.user_id == Person.user_id)
+        .where(Membership.team_id == team.id, Membership.active.is_(True),
+               Membership.role == MANAGER).order_by(Membership.id))
+    return tuple((int(user_id), name) for user_id, name in rows.all())
+
+
+async def _examples(repo: Repository, cycle: Cycle, element_id: str) -> tuple[str, ...]:
+    texts = await repo.session.scalars(
+        select(Example.text).join(Response, Response.id == Example.response_id)
+        .where(Response.cycle_id == cycle.id, Example.element_id == element_id))
+    return tuple(sorted(texts))
+
+
+async def _remarks(repo: Repository, cycle: Cycle, chapter_id: str) -> tuple[str, ...]:
+    texts = await repo.session.scalars(
+        select(Remark.text).join(Response, Response.id == Remark.response_id)
+        .where(Response.cycle_id == cycle.id, Remark.chapter_id == chapter_id))
+    return tuple(sorted(texts))
+
+
+async def latest_in(repo: Repository, chat_id: int) -> int | None:
+    """The group's unfinished meeting, or else its most recent one."""
+    return await repo.session.scalar(
+        select(Meeting.id).where(Meeting.chat_id == chat_id)
+        .order_by(Meeting.finished_at.is_not(None), Meeting.id.desc()).limit(1))

@@ -1,0 +1,91 @@
+"""Set-ups for meeting stories: a group linked to a team, and a closed cycle with given answers.
+
+`link_group` writes the link the way linking a group does (a `GroupLink` row), so meeting tests
+need not walk through linking, which has tests of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import delete, insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Answer, Cycle, Example, GroupLink, Response
+from bot.db.repositories import Repository
+from bot.services import cycles
+
+
+class Someone(Protocol):
+    """A simulated person, or a plain stand-in for service tests."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def first_name(self) -> str: ...
+
+
+class AGroup(Protocol):
+    @property
+    def chat_id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    first_name: str
+
+
+@dataclass(frozen=True)
+class Group:
+    chat_id: int
+    title: str
+
+
+async def link_group(
+    sessions: async_sessionmaker[AsyncSession], group: AGroup, team_id: int,
+    linked_by: Someone, now: datetime, language: str = "nl",
+) -> None:
+    async with sessions.begin() as session:
+        await session.execute(delete(GroupLink).where(GroupLink.chat_id == group.chat_id))
+        session.add(GroupLink(chat_id=group.chat_id, team_id=team_id, title=group.title,
+                              language=language, bot_is_admin=False,
+                              linked_by=linked_by.user_id, linked_at=now))
+
+
+async def closed_cycle_with_answers(
+    sessions: async_sessionmaker[AsyncSession], team_id: int, opened_by: Someone,
+    people: Sequence[tuple[Someone, str]], levels: Mapping[str, Sequence[int | None]],
+    now: datetime, *, scope: str = "quick", examples: Mapping[str, str] | None = None,
+) -> Cycle:
+    """Everyone in `people` (person, role) joins the team and answers: `levels[element][n]` is
+    person n's level. The cycle is closed an hour later."""
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        cycle = await cycles.open_cycle(repo, team_id, scope, now + timedelta(days=7),
+                                        opened_by.user_id, now, plan=cycles.plan_nothing)
+        rows = []
+        for number, (person, role) in enumerate(people):
+            await repo.touch_person(person.user_id, person.first_name, "nl", now)
+            membership = await repo.join(team_id, person.user_id, role, None, now)
+            response = Response(cycle_id=cycle.id, membership_id=membership.id,
+                                is_manager=role == "manager", started_at=now,
+                                completed_at=now + timedelta(minutes=30))
+            session.add(response)
+            await session.flush()
+            rows += [{"response_id": response.id, "element_id": element, "level": answers[number],
+                      "answered_at": now} for element, answers in levels.items()]
+            if number == 0:
+                for element, text in (examples or {}).items():
+                    session.add(Example(response_id=response.id, element_id=element, text=text,
+                                        written_at=now))
+        await session.execute(insert(Answer), rows)
+        await cycles.close_cycle(repo, cycle.id, now + timedelta(hours=1))
+    return cycle
