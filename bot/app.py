@@ -62,6 +62,8 @@ from conversations.joining import build_joining_handlers
 from conversations.meeting import build_meeting_handlers
 from conversations.members import build_member_handlers
 from conversations.notices import BUTTONS
+from conversations.org_survey import build_org_survey_handlers
+from conversations.organisations import build_organisation_handlers
 from conversations.reports import build_report_handlers
 from conversations.settings import build_settings_handlers
 from conversations.survey import build_survey_handlers
@@ -94,6 +96,11 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("settings", "Teaminstellingen en ritme (managers)"),
         ("targets", "Doelniveaus per hoofdstuk (managers)"),
         ("actions", "Verbeteracties (managers)"),
+        ("organisatie", "Organisatie: teams en vragenlijsten (beheerders)"),
+        ("nieuweorg", "Organisatie aanmaken (beheerders)"),
+        ("teamerbij", "Nieuw team in de organisatie (beheerders)"),
+        ("orgvragenlijst", "Vragenlijst voor alle teams (beheerders)"),
+        ("beheerder", "Beheerder toevoegen (beheerders)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -114,6 +121,11 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("settings", "Team settings and rhythm (managers)"),
         ("targets", "Target levels per chapter (managers)"),
         ("actions", "Improvement actions (managers)"),
+        ("org", "Organisation: teams and surveys (admins)"),
+        ("neworg", "Create an organisation (admins)"),
+        ("orgteam", "New team in the organisation (admins)"),
+        ("orgsurvey", "Survey for all teams (admins)"),
+        ("orgadmin", "Add an admin (admins)"),
     ),
 }
 
@@ -193,6 +205,8 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),
+        *build_organisation_handlers(),
+        *build_org_survey_handlers(),
         *build_meeting_handlers(),
         *typed_handlers(),
         *fallback_handlers(),

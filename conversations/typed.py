@@ -21,12 +21,14 @@ from bot.services.positions import (
     ChapterRemark,
     MeetingAction,
     MeetingReason,
+    OrganisationName,
+    OrganisationTeamName,
     Position,
     SurveyDeadline,
     TeamName,
     TopicExample,
 )
-from conversations import cycles, joining, meeting, replies, survey, teams
+from conversations import cycles, joining, meeting, organisations, replies, survey, teams
 from conversations.fallbacks import on_unexpected_message
 from conversations.handlers import Handler
 
@@ -53,6 +55,10 @@ async def on_text(update: Update, context: BotContext) -> None:
             await survey.on_example_text(update, context, position)
         case AtWelcome():
             await joining.on_text_at_welcome(update, context)
+        case OrganisationName():
+            await organisations.on_organisation_name(update, context, position)
+        case OrganisationTeamName():
+            await organisations.on_team_name(update, context, position)
         case MeetingReason() | MeetingAction():  # asked in a group: not read in private
             await on_unexpected_message(update, context)
         case _:

@@ -30,6 +30,9 @@ from bot.db.models import (
     MeetingVote,
     Membership,
     Notification,
+    Organisation,
+    OrganisationAdmin,
+    OrganisationCycle,
     Person,
     Remark,
     Response,
@@ -51,6 +54,8 @@ class TeamInfo:
 class StoredData:
     person: Person
     teams: tuple[TeamInfo, ...]
+    administers: tuple[str, ...] = ()
+    """The organisations the person is an admin of (a row with their id each)."""
 
 
 async def describe(repo: Repository, user_id: int) -> StoredData | None:
@@ -65,7 +70,11 @@ async def describe(repo: Repository, user_id: int) -> StoredData | None:
         answers = await repo.count_answers(response.id) if response else 0
         teams.append(TeamInfo(team.name if team else "?", membership.role,
                               membership.stakeholder_group, answers))
-    return StoredData(person, tuple(teams))
+    administers = (await repo.session.scalars(
+        select(Organisation.name).join(OrganisationAdmin,
+                                       OrganisationAdmin.organisation_id == Organisation.id)
+        .where(OrganisationAdmin.user_id == user_id).order_by(Organisation.id))).all()
+    return StoredData(person, tuple(teams), tuple(administers))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +130,11 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
                           .values(started_by=None))
     await session.execute(delete(ConversationPosition).where(
         ConversationPosition.user_id == user_id))
+    await session.execute(delete(OrganisationAdmin).where(OrganisationAdmin.user_id == user_id))
+    await session.execute(update(OrganisationAdmin).where(OrganisationAdmin.added_by == user_id)
+                          .values(added_by=None))
+    await session.execute(update(OrganisationCycle).where(OrganisationCycle.opened_by == user_id)
+                          .values(opened_by=None))
     await session.execute(delete(Membership).where(Membership.user_id == user_id))
     await session.execute(delete(Person).where(Person.user_id == user_id))
     return None

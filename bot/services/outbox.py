@@ -8,14 +8,21 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, or_, select, update
 
-from bot.db.models import Cycle, Membership, Notification, Person, Response, Team
+from bot.db.models import (
+    Cycle,
+    Membership,
+    Notification,
+    Person,
+    Response,
+    Team,
+)
 from bot.db.repositories import Repository, dialect_insert
 from bot.leader import WAKE_CHANNEL
 from domain.holidays import team_calendar
@@ -64,6 +71,20 @@ async def plan(
     await repo.session.execute(statement)
 
 
+def heads_up_prefix(team_id: int, opens_at: datetime) -> str:
+    """The key of a heads-up names the opening it announces: a moved opening is a new notice."""
+    return f"heads_up:{team_id}:{opens_at:%Y%m%d}:"
+
+
+async def plan_many(repo: Repository, rows: Sequence[Mapping[str, object]]) -> None:
+    """`plan` for many notifications in one statement (an organisation cycle's thousand
+    invitations); each row has every column `plan` writes. Idempotent the same way."""
+    if rows:
+        await repo.session.execute(
+            dialect_insert(repo.session, Notification).on_conflict_do_nothing(
+                index_elements=["key"]), list(rows))
+
+
 async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
     """Invitations now, reminders by the team's calendar, and the closing at the deadline."""
     team = await repo.team(cycle.team_id)
@@ -97,10 +118,20 @@ async def active_members(
 
 
 async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Membership]:
-    """Members of the cycle's team who have not confirmed their answers yet."""
-    finished = set((await repo.session.scalars(select(Response.membership_id).where(
-        Response.cycle_id == cycle.id, Response.completed_at.is_not(None)))).all())
-    return [m for m in await active_members(repo, cycle.team_id) if m.id not in finished]
+    """Members of the cycle's team who have not confirmed their answers yet (for a team's part of
+    an organisation cycle: nowhere in it, `bot.services.org_cycles`' answering rule)."""
+    finished = await finished_users(repo, cycle)
+    return [m for m in await active_members(repo, cycle.team_id) if m.user_id not in finished]
+
+
+async def finished_users(repo: Repository, cycle: Cycle) -> set[int]:
+    """Who confirmed their answers in this cycle or, for an organisation cycle, in any of it."""
+    cycle_ids = (select(Cycle.id).where(Cycle.organisation_cycle_id == cycle.organisation_cycle_id)
+                 if cycle.organisation_cycle_id is not None
+                 else select(Cycle.id).where(Cycle.id == cycle.id))
+    return set((await repo.session.scalars(
+        select(Membership.user_id).join(Response, Response.membership_id == Membership.id)
+        .where(Response.cycle_id.in_(cycle_ids), Response.completed_at.is_not(None)))).all())
 
 
 async def claim_due(repo: Repository, now: datetime, limit: int) -> list[int]:

@@ -36,6 +36,21 @@ class TeamName:
 
 
 @dataclass(frozen=True)
+class OrganisationName:
+    """After a bare `/neworg`: the name of the organisation to create."""
+
+    KIND: ClassVar[str] = "organisation_name"
+
+
+@dataclass(frozen=True)
+class OrganisationTeamName:
+    """After "new team" on `/org`: the name of the team to create in that organisation."""
+
+    KIND: ClassVar[str] = "organisation_team_name"
+    organisation_id: int
+
+
+@dataclass(frozen=True)
 class SurveyDeadline:
     """On `/survey`'s deadline screen: a date typed instead of tapping 3, 7 or 14 days."""
 
@@ -92,10 +107,11 @@ class MeetingAction:
 
 
 Position = (TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome | MeetingReason
-            | MeetingAction)
+            | MeetingAction | OrganisationName | OrganisationTeamName)
 _KINDS: dict[str, type[Position]] = {
     kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark, TopicExample, AtWelcome,
-                                 MeetingReason, MeetingAction)}
+                                 MeetingReason, MeetingAction, OrganisationName,
+                                 OrganisationTeamName)}
 
 
 async def expect(

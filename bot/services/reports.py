@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
-from bot.services import agreements, improvement
+from bot.services import agreements, improvement, org_cycles
 from bot.services.agreements import Agreed
 from bot.services.improvement import ActionEffect
+from bot.services.permissions import MANAGER
 from domain import disclosure
 from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
 from domain.agreed import Movement, since_agreed
@@ -66,9 +67,15 @@ class CycleReport:
 
 
 async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:
+    """Counts only; for a team's part of an organisation cycle, the responses that count in the
+    team (`bot.services.org_cycles`: a person in two teams answers once and counts in both)."""
     members = await repo.session.scalar(
         select(func.count()).select_from(Membership)
         .where(Membership.team_id == cycle.team_id, Membership.active.is_(True))) or 0
+    if cycle.organisation_cycle_id is not None:
+        counted = [c for c in await org_cycles.counted_responses(
+            repo, cycle.organisation_cycle_id) if cycle.team_id in c.team_ids]
+        return ResponseRate(int(members), len(counted), sum(c.completed for c in counted))
     started = await repo.session.scalar(
         select(func.count()).select_from(Response).where(Response.cycle_id == cycle.id)) or 0
     completed = await repo.session.scalar(
@@ -83,7 +90,11 @@ async def _respondents(
     """Every response with at least one answer, marked with what any manager knows about it.
 
     `viewer` is the membership of the person who will read the figures (None: not a member).
+    A team's part of an organisation cycle gathers every response that counts in the team
+    (`_shared_respondents`).
     """
+    if cycle.organisation_cycle_id is not None:
+        return await _shared_respondents(repo, cycle, cycle.organisation_cycle_id, viewer)
     query = select(Response).where(Response.cycle_id == cycle.id)
     responses = (await repo.session.scalars(query.order_by(Response.id))).all()
     by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
@@ -96,6 +107,33 @@ async def _respondents(
                 answers=by_response[response.id], group=response.stakeholder_group,
                 is_manager=response.is_manager, finished=response.completed_at is not None,
                 is_viewer=viewer is not None and response.membership_id == viewer))
+            for response in responses if by_response[response.id]]
+
+
+async def _shared_respondents(
+    repo: Repository, cycle: Cycle, organisation_cycle_id: int, viewer: int | None
+) -> list[tuple[Response, Respondent]]:
+    """The responses of the organisation cycle that count in this cycle's team, each marked as a
+    manager's and with its group as in this team; the viewer's own found by person, wherever
+    they answered."""
+    counted = {c.response_id: c for c in await org_cycles.counted_responses(
+        repo, organisation_cycle_id) if cycle.team_id in c.team_ids}
+    viewer_membership = await repo.session.get(Membership, viewer) if viewer else None
+    viewer_id = viewer_membership.user_id if viewer_membership is not None else None
+    responses = (await repo.session.scalars(
+        select(Response).where(Response.id.in_(list(counted))).order_by(Response.id))).all()
+    by_response: dict[int, dict[str, int | None]] = {r.id: {} for r in responses}
+    rows = await repo.session.execute(
+        select(Answer.response_id, Answer.element_id, Answer.level)
+        .where(Answer.response_id.in_(list(counted))))
+    for response_id, element_id, level in rows.all():
+        by_response[response_id][element_id] = level
+    team = cycle.team_id
+    return [(response, Respondent(
+                answers=by_response[response.id], group=counted[response.id].group_in[team],
+                is_manager=team in counted[response.id].manager_in,
+                finished=counted[response.id].completed,
+                is_viewer=viewer_id is not None and counted[response.id].user_id == viewer_id))
             for response in responses if by_response[response.id]]
 
 
@@ -113,14 +151,47 @@ async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
 
 
 async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
-    """Readers who answered in none of the team's cycles all see the same report (class 0);
+    """Readers who answered in none of the cycles all see the same report (class 0);
     anyone else gets their own (their membership id), so a broadcast builds few reports."""
     membership = await repo.membership(cycle.team_id, viewer_id)
     if membership is None:
         return 0
-    answered = await repo.session.scalar(
-        select(Response.id).where(Response.membership_id == membership.id).limit(1))
-    return membership.id if answered is not None else 0
+    answered = await repo.session.scalar(  # in any team: an organisation cycle counts it here
+        select(Response.id).join(Membership, Membership.id == Response.membership_id)
+        .where(Membership.user_id == viewer_id).limit(1))
+    if answered is not None:
+        return membership.id
+    if cycle.organisation_cycle_id is not None:  # what else they see decides (`_overlap_ok`)
+        seen = await visible_teams(repo, cycle.organisation_cycle_id, viewer_id)
+        return -1 - hash(tuple(sorted(seen))) % 2**62
+    return 0
+
+
+async def visible_teams(
+    repo: Repository, organisation_cycle_id: int, viewer_id: int
+) -> frozenset[int]:
+    """The teams of the organisation cycle whose figures this person gets: those they manage,
+    and those that share their result with their members."""
+    rows = await repo.session.execute(
+        select(Membership.team_id).join(Team, Team.id == Membership.team_id)
+        .join(Cycle, Cycle.team_id == Team.id)
+        .where(Cycle.organisation_cycle_id == organisation_cycle_id,
+               Membership.user_id == viewer_id, Membership.active.is_(True),
+               (Membership.role == MANAGER) | Team.share_results.is_(True)))
+    return frozenset(team_id for (team_id,) in rows.all())
+
+
+async def _overlap_ok(
+    repo: Repository, cycle: Cycle, organisation_cycle_id: int, viewer_id: int, threshold: int
+) -> bool:
+    """Beside the other teams of the organisation cycle the viewer gets figures of, this team's
+    figures leave nobody to subtract (`domain.disclosure.shown_teams`)."""
+    counted = await org_cycles.counted_responses(repo, organisation_cycle_id)
+    seen = sorted(await visible_teams(repo, organisation_cycle_id, viewer_id) | {cycle.team_id})
+    shown = disclosure.shown_teams(
+        [frozenset(c.response_id for c in counted if t in c.team_ids) for t in seen],
+        frozenset(c.response_id for c in counted if c.user_id == viewer_id), threshold)
+    return seen.index(cycle.team_id) in shown
 
 
 async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleReport:
@@ -133,8 +204,10 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
     threshold = disclosure.effective_threshold(team.anonymity_threshold)
     sets = await _respondents(repo, cycle, viewer)
     people = [person for _, person in sets]
-    figures = team_figures(model, cycle.scope_id, people, threshold,
-                           closed=cycle.closed_at is not None)
+    closed = cycle.closed_at is not None and (
+        cycle.organisation_cycle_id is None
+        or await _overlap_ok(repo, cycle, cycle.organisation_cycle_id, viewer_id, threshold))
+    figures = team_figures(model, cycle.scope_id, people, threshold, closed=closed)
     result = figures.team
     before_cycle = await previous_cycle(repo, cycle)
     previous = (await _result(repo, before_cycle, cycle.scope_id, threshold, viewer)
