@@ -84,8 +84,19 @@ def _empty_or_enough(count: int, threshold: int) -> bool:
     return count == 0 or count >= threshold
 
 
+def shown_together(
+    people: Sequence[Respondent], sets: Sequence[Collection[int]], threshold: int
+) -> bool:
+    """`sets` may be shown beside the total of `people`: every atom is empty or holds at least k
+    people other than the viewer (the atom in none of the sets included: total minus the sets).
+    """
+    return all(_empty_or_enough(others(people[i] for i in cell), threshold)
+               for cell in atoms(len(people), sets))
+
+
 def breakdown(
-    people: Sequence[Respondent], candidates: Sequence[Collection[int]], threshold: int
+    people: Sequence[Respondent], candidates: Sequence[Collection[int]], threshold: int, *,
+    keep_whole: bool = False,
 ) -> tuple[int, ...]:
     """Which candidate sets (indices into `people`) may be shown beside the team, in their order.
 
@@ -93,16 +104,15 @@ def breakdown(
     from the answers, so the choice itself tells nothing: a candidate is added only if every atom
     of the team under the sets chosen so far plus this one keeps zero or at least k people other
     than the viewer. An empty candidate, or one that is the whole team, adds no information and
-    is left out.
+    is left out; `keep_whole` keeps the whole one (a team that is the whole organisation is still
+    a column of the organisation's heatmap), as long as the whole meets the rule.
     """
     check_threshold(threshold)
     chosen: list[int] = []
     for number, candidate in enumerate(candidates):
-        if not candidate or len(candidate) == len(people):
+        if not candidate or (len(candidate) == len(people) and not keep_whole):
             continue
-        trial = [candidates[c] for c in chosen] + [candidate]
-        if all(_empty_or_enough(others(people[i] for i in cell), threshold)
-               for cell in atoms(len(people), trial)):
+        if shown_together(people, [candidates[c] for c in chosen] + [candidate], threshold):
             chosen.append(number)
     return tuple(chosen)
 
