@@ -12,7 +12,16 @@ from bench._common import TOKEN, sqlite_url
 from bot.app import Wiring
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
-from bot.db.models import Answer, Cycle, Membership, Notification, Person, Response, Team
+from bot.db.models import (
+    Answer,
+    Cycle,
+    Membership,
+    Notification,
+    Organisation,
+    Person,
+    Response,
+    Team,
+)
 from bot.demo import start_polling, stop_polling
 from bot.emulator import BotApiEmulator
 from bot.settings import load_settings
@@ -28,7 +37,10 @@ async def _seed(url: str, members: int, mid_survey: int, notifications: int) -> 
     await upgrade(engine)
     now = datetime.now(UTC)
     async with create_sessionmaker(engine).begin() as session:
-        session.add(Team(id=1, name="Large", model_id="iso9004-2018", default_scope="quick",
+        session.add(Organisation(id=1, name="Large", created_at=now, reassessment="off"))
+        await session.flush()
+        session.add(Team(id=1, organisation_id=1, name="Large", model_id="iso9004-2018",
+                         default_scope="quick",
                          timezone="Europe/Amsterdam", use_groups=False, share_results=True,
                          anonymity_threshold=3, reassessment="quarterly", reminders_enabled=True,
                          created_at=now))

@@ -81,10 +81,46 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Organisation(Base):
+    """Teams side by side (departments, locations, the management team itself).
+
+    Every team belongs to exactly one organisation; a team made with /newteam gets one of its
+    own, named after it, so the organisation is never optional. `reassessment` is the
+    organisation's rhythm: when it is not "off", the organisation opens its cycles for all its
+    teams together and its teams do not run their own (`domain.rhythm.rhythm_owner`).
+    """
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reassessment: Mapped[str] = mapped_column(String(16), default="quarterly")
+    next_reassessment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OrganisationAdmin(Base):
+    """Someone who runs the organisation: its teams, its admins, its organisation-wide cycles.
+
+    The bot's ADMIN_IDS are admins of every organisation without a row here."""
+
+    __tablename__ = "organisation_admins"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    added_by: Mapped[int | None] = mapped_column(BigInteger)  # None after /deleteme
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Team(Base):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     model_id: Mapped[str] = mapped_column(String(32))
     default_scope: Mapped[str] = mapped_column(String(16), default="quick")
@@ -133,8 +169,42 @@ class Invite(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class OrganisationCycle(Base):
+    """One survey round of an organisation: a cycle in each of (a chosen set of) its teams, with
+    the same model, scope and deadline, opened and closed together.
+
+    A person answers once per organisation cycle, however many of its teams they belong to (see
+    `bot.services.organisations`)."""
+
+    __tablename__ = "organisation_cycles"
+    __table_args__ = (
+        Index(
+            "uq_organisation_cycles_one_open",
+            "organisation_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    model_id: Mapped[str] = mapped_column(String(32))
+    scope_id: Mapped[str] = mapped_column(String(16))
+    opened_by: Mapped[int | None] = mapped_column(BigInteger)  # None: the rhythm, or /deleteme
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Cycle(Base):
-    """One survey round of a team; at most one is open per team."""
+    """One survey round of a team; at most one is open per team.
+
+    `organisation_cycle_id` is set when the cycle is one team's part of an organisation cycle.
+    Deleting the organisation cycle leaves the team's cycle (and its answers) as the team's own.
+    """
 
     __tablename__ = "cycles"
     __table_args__ = (
@@ -155,6 +225,9 @@ class Cycle(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    organisation_cycle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation_cycles.id", ondelete="SET NULL"), index=True
+    )
     last_manual_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -27,6 +27,8 @@ from bot.db.models import (
     Invite,
     Membership,
     Notification,
+    OrganisationAdmin,
+    OrganisationCycle,
     Person,
     Remark,
     Response,
@@ -115,6 +117,11 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
                           .values(agreed_by=None))
     await session.execute(delete(ConversationPosition).where(
         ConversationPosition.user_id == user_id))
+    await session.execute(delete(OrganisationAdmin).where(OrganisationAdmin.user_id == user_id))
+    await session.execute(update(OrganisationAdmin).where(OrganisationAdmin.added_by == user_id)
+                          .values(added_by=None))
+    await session.execute(update(OrganisationCycle).where(OrganisationCycle.opened_by == user_id)
+                          .values(opened_by=None))
     await session.execute(delete(Membership).where(Membership.user_id == user_id))
     await session.execute(delete(Person).where(Person.user_id == user_id))
     return None

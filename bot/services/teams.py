@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy import select, update
 
-from bot.db.models import Invite, Membership, Team
+from bot.db.models import Invite, Membership, Organisation, OrganisationAdmin, Team
 from bot.db.repositories import Repository
 from bot.services.permissions import check_can_create_teams, check_can_manage
 from domain.catalog import DEFAULT_MODEL_ID
@@ -29,13 +29,25 @@ class TeamSettings:
 
 async def create_team(
     repo: Repository, name: str, manager: int, settings: TeamSettings, now: datetime,
-    *, admin_ids: frozenset[int] = frozenset(),
+    *, admin_ids: frozenset[int] = frozenset(), organisation_id: int | None = None,
 ) -> tuple[Team, Membership]:
     """The creator becomes the team's first manager (and a member who answers too).
 
-    `admin_ids` is the bot's ADMIN_IDS: when set, only they may create teams."""
-    check_can_create_teams(admin_ids, manager)
+    `admin_ids` is the bot's ADMIN_IDS: when set, only they may create teams. A team always
+    belongs to an organisation: without `organisation_id` (the old way, /newteam) it gets one of
+    its own, named after it, with the creator as its admin and no rhythm of its own, so the team
+    runs exactly as a team did before organisations existed. With `organisation_id` the caller
+    (`bot.services.organisations`) has checked that the creator administers it."""
+    if organisation_id is None:
+        check_can_create_teams(admin_ids, manager)
+        organisation = Organisation(name=name.strip()[:200], created_at=now, reassessment="off")
+        repo.session.add(organisation)
+        await repo.session.flush()
+        repo.session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=manager,
+                                           added_by=None, added_at=now))
+        organisation_id = organisation.id
     team = Team(
+        organisation_id=organisation_id,
         name=name.strip()[:200],
         model_id=settings.model_id,
         default_scope=settings.default_scope,
