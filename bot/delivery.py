@@ -26,7 +26,7 @@ from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
 from bot.refusals import Meaning
 from bot.runtime import Runtime
-from bot.services import away, outbox, reassessment, report_view, reports
+from bot.services import away, org_cycles, outbox, reassessment, report_view, reports
 from bot.services.outbox import Kind, Outcome, Settled
 from conversations import callbacks, screens
 from domain.catalog import load_model
@@ -235,6 +235,10 @@ async def _compose(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[
                 {"id": r.id, "title": r.title, "level": r.level} for r in rows],
             overall=report.result.overall)))]
+    if cycle.organisation_cycle_id is not None:  # the one survey of the person, wherever it is
+        cycle = await org_cycles.answering_cycle(repo, cycle, person.user_id)
+        if cycle.team_id != team.id:
+            team = await outbox.team_of(repo, cycle.team_id) or team
     membership = await repo.membership(cycle.team_id, person.user_id)
     if cycle.closed_at is not None or now >= cycle.deadline or membership is None or (
             not membership.active):

@@ -217,6 +217,9 @@ async def _ask_close(
     async with context.runtime.repository() as repo:
         team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await repo.open_cycle(team.id)
+        if cycle is not None:  # a team's part of an organisation cycle: its admins close it
+            await permissions.check_can_close_cycle(
+                repo, context.runtime.settings.admin_ids, user.id, cycle.id)
     if cycle is None:
         await replies.show(update, context, screens.Screen(texts.render(
             language, "no_open_cycle", team=team.name)))
@@ -235,7 +238,8 @@ async def _close_confirmed(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle, team = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
+        cycle, team = await permissions.check_can_close_cycle(
+            repo, runtime.settings.admin_ids, user.id, data.cycle_id)
         await close_and_plan_reports(repo, runtime, cycle.id, runtime.clock.now())
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "closed", team=team.name)))

@@ -74,8 +74,8 @@ async def refuse(
     user = update.effective_user
     assert user is not None
     language = language or await replies.language_of(update, context)
-    template = ("not_allowed" if refusal.permission is Permission.CREATE_TEAMS
-                else "not_manager")
+    template = {Permission.CREATE_TEAMS: "not_allowed",
+                Permission.ADMINISTER_ORG: "not_org_admin"}.get(refusal.permission, "not_manager")
     await replies.send_text(context, user.id, context.runtime.texts.render(language, template))
 
 

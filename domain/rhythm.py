@@ -190,3 +190,11 @@ def parse_day(text: str, today: date) -> date | None:
     except ValueError:
         return None
     return None
+
+
+def rhythm_owner(organisation_rhythm: str) -> str:
+    """Who opens the next cycle by itself: "organisation" when the organisation has a rhythm of
+    its own (then all its teams are asked together, and no team also runs its own), else "team"
+    (each team by its own setting, as before organisations existed; an organisation made for one
+    team by /newteam has no rhythm)."""
+    return "team" if organisation_rhythm == "off" else "organisation"

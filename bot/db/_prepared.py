@@ -67,7 +67,7 @@ def prepared(dialect: str) -> Prepared:
                 Team.name, Team.timezone,
                 Membership.id, Membership.active, Membership.role, Membership.stakeholder_group,
                 Response.id, Response.completed_at, Response.message_id,
-                Person.language,
+                Person.language, Cycle.organisation_cycle_id,
             )
             .join(Team, Team.id == Cycle.team_id)
             .outerjoin(Membership, (Membership.team_id == Cycle.team_id)

@@ -57,6 +57,8 @@ class Participation:
     message_id: int | None
     language: str | None
     """The person's chosen language (None without a membership)."""
+    organisation_cycle_id: int | None = None
+    """Set when the cycle is a team's part of an organisation cycle (one response per person)."""
 
 
 class Repository:

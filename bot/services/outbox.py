@@ -8,14 +8,22 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, or_, select, update
 
-from bot.db.models import Cycle, Membership, Notification, Person, Response, Team
+from bot.db.models import (
+    Cycle,
+    Membership,
+    Notification,
+    OrganisationCycle,
+    Person,
+    Response,
+    Team,
+)
 from bot.db.repositories import Repository, dialect_insert
 from bot.leader import WAKE_CHANNEL
 from bot.services import cycles
@@ -65,6 +73,15 @@ async def plan(
     await repo.session.execute(statement)
 
 
+async def plan_many(repo: Repository, rows: Sequence[Mapping[str, object]]) -> None:
+    """`plan` for many notifications in one statement (an organisation cycle's thousand
+    invitations); each row has every column `plan` writes. Idempotent the same way."""
+    if rows:
+        await repo.session.execute(
+            dialect_insert(repo.session, Notification).on_conflict_do_nothing(
+                index_elements=["key"]), list(rows))
+
+
 async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
     """Invitations now, reminders by the team's calendar, and the closing at the deadline."""
     team = await repo.team(cycle.team_id)
@@ -98,10 +115,20 @@ async def active_members(
 
 
 async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Membership]:
-    """Members of the cycle's team who have not confirmed their answers yet."""
-    finished = set((await repo.session.scalars(select(Response.membership_id).where(
-        Response.cycle_id == cycle.id, Response.completed_at.is_not(None)))).all())
-    return [m for m in await active_members(repo, cycle.team_id) if m.id not in finished]
+    """Members of the cycle's team who have not confirmed their answers yet (for a team's part of
+    an organisation cycle: nowhere in it, `bot.services.org_cycles`' answering rule)."""
+    finished = await finished_users(repo, cycle)
+    return [m for m in await active_members(repo, cycle.team_id) if m.user_id not in finished]
+
+
+async def finished_users(repo: Repository, cycle: Cycle) -> set[int]:
+    """Who confirmed their answers in this cycle or, for an organisation cycle, in any of it."""
+    cycle_ids = (select(Cycle.id).where(Cycle.organisation_cycle_id == cycle.organisation_cycle_id)
+                 if cycle.organisation_cycle_id is not None
+                 else select(Cycle.id).where(Cycle.id == cycle.id))
+    return set((await repo.session.scalars(
+        select(Membership.user_id).join(Response, Response.membership_id == Membership.id)
+        .where(Response.cycle_id.in_(cycle_ids), Response.completed_at.is_not(None)))).all())
 
 
 async def claim_due(repo: Repository, now: datetime, limit: int) -> list[int]:
@@ -181,8 +208,37 @@ async def close_and_plan_reports(
     """Close once; plan the report for managers and, if shared, the result for everyone.
 
     The reports are due at `reports_at` (default: now); a deadline that passed while the bot was
-    down closes the cycle at once but brings its reports at the next working moment.
+    down closes the cycle at once but brings its reports at the next working moment. A team's
+    part of an organisation cycle closes the whole organisation cycle, every team at once.
     """
+    cycle = await repo.cycle(cycle_id)
+    if cycle is not None and cycle.organisation_cycle_id is not None:
+        return await close_organisation_cycle(repo, cycle.organisation_cycle_id, now, reports_at)
+    return await _close_one(repo, cycle_id, now, reports_at)
+
+
+async def close_organisation_cycle(
+    repo: Repository, organisation_cycle_id: int, now: datetime,
+    reports_at: datetime | None = None,
+) -> bool:
+    """Close the organisation cycle and each of its team cycles, in the caller's transaction (the
+    row is locked first on PostgreSQL, so the deadlines of fifty teams close it once)."""
+    organisation_cycle = await repo.session.scalar(
+        select(OrganisationCycle).where(OrganisationCycle.id == organisation_cycle_id)
+        .with_for_update())
+    if organisation_cycle is None or organisation_cycle.closed_at is not None:
+        return False
+    organisation_cycle.closed_at = now
+    for cycle_id in (await repo.session.scalars(select(Cycle.id).where(
+            Cycle.organisation_cycle_id == organisation_cycle_id,
+            Cycle.closed_at.is_(None)).order_by(Cycle.id))).all():
+        await _close_one(repo, cycle_id, now, reports_at)
+    return True
+
+
+async def _close_one(
+    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None
+) -> bool:
     cycle = await cycles.close_cycle(repo, cycle_id, now)
     if cycle is None:
         return False

@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.db.models import Cycle, Membership, Team
+from sqlalchemy import select
+
+from bot.db.models import (
+    Cycle,
+    Membership,
+    Organisation,
+    OrganisationAdmin,
+    OrganisationCycle,
+    Team,
+)
 from bot.db.repositories import Repository
 
 MANAGER = "manager"
@@ -28,6 +37,7 @@ class Permission(StrEnum):
 
     CREATE_TEAMS = "create_teams"  # ADMIN_IDS is set and the actor is not in it
     MANAGE_TEAM = "manage_team"  # the actor is no active manager of the team
+    ADMINISTER_ORG = "administer_org"  # the actor is no admin of the organisation
 
 
 class PermissionsError(Exception):
@@ -67,3 +77,49 @@ async def check_can_manage_cycle(
     if cycle is None:
         raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
     return cycle, await check_can_manage(repo, actor_id, cycle.team_id)
+
+
+async def is_org_admin(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+) -> bool:
+    """ADMIN_IDS administer every organisation; anyone else by a row in organisation_admins."""
+    if actor_id in admin_ids:
+        return True
+    row = await repo.session.scalar(select(OrganisationAdmin.user_id).where(
+        OrganisationAdmin.organisation_id == organisation_id,
+        OrganisationAdmin.user_id == actor_id))
+    return row is not None
+
+
+async def check_can_administer_org(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+) -> Organisation:
+    """The organisation, if the actor administers it (its teams, admins and cycles)."""
+    organisation = await repo.session.get(Organisation, organisation_id)
+    if organisation is None or not await is_org_admin(repo, admin_ids, actor_id,
+                                                      organisation_id):
+        raise PermissionsError(Permission.ADMINISTER_ORG, actor_id)
+    return organisation
+
+
+async def check_can_administer_org_cycle(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int
+) -> tuple[OrganisationCycle, Organisation]:
+    """An organisation cycle and its organisation, if the actor administers that organisation."""
+    found = await repo.session.get(OrganisationCycle, organisation_cycle_id)
+    if found is None:
+        raise PermissionsError(Permission.ADMINISTER_ORG, actor_id)
+    return found, await check_can_administer_org(repo, admin_ids, actor_id,
+                                                 found.organisation_id)
+
+
+async def check_can_close_cycle(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, cycle_id: int
+) -> tuple[Cycle, Team]:
+    """A team's own cycle is closed by its managers; a team's part of an organisation cycle only
+    by an admin of the organisation, since closing it closes every team's part at once."""
+    cycle, team = await check_can_manage_cycle(repo, actor_id, cycle_id)
+    if cycle.organisation_cycle_id is not None:
+        await check_can_administer_org_cycle(repo, admin_ids, actor_id,
+                                             cycle.organisation_cycle_id)
+    return cycle, team

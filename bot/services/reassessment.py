@@ -6,12 +6,18 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.db.models import Cycle, Team
+from bot.db.models import Cycle, Organisation, Team
 from bot.db.repositories import Repository
-from bot.services import cycles, outbox, teams
+from bot.services import cycles, org_rhythm, outbox, teams
 from bot.services.outbox import Kind
 from domain.holidays import team_calendar
-from domain.rhythm import deadline_after, heads_up_at, next_cycle_start, send_moment
+from domain.rhythm import (
+    deadline_after,
+    heads_up_at,
+    next_cycle_start,
+    rhythm_owner,
+    send_moment,
+)
 
 RHYTHMS: dict[str, int] = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "off": 0}
 CYCLE_DAYS = 14
@@ -23,7 +29,13 @@ def heads_up_prefix(team_id: int, opens_at: datetime) -> str:
 
 
 async def schedule_next(repo: Repository, team: Team, after: datetime) -> datetime | None:
-    """Set the team's next reassessment and tell its managers on the working day before."""
+    """Set the team's next reassessment and tell its managers on the working day before.
+
+    A team of an organisation with a rhythm has none of its own: the organisation asks it."""
+    organisation = await repo.session.get(Organisation, team.organisation_id)
+    if organisation is not None and rhythm_owner(organisation.reassessment) == "organisation":
+        team.next_reassessment_at = None
+        return None
     months = RHYTHMS.get(team.reassessment, 3)
     calendar = team_calendar(team.timezone, after.date())
     upcoming = next_cycle_start(after, calendar, months)
@@ -52,13 +64,16 @@ async def open_due(repo: Repository, now: datetime) -> int:
     A cycle whose deadline has passed is closed first, in the same transaction (its closing may
     still be waiting in the outbox after downtime), so it never makes the team miss its quarter.
     A team whose cycle is really still open waits a round. After downtime at night, the opening
-    waits for the team's next working morning, so nobody is invited at 22:00.
+    waits for the team's next working morning, so nobody is invited at 22:00. Organisations
+    with a rhythm of their own open theirs first (`org_rhythm`); their teams have none.
     """
-    due = (await repo.session.scalars(
+    opened = await org_rhythm.open_due(repo, now)
+    own_rhythm = select(Organisation.id).where(Organisation.reassessment == "off")
+    due = (await repo.session.scalars(  # a team of an organisation with a rhythm: it asks them
         select(Team).where(Team.reassessment != "off", Team.next_reassessment_at.is_not(None),
-                           Team.next_reassessment_at <= now)
+                           Team.next_reassessment_at <= now,
+                           Team.organisation_id.in_(own_rhythm))
         .with_for_update(skip_locked=True))).all()
-    opened = 0
     for team in due:
         assert team.next_reassessment_at is not None
         calendar = team_calendar(team.timezone, now.date())

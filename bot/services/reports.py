@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
-from bot.services import improvement
+from bot.services import improvement, org_cycles
 from bot.services.improvement import ActionEffect
 from domain import disclosure
 from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
@@ -57,9 +57,15 @@ class CycleReport:
 
 
 async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:
+    """Counts only; for a team's part of an organisation cycle, the responses that count in the
+    team (`bot.services.org_cycles`: a person in two teams answers once and counts in both)."""
     members = await repo.session.scalar(
         select(func.count()).select_from(Membership)
         .where(Membership.team_id == cycle.team_id, Membership.active.is_(True))) or 0
+    if cycle.organisation_cycle_id is not None:
+        counted = [c for c in await org_cycles.counted_responses(
+            repo, cycle.organisation_cycle_id) if cycle.team_id in c.team_ids]
+        return ResponseRate(int(members), len(counted), sum(c.completed for c in counted))
     started = await repo.session.scalar(
         select(func.count()).select_from(Response).where(Response.cycle_id == cycle.id)) or 0
     completed = await repo.session.scalar(
@@ -74,7 +80,11 @@ async def _respondents(
     """Every response with at least one answer, marked with what any manager knows about it.
 
     `viewer` is the membership of the person who will read the figures (None: not a member).
+    A team's part of an organisation cycle gathers every response that counts in the team
+    (`_shared_respondents`).
     """
+    if cycle.organisation_cycle_id is not None:
+        return await _shared_respondents(repo, cycle, cycle.organisation_cycle_id, viewer)
     query = select(Response).where(Response.cycle_id == cycle.id)
     responses = (await repo.session.scalars(query.order_by(Response.id))).all()
     by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
@@ -90,6 +100,33 @@ async def _respondents(
             for response in responses if by_response[response.id]]
 
 
+async def _shared_respondents(
+    repo: Repository, cycle: Cycle, organisation_cycle_id: int, viewer: int | None
+) -> list[tuple[Response, Respondent]]:
+    """The responses of the organisation cycle that count in this cycle's team, each marked as a
+    manager's and with its group as in this team; the viewer's own found by person, wherever
+    they answered."""
+    counted = {c.response_id: c for c in await org_cycles.counted_responses(
+        repo, organisation_cycle_id) if cycle.team_id in c.team_ids}
+    viewer_membership = await repo.session.get(Membership, viewer) if viewer else None
+    viewer_id = viewer_membership.user_id if viewer_membership is not None else None
+    responses = (await repo.session.scalars(
+        select(Response).where(Response.id.in_(list(counted))).order_by(Response.id))).all()
+    by_response: dict[int, dict[str, int | None]] = {r.id: {} for r in responses}
+    rows = await repo.session.execute(
+        select(Answer.response_id, Answer.element_id, Answer.level)
+        .where(Answer.response_id.in_(list(counted))))
+    for response_id, element_id, level in rows.all():
+        by_response[response_id][element_id] = level
+    team = cycle.team_id
+    return [(response, Respondent(
+                answers=by_response[response.id], group=counted[response.id].group_in[team],
+                is_manager=team in counted[response.id].manager_in,
+                finished=counted[response.id].completed,
+                is_viewer=viewer_id is not None and counted[response.id].user_id == viewer_id))
+            for response in responses if by_response[response.id]]
+
+
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
     return await repo.session.scalar(
         select(Cycle).where(Cycle.team_id == cycle.team_id, Cycle.id < cycle.id,
@@ -98,13 +135,14 @@ async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
 
 
 async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
-    """Readers who answered in none of the team's cycles all see the same report (class 0);
+    """Readers who answered in none of the cycles all see the same report (class 0);
     anyone else gets their own (their membership id), so a broadcast builds few reports."""
     membership = await repo.membership(cycle.team_id, viewer_id)
     if membership is None:
         return 0
-    answered = await repo.session.scalar(
-        select(Response.id).where(Response.membership_id == membership.id).limit(1))
+    answered = await repo.session.scalar(  # in any team: an organisation cycle counts it here
+        select(Response.id).join(Membership, Membership.id == Response.membership_id)
+        .where(Membership.user_id == viewer_id).limit(1))
     return membership.id if answered is not None else 0
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bot.db.models import Cycle, Example, Team
 from bot.db.repositories import Participation, Repository, dialect_insert
+from bot.services import org_cycles
 from domain.catalog import AssessmentModel, Chapter, Element, load_model
 from domain.scoring import next_position
 
@@ -28,6 +29,7 @@ class Refusal(StrEnum):
     CLOSED = "closed"
     INVALID = "invalid"
     STALE = "stale"
+    ELSEWHERE = "elsewhere"  # answered already in another team's part of the organisation cycle
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +103,20 @@ async def _locate(
     if found.closed_at is not None or found.deadline <= now:
         return Refusal.CLOSED
     if found.response_id is None:
+        if found.organisation_cycle_id is not None and await _answering_elsewhere(
+                repo, cycle_id, user_id):
+            return Refusal.ELSEWHERE
         found = await repo.start_response(found, now)
     assert found.response_id is not None
     return _Context(found, found.response_id, load_model(found.model_id))
+
+
+async def _answering_elsewhere(repo: Repository, cycle_id: int, user_id: int) -> bool:
+    """One response per person per organisation cycle (`bot.services.org_cycles`): checked only
+    when a response would be started, so a tap on a survey already begun costs nothing more."""
+    cycle = await repo.cycle(cycle_id)
+    return cycle is not None and (
+        await org_cycles.response_elsewhere(repo, cycle, user_id) is not None)
 
 
 def _view(
@@ -235,11 +248,24 @@ async def remember_message(repo: Repository, user_id: int, cycle_id: int, messag
 async def open_surveys(
     repo: Repository, user_id: int, now: datetime
 ) -> list[tuple[Cycle, Team, bool]]:
-    """The person's open surveys, each with whether they already confirmed it."""
+    """The person's open surveys, each with whether they already confirmed it.
+
+    An organisation cycle is one survey, however many of its teams the person is in: the one
+    where their response is, or else their first team's (`bot.services.org_cycles`)."""
     found: list[tuple[Cycle, Team, bool]] = []
-    for cycle, team, membership in await repo.open_cycles_for(user_id):
+    seen: dict[int, int] = {}  # organisation cycle -> its index in `found`
+    for cycle, team, membership in sorted(await repo.open_cycles_for(user_id),
+                                          key=lambda row: (row[0].deadline, row[1].id)):
         if cycle.deadline <= now:
             continue
         response = await repo.response(cycle.id, membership.id)
-        found.append((cycle, team, response is not None and response.completed_at is not None))
+        entry = (cycle, team, response is not None and response.completed_at is not None)
+        shared = cycle.organisation_cycle_id
+        if shared is None:
+            found.append(entry)
+        elif shared not in seen:
+            seen[shared] = len(found)
+            found.append(entry)
+        elif response is not None:  # started here: this is where the person answers
+            found[seen[shared]] = entry
     return found

@@ -20,6 +20,7 @@ from domain.rhythm import (
     next_quarter_start,
     parse_day,
     reminder_times,
+    rhythm_owner,
     send_moment,
     within_working_hours,
 )
@@ -174,3 +175,9 @@ def test_the_heads_up_comes_on_the_working_day_before_and_says_tomorrow_only_whe
     assert heads_up_wording(heads_up_at(tuesday, calendar), tuesday, calendar) == "tomorrow"
     assert heads_up_wording(opens - timedelta(hours=1), opens, calendar) is None  # today
     assert heads_up_wording(opens + timedelta(hours=1), opens, calendar) is None  # opened
+
+
+def test_an_organisation_with_a_rhythm_owns_it_and_one_without_leaves_it_to_its_teams() -> None:
+    assert rhythm_owner("quarterly") == "organisation"
+    assert rhythm_owner("yearly") == "organisation"
+    assert rhythm_owner("off") == "team"

@@ -1,0 +1,280 @@
+"""Organisation-wide cycles: one survey round in every (chosen) team, opened and closed together.
+
+The answering rule: **a person answers once per organisation cycle.** Whoever is an active member
+of several of its teams gets one invitation (in the cycle of the first of their teams, by team
+id), answers in one Response (in the cycle of one of their teams), and that response counts in
+every team of the organisation cycle where the person is an active member, and always in the team
+where it was given (also after the person left it, as any team's responses do). `/resume`,
+invitations, reminders and the status all follow it: the survey a person sees is the one where
+their response is (`answering_cycle`), the cycle of their first team until they start, and a
+second response in a sibling cycle is refused (`bot.services.survey`). Team reports gather by it
+(`bot.services.reports`), the organisation report by `counted_responses`.
+
+After /deleteme a closed response loses its membership (`bot.services.account`): it then counts
+in the team where it was given only, since nothing says who gave it any more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.models import Cycle, Membership, OrganisationCycle, Person, Response, Team
+from bot.db.repositories import Repository
+from bot.services import outbox, permissions
+from bot.services.outbox import Kind
+from domain.catalog import load_model
+from domain.holidays import team_calendar
+from domain.rhythm import reminder_times
+
+
+@dataclass(frozen=True, slots=True)
+class CountedResponse:
+    """One response of an organisation cycle, and where it counts (plain data, no answers)."""
+
+    response_id: int
+    cycle_id: int
+    """The team cycle it was given in."""
+    team_ids: frozenset[int]
+    """Every team of the organisation cycle it counts in (the answering rule above)."""
+    manager_in: frozenset[int]
+    """Of those, the teams where it counts as a manager's: the response's own mark in the team
+    where it was given, the person's role in the others."""
+    group_in: Mapping[int, str | None]
+    """Per team of `team_ids`: its stakeholder group there (the response's own in the team where
+    it was given, the person's membership group in the others)."""
+    stakeholder_group: str | None
+    """The group as the response was given (in the team of `cycle_id`)."""
+    user_id: int | None
+    """Who gave it, to leave a reader's own answers out of what they may see (None after
+    /deleteme)."""
+    completed: bool
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.manager_in)
+
+
+async def counted_responses(
+    repo: Repository, organisation_cycle_id: int
+) -> list[CountedResponse]:
+    """Every response of the organisation cycle, with the teams it counts in, by response id."""
+    cycles = dict((await repo.session.execute(
+        select(Cycle.id, Cycle.team_id).where(
+            Cycle.organisation_cycle_id == organisation_cycle_id))).all())
+    if not cycles:
+        return []
+    rows = (await repo.session.execute(
+        select(Response.id, Response.cycle_id, Membership.user_id, Response.is_manager,
+               Response.stakeholder_group, Response.completed_at)
+        .outerjoin(Membership, Membership.id == Response.membership_id)
+        .where(Response.cycle_id.in_(list(cycles))).order_by(Response.id))).all()
+    users = {user_id for _, _, user_id, _, _, _ in rows if user_id is not None}
+    teams_of: dict[int, dict[int, tuple[bool, str | None]]] = {}
+    if users:
+        for user_id, team_id, role, group in (await repo.session.execute(
+                select(Membership.user_id, Membership.team_id, Membership.role,
+                       Membership.stakeholder_group)
+                .where(Membership.team_id.in_(set(cycles.values())),
+                       Membership.user_id.in_(users), Membership.active.is_(True))
+        )).all():
+            teams_of.setdefault(user_id, {})[team_id] = (role == permissions.MANAGER, group)
+    counted = []
+    for response_id, cycle_id, user_id, is_manager, group, completed_at in rows:
+        own = cycles[cycle_id]
+        sides = {**teams_of.get(user_id, {}), own: (is_manager, group)} if (
+            user_id is not None) else {own: (is_manager, group)}
+        counted.append(CountedResponse(
+            response_id=response_id, cycle_id=cycle_id, team_ids=frozenset(sides),
+            manager_in=frozenset(t for t, (manager, _) in sides.items() if manager),
+            group_in={t: g for t, (_, g) in sides.items()}, stakeholder_group=group,
+            user_id=user_id, completed=completed_at is not None))
+    return counted
+
+
+async def response_elsewhere(repo: Repository, cycle: Cycle, user_id: int) -> Cycle | None:
+    """The sibling cycle (same organisation cycle, another team) where this person already has a
+    response, if any."""
+    if cycle.organisation_cycle_id is None:
+        return None
+    return await repo.session.scalar(
+        select(Cycle).join(Response, Response.cycle_id == Cycle.id)
+        .join(Membership, Membership.id == Response.membership_id)
+        .where(Cycle.organisation_cycle_id == cycle.organisation_cycle_id, Cycle.id != cycle.id,
+               Membership.user_id == user_id).order_by(Cycle.id).limit(1))
+
+
+async def answering_cycle(repo: Repository, cycle: Cycle, user_id: int) -> Cycle:
+    """Where this person answers the organisation cycle `cycle` belongs to: the cycle of their
+    response if they started one, else `cycle` (what was planned for them)."""
+    return await response_elsewhere(repo, cycle, user_id) or cycle
+
+
+class AlreadyOpen(Exception):
+    """The organisation has an organisation cycle open already."""
+
+    def __init__(self, organisation_cycle: OrganisationCycle) -> None:
+        super().__init__(f"organisation {organisation_cycle.organisation_id} already has "
+                         f"cycle {organisation_cycle.id} open")
+        self.organisation_cycle = organisation_cycle
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    organisation_cycle_id: int
+    deadline: datetime
+    teams: tuple[tuple[int, str], ...]
+    """(team id, name) of the teams whose cycle opened."""
+    skipped: tuple[tuple[int, str], ...]
+    """Teams left out because a survey of their own is open."""
+    invitations: int
+    """People invited: each once, however many of the teams they belong to."""
+
+
+async def open_organisation_cycle(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int | None, organisation_id: int,
+    scope_id: str, deadline: datetime, now: datetime, team_ids: Sequence[int] | None = None,
+) -> Opened:
+    """Open a cycle with the same model, scope and deadline in every team (or `team_ids`) of the
+    organisation, and plan each person's one invitation and reminders, in this transaction.
+
+    `actor_id` is the admin who asks (checked), None when the rhythm opens it. A team with a
+    survey of its own open is left out (and named in what is returned). The model is that of the
+    organisation's first team taking part. Everything is written with a few bulk statements: 50
+    teams of 20 people is one insert of 50 cycles and one of the notifications (`bench/`)."""
+    if actor_id is not None:
+        await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    existing = await open_for(repo, organisation_id)
+    if existing is not None:
+        raise AlreadyOpen(existing)
+    query = select(Team).where(Team.organisation_id == organisation_id).order_by(Team.id)
+    if team_ids is not None:
+        query = query.where(Team.id.in_(list(team_ids)))
+    teams = list((await repo.session.scalars(query)).all())
+    busy = set((await repo.session.scalars(select(Cycle.team_id).where(
+        Cycle.team_id.in_([t.id for t in teams]), Cycle.closed_at.is_(None)))).all())
+    taking_part = [t for t in teams if t.id not in busy]
+    model_id = taking_part[0].model_id if taking_part else teams[0].model_id if teams else ""
+    if not taking_part or scope_id not in load_model(model_id).scopes:
+        return Opened(0, deadline, (), tuple((t.id, t.name) for t in teams if t.id in busy), 0)
+    organisation_cycle = OrganisationCycle(
+        organisation_id=organisation_id, model_id=model_id, scope_id=scope_id,
+        opened_by=actor_id, opened_at=now, deadline=deadline)
+    repo.session.add(organisation_cycle)
+    try:
+        async with repo.session.begin_nested():
+            await repo.session.flush()
+    except IntegrityError:  # another admin (or the rhythm) opened one just now
+        raced = await open_for(repo, organisation_id)
+        assert raced is not None
+        raise AlreadyOpen(raced) from None
+    cycle_of = dict((await repo.session.execute(
+        insert(Cycle).returning(Cycle.team_id, Cycle.id),
+        [{"team_id": t.id, "model_id": model_id, "scope_id": scope_id, "opened_by": actor_id,
+          "opened_at": now, "deadline": deadline,
+          "organisation_cycle_id": organisation_cycle.id} for t in taking_part],
+    )).all())
+    invited = await _plan(repo, taking_part, cycle_of, now, deadline)
+    return Opened(organisation_cycle.id, deadline, tuple((t.id, t.name) for t in taking_part),
+                  tuple((t.id, t.name) for t in teams if t.id in busy), invited)
+
+
+async def _plan(
+    repo: Repository, teams: Sequence[Team], cycle_of: Mapping[int, int], now: datetime,
+    deadline: datetime,
+) -> int:
+    """Each person's invitation and reminders in the cycle of their first team, and every team
+    cycle's closing at the deadline (the first to run closes them all, `outbox`)."""
+    by_id = {t.id: t for t in teams}
+    members = (await repo.session.execute(
+        select(Membership.user_id, Membership.team_id)
+        .join(Person, Person.user_id == Membership.user_id)
+        .where(Membership.team_id.in_(list(by_id)), Membership.active.is_(True))
+        .order_by(Membership.team_id, Membership.id))).all()
+    first_team: dict[int, int] = {}
+    for user_id, team_id in members:
+        first_team.setdefault(user_id, team_id)
+    reminders: dict[tuple[str, bool], tuple[datetime, ...]] = {}
+    rows: list[dict[str, object]] = []
+    for user_id, team_id in first_team.items():
+        team, cycle_id = by_id[team_id], cycle_of[team_id]
+        key = (team.timezone, team.reminders_enabled)
+        if key not in reminders:
+            reminders[key] = reminder_times(now, deadline, team_calendar(
+                team.timezone, now.date())) if team.reminders_enabled else ()
+        common = {"user_id": user_id, "team_id": team_id, "cycle_id": cycle_id,
+                  "status": "pending", "attempts": 0}
+        rows.append({**common, "key": f"invite:{cycle_id}:{user_id}",
+                     "kind": Kind.INVITE.value, "due_at": now})
+        rows.extend({**common, "key": f"remind:{cycle_id}:{number}:{user_id}",
+                     "kind": Kind.REMIND.value, "due_at": moment}
+                    for number, moment in enumerate(reminders[key], start=1))
+    rows.extend({"user_id": None, "team_id": team_id, "cycle_id": cycle_id, "status": "pending",
+                 "attempts": 0, "key": f"close:{cycle_id}", "kind": Kind.CLOSE.value,
+                 "due_at": deadline} for team_id, cycle_id in cycle_of.items())
+    await outbox.plan_many(repo, rows)
+    await outbox.wake_the_sweep(repo)
+    return len(first_team)
+
+
+async def open_for(repo: Repository, organisation_id: int) -> OrganisationCycle | None:
+    return await repo.session.scalar(select(OrganisationCycle).where(
+        OrganisationCycle.organisation_id == organisation_id,
+        OrganisationCycle.closed_at.is_(None)))
+
+
+@dataclass(frozen=True, slots=True)
+class TeamStatus:
+    """How far one team is: counts only, never a figure, while the cycle is open."""
+
+    team_id: int
+    team: str
+    members: int
+    started: int
+    completed: int
+
+
+async def status(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int
+) -> tuple[OrganisationCycle, tuple[TeamStatus, ...]]:
+    """Per team: its active members, and how many of them started and finished (anywhere in the
+    organisation cycle, by the answering rule: one person in two teams counts in both)."""
+    organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
+        repo, admin_ids, actor_id, organisation_cycle_id)
+    return organisation_cycle, await team_statuses(repo, organisation_cycle_id)
+
+
+async def team_statuses(repo: Repository, organisation_cycle_id: int) -> tuple[TeamStatus, ...]:
+    teams = (await repo.session.execute(
+        select(Team.id, Team.name).join(Cycle, Cycle.team_id == Team.id)
+        .where(Cycle.organisation_cycle_id == organisation_cycle_id).order_by(Team.id)
+    )).all()
+    members: dict[int, int] = {}
+    for (team_id,) in (await repo.session.execute(
+            select(Membership.team_id).where(Membership.team_id.in_([t for t, _ in teams]),
+                                             Membership.active.is_(True)))).all():
+        members[team_id] = members.get(team_id, 0) + 1
+    started: dict[int, int] = {}
+    completed: dict[int, int] = {}
+    for counted in await counted_responses(repo, organisation_cycle_id):
+        for team_id in counted.team_ids:
+            started[team_id] = started.get(team_id, 0) + 1
+            if counted.completed:
+                completed[team_id] = completed.get(team_id, 0) + 1
+    return tuple(TeamStatus(team_id, name, members.get(team_id, 0), started.get(team_id, 0),
+                            completed.get(team_id, 0)) for team_id, name in teams)
+
+
+async def close(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int,
+    now: datetime,
+) -> bool:
+    """An admin closes the organisation cycle: every team's part closes in this transaction and
+    the reports go out (as at the deadline). Closing it twice changes nothing."""
+    organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
+        repo, admin_ids, actor_id, organisation_cycle_id)
+    return await outbox.close_organisation_cycle(repo, organisation_cycle.id, now)

@@ -1,0 +1,206 @@
+"""Organisations: teams side by side, and the admins who run them together.
+
+Every team belongs to one organisation; a team made with /newteam gets one of its own
+(`bot.services.teams.create_team`). An admin (ADMIN_IDS are admins of every organisation) creates
+teams in it, moves teams into it, adds admins from the members of its teams, and opens surveys for
+all its teams at once (`bot.services.org_cycles`, which also states the answering rule: a person
+answers once per organisation cycle). Everything returned is plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+
+from bot.db.models import (
+    Membership,
+    Organisation,
+    OrganisationAdmin,
+    OrganisationCycle,
+    Person,
+    Team,
+)
+from bot.db.repositories import Repository, dialect_insert
+from bot.services import org_cycles, permissions, teams
+from bot.services.org_cycles import TeamStatus
+from bot.services.permissions import Permission, PermissionsError
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationInfo:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What `/org` shows: the teams with their member counts, the admins, the current cycle."""
+
+    id: int
+    name: str
+    teams: tuple[tuple[int, str, int], ...]
+    """(team id, name, active members)."""
+    admins: tuple[str, ...]
+    """The admins' names (ADMIN_IDS, who administer every organisation, are not listed)."""
+    reassessment: str
+    next_reassessment_at: datetime | None
+    open_cycle_id: int | None
+    deadline: datetime | None
+    status: tuple[TeamStatus, ...]
+
+
+async def create(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, name: str, now: datetime
+) -> OrganisationInfo:
+    """A new organisation, administered by its creator; who may create teams may create one."""
+    permissions.check_can_create_teams(admin_ids, actor_id)
+    organisation = Organisation(name=name.strip()[:MAX_NAME], created_at=now,
+                                reassessment="quarterly")
+    repo.session.add(organisation)
+    await repo.session.flush()
+    await _add_admin_row(repo, organisation.id, actor_id, None, now)
+    return OrganisationInfo(organisation.id, organisation.name)
+
+
+async def administered(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int
+) -> list[OrganisationInfo]:
+    """The organisations this person administers, oldest first (all of them for ADMIN_IDS)."""
+    query = select(Organisation.id, Organisation.name).order_by(Organisation.id)
+    if actor_id not in admin_ids:
+        query = query.join(OrganisationAdmin,
+                           OrganisationAdmin.organisation_id == Organisation.id).where(
+            OrganisationAdmin.user_id == actor_id)
+    return [OrganisationInfo(i, n) for i, n in (await repo.session.execute(query)).all()]
+
+
+async def overview(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+) -> Overview:
+    organisation = await permissions.check_can_administer_org(
+        repo, admin_ids, actor_id, organisation_id)
+    members = func.count(Membership.id).filter(Membership.active.is_(True))
+    team_rows = (await repo.session.execute(
+        select(Team.id, Team.name, members).outerjoin(Membership, Membership.team_id == Team.id)
+        .where(Team.organisation_id == organisation_id).group_by(Team.id, Team.name)
+        .order_by(Team.id))).all()
+    admins = (await repo.session.scalars(
+        select(func.coalesce(Person.display_name, "?")).select_from(OrganisationAdmin)
+        .outerjoin(Person, Person.user_id == OrganisationAdmin.user_id)
+        .where(OrganisationAdmin.organisation_id == organisation_id)
+        .order_by(OrganisationAdmin.added_at, OrganisationAdmin.user_id))).all()
+    current = await org_cycles.open_for(repo, organisation_id)
+    return Overview(
+        id=organisation.id, name=organisation.name,
+        teams=tuple((i, n, int(c)) for i, n, c in team_rows), admins=tuple(admins),
+        reassessment=organisation.reassessment,
+        next_reassessment_at=organisation.next_reassessment_at,
+        open_cycle_id=current.id if current else None,
+        deadline=current.deadline if current else None,
+        status=await org_cycles.team_statuses(repo, current.id) if current else ())
+
+
+async def create_team(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int, name: str,
+    settings: teams.TeamSettings, now: datetime,
+) -> tuple[Team, Membership]:
+    """A team in the organisation, with the admin as its first manager (who invites its people)."""
+    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    return await teams.create_team(repo, name, actor_id, settings, now,
+                                   organisation_id=organisation_id)
+
+
+async def movable_teams(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+) -> list[tuple[int, str]]:
+    """Teams the admin may move into this organisation: those they manage, and those of the
+    other organisations they administer; oldest first."""
+    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    managed = select(Membership.team_id).where(
+        Membership.user_id == actor_id, Membership.role == permissions.MANAGER,
+        Membership.active.is_(True))
+    query = select(Team.id, Team.name).where(Team.organisation_id != organisation_id)
+    if actor_id not in admin_ids:
+        mine = select(OrganisationAdmin.organisation_id).where(
+            OrganisationAdmin.user_id == actor_id)
+        query = query.where(Team.id.in_(managed) | Team.organisation_id.in_(mine))
+    return list((await repo.session.execute(query.order_by(Team.id))).all())
+
+
+class MoveRefusal(Exception):
+    """The team is taking part in an organisation survey that is still open."""
+
+
+async def move_team(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, team_id: int,
+    organisation_id: int,
+) -> Team:
+    """Move a team into the organisation. The admin needs to administer it and to manage the team
+    or administer its organisation. An organisation left without teams or surveys is removed (it
+    was one team's own)."""
+    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    team = await repo.team(team_id)
+    if team is None:
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id, team_id)
+    if team.organisation_id == organisation_id:
+        return team
+    if not (permissions.is_active_manager(await repo.membership(team_id, actor_id))
+            or await permissions.is_org_admin(repo, admin_ids, actor_id, team.organisation_id)):
+        raise PermissionsError(Permission.MANAGE_TEAM, actor_id, team_id)
+    current = await repo.open_cycle(team_id)
+    if current is not None and current.organisation_cycle_id is not None:
+        raise MoveRefusal(team.name)
+    before = team.organisation_id
+    team.organisation_id = organisation_id
+    await repo.session.flush()
+    left = await repo.session.scalar(select(func.count()).select_from(Team).where(
+        Team.organisation_id == before))
+    cycles = await repo.session.scalar(select(func.count()).select_from(OrganisationCycle)
+                                       .where(OrganisationCycle.organisation_id == before))
+    if not left and not cycles:
+        await repo.session.execute(delete(Organisation).where(Organisation.id == before))
+    return team
+
+
+async def admin_candidates(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+) -> list[tuple[int, str]]:
+    """Active members of the organisation's teams who are no admin yet: (user id, name)."""
+    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    admins = select(OrganisationAdmin.user_id).where(
+        OrganisationAdmin.organisation_id == organisation_id)
+    rows = await repo.session.execute(
+        select(Person.user_id, Person.display_name)
+        .join(Membership, Membership.user_id == Person.user_id)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Team.organisation_id == organisation_id, Membership.active.is_(True),
+               Person.user_id.not_in(admins))
+        .group_by(Person.user_id, Person.display_name).order_by(Person.display_name))
+    return list(rows.all())
+
+
+async def add_admin(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    user_id: int, now: datetime,
+) -> str | None:
+    """Make a member of one of the organisation's teams an admin; their name, or None when they
+    are no such member (a forged button). Adding someone twice changes nothing."""
+    candidates = dict(await admin_candidates(repo, admin_ids, actor_id, organisation_id))
+    if user_id not in candidates:
+        already = await permissions.is_org_admin(repo, frozenset(), user_id, organisation_id)
+        person = await repo.person(user_id) if already else None
+        return person.display_name if person is not None else None
+    await _add_admin_row(repo, organisation_id, user_id, actor_id, now)
+    return candidates[user_id]
+
+
+async def _add_admin_row(
+    repo: Repository, organisation_id: int, user_id: int, added_by: int | None, now: datetime
+) -> None:
+    await repo.session.execute(dialect_insert(repo.session, OrganisationAdmin).values(
+        organisation_id=organisation_id, user_id=user_id, added_by=added_by, added_at=now,
+    ).on_conflict_do_nothing(index_elements=["organisation_id", "user_id"]))
