@@ -1,4 +1,4 @@
-"""`python -m bench [startup answers report broadcast] [--database-url URL] ...`: the benchmarks
+"""`python -m bench [startup answers report broadcast orgreport] [--database-url URL] ...`: the benchmarks
 (all of them by default) in one process, printing figures as ratios against baselines measured in
 the same run."""
 
@@ -12,9 +12,9 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, report, startup
+from bench import answer_path, broadcast, org_report, report, startup
 
-BENCHMARKS = ("startup", "answers", "report", "broadcast")
+BENCHMARKS = ("startup", "answers", "report", "broadcast", "orgreport")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -29,6 +29,8 @@ async def main(arguments: argparse.Namespace) -> None:
             await report.run(scratch)
         if "broadcast" in chosen:
             await broadcast.run(arguments.members, scratch, arguments.database_url)
+        if "orgreport" in chosen:
+            await org_report.run()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ from conversations.glossary import build_glossary_handlers
 from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
 from conversations.members import build_member_handlers
+from conversations.org_reports import build_org_report_handlers
 from conversations.reports import build_report_handlers
 from conversations.settings import build_settings_handlers
 from conversations.survey import build_survey_handlers
@@ -160,6 +161,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_invite_handlers(),
         *build_cycle_handlers(),
         *build_report_handlers(),
+        *build_org_report_handlers(),
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),

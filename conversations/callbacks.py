@@ -316,3 +316,20 @@ class Document(Button):
 class ExportCycle(Button):
     PREFIX: ClassVar[str] = "g:rx"
     cycle_id: Id
+
+
+class OrgReport(Button):
+    """The organisation report of one organisation cycle (admins, and managers of its teams)."""
+
+    PREFIX: ClassVar[str] = "g:or"
+    organisation_cycle_id: Id
+
+
+class OrgDocument(Button):
+    PREFIX: ClassVar[str] = "g:od"
+    organisation_cycle_id: Id
+
+
+class OrgExport(Button):
+    PREFIX: ClassVar[str] = "g:ox"
+    organisation_cycle_id: Id

@@ -96,7 +96,7 @@ def shown_together(
 
 def breakdown(
     people: Sequence[Respondent], candidates: Sequence[Collection[int]], threshold: int, *,
-    keep_whole: bool = False,
+    keep_whole: bool = False, element_id: str | None = None,
 ) -> tuple[int, ...]:
     """Which candidate sets (indices into `people`) may be shown beside the team, in their order.
 
@@ -106,15 +106,47 @@ def breakdown(
     than the viewer. An empty candidate, or one that is the whole team, adds no information and
     is left out; `keep_whole` keeps the whole one (a team that is the whole organisation is still
     a column of the organisation's heatmap), as long as the whole meets the rule.
+
+    With `element_id`, the atoms must also pass `element_allowed` for that element: which of
+    the sets may carry a figure for it (the organisation report asks this per element, so one
+    "not applicable" in a small overlap hides that element in a few teams, not in all).
+
+    Adding a set only splits the atoms it touches, so only those are checked: the atoms made
+    before were checked when they were made (a large organisation has many sets to try).
     """
     check_threshold(threshold)
+    cell_of = [0] * len(people)
+    cells: dict[int, list[int]] = {0: list(range(len(people)))}
     chosen: list[int] = []
     for number, candidate in enumerate(candidates):
         if not candidate or (len(candidate) == len(people) and not keep_whole):
             continue
-        if shown_together(people, [candidates[c] for c in chosen] + [candidate], threshold):
-            chosen.append(number)
+        touched: dict[int, list[int]] = {}
+        for index in candidate:
+            touched.setdefault(cell_of[index], []).append(index)
+        parts = []
+        for cell, inside in touched.items():
+            inner = set(inside)
+            parts += [inside, [i for i in cells[cell] if i not in inner]]
+        if not all(_cell_allowed(people, part, threshold, element_id) for part in parts):
+            continue
+        chosen.append(number)
+        for cell, inside in touched.items():
+            new = len(cells)
+            inner = set(inside)
+            cells[cell] = [i for i in cells[cell] if i not in inner]
+            cells[new] = inside
+            for index in inside:
+                cell_of[index] = new
     return tuple(chosen)
+
+
+def _cell_allowed(
+    people: Sequence[Respondent], cell: Collection[int], threshold: int, element_id: str | None
+) -> bool:
+    if not _empty_or_enough(others(people[i] for i in cell), threshold):
+        return False
+    return element_id is None or element_allowed(people, [cell], element_id, threshold)
 
 
 def element_allowed(

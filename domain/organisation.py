@@ -5,10 +5,12 @@ member, so teams overlap; the organisation's profile counts each person once. Th
 beside the organisation total are chosen by the one rule of `domain.disclosure`: each shown team
 is a shown set, the total is everyone, and the atoms (people in exactly the same shown teams,
 including "in no shown team", the total minus the shown teams) must each be empty or hold at
-least k people other than the viewer, per element too. A team that would break it is hidden,
+least k people other than the viewer. A team that would break it is hidden,
 chosen greedily from who answered and where they count (facts every admin sees in the status per
 team), never from the answers; so no sum or difference of shown cells and the total gives away a
-hidden team, or the overlap of two shown ones.
+hidden team, or the overlap of two shown ones. Per element the shown teams are chosen again
+(in the same order) so that each atom has none or at least k answers and levels to it: one
+"not applicable" in a small overlap hides that element in a team or two, not in every team.
 
 Two viewers: an organisation admin, to whom every team of the cycle is a candidate and the total
 comes first; and a team manager, whose own team(s) come first (she sees them in her team report
@@ -139,13 +141,15 @@ def organisation_figures(
     if shown:
         position = {index: number for number, index in enumerate(universe)}
         part = [everyone[i] for i in universe]
-        cells = disclosure.atoms(len(part), [frozenset(position[i] for i in members[t])
-                                             for t in shown])
-        allowed = frozenset(e for e in model.scope(scope_id).element_ids
-                            if disclosure.element_allowed(part, cells, e, threshold))
+        sets = [frozenset(position[i] for i in members[t]) for t in shown]
+        carrying: dict[int, set[str]] = {t: set() for t in shown}
+        for element_id in model.scope(scope_id).element_ids:  # which shown teams carry it
+            for c in disclosure.breakdown(part, sets, threshold, keep_whole=True,
+                                          element_id=element_id):
+                carrying[shown[c]].add(element_id)
         for t in shown:
             results[t] = aggregate(model, scope_id, [everyone[i] for i in sorted(members[t])],
-                                   threshold, allowed=allowed)
+                                   threshold, allowed=carrying[t])
     columns = tuple(TeamColumn(t, len(members[t]), results.get(t)) for t in team_ids)
     return OrganisationFigures(
         total=total, teams=columns,

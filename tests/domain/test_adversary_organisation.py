@@ -165,26 +165,33 @@ def _possible(org: Organisation, views: Views) -> dict[tuple[int, str], set[Valu
     return possible
 
 
-def _excused(org: Organisation, figures: OrganisationFigures, index: int, element: str) -> bool:
-    """The answer is shared by everyone (k or more besides the viewer) in the person's atom.
-
-    The atoms are those of the shown sets (the total and the shown teams), also on an element
-    that the teams do not show: that the element is hidden says something about who in which
-    atom answered it (the rule looks at the atoms' counts), so a unanimous atom can be read from
-    the hiding and the total's levels, which is no more than the team cell would have shown.
-    """
+def _unanimous_atom(org: Organisation, shown: list[set[int]], index: int, element: str) -> bool:
     number = ELEMENTS.index(element)
-    shown: list[set[int]] = []
-    if figures.total.shown:
-        shown.append(set(range(len(org.people))))
-    for column in figures.shown_teams:
-        shown.append({i for i, p in enumerate(org.people) if column.team_id in p.teams})
     pattern = [index in s for s in shown]
     atom = [i for i in range(len(org.people))
             if [i in s for s in shown] == pattern and not org.people[i].is_viewer
             and org.answers[i][number] != MISSING]
     values = {org.answers[i][number] for i in atom}
     return len(atom) >= K and values == {org.answers[index][number]}
+
+
+def _excused(org: Organisation, figures: OrganisationFigures, index: int, element: str) -> bool:
+    """The answer is shared by everyone (k or more besides the viewer) in the person's atom:
+    the atom of the sets that show this element (a unanimous total, or team), or the atom of
+    all shown sets (the total and the shown teams). The latter because that a team does not
+    show an element says something about who in which atom answered it (the rule looks at the
+    atoms' counts), so a unanimous atom can be read from the hiding and the total's levels,
+    which is no more than the team's cell would have shown.
+    """
+    everyone = set(range(len(org.people)))
+    teams = [({i for i, p in enumerate(org.people) if column.team_id in p.teams}, column)
+             for column in figures.shown_teams]
+    total = [everyone] if figures.total.shown else []
+    showing = ([everyone] if figures.total.elements[element].shown else []) + [
+        members for members, column in teams
+        if column.result is not None and column.result.elements[element].shown]
+    return (_unanimous_atom(org, showing, index, element)
+            or _unanimous_atom(org, total + [members for members, _ in teams], index, element))
 
 
 def assert_nobody_is_pinned_down(org: Organisation, views: Views) -> None:
