@@ -42,6 +42,8 @@ class Heat:
     """A thin line above these rows (a new chapter, the teams below the organisation's row)."""
     row_width: int = 34
     column_width: int = 12
+    key: tuple[str, ...] = ()
+    """Lines under the cells that say what short column labels stand for ("5 Context of …")."""
 
 
 def _number(value: float, decimal_comma: bool) -> str:
@@ -77,9 +79,11 @@ def heatmap(data: Heat) -> Figure:
     rows = sum(label.count("\n") + 1 for label in wrapped)
     # The column labels sit above the cells: a taller head when they run to several lines.
     head = 0.95 + 0.15 * (max((c.count("\n") + 1 for c in columns), default=1) - 1)
-    height = 1.05 + head + 0.19 * rows + 0.1 * len(wrapped)
+    key = wrap("  ·  ".join(data.key), 100).split("\n") if data.key else []
+    foot = 1.05 + (0.2 + 0.17 * len(key) if key else 0)
+    height = foot + head + 0.19 * rows + 0.1 * len(wrapped)
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
-    axes: Axes = figure.add_axes((0.4, 1.05 / height, 0.57, 1 - (1.0 + head) / height))
+    axes: Axes = figure.add_axes((0.4, foot / height, 0.57, 1 - (foot - 0.05 + head) / height))
     image = axes.imshow(_grid(data.values), cmap=HEAT, vmin=1, vmax=5, aspect="auto",
                         interpolation="nearest")
     axes.set_facecolor(HIDDEN)  # hidden cells (NaN) stay this light grey, explained below
@@ -91,14 +95,24 @@ def heatmap(data: Heat) -> Figure:
             if value is not None:
                 axes.text(column, row, _number(value, data.decimal_comma), ha="center",
                           va="center", fontsize=9, color="black" if value >= 3.2 else "white")
-    axes.set_yticks(range(len(wrapped)), wrapped, fontsize=9)
+    # Labels as plain texts beside the cells rather than ticks: a tick is a dozen artists, and
+    # fifty teams' ticks cost more than the whole rest of the picture.
+    axes.set_xticks([])
+    axes.set_yticks([])
+    rows_at = axes.get_yaxis_transform()  # x in axes fractions, y in rows
+    for row, label in enumerate(wrapped):
+        axes.text(-0.015, row, label, transform=rows_at, ha="right", va="center", fontsize=9)
+    columns_at = axes.get_xaxis_transform()
+    for column, label in enumerate(columns):
+        axes.text(column, 1.01, label, transform=columns_at, ha="center", va="bottom",
+                  fontsize=9)
     for position in data.breaks:
         axes.axhline(position - 0.5, color="#bbbbbb", linewidth=0.8)
-    axes.set_xticks(range(len(columns)), columns, fontsize=9)
-    axes.xaxis.tick_top()
-    axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
+    for number, line in enumerate(key):
+        figure.text(0.03, (foot - 0.2 - 0.17 * number) / height, line, fontsize=8.5,
+                    va="top", color="#333333")
     figure.suptitle(data.title, fontsize=14, fontweight="bold", x=0.03, y=1 - 0.12 / height,
                     ha="left", va="top")
     scale = figure.add_axes((0.08, 0.45 / height, 0.4, 0.12 / height))

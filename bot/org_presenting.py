@@ -106,11 +106,12 @@ def heat(texts: Texts, language: str, report: OrgReport) -> Heat:
     return Heat(
         title=str(words.heat_title),
         rows=(str(words.whole), *(line.name for line in report.teams)),
-        columns=tuple(f"{c.chapter_id} {report.model.chapter(c.chapter_id).title(language)}"
-                      for c in figures.total.chapters),
+        columns=tuple(c.chapter_id for c in figures.total.chapters),
+        key=tuple(f"{c.chapter_id} {report.model.chapter(c.chapter_id).title(language)}"
+                  for c in figures.total.chapters),
         values=(total, *figures.chapter_grid()), hidden=str(words.hidden),
         level=str(words.level), decimal_comma=language == "nl", breaks=(1,),
-        row_width=30, column_width=11)
+        row_width=30)
 
 
 def draw(texts: Texts, language: str, report: OrgReport) -> Picture:

@@ -116,37 +116,48 @@ def breakdown(
     """
     check_threshold(threshold)
     cell_of = [0] * len(people)
-    cells: dict[int, list[int]] = {0: list(range(len(people)))}
+    cells: dict[int, set[int]] = {0: set(range(len(people)))}
+    counts = {0: _counts(people, cells[0], element_id)}
     chosen: list[int] = []
     for number, candidate in enumerate(candidates):
         if not candidate or (len(candidate) == len(people) and not keep_whole):
             continue
-        touched: dict[int, list[int]] = {}
+        touched: dict[int, set[int]] = {}
         for index in candidate:
-            touched.setdefault(cell_of[index], []).append(index)
-        parts = []
-        for cell, inside in touched.items():
-            inner = set(inside)
-            parts += [inside, [i for i in cells[cell] if i not in inner]]
-        if not all(_cell_allowed(people, part, threshold, element_id) for part in parts):
+            touched.setdefault(cell_of[index], set()).add(index)
+        split = {cell: _counts(people, inside, element_id) for cell, inside in touched.items()}
+        if not all(_counts_allowed(part, threshold) for cell, inside in split.items()
+                   for part in (inside, _minus(counts[cell], inside))):
             continue
         chosen.append(number)
         for cell, inside in touched.items():
             new = len(cells)
-            inner = set(inside)
-            cells[cell] = [i for i in cells[cell] if i not in inner]
-            cells[new] = inside
+            cells[cell] -= inside
+            counts[cell] = _minus(counts[cell], split[cell])
+            cells[new], counts[new] = inside, split[cell]
             for index in inside:
                 cell_of[index] = new
     return tuple(chosen)
 
 
-def _cell_allowed(
-    people: Sequence[Respondent], cell: Collection[int], threshold: int, element_id: str | None
-) -> bool:
-    if not _empty_or_enough(others(people[i] for i in cell), threshold):
-        return False
-    return element_id is None or element_allowed(people, [cell], element_id, threshold)
+Counts = tuple[int, int, int]
+"""Of an atom, people other than the viewer: all, who answered the element, who gave a level."""
+
+
+def _counts(people: Sequence[Respondent], cell: Iterable[int], element_id: str | None) -> Counts:
+    members = [people[i] for i in cell if not people[i].is_viewer]
+    if element_id is None:
+        return len(members), 0, 0
+    answered = [p.answers[element_id] for p in members if element_id in p.answers]
+    return len(members), len(answered), sum(1 for level in answered if level is not None)
+
+
+def _minus(whole: Counts, part: Counts) -> Counts:
+    return whole[0] - part[0], whole[1] - part[1], whole[2] - part[2]
+
+
+def _counts_allowed(counts: Counts, threshold: int) -> bool:
+    return all(_empty_or_enough(count, threshold) for count in counts)
 
 
 def element_allowed(
