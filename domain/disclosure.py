@@ -97,6 +97,7 @@ def shown_together(
 def breakdown(
     people: Sequence[Respondent], candidates: Sequence[Collection[int]], threshold: int, *,
     keep_whole: bool = False, element_id: str | None = None,
+    fixed: Sequence[Collection[int]] = (),
 ) -> tuple[int, ...]:
     """Which candidate sets (indices into `people`) may be shown beside the team, in their order.
 
@@ -111,13 +112,18 @@ def breakdown(
     the sets may carry a figure for it (the organisation report asks this per element, so one
     "not applicable" in a small overlap hides that element in a few teams, not in all).
 
+    `fixed` are sets the viewer knows already (from another report): they cut the atoms from
+    the start, unchecked, so that no candidate makes a small atom together with them.
+
     Adding a set only splits the atoms it touches, so only those are checked: the atoms made
     before were checked when they were made (a large organisation has many sets to try).
     """
     check_threshold(threshold)
     cell_of = [0] * len(people)
     cells: dict[int, set[int]] = {0: set(range(len(people)))}
-    counts = {0: _counts(people, cells[0], element_id)}
+    for known in fixed:
+        _split(cells, cell_of, known)
+    counts = {cell: _counts(people, members, element_id) for cell, members in cells.items()}
     chosen: list[int] = []
     for number, candidate in enumerate(candidates):
         if not candidate or (len(candidate) == len(people) and not keep_whole):
@@ -131,13 +137,26 @@ def breakdown(
             continue
         chosen.append(number)
         for cell, inside in touched.items():
-            new = len(cells)
+            new = max(cells) + 1
             cells[cell] -= inside
             counts[cell] = _minus(counts[cell], split[cell])
             cells[new], counts[new] = inside, split[cell]
             for index in inside:
                 cell_of[index] = new
     return tuple(chosen)
+
+
+def _split(cells: dict[int, set[int]], cell_of: list[int], known: Collection[int]) -> None:
+    for index in known:
+        cells[cell_of[index]].discard(index)
+    by_cell: dict[int, set[int]] = {}
+    for index in known:
+        by_cell.setdefault(cell_of[index], set()).add(index)
+    for inside in by_cell.values():
+        new = max(cells) + 1
+        cells[new] = inside
+        for index in inside:
+            cell_of[index] = new
 
 
 Counts = tuple[int, int, int]

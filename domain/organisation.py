@@ -12,14 +12,15 @@ hidden team, or the overlap of two shown ones. Per element the shown teams are c
 (in the same order) so that each atom has none or at least k answers and levels to it: one
 "not applicable" in a small overlap hides that element in a team or two, not in every team.
 
-Two viewers: an organisation admin, to whom every team of the cycle is a candidate and the total
-comes first; and a team manager, whose own team(s) come first (she sees them in her team report
-anyway) and who gets the total beside them only when both can be shown together.
+Two viewers: an organisation admin, to whom every team of the cycle is a candidate; and a team
+manager, who sees her own team(s) and the total. Teams the viewer manages she also reads in their
+own team reports (the same people: everyone who counts in the team), so they are known sets: the
+total and the other teams are shown only if they make no small atom together with them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain import disclosure
@@ -101,51 +102,44 @@ class OrganisationFigures:
 
 def organisation_figures(
     model: AssessmentModel, scope_id: str, people: Sequence[Member], team_ids: Sequence[int],
-    threshold: int, *, closed: bool, total_first: bool = True,
+    threshold: int, *, closed: bool, known: Collection[int] = (),
     targets: Mapping[str, int] | None = None,
 ) -> OrganisationFigures:
     """The organisation as one viewer may see it (the viewer is the member marked `is_viewer`).
 
     `team_ids` are the teams the viewer may know of, in display order: for an admin every team
-    of the cycle (`total_first`), for a team manager her own (not `total_first`). Candidates are
-    tried largest first (by respondents, then display order), so a small team is the one left
-    out rather than a large one. Nothing is shown while the cycle is open.
+    of the cycle, for a team manager her own. `known` are the teams whose own report she reads
+    (those she manages): she has their figures anyway, so they cut the atoms from the start, the
+    total is shown only if it fits beside them, and they come first. Other candidates are tried
+    largest first (by respondents, then display order), so a small team is the one left out
+    rather than a large one. Nothing is shown while the cycle is open.
     """
     disclosure.check_threshold(threshold)
     everyone = [person.respondent() for person in people]
-    members = {t: frozenset(i for i, p in enumerate(people) if t in p.teams) for t in team_ids}
-    order = sorted(team_ids, key=lambda t: -len(members[t]))
+    members = {t: frozenset(i for i, p in enumerate(people) if t in p.teams)
+               for t in {*team_ids, *known}}
+    order = [t for t in team_ids if t in known] + sorted(
+        (t for t in team_ids if t not in known), key=lambda t: -len(members[t]))
     disclosed = closed and disclosure.enough(disclosure.others(everyone), threshold)
-    shown: list[int] = []
-    total_shown = disclosed
-    universe = list(range(len(people)))
-    if disclosed and total_first:
-        chosen = disclosure.breakdown(everyone, [members[t] for t in order], threshold,
-                                      keep_whole=True)
-        shown = [order[c] for c in chosen]
-    elif closed:
-        # Her own teams without the rest of the organisation, then the total only if it fits.
-        universe = sorted(set().union(*members.values())) if members else []
-        position = {index: number for number, index in enumerate(universe)}
-        part = [everyone[i] for i in universe]
-        chosen = disclosure.breakdown(
-            part, [frozenset(position[i] for i in members[t]) for t in order], threshold,
-            keep_whole=True) if part else ()
-        shown = [order[c] for c in chosen]
-        total_shown = disclosed and disclosure.shown_together(
-            everyone, [members[t] for t in shown], threshold)
-        if total_shown:
-            universe = list(range(len(people)))
+    total_shown = disclosed and disclosure.shown_together(
+        everyone, [members[t] for t in known], threshold)
+    # Without the total, only the teams' own people are in view: nobody outside them is shown.
+    universe = (list(range(len(people))) if total_shown
+                else sorted(set().union(*(members[t] for t in order))))
+    position = {index: number for number, index in enumerate(universe)}
+    part = [everyone[i] for i in universe]
+    sets = {t: frozenset(position[i] for i in members[t] if i in position) for t in members}
+    fixed = [sets[t] for t in known]
+    chosen = disclosure.breakdown(part, [sets[t] for t in order], threshold, keep_whole=True,
+                                  fixed=fixed) if closed and part else ()
+    shown = [order[c] for c in chosen]
     total = aggregate(model, scope_id, everyone, threshold, closed=total_shown)
     results: dict[int, TeamResult] = {}
     if shown:
-        position = {index: number for number, index in enumerate(universe)}
-        part = [everyone[i] for i in universe]
-        sets = [frozenset(position[i] for i in members[t]) for t in shown]
         carrying: dict[int, set[str]] = {t: set() for t in shown}
         for element_id in model.scope(scope_id).element_ids:  # which shown teams carry it
-            for c in disclosure.breakdown(part, sets, threshold, keep_whole=True,
-                                          element_id=element_id):
+            for c in disclosure.breakdown(part, [sets[t] for t in shown], threshold,
+                                          keep_whole=True, element_id=element_id, fixed=fixed):
                 carrying[shown[c]].add(element_id)
         for t in shown:
             results[t] = aggregate(model, scope_id, [everyone[i] for i in sorted(members[t])],

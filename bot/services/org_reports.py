@@ -109,8 +109,9 @@ async def build_org_report(
     teams = await _teams_of(repo, cycle.id)
     as_admin = await permissions.is_org_admin(repo, frozenset(admin_ids), viewer_id,
                                               organisation.id)
-    visible = [team for team in teams if as_admin or permissions.is_active_manager(
-        await repo.membership(team.id, viewer_id))]
+    managed = [team for team in teams
+               if permissions.is_active_manager(await repo.membership(team.id, viewer_id))]
+    visible = teams if as_admin else managed
     if not visible:
         raise PermissionsError(Permission.MANAGE_TEAM, viewer_id)
     # One rule for the whole organisation: the strictest threshold of its teams.
@@ -119,7 +120,7 @@ async def build_org_report(
     figures = organisation_figures(
         model, cycle.scope_id, await _members(repo, cycle.id, viewer_id),
         [team.id for team in visible], threshold, closed=cycle.closed_at is not None,
-        total_first=as_admin)
+        known=[team.id for team in managed])
     members = {s.team_id: s.members for s in await org_cycles.team_statuses(repo, cycle.id)}
     lines = tuple(TeamLine(team.id, team.name, members.get(team.id, 0), column.respondents)
                   for team, column in zip(visible, figures.teams, strict=True))

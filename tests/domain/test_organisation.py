@@ -78,7 +78,7 @@ def test_a_team_manager_sees_her_team_and_the_total_and_no_other_team() -> None:
     people = [_person({SUPPORT}, 4, is_viewer=True, is_manager=True)
               if n == 5 else p for n, p in enumerate(_organisation())]
     figures = organisation_figures(MODEL, "full", people, (SUPPORT,), K, closed=True,
-                                   total_first=False)
+                                   known=(SUPPORT,))
     assert [t.team_id for t in figures.teams] == [SUPPORT]
     assert figures.teams[0].shown and figures.total.shown
     assert figures.teams[0].respondents == 4  # she does not count towards k: 3 others
@@ -88,7 +88,7 @@ def test_the_total_is_hidden_from_a_manager_when_it_would_give_away_the_rest() -
     people = [*(_person({SALES}, 2) for _ in range(4)), _person({SUPPORT}, 5),
               _person({SUPPORT}, 4)]
     figures = organisation_figures(MODEL, "full", people, (SALES,), K, closed=True,
-                                   total_first=False)
+                                   known=(SALES,))
     assert figures.teams[0].shown
     assert not figures.total.shown and figures.total.overall is None
     admin = organisation_figures(MODEL, "full", people, (SALES, SUPPORT), K, closed=True)
@@ -154,3 +154,17 @@ def test_every_atom_of_the_shown_teams_is_empty_or_holds_k(
         atoms[pattern] = atoms.get(pattern, 0) + 1
     if figures.total.shown:
         assert all(size >= K for size in atoms.values())
+
+
+def test_an_admin_who_manages_two_overlapping_teams_gets_no_total_beside_them() -> None:
+    """She reads sales and support in their team reports; with the total beside them, the
+    person in both would be sales plus support minus the total (and the rest)."""
+    people = _organisation()
+    figures = organisation_figures(MODEL, "full", people, TEAMS, K, closed=True,
+                                   known=(SALES, SUPPORT))
+    assert not figures.total.shown
+    shown = {t.team_id for t in figures.shown_teams}
+    assert not {SALES, SUPPORT} <= shown and BOARD not in shown
+    only_sales = organisation_figures(MODEL, "full", people, TEAMS, K, closed=True,
+                                      known=(SALES,))
+    assert only_sales.total.shown and SALES in {t.team_id for t in only_sales.shown_teams}
