@@ -88,7 +88,7 @@ async def _members(
         .join(Response, Response.id == Answer.response_id)
         .join(Cycle, Cycle.id == Response.cycle_id)
         .where(Cycle.organisation_cycle_id == organisation_cycle_id))
-    for response_id, element_id, level in rows.tuples().all():
+    for response_id, element_id, level in rows.all():
         answers[response_id][element_id] = level
     return [Member(answers[c.response_id], c.team_ids, c.is_manager,
                    is_viewer=c.user_id == viewer_id, finished=c.completed)
@@ -145,7 +145,7 @@ async def reportable(
     if viewer_id not in admin_ids:
         query = query.where(Organisation.id.in_(managed) | Organisation.id.in_(administered))
     found = []
-    for organisation_id, name in (await repo.session.execute(query)).tuples().all():
+    for organisation_id, name in (await repo.session.execute(query)).all():
         cycle_id = await repo.session.scalar(
             select(OrganisationCycle.id).where(OrganisationCycle.organisation_id == organisation_id)
             .order_by(OrganisationCycle.closed_at.is_not(None), OrganisationCycle.id.desc())

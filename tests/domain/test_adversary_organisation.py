@@ -206,7 +206,8 @@ def _excused(org: Organisation, seen: Seen, index: int, element: str) -> bool:
     all shown sets (the total and the shown teams). The latter because that a team does not
     show an element says something about who in which atom answered it (the rule looks at the
     atoms' counts), so a unanimous atom can be read from the hiding and the total's levels,
-    which is no more than the team's cell would have shown.
+    which is no more than the team's cell would have shown. And a whole shown set that is
+    unanimous (her two team reports overlap, and one of them says that all its people agree).
     """
     figures = seen.figures
     everyone = set(range(len(org.people)))
@@ -222,7 +223,9 @@ def _excused(org: Organisation, seen: Seen, index: int, element: str) -> bool:
     showing = ([everyone] if figures.total.elements[element].shown else []) + [
         members for members, result in sets if result.elements[element].shown]
     return (_unanimous_atom(org, showing, index, element)
-            or _unanimous_atom(org, total + [members for members, _ in sets], index, element))
+            or _unanimous_atom(org, total + [members for members, _ in sets], index, element)
+            or any(_unanimous_atom(org, [members], index, element)
+                   for members in showing if index in members))
 
 
 def assert_nobody_is_pinned_down(org: Organisation, views: Views) -> None:
