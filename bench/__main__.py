@@ -1,6 +1,6 @@
-"""`python -m bench [startup answers report broadcast orgreport] [--database-url URL] ...`: the benchmarks
-(all of them by default) in one process, printing figures as ratios against baselines measured in
-the same run."""
+"""`python -m bench [startup answers report organisation broadcast orgreport] [--database-url URL]`:
+the benchmarks (all of them by default) in one process, printing figures as ratios against
+baselines measured in the same run."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, org_report, report, startup
+from bench import answer_path, broadcast, org_report, organisation, report, startup
 
-BENCHMARKS = ("startup", "answers", "report", "broadcast", "orgreport")
+BENCHMARKS = ("startup", "answers", "report", "organisation", "broadcast", "orgreport")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -27,6 +27,8 @@ async def main(arguments: argparse.Namespace) -> None:
             await answer_path.run(scratch, arguments.database_url)
         if "report" in chosen:
             await report.run(scratch)
+        if "organisation" in chosen:
+            await organisation.run(scratch, arguments.database_url)
         if "broadcast" in chosen:
             await broadcast.run(arguments.members, scratch, arguments.database_url)
         if "orgreport" in chosen:
@@ -39,7 +41,8 @@ if __name__ == "__main__":
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL URL to run the answer path and broadcast on (it is reset)")
+                        help="PostgreSQL URL to run the answer path, the organisation cycle and "
+                             "the broadcast on as well (it is reset)")
     os.environ.setdefault("MPLBACKEND", "Agg")
     logging.basicConfig(level=logging.ERROR)
     print(f"iso9004-bot benchmarks on {platform.processor() or platform.machine()}, "

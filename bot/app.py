@@ -16,7 +16,12 @@ from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -50,10 +55,14 @@ from conversations.blocking import build_blocking_handlers
 from conversations.cycles import build_cycle_handlers
 from conversations.fallbacks import fallback_handlers
 from conversations.glossary import build_glossary_handlers
+from conversations.group_commands import build_group_command_handlers
+from conversations.group_link import build_group_link_handlers
 from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
 from conversations.members import build_member_handlers
 from conversations.org_reports import build_org_report_handlers
+from conversations.org_survey import build_org_survey_handlers
+from conversations.organisations import build_organisation_handlers
 from conversations.reports import build_report_handlers
 from conversations.settings import build_settings_handlers
 from conversations.survey import build_survey_handlers
@@ -86,6 +95,12 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("settings", "Teaminstellingen en ritme (managers)"),
         ("targets", "Doelniveaus per hoofdstuk (managers)"),
         ("actions", "Verbeteracties (managers)"),
+        ("organisatie", "Organisatie: teams en vragenlijsten (beheerders)"),
+        ("nieuweorg", "Organisatie aanmaken (beheerders)"),
+        ("teamerbij", "Nieuw team in de organisatie (beheerders)"),
+        ("orgvragenlijst", "Vragenlijst voor alle teams (beheerders)"),
+        ("beheerder", "Beheerder toevoegen (beheerders)"),
+        ("organisatierapport", "Organisatierapport (beheerders, managers)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -106,8 +121,32 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("settings", "Team settings and rhythm (managers)"),
         ("targets", "Target levels per chapter (managers)"),
         ("actions", "Improvement actions (managers)"),
+        ("org", "Organisation: teams and surveys (admins)"),
+        ("neworg", "Create an organisation (admins)"),
+        ("orgteam", "New team in the organisation (admins)"),
+        ("orgsurvey", "Survey for all teams (admins)"),
+        ("orgadmin", "Add an admin (admins)"),
+        ("orgreport", "Organisation report (admins, managers)"),
     ),
 }
+
+
+GROUP_COMMAND_MENU: dict[str, Sequence[tuple[str, str]]] = {
+    "nl": (
+        ("meeting", "Overleg van het managementteam"),
+        ("link", "Deze groep aan je team koppelen (managers)"),
+        ("language", "Taal van de bot in deze groep (managers)"),
+        ("help", "Wat de bot in een groep doet"),
+    ),
+    "en": (
+        ("meeting", "The management team's meeting"),
+        ("link", "Link this group to your team (managers)"),
+        ("language", "The bot's language in this group (managers)"),
+        ("help", "What the bot does in a group"),
+    ),
+}
+"""The menu in groups (`BotCommandScopeAllGroupChats`); /unlink works but is rare enough to stay
+out of it. The commands themselves: `conversations.group_chat.GROUP_COMMANDS`."""
 
 
 @dataclass
@@ -151,6 +190,8 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
     application.runtime = runtime
     application.add_handler(TypeHandler(Update, claim_with_first_write), group=-1)
     for handler in (
+        *build_group_link_handlers(),  # first: /start, /language, /help mean other things there
+        *build_group_command_handlers(),
         *build_joining_handlers(),
         *build_survey_handlers(),
         *build_account_handlers(),
@@ -165,6 +206,8 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),
+        *build_organisation_handlers(),
+        *build_org_survey_handlers(),
         *typed_handlers(),
         *fallback_handlers(),
     ):
@@ -217,13 +260,17 @@ def _post_shutdown_for(engine: AsyncEngine, wiring: Wiring) -> Lifecycle:
 
 
 async def _register_commands(application: IsoApplication) -> None:
-    scope = BotCommandScopeAllPrivateChats()
+    """The command menus: the private one, and the group one; in both languages, the default
+    language's also for every other app language."""
     default = application.runtime.settings.default_language
-    for language, commands in COMMANDS.items():
-        bot_commands = [BotCommand(name, description) for name, description in commands]
-        await application.bot.set_my_commands(bot_commands, scope=scope, language_code=language)
-        if language == default:
-            await application.bot.set_my_commands(bot_commands, scope=scope)
+    for scope, menu in ((BotCommandScopeAllPrivateChats(), COMMANDS),
+                        (BotCommandScopeAllGroupChats(), GROUP_COMMAND_MENU)):
+        for language, commands in menu.items():
+            bot_commands = [BotCommand(name, description) for name, description in commands]
+            await application.bot.set_my_commands(bot_commands, scope=scope,
+                                                  language_code=language)
+            if language == default:
+                await application.bot.set_my_commands(bot_commands, scope=scope)
 
 
 def _error_handler(

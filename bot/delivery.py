@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 from bot import documents, presenting, refusals
-from bot.db.models import Notification, Team
+from bot.db.models import Notification, Organisation, Team
 from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
 from bot.refusals import Meaning
@@ -31,7 +31,7 @@ from bot.services.outbox import Kind, Outcome, Settled
 from conversations import callbacks, screens
 from domain.catalog import load_model
 from domain.holidays import team_calendar
-from domain.rhythm import Calendar, days_left, heads_up_wording, send_moment
+from domain.rhythm import Calendar, days_left, heads_up_wording, rhythm_owner, send_moment
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 200
@@ -216,8 +216,12 @@ async def _compose(
     person = await repo.person(row.user_id) if row.user_id is not None else None
     if person is None or person.blocked_at is not None:
         return []
-    if kind is Kind.HEADS_UP:
-        return _heads_up(runtime, row, team, person.language, now, calendar)
+    if kind is Kind.HEADS_UP:  # the rhythm is the organisation's when it has one
+        organisation = await repo.session.get(Organisation, team.organisation_id)
+        owner = organisation if organisation is not None and rhythm_owner(
+            organisation.reassessment) == "organisation" else team
+        return _heads_up(runtime, row, team, owner.reassessment, owner.next_reassessment_at,
+                         person.language, now, calendar)
     if cycle is None:
         return []
     language = person.language
@@ -264,13 +268,13 @@ async def _compose(
 
 
 def _heads_up(
-    runtime: Runtime, row: Notification, team: Team, language: str, now: datetime,
-    calendar: Calendar,
+    runtime: Runtime, row: Notification, team: Team, rhythm: str, opens_at: datetime | None,
+    language: str, now: datetime, calendar: Calendar,
 ) -> list[Outgoing]:
-    """The managers' notice before a reassessment opens, if that opening is still the team's and
-    still ahead; "tomorrow" only when it is (after a weekend it names the day)."""
-    opens_at = team.next_reassessment_at
-    if (opens_at is None or team.reassessment == "off"
+    """The managers' notice before a reassessment opens, if that opening (the team's, or its
+    organisation's) is still planned and still ahead; "tomorrow" only when it is (after a weekend
+    it names the day)."""
+    if (opens_at is None or rhythm == "off"
             or not row.key.startswith(reassessment.heads_up_prefix(team.id, opens_at))):
         return []
     wording = heads_up_wording(now, opens_at, calendar)
@@ -279,7 +283,7 @@ def _heads_up(
     assert row.user_id is not None
     return [Outgoing(row.user_id, screens.Screen(runtime.texts.render(
         language, "heads_up", team=team.name, opens_at=opens_at, timezone=team.timezone,
-        tomorrow=wording == "tomorrow", quarterly=team.reassessment == "quarterly")))]
+        tomorrow=wording == "tomorrow", quarterly=rhythm == "quarterly")))]
 
 
 async def report_messages(

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
 
 from bot.runtime import BotContext, UpdateClaim
@@ -66,10 +67,14 @@ async def claim_with_first_write(update: object, context: BotContext) -> None:
     The id is claimed in the update's first unit of work rather than in a transaction of its own:
     a tap then costs one transaction instead of two, and one turn in SQLite's write queue. The
     same claim clears the sender's blocked mark: someone who writes or taps has unblocked the bot.
+    Only in their private chat, though: a person who blocked the bot can still type `/link` or
+    vote in a group, and has not unblocked it by doing so.
     """
     if isinstance(update, Update):
-        user = update.effective_user
-        context.claim = UpdateClaim(update.update_id, user.id if user is not None else None)
+        user, chat = update.effective_user, update.effective_chat
+        private = chat is None or chat.type == ChatType.PRIVATE
+        context.claim = UpdateClaim(update.update_id,
+                                    user.id if user is not None and private else None)
 
 
 class SecondChances:

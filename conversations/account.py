@@ -75,7 +75,8 @@ async def on_mydata(update: Update, context: BotContext) -> None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "deleted"))
         return
     await replies.send_text(context, user.id, runtime.texts.render(
-        language, "mydata", person=stored.person, teams=stored.teams))
+        language, "mydata", person=stored.person, teams=stored.teams,
+        administers=stored.administers))
 
 
 async def _refuse_invalid(update: Update, context: BotContext) -> None:

@@ -326,10 +326,126 @@ class OrgReport(Button):
 
 
 class OrgDocument(Button):
-    PREFIX: ClassVar[str] = "g:od"
+    """The organisation report as a web page."""
+
+    PREFIX: ClassVar[str] = "g:ow"
     organisation_cycle_id: Id
 
 
 class OrgExport(Button):
+    """The organisation report's shown cells as CSV."""
+
+    PREFIX: ClassVar[str] = "g:oq"
+    organisation_cycle_id: Id
+
+
+# --- an organisation admin: `g:o<verb>:<organisation or organisation cycle id>[:…]` ----------
+UserId = Annotated[int, Codec(r"\d{1,15}", int)]
+"""A Telegram user id (a member offered as a new admin)."""
+Leftout = Annotated[int, Codec(r"\d{1,16}", int)]
+"""The teams left out of an organisation survey: bit i is the organisation's i-th team by id
+(the first 50 teams can be left out; 0 is all teams)."""
+
+
+class OrgOverview(Button):
+    PREFIX: ClassVar[str] = "g:oo"
+    organisation_id: Id
+
+
+class OrgSurvey(Button):
+    """Which teams take part (a tap on a team toggles it)."""
+
+    PREFIX: ClassVar[str] = "g:os"
+    organisation_id: Id
+    leftout: Leftout = 0
+
+
+class OrgTeamsChosen(Button):
+    PREFIX: ClassVar[str] = "g:oe"
+    organisation_id: Id
+    leftout: Leftout
+
+
+class OrgScope(Button):
+    PREFIX: ClassVar[str] = "g:oc"
+    organisation_id: Id
+    leftout: Leftout
+    scope_id: Code
+
+
+class OrgDeadline(Button):
+    PREFIX: ClassVar[str] = "g:od"
+    organisation_id: Id
+    leftout: Leftout
+    scope_id: Code
+    days: Days
+
+
+class OrgOpen(Button):
+    PREFIX: ClassVar[str] = "g:oy"
+    organisation_id: Id
+    leftout: Leftout
+    scope_id: Code
+    days: Days
+
+
+class OrgStatus(Button):
+    PREFIX: ClassVar[str] = "g:ot"
+    organisation_cycle_id: Id
+
+
+class OrgAskClose(Button):
     PREFIX: ClassVar[str] = "g:ox"
     organisation_cycle_id: Id
+
+
+class OrgCloseNow(Button):
+    PREFIX: ClassVar[str] = "g:oz"
+    organisation_cycle_id: Id
+
+
+class OrgNewTeam(Button):
+    PREFIX: ClassVar[str] = "g:on"
+    organisation_id: Id
+
+
+class OrgMoveList(Button):
+    PREFIX: ClassVar[str] = "g:om"
+    organisation_id: Id
+
+
+class OrgMove(Button):
+    PREFIX: ClassVar[str] = "g:ov"
+    organisation_id: Id
+    team_id: Id
+
+
+class OrgAdmins(Button):
+    PREFIX: ClassVar[str] = "g:oa"
+    organisation_id: Id
+
+
+class OrgAddAdmin(Button):
+    PREFIX: ClassVar[str] = "g:ob"
+    organisation_id: Id
+    user_id: UserId
+# --- the team's Telegram group (the chat comes from the tapped message, never from here) -------
+class OfferGroupLink(Button):
+    """In /settings (private): the `startgroup` deep link that links the team's group."""
+
+    PREFIX: ClassVar[str] = "g:lg"
+    team_id: Id
+
+
+class LinkTeam(Button):
+    """In a group, after /link by someone who manages several teams: link this one here."""
+
+    PREFIX: ClassVar[str] = "g:lt"
+    team_id: Id
+
+
+class GroupLanguage(Button):
+    """In a linked group, after /language: the language the bot speaks there."""
+
+    PREFIX: ClassVar[str] = "g:ll"
+    language: Language

@@ -64,6 +64,7 @@ def _screen(
                      ("share", team.share_results)):
         rows.append([(str(b.toggle(name, on)),
                       callbacks.ChangeSetting(team.id, f"{name}-{'off' if on else 'on'}"))])
+    rows.append([(b.link_group, callbacks.OfferGroupLink(team.id))])
     text = texts.render(language, "team_settings", team=team, model_title=model.title(language),
                         scope_title=model.scope(team.default_scope).title(language),
                         rhythm=b.rhythms[team.reassessment], refusal=refusal)

@@ -19,12 +19,14 @@ from bot.services import positions
 from bot.services.positions import (
     AtWelcome,
     ChapterRemark,
+    OrganisationName,
+    OrganisationTeamName,
     Position,
     SurveyDeadline,
     TeamName,
     TopicExample,
 )
-from conversations import cycles, joining, replies, survey, teams
+from conversations import cycles, joining, organisations, replies, survey, teams
 from conversations.fallbacks import on_unexpected_message
 from conversations.handlers import Handler
 
@@ -51,6 +53,10 @@ async def on_text(update: Update, context: BotContext) -> None:
             await survey.on_example_text(update, context, position)
         case AtWelcome():
             await joining.on_text_at_welcome(update, context)
+        case OrganisationName():
+            await organisations.on_organisation_name(update, context, position)
+        case OrganisationTeamName():
+            await organisations.on_team_name(update, context, position)
         case _:
             assert_never(position)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 AnswerSet = Mapping[str, int | None]
 """One person's answers: element id → level 1..5, or None for "not applicable / don't know"."""
@@ -193,6 +194,87 @@ def element_allowed(
                 and _empty_or_enough(levels, threshold)):
             return False
     return True
+
+
+def shown_teams(
+    teams: Sequence[Collection[int]], viewer: Collection[int], threshold: int
+) -> tuple[int, ...]:
+    """Which of the teams one reader gets figures of may show them side by side (indices).
+
+    In an organisation cycle one response counts in every team the person is in, so the team
+    reports a reader gets are shown sets like any others: sums over their respondents that may be
+    added and subtracted (team B minus team A is whoever is in B alone). A combination isolates
+    people when some sum and difference of the teams' sets covers fewer than k respondents other
+    than the reader (whose own answers are known to her). Greedy in the given order (the teams by
+    id: from who counts where, which every manager knows, never from the answers): a team is
+    added when, beside those chosen, no combination isolates anyone. Two teams sharing a person
+    stay side by side (their difference still holds the others of both); a team that is another
+    team plus fewer than k people does not. A team with fewer than k others has no figures of its
+    own and is not chosen.
+    """
+    check_threshold(threshold)
+    known = frozenset(viewer)
+    chosen: list[int] = []
+    for number, team in enumerate(teams):
+        members = frozenset(team) - known
+        if len(members) < threshold:
+            continue
+        trial = [frozenset(teams[c]) - known for c in chosen] + [members]
+        if not _isolates(trial, threshold):
+            chosen.append(number)
+    return tuple(chosen)
+
+
+MAX_SUPPORTS_TRIED = 5000
+"""Beyond this many small combinations to examine, a team is not added (never a risk taken)."""
+
+
+def _isolates(sets: Sequence[frozenset[int]], threshold: int) -> bool:
+    """Whether some linear combination of the sets' indicator vectors is non-zero on fewer than
+    k people only: the span of the rows, restricted to the atoms, reaches a vector whose support
+    is a handful of small atoms exactly when dropping those atoms' columns lowers the rank."""
+    people = sorted(set().union(*sets))
+    cells = atoms(len(people), [frozenset(i for i, p in enumerate(people) if p in s)
+                                for s in sets])
+    matrix = [[int(people[next(iter(cell))] in s) for cell in cells] for s in sets]
+    full = _rank(matrix)
+    small = sorted((i for i, cell in enumerate(cells) if len(cell) < threshold),
+                   key=lambda i: len(cells[i]))
+    tried = 0
+
+    def search(start: int, picked: list[int], size: int) -> bool:
+        nonlocal tried
+        for position in range(start, len(small)):
+            cell = small[position]
+            if size + len(cells[cell]) >= threshold:
+                break  # sorted by size: the rest are no smaller
+            tried += 1
+            subset = [*picked, cell]
+            rest = [[row[j] for j in range(len(cells)) if j not in subset] for row in matrix]
+            if tried > MAX_SUPPORTS_TRIED or _rank(rest) < full:
+                return True
+            if search(position + 1, subset, size + len(cells[cell])):
+                return True
+        return False
+
+    return search(0, [], 0)
+
+
+def _rank(matrix: Sequence[Sequence[int]]) -> int:
+    """Rank over the rationals (Gaussian elimination on exact fractions; matrices are tiny)."""
+    rows = [[Fraction(v) for v in row] for row in matrix if row]
+    rank, width = 0, len(rows[0]) if rows else 0
+    for column in range(width):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for r in range(len(rows)):
+            if r != rank and rows[r][column] != 0:
+                factor = rows[r][column] / rows[rank][column]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[rank], strict=True)]
+        rank += 1
+    return rank
 
 
 def remarks_allowed(people: Sequence[Respondent], threshold: int) -> bool:

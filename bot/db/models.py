@@ -376,6 +376,23 @@ class GroupLink(Base):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class GroupLinkToken(Base):
+    """A `startgroup` deep link from /settings: adding the bot with it links the group to the team.
+
+    Unguessable (128 random bits) and short-lived, so a forwarded link soon stops working; it
+    links only when the person who adds the bot is an active manager of the team at that moment,
+    so it grants nothing by itself. No user id is kept: who asked for it does not matter.
+    """
+
+    __tablename__ = "group_link_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class AgreedLevel(Base):
     """The level the management team agreed on for one element of a closed cycle, and why.
 

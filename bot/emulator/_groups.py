@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.emulator._members import people_changed, service_message, start_group, upgrade
 from bot.emulator._model import ApiError, BotMessage, RateWindow, StoredMessage
 from bot.emulator._people import (
     DEFAULT_TIMEOUT,
@@ -41,12 +42,14 @@ class SimulatedGroup:
     """The bot's messages here in the last minute; edits do not count (Telegram limits new
     messages in a group, which is why a meeting edits one message in place)."""
     bot_status: str = "left"
+    kind: str = "group"
+    """Telegram's chat type: "group", or "supergroup" after `upgrade_to_supergroup`."""
     events: list[BotMessage] = field(default_factory=list, repr=False)
     _cursor: int = field(default=0, repr=False)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition, repr=False)
 
     def chat_json(self) -> dict[str, Any]:
-        return {"id": self.chat_id, "type": "group", "title": self.title}
+        return {"id": self.chat_id, "type": self.kind, "title": self.title}
 
     @property
     def bot_is_member(self) -> bool:
@@ -100,6 +103,31 @@ class SimulatedGroup:
         old, self.bot_status = self.bot_status, status
         await self.emulator.enqueue(
             {"my_chat_member": membership_change(actor, self.chat_json(), old, status)})
+        if old not in IN_GROUP and status in IN_GROUP:  # beside it, the service message
+            await service_message(self, actor, new_chat_members=[self.emulator.bot_user()])
+
+    async def change_people(self, actor: SimulatedPerson, person: SimulatedPerson,
+                            joined: bool) -> None:
+        if actor is not person:
+            self._check_member(actor)
+        await people_changed(self, actor, person, joined)
+
+    async def rename(self, actor: SimulatedPerson, title: str) -> None:
+        """A member gives the group a new title (a `new_chat_title` service message)."""
+        self._check_member(actor)
+        self.title = title
+        await service_message(self, actor, new_chat_title=title)
+
+    async def upgrade_to_supergroup(self, actor: SimulatedPerson) -> None:
+        """Telegram turns the group into a supergroup (an admin changed a setting, or it grew):
+        a new chat id; the old one refuses messages with `migrate_to_chat_id`."""
+        self._check_member(actor)
+        await upgrade(self, actor)
+
+    async def start_with(self, person: SimulatedPerson, link: str) -> None:
+        self._check_member(person)
+        self._cursor = len(self.events)
+        await start_group(self, person, link)
 
     async def say(self, person: SimulatedPerson, text: str, reply_to: BotMessage | None) -> int:
         self._check_member(person)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from bot.emulator import _replies
 from bot.emulator._html import EntityParseError, telegram_length, visible_text
 from bot.emulator._model import ApiError, StoredMessage, bad_request, check_inline_keyboard
 
@@ -74,6 +75,9 @@ def _chat(api: BotApiEmulator, params: Params) -> int:
     """A chat the bot may write in (a group it is a member of, or a person who started it)."""
     chat_id = _int(params, "chat_id")
     group = api.group_by_id(chat_id)
+    if chat_id in api.migrated:
+        raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                       migrate_to_chat_id=api.migrated[chat_id])
     if group is not None:
         if not group.bot_is_member:
             raise ApiError(403, "Forbidden: bot is not a member of the group chat")
@@ -137,8 +141,11 @@ async def send_message(api: BotApiEmulator, params: Params) -> Any:
     chat_id = _sending_chat(api, params)
     text, source = _text(params, "text", MESSAGE_LIMIT, required=True)
     markup = check_inline_keyboard(params.get("reply_markup"))
+    replied = _replies.replied_message(api, chat_id, params)
     stored = api.new_message(chat_id, from_bot=True)
     stored.text, stored.html, stored.markup = text, source, markup
+    if replied is not None:
+        stored.extra["reply_to_message"] = replied
     return await _deliver(api, stored)
 
 
@@ -265,21 +272,6 @@ async def send_chat_action(api: BotApiEmulator, params: Params) -> Any:
     return True
 
 
-async def set_my_commands(api: BotApiEmulator, params: Params) -> Any:
-    commands = params.get("commands")
-    if not isinstance(commands, list) or not all(
-        isinstance(c, dict) and 1 <= len(str(c.get("command", ""))) <= 32
-        and 1 <= len(str(c.get("description", ""))) <= 256 for c in commands
-    ):
-        raise bad_request("BOT_COMMAND_INVALID")
-    api.commands[str(params.get("language_code") or "")] = commands
-    return True
-
-
-async def get_my_commands(api: BotApiEmulator, params: Params) -> Any:
-    return api.commands.get(str(params.get("language_code") or ""), [])
-
-
 async def set_webhook(api: BotApiEmulator, params: Params) -> Any:
     url = str(params.get("url") or "")
     if not url:
@@ -320,8 +312,7 @@ _METHODS: dict[str, Method] = {
     "sendphoto": send_photo, "senddocument": send_document, "sendmediagroup": send_media_group,
     "editmessagetext": edit_message_text, "editmessagereplymarkup": edit_message_reply_markup,
     "deletemessage": delete_message, "answercallbackquery": answer_callback_query,
-    "sendchataction": send_chat_action, "setmycommands": set_my_commands,
-    "getmycommands": get_my_commands, "deletemycommands": _true, "setwebhook": set_webhook,
+    "sendchataction": send_chat_action, "setwebhook": set_webhook,
     "deletewebhook": delete_webhook, "getwebhookinfo": get_webhook_info, "close": _true,
     "logout": _true, "setmydescription": _true, "setmyshortdescription": _true,
     "setchatmenubutton": _true,

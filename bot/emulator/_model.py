@@ -15,15 +15,19 @@ Keyboard = list[list[tuple[str, str]]]
 class ApiError(Exception):
     """A refusal in Telegram's own shape: `{"ok": false, "error_code": ..., "description": ...}`."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None,
+                 migrate_to_chat_id: int | None = None) -> None:
         super().__init__(description)
         self.code, self.description, self.retry_after = code, description, retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"ok": False, "error_code": self.code,
                                 "description": self.description}
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -143,6 +147,9 @@ def check_inline_keyboard(markup: Any) -> dict[str, Any] | None:
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     rows = markup.get("inline_keyboard")
+    if rows is None and "force_reply" in markup:
+        from bot.emulator._replies import check_force_reply  # it builds on this module
+        check_force_reply(markup)
     if rows is None:
         return markup  # reply keyboards and keyboard removal are accepted as they are
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):

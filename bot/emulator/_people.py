@@ -197,11 +197,41 @@ class SimulatedPerson:
         """Make the bot an administrator of `group` (or, `admin=False`, a member again)."""
         await group.set_bot_status(self, "administrator" if admin else "member")
 
+    async def add_bot_via(self, group: SimulatedGroup, link: str) -> None:
+        """Open the bot's `https://t.me/<bot>?startgroup=<payload>` link and pick `group`: the
+        bot is added (if it was not there) and `/start@<bot> <payload>` is said in the group."""
+        await group.start_with(self, link)
+
+    async def add_to(self, group: SimulatedGroup, person: SimulatedPerson) -> None:
+        """Add `person` to `group` (a `new_chat_members` service message; a `chat_member`
+        update if the bot is an administrator there and asked for those)."""
+        await group.change_people(self, person, joined=True)
+
+    async def remove_from(self, group: SimulatedGroup, person: SimulatedPerson) -> None:
+        """Remove `person` from `group` (`left_chat_member`, and `chat_member` as above)."""
+        await group.change_people(self, person, joined=False)
+
+    async def rename(self, group: SimulatedGroup, title: str) -> None:
+        await group.rename(self, title)
+
+    async def upgrade_to_supergroup(self, group: SimulatedGroup) -> None:
+        """Turn `group` into a supergroup (Telegram gives it a new id, `group.chat_id`)."""
+        await group.upgrade_to_supergroup(self)
+
+    async def leave(self, group: SimulatedGroup) -> None:
+        await group.change_people(self, self, joined=False)
+
     async def say_in(self, group: SimulatedGroup, text: str,
                      reply_to: BotMessage | None = None) -> int:
         """Write `text` in `group`, perhaps as a reply; the bot sees it only if privacy mode lets
         it through (a command, or a reply to one of its messages). Returns the message id."""
         return await group.say(self, text, reply_to)
+
+    async def answer_prompt_in(self, group: SimulatedGroup, text: str) -> int:
+        """Type `text` into the reply prompt (`ForceReply`) the bot showed this person in
+        `group`: a reply to that message, which reaches the bot despite privacy mode."""
+        from bot.emulator._replies import prompt_for
+        return await group.say(self, text, prompt_for(group, self))
 
     async def tap_in(self, group: SimulatedGroup, label: str,
                      message: BotMessage | None = None) -> str | None:
@@ -219,12 +249,12 @@ def membership_change(actor: SimulatedPerson, chat: dict[str, Any], old: str,
     bot_user = actor.emulator.bot_user()
     change: dict[str, Any] = {
         "chat": chat, "from": actor.user_json(), "date": int(time.time()),
-        "old_chat_member": _bot_member(bot_user, old),
-        "new_chat_member": _bot_member(bot_user, new)}
+        "old_chat_member": bot_member(bot_user, old),
+        "new_chat_member": bot_member(bot_user, new)}
     return change
 
 
-def _bot_member(bot_user: dict[str, Any], status: str) -> dict[str, Any]:
+def bot_member(bot_user: dict[str, Any], status: str) -> dict[str, Any]:
     member: dict[str, Any] = {"user": bot_user, "status": status}
     if status == "kicked":
         member["until_date"] = 0

@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import _methods
+from bot.emulator import _commands, _methods  # noqa: F401 (_commands registers its methods)
 from bot.emulator._groups import SimulatedGroup
 from bot.emulator._model import ApiCall, ApiError, RateWindow, StoredMessage
 from bot.emulator._people import SimulatedPerson
@@ -72,7 +72,8 @@ class BotApiEmulator:
         self.bot_username = bot_username
         self.callback_answer_window = callback_answer_window
         self.calls: list[ApiCall] = []
-        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        """Command menus by (scope, language), see `_commands`."""
         self.webhook: dict[str, Any] | None = None
         self.allowed_updates: list[str] | None = None
         """As the bot last asked (None: Telegram's default)."""
@@ -87,6 +88,8 @@ class BotApiEmulator:
         self.polls: dict[str, EmulatedPoll] = {}
         """Telegram's default for bots: in groups, only commands and replies to the bot reach it."""
         self._groups: dict[int, SimulatedGroup] = {}
+        self.migrated: dict[int, int] = {}
+        """Groups upgraded to supergroups: old chat id → new (see `_members.upgrade`)."""
         self._group_ids = itertools.count(-1_000_001, -1)
         self._people: dict[int, SimulatedPerson] = {}
         self._messages: dict[int, dict[int, StoredMessage]] = {}
@@ -156,6 +159,12 @@ class BotApiEmulator:
 
     def group_by_id(self, chat_id: int) -> SimulatedGroup | None:
         return self._groups.get(chat_id)
+
+    def rename_group(self, old_id: int, new_id: int) -> None:
+        """A group's new id (it became a supergroup); its messages stay with the old chat."""
+        group = self._groups.pop(old_id)
+        group.chat_id = new_id
+        self._groups[new_id] = group
 
     def audience(self, chat_id: int) -> SimulatedPerson | SimulatedGroup:
         """Who sees the bot's messages in `chat_id`: the person, or the group's members."""

@@ -27,6 +27,7 @@ from bot.db.models import (
     Invite,
     Membership,
     Notification,
+    Organisation,
     OrganisationAdmin,
     OrganisationCycle,
     Person,
@@ -50,6 +51,8 @@ class TeamInfo:
 class StoredData:
     person: Person
     teams: tuple[TeamInfo, ...]
+    administers: tuple[str, ...] = ()
+    """The organisations the person is an admin of (a row with their id each)."""
 
 
 async def describe(repo: Repository, user_id: int) -> StoredData | None:
@@ -64,7 +67,11 @@ async def describe(repo: Repository, user_id: int) -> StoredData | None:
         answers = await repo.count_answers(response.id) if response else 0
         teams.append(TeamInfo(team.name if team else "?", membership.role,
                               membership.stakeholder_group, answers))
-    return StoredData(person, tuple(teams))
+    administers = (await repo.session.scalars(
+        select(Organisation.name).join(OrganisationAdmin,
+                                       OrganisationAdmin.organisation_id == Organisation.id)
+        .where(OrganisationAdmin.user_id == user_id).order_by(Organisation.id))).all()
+    return StoredData(person, tuple(teams), tuple(administers))
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,8 +110,24 @@ async def response_elsewhere(repo: Repository, cycle: Cycle, user_id: int) -> Cy
 
 async def answering_cycle(repo: Repository, cycle: Cycle, user_id: int) -> Cycle:
     """Where this person answers the organisation cycle `cycle` belongs to: the cycle of their
-    response if they started one, else `cycle` (what was planned for them)."""
-    return await response_elsewhere(repo, cycle, user_id) or cycle
+    response if they started one, else the cycle of their first team (by id) in it, where their
+    invitation went. A reminder planned in any team's part leads there."""
+    if cycle.organisation_cycle_id is None:
+        return cycle
+    siblings = select(Cycle.id).where(Cycle.organisation_cycle_id == cycle.organisation_cycle_id)
+    started = await repo.session.scalar(
+        select(Cycle).join(Response, Response.cycle_id == Cycle.id)
+        .join(Membership, Membership.id == Response.membership_id)
+        .where(Cycle.id.in_(siblings), Membership.user_id == user_id)
+        .order_by(Cycle.id).limit(1))
+    if started is not None:
+        return started
+    first = await repo.session.scalar(
+        select(Cycle).join(Membership, Membership.team_id == Cycle.team_id)
+        .where(Cycle.id.in_(siblings), Membership.user_id == user_id,
+               Membership.active.is_(True))
+        .order_by(Cycle.team_id).limit(1))
+    return first or cycle
 
 
 class AlreadyOpen(Exception):

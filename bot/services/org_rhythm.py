@@ -12,11 +12,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.db.models import Organisation, OrganisationCycle, Team
+from bot.db.models import Membership, Organisation, OrganisationCycle, Team
 from bot.db.repositories import Repository
 from bot.services import org_cycles, outbox
+from bot.services.outbox import Kind
+from bot.services.permissions import MANAGER
 from domain.holidays import team_calendar
-from domain.rhythm import Calendar, deadline_after, next_cycle_start, send_moment
+from domain.rhythm import Calendar, deadline_after, heads_up_at, next_cycle_start, send_moment
 
 RHYTHMS: dict[str, int] = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "off": 0}
 CYCLE_DAYS = 14
@@ -33,10 +35,20 @@ async def calendar_of(repo: Repository, organisation_id: int, now: datetime) -> 
 async def schedule_next(
     repo: Repository, organisation: Organisation, after: datetime
 ) -> datetime | None:
-    """Set the organisation's next organisation-wide cycle (None when its rhythm is off)."""
+    """Set the organisation's next organisation-wide cycle (None when its rhythm is off), and
+    tell every team's managers on the working day before, as for a team's own rhythm."""
     calendar = await calendar_of(repo, organisation.id, after)
     upcoming = next_cycle_start(after, calendar, RHYTHMS.get(organisation.reassessment, 3))
     organisation.next_reassessment_at = upcoming
+    if upcoming is None:
+        return None
+    due = max(heads_up_at(upcoming, calendar), after)
+    for user_id, team_id in (await repo.session.execute(
+            select(Membership.user_id, Membership.team_id).join(Team)
+            .where(Team.organisation_id == organisation.id, Membership.active.is_(True),
+                   Membership.role == MANAGER))).all():
+        await outbox.plan(repo, outbox.heads_up_prefix(team_id, upcoming) + str(user_id),
+                          Kind.HEADS_UP, due, user_id=user_id, team_id=team_id)
     return upcoming
 
 

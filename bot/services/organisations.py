@@ -26,6 +26,7 @@ from bot.db.repositories import Repository, dialect_insert
 from bot.services import org_cycles, permissions, teams
 from bot.services.org_cycles import TeamStatus
 from bot.services.permissions import Permission, PermissionsError
+from domain.catalog import DEFAULT_MODEL_ID
 
 MAX_NAME = 200
 
@@ -51,6 +52,8 @@ class Overview:
     open_cycle_id: int | None
     deadline: datetime | None
     status: tuple[TeamStatus, ...]
+    timezone: str
+    """The organisation's first team's (its dates are written in it)."""
 
 
 async def create(
@@ -101,7 +104,10 @@ async def overview(
         next_reassessment_at=organisation.next_reassessment_at,
         open_cycle_id=current.id if current else None,
         deadline=current.deadline if current else None,
-        status=await org_cycles.team_statuses(repo, current.id) if current else ())
+        status=await org_cycles.team_statuses(repo, current.id) if current else (),
+        timezone=await repo.session.scalar(
+            select(Team.timezone).where(Team.organisation_id == organisation_id)
+            .order_by(Team.id).limit(1)) or "Europe/Amsterdam")
 
 
 async def create_team(
@@ -204,3 +210,48 @@ async def _add_admin_row(
     await repo.session.execute(dialect_insert(repo.session, OrganisationAdmin).values(
         organisation_id=organisation_id, user_id=user_id, added_by=added_by, added_at=now,
     ).on_conflict_do_nothing(index_elements=["organisation_id", "user_id"]))
+
+
+MAX_CHOSEN = 50
+"""Teams that can be left out one by one (the buttons' bit mask); later ones always take part."""
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyPlan:
+    """What an organisation survey would be, before it opens: for the admin's screens."""
+
+    name: str
+    teams: tuple[tuple[int, str, bool], ...]
+    """(team id, name, taking part) for every team, oldest first."""
+    model_id: str
+    timezone: str
+    people: int
+    """Active members of the teams taking part, each once."""
+
+    @property
+    def chosen(self) -> tuple[int, ...]:
+        return tuple(team_id for team_id, _, taking_part in self.teams if taking_part)
+
+
+def taking_part(index: int, leftout: int) -> bool:
+    return index >= MAX_CHOSEN or not leftout >> index & 1
+
+
+async def survey_plan(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    leftout: int,
+) -> SurveyPlan:
+    organisation = await permissions.check_can_administer_org(
+        repo, admin_ids, actor_id, organisation_id)
+    rows = (await repo.session.execute(
+        select(Team.id, Team.name, Team.model_id, Team.timezone)
+        .where(Team.organisation_id == organisation_id).order_by(Team.id))).all()
+    chosen = [(i, n, taking_part(number, leftout)) for number, (i, n, _, _) in enumerate(rows)]
+    first = next((row for row, (_, _, yes) in zip(rows, chosen, strict=True) if yes), None)
+    people = await repo.session.scalar(
+        select(func.count(func.distinct(Membership.user_id))).where(
+            Membership.team_id.in_([i for i, _, yes in chosen if yes]),
+            Membership.active.is_(True))) or 0
+    return SurveyPlan(organisation.name, tuple(chosen),
+                      first[2] if first else DEFAULT_MODEL_ID,
+                      first[3] if first else "Europe/Amsterdam", int(people))

@@ -73,6 +73,11 @@ async def plan(
     await repo.session.execute(statement)
 
 
+def heads_up_prefix(team_id: int, opens_at: datetime) -> str:
+    """The key of a heads-up names the opening it announces: a moved opening is a new notice."""
+    return f"heads_up:{team_id}:{opens_at:%Y%m%d}:"
+
+
 async def plan_many(repo: Repository, rows: Sequence[Mapping[str, object]]) -> None:
     """`plan` for many notifications in one statement (an organisation cycle's thousand
     invitations); each row has every column `plan` writes. Idempotent the same way."""

@@ -34,6 +34,21 @@ class TeamName:
 
 
 @dataclass(frozen=True)
+class OrganisationName:
+    """After a bare `/neworg`: the name of the organisation to create."""
+
+    KIND: ClassVar[str] = "organisation_name"
+
+
+@dataclass(frozen=True)
+class OrganisationTeamName:
+    """After "new team" on `/org`: the name of the team to create in that organisation."""
+
+    KIND: ClassVar[str] = "organisation_team_name"
+    organisation_id: int
+
+
+@dataclass(frozen=True)
 class SurveyDeadline:
     """On `/survey`'s deadline screen: a date typed instead of tapping 3, 7 or 14 days."""
 
@@ -70,9 +85,11 @@ class AtWelcome:
     token: str
 
 
-Position = TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome
+Position = (TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome
+            | OrganisationName | OrganisationTeamName)
 _KINDS: dict[str, type[Position]] = {
-    kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark, TopicExample, AtWelcome)}
+    kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark, TopicExample, AtWelcome,
+                                 OrganisationName, OrganisationTeamName)}
 
 
 async def expect(repo: Repository, user_id: int, position: Position, now: datetime) -> None:

@@ -23,9 +23,7 @@ RHYTHMS: dict[str, int] = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "year
 CYCLE_DAYS = 14
 
 
-def heads_up_prefix(team_id: int, opens_at: datetime) -> str:
-    """The key of a heads-up names the opening it announces: a moved opening is a new notice."""
-    return f"heads_up:{team_id}:{opens_at:%Y%m%d}:"
+heads_up_prefix = outbox.heads_up_prefix
 
 
 async def schedule_next(repo: Repository, team: Team, after: datetime) -> datetime | None:

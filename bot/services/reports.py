@@ -17,6 +17,7 @@ from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, 
 from bot.db.repositories import Repository
 from bot.services import improvement, org_cycles
 from bot.services.improvement import ActionEffect
+from bot.services.permissions import MANAGER
 from domain import disclosure
 from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
 from domain.catalog import AssessmentModel, load_model
@@ -143,7 +144,39 @@ async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
     answered = await repo.session.scalar(  # in any team: an organisation cycle counts it here
         select(Response.id).join(Membership, Membership.id == Response.membership_id)
         .where(Membership.user_id == viewer_id).limit(1))
-    return membership.id if answered is not None else 0
+    if answered is not None:
+        return membership.id
+    if cycle.organisation_cycle_id is not None:  # what else they see decides (`_overlap_ok`)
+        seen = await visible_teams(repo, cycle.organisation_cycle_id, viewer_id)
+        return -1 - hash(tuple(sorted(seen))) % 2**62
+    return 0
+
+
+async def visible_teams(
+    repo: Repository, organisation_cycle_id: int, viewer_id: int
+) -> frozenset[int]:
+    """The teams of the organisation cycle whose figures this person gets: those they manage,
+    and those that share their result with their members."""
+    rows = await repo.session.execute(
+        select(Membership.team_id).join(Team, Team.id == Membership.team_id)
+        .join(Cycle, Cycle.team_id == Team.id)
+        .where(Cycle.organisation_cycle_id == organisation_cycle_id,
+               Membership.user_id == viewer_id, Membership.active.is_(True),
+               (Membership.role == MANAGER) | Team.share_results.is_(True)))
+    return frozenset(team_id for (team_id,) in rows.all())
+
+
+async def _overlap_ok(
+    repo: Repository, cycle: Cycle, organisation_cycle_id: int, viewer_id: int, threshold: int
+) -> bool:
+    """Beside the other teams of the organisation cycle the viewer gets figures of, this team's
+    figures leave nobody to subtract (`domain.disclosure.shown_teams`)."""
+    counted = await org_cycles.counted_responses(repo, organisation_cycle_id)
+    seen = sorted(await visible_teams(repo, organisation_cycle_id, viewer_id) | {cycle.team_id})
+    shown = disclosure.shown_teams(
+        [frozenset(c.response_id for c in counted if t in c.team_ids) for t in seen],
+        frozenset(c.response_id for c in counted if c.user_id == viewer_id), threshold)
+    return seen.index(cycle.team_id) in shown
 
 
 async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleReport:
@@ -156,8 +189,10 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
     threshold = disclosure.effective_threshold(team.anonymity_threshold)
     sets = await _respondents(repo, cycle, viewer)
     people = [person for _, person in sets]
-    figures = team_figures(model, cycle.scope_id, people, threshold,
-                           closed=cycle.closed_at is not None)
+    closed = cycle.closed_at is not None and (
+        cycle.organisation_cycle_id is None
+        or await _overlap_ok(repo, cycle, cycle.organisation_cycle_id, viewer_id, threshold))
+    figures = team_figures(model, cycle.scope_id, people, threshold, closed=closed)
     result = figures.team
     before_cycle = await previous_cycle(repo, cycle)
     previous = (await _result(repo, before_cycle, cycle.scope_id, threshold, viewer)

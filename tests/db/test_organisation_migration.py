@@ -1,9 +1,9 @@
 """The `organisation` migration on a database with real rows: every team gets its organisation,
 its active managers become the admins, and nothing else changes, up and down, on both back ends.
 
-The rows are written with plain SQL at the revision before (`groups`), as an existing installation
+The rows are written with plain SQL at the revision before (`grouplink`), as an installation
 holds them: people, two teams with managers, participants and a manager who left, a closed cycle
-and an open one, responses with answers and a remark, notifications. A cascade in the rebuild of a
+and an open one, responses with answers and a remark, notifications. A cascade in the rewrite of a
 table would lose them; that is what this test is for.
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db import migrate
 from bot.db.engine import create_engine
 
-BEFORE = "groups"
+BEFORE = "grouplink"
 CHECKED = ("people", "teams", "memberships", "invites", "cycles", "responses", "answers",
            "remarks", "notifications", "targets")
 

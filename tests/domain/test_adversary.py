@@ -37,6 +37,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from domain import disclosure
 from domain.aggregation import (
     GroupResult,
     Respondent,
@@ -283,3 +284,36 @@ def test_the_adversary_catches_what_the_old_rule_gave_away(team: Team) -> None:
         assert_nobody_is_pinned_down(team, naive_views)
     with pytest.raises(AssertionError):
         assert_no_interim_figures(team, naive_views)
+
+
+def test_two_overlapping_teams_never_leave_one_person_to_subtract() -> None:
+    """Kern plus is Kern and Sam: beside Kern, its figures minus Kern's would be Sam's; teams that
+    only share a person keep their difference over the others of both, and stay side by side."""
+    kern, plus = frozenset({1, 2, 3}), frozenset({1, 2, 3, 4})
+    assert disclosure.shown_teams([kern, plus], frozenset(), 3) == (0,)
+    assert disclosure.shown_teams([plus, kern], frozenset(), 3) == (0,)
+    assert disclosure.shown_teams([plus], frozenset(), 3) == (0,)
+    zorg, logistiek = frozenset({1, 2, 3}), frozenset({1, 4, 5})  # Anna (1) in both
+    assert disclosure.shown_teams([zorg, logistiek], frozenset(), 3) == (0, 1)
+    assert disclosure.shown_teams([zorg, logistiek], frozenset({2}), 3) == (1,)  # Zorg too few
+    bigger = frozenset({1, 2, 3, 4, 5, 6})
+    assert disclosure.shown_teams([kern, bigger], frozenset(), 3) == (0, 1)  # 3 in bigger alone
+    # three teams, each pair fine: a + b - c counts 3 and 4 twice and nobody else, so c stays out
+    a, b, c = frozenset({1, 2, 3, 4}), frozenset({3, 4, 5, 6}), frozenset({1, 2, 5, 6})
+    assert disclosure.shown_teams([a, c], frozenset(), 3) == (0, 1)
+    assert disclosure.shown_teams([a, b, c], frozenset(), 3) == (0, 1)
+    seven = frozenset({1, 2, 5, 6, 7})  # with a seventh person a + b - c covers 3, 4 and 7
+    assert disclosure.shown_teams([a, b, seven], frozenset(), 3) == (0, 1, 2)
+
+
+@given(st.lists(st.frozensets(st.integers(0, 7), max_size=8), min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_no_shown_teams_can_be_combined_to_isolate_fewer_than_k(
+    teams: list[frozenset[int]],
+) -> None:
+    """By brute force over small integer combinations of the shown teams' indicator vectors."""
+    shown = [teams[i] for i in disclosure.shown_teams(teams, frozenset(), 3)]
+    for weights in product(range(-2, 3), repeat=len(shown)):
+        support = {p for p in range(8)
+                   if sum(w for w, s in zip(weights, shown, strict=True) if p in s) != 0}
+        assert not support or len(support) >= 3

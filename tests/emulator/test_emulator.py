@@ -54,6 +54,9 @@ async def test_a_person_sees_html_as_text_and_taps_a_button(
     await bot.send_message(anna.user_id, "<b>Level</b> &lt;3&gt; &amp; more",
                            parse_mode=ParseMode.HTML, reply_markup=one_button())
     assert anna.last_message.text == "Level <3> & more"
+    await bot.send_message(anna.user_id, 'In a <a href="https://t.me/bot">private chat</a>',
+                           parse_mode=ParseMode.HTML)  # tags with attributes are Telegram's too
+    assert anna.last_message.text == "In a private chat"
 
     tap = asyncio.create_task(anna.tap("3"))
     [update] = await bot.get_updates(offset=start.update_id + 1, timeout=2)

@@ -129,6 +129,9 @@ async def test_only_an_admin_opens_it(story: Story) -> None:
 async def test_a_person_in_two_teams_answers_once_and_counts_in_both(story: Story) -> None:
     opened = await _open(story)
     cycles = await _cycles(story)
+    async with story.sessions.begin() as session:  # before he starts: his first team's
+        where = await org_cycles.answering_cycle(Repository(session), cycles["Logistiek"], PIET)
+        assert where.id == cycles["Zorg"].id
     assert await _answer_all(story, PIET, cycles["Zorg"].id) is None
     assert await _answer_all(story, PIET, cycles["Logistiek"].id) is Refusal.ELSEWHERE
     now = story.clock.now()
@@ -201,7 +204,13 @@ async def test_the_organisation_runs_the_rhythm_and_its_teams_do_not(story: Stor
         organisation = await session.get(Organisation, story.organisation_id)
         assert organisation is not None and organisation.next_reassessment_at is not None
         next_at = organisation.next_reassessment_at
+        heads_up = (await session.scalars(select(Notification.key).where(
+            Notification.kind == "heads_up"))).all()
+        assert sorted(heads_up) == sorted(  # the admin manages each team: told for each
+            outbox.heads_up_prefix(team_id, next_at) + str(ADMIN)
+            for team_id in story.team_ids.values())
         for team in (await session.scalars(select(Team))).all():  # as if they had their own
+            assert await reassessment.schedule_next(repo, team, story.clock.now()) is None
             team.next_reassessment_at = next_at
     story.clock.advance(next_at - story.clock.now() + timedelta(minutes=1))
     async with story.sessions.begin() as session:
@@ -264,3 +273,46 @@ async def test_an_admin_adds_admins_from_the_members_and_forgetting_removes_them
         rows = (await session.execute(select(OrganisationAdmin.user_id,
                                              OrganisationAdmin.added_by))).all()
     assert rows == [(ADMIN, None)]
+
+
+async def test_a_team_that_is_another_plus_one_shows_no_figures_to_who_sees_both(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    """Kern plus is Kern and Sam: its manager who also manages Kern would read Sam's answers by
+    subtracting; a manager of Kern plus alone reads its figures."""
+    now = clock.now()
+    manager, other_manager, sam = 1, 2, 13
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        for user in (manager, other_manager, 10, 11, 12, sam):
+            await repo.touch_person(user, f"P{user}", "nl", now)
+        organisation = await organisations.create(repo, NO_ADMIN_IDS, manager, "Groep", now)
+        members = {"Kern": (10, 11, 12), "Kern plus": (10, 11, 12, sam)}
+        for name, people in members.items():
+            team, _ = await organisations.create_team(
+                repo, NO_ADMIN_IDS, manager, organisation.id, name,
+                teams.TeamSettings(share_results=False), now)
+            for person in people:
+                await repo.join(team.id, person, "member", None, now)
+            if name == "Kern plus":
+                await repo.join(team.id, other_manager, "manager", None, now)
+        opened = await org_cycles.open_organisation_cycle(
+            repo, NO_ADMIN_IDS, manager, organisation.id, "quick", now + timedelta(days=7), now)
+    story = Story(sessions, clock, organisation.id, {})
+    cycles = await _cycles(story)
+    for person in (10, 11, 12, sam):
+        where = cycles["Kern"] if person != sam else cycles["Kern plus"]
+        assert await _answer_all(story, person, where.id) is None
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        await org_cycles.close(repo, NO_ADMIN_IDS, manager, opened.organisation_cycle_id, now)
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        kern, plus = await repo.cycle(cycles["Kern"].id), await repo.cycle(cycles["Kern plus"].id)
+        assert kern is not None and plus is not None
+        assert (await reports.build_report(repo, kern, manager)).result.shown
+        hidden = await reports.build_report(repo, plus, manager)
+        assert not hidden.result.shown and hidden.rate.completed == 4
+        assert (await reports.build_report(repo, plus, other_manager)).result.shown
+        assert await reports.reader_class(repo, plus, manager) != await reports.reader_class(
+            repo, plus, other_manager)

@@ -1,7 +1,7 @@
 """organisations: teams side by side, their admins and organisation-wide cycles
 
 Revision ID: organisation
-Revises: groups
+Revises: grouplink
 
 Data migration: every existing team becomes the one team of an organisation of its own, named
 after the team and with the team's id as its id (so the mapping needs no lookup table and the
@@ -29,7 +29,7 @@ from sqlalchemy.schema import CreateTable
 import bot.db.models
 
 revision: str = "organisation"
-down_revision: str | None = "groups"
+down_revision: str | None = "grouplink"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -92,6 +92,10 @@ def _rewrite_sqlite(table: sa.Table, added: str, upgrade: bool) -> None:
     SQLAlchemy renders for the new model. The column stays the last one, as ALTER TABLE put it.
     """
     bind = op.get_bind()
+    stored = [row[1] for row in bind.exec_driver_sql(f"PRAGMA table_info({table.name})")]
+    if stored != [column.name for column in table.columns]:  # written for this schema only
+        raise RuntimeError(f"{table.name} has columns {stored}, not the ones this migration "
+                           "knows; its stored definition is left alone")
     create = str(CreateTable(table).compile(dialect=bind.dialect)).strip()
     version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
     op.execute("PRAGMA writable_schema = ON")
