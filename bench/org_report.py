@@ -1,9 +1,9 @@
 """Organisation report cost: 50 teams × 20 people × 31 elements, the aggregation under the
 disclosure rule (`domain.organisation`) and the heatmap of teams × chapters, for an admin.
 
-Every sixth person also counts in the next team (overlaps of three), and the last team has two people, so
-the greedy choice of shown teams has work to do. Each figure is the best of a few runs of CPU time
-(wall clock in brackets), as in `bench.report`; the issue's bound is 1 s for both together.
+Every sixth person also counts in the next team (overlaps of three), and the last team has two
+people, so the greedy choice of shown teams has work to do. Each figure is the best of a few runs
+of CPU time (wall clock in brackets), as in `bench.report`; the issue's bound is 1 s for both.
 """
 
 from __future__ import annotations

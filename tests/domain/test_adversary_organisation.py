@@ -59,9 +59,23 @@ Views = Callable[[AssessmentModel, Sequence[Member], str, bool], Seen]
 
 def team_reports(model: AssessmentModel, people: Sequence[Member], role: str, closed: bool
                  ) -> tuple[TeamResult, ...]:
-    """The team report of each team she manages: everyone who counts in it (the answering rule)."""
-    return tuple(aggregate(model, "full", [p.respondent() for p in people if team in p.teams], K,
-                           closed=closed) for team in ROLES[role][1])
+    """The team report of each team she manages: everyone who counts in it (the answering rule),
+    as far as `disclosure.shown_teams` lets the reports of one reader stand side by side."""
+    known = ROLES[role][1]
+    members = [frozenset(i for i, p in enumerate(people) if team in p.teams) for team in known]
+    shown = disclosure.shown_teams(
+        members, frozenset(i for i, p in enumerate(people) if p.is_viewer), K)
+    return tuple(aggregate(model, "full", [people[i].respondent() for i in sorted(team)], K,
+                           closed=closed and number in shown)
+                 for number, team in enumerate(members))
+
+
+def reports_only(model: AssessmentModel, people: Sequence[Member], role: str, closed: bool
+                 ) -> Seen:
+    """What she knows without the organisation report: her team reports (and counts)."""
+    teams, known = ROLES[role]
+    return Seen(organisation_figures(model, "full", people, teams, K, closed=False, known=known),
+                team_reports(model, people, role, closed))
 
 
 def current_views(model: AssessmentModel, people: Sequence[Member], role: str, closed: bool
@@ -239,9 +253,14 @@ def assert_nobody_is_pinned_down(org: Organisation, views: Views) -> None:
     reordered = views(MODEL, [people[i] for i in shuffled], org.role, True)
     assert [_element_part(reordered, e) for e in ELEMENTS] == [
         _element_part(figures, e) for e in ELEMENTS]
+    # Her team reports are another rule's (`disclosure.shown_teams`); what they give away on
+    # their own is not the organisation report's doing, so only what it adds is checked.
+    before = _possible(org, reports_only) if ROLES[org.role][1] and views is current_views else {}
     for (index, element), values in _possible(org, views).items():
         person, truth = org.people[index], org.answers[index][ELEMENTS.index(element)]
         if person.is_viewer or truth == MISSING or len(values) > 1:
+            continue
+        if len(before.get((index, element), set())) == 1:
             continue
         assert _excused(org, figures, index, element), (
             f"person {index} ({person}) is pinned to {truth!r} on {element}")
