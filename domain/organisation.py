@@ -133,7 +133,13 @@ def organisation_figures(
     chosen = disclosure.breakdown(part, [sets[t] for t in order], threshold, keep_whole=True,
                                   fixed=fixed) if closed and part else ()
     shown = [order[c] for c in chosen]
-    total = aggregate(model, scope_id, everyone, threshold, closed=total_shown)
+    # Per element the total must fit beside her team reports too: one "not applicable" too few
+    # outside her team would otherwise be the total's count minus her team report's.
+    element_ids = model.scope(scope_id).element_ids
+    beside = disclosure.atoms(len(people), [members[t] for t in known]) if known else ()
+    total = aggregate(model, scope_id, everyone, threshold, closed=total_shown, allowed=[
+        e for e in element_ids
+        if disclosure.element_allowed(everyone, beside, e, threshold)] if known else None)
     results: dict[int, TeamResult] = {}
     if shown:
         carrying: dict[int, set[str]] = {t: set() for t in shown}

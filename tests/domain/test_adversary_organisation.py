@@ -127,7 +127,7 @@ def organisations(draw: st.DrawFn) -> Organisation:
     role = draw(st.sampled_from(sorted(ROLES)))
     admin = role != "manager"
     people = [Person(draw(memberships), draw(st.booleans()))
-              for _ in range(draw(st.integers(2, 7)))]
+              for _ in range(draw(st.integers(2, 6)))]
     if draw(st.booleans()):  # the viewer answered too (a manager: in her own team)
         teams = draw(memberships) if admin else frozenset({1}) | draw(memberships)
         people.insert(draw(st.integers(0, len(people))), Person(teams, draw(st.booleans()), True))
