@@ -294,7 +294,7 @@ MANAGER_AND_ONE_MORE = _org("manager", ({1}, True, True, 3, 3), ({1}, True, Fals
                             ({1}, True, False, 2, 3), ({2}, True, False, 1, 5))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(ONE_OUTSIDE)
 @example(IN_TWO_TEAMS)
 @example(MANAGER_AND_ONE_MORE)
