@@ -13,7 +13,8 @@ import pytest
 from bot.db.repositories import Repository
 from bot.services import org_cycles, org_reports
 from bot.services.permissions import PermissionsError
-from tests.services.test_organisations import (  # noqa: F401 (the fixture)
+from tests.services import test_organisations
+from tests.services.test_organisations import (
     ADMIN,
     GLOBAL_ADMIN,
     NO_ADMIN_IDS,
@@ -23,8 +24,9 @@ from tests.services.test_organisations import (  # noqa: F401 (the fixture)
     _answer_all,
     _cycles,
     _open,
-    story,
 )
+
+story = test_organisations.story  # the same story, as this module's fixture
 
 
 async def _report(story: Story, viewer: int) -> org_reports.OrgReport:
