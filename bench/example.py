@@ -45,6 +45,8 @@ def page_pictures(pdf: Path) -> list[Path]:
     if pdftoppm is None:
         raise SystemExit("pdftoppm is missing: apt-get install -y poppler-utils")
     prefix = pdf.with_name("report-example-page")
+    for number in (1, 2):  # last run's pages, or the glob below would find them, not the new ones
+        pdf.with_name(f"{prefix.name}-{number}.png").unlink(missing_ok=True)
     subprocess.run([pdftoppm, "-png", "-r", str(PAGE_DPI), "-f", "1", "-l", "2",
                     str(pdf), str(prefix)], check=True)
     pages = []

@@ -15,7 +15,7 @@ from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import Answer, Cycle, Example, Remark, Response
 from bot.db.repositories import Repository
-from bot.services import cycles, improvement, report_view, teams
+from bot.services import agreements, cycles, improvement, report_view, teams
 from bot.services.report_view import ReportView
 from domain.catalog import load_model
 
@@ -32,6 +32,26 @@ EXAMPLES = {
            "10.5": "The last internal audit was two years ago"},
     "nl": {"7.3": "De jaardoelen zijn één keer getoond, bij de aftrap",
            "10.5": "De laatste interne audit was twee jaar geleden"},
+}
+AGREED_BEFORE = {"5.2": 2, "6.2": 3, "7.3": 3, "8.2": 3, "8.4": 2, "9.1": 2, "10.5": 4}
+"""What the management team agreed after the earlier cycle (9.1 lies in the thin chapter)."""
+AGREED_NOW = {"7.3": 3, "8.2": 2, "8.4": 3, "9.1": 2}
+"""The latest meeting, on the topics where the team agreed least (and the thin one)."""
+REASONS = {
+    "en": {"5.2": "We list our interested parties, but only review the list once a year",
+           "6.2": "The values are on the wall; whether we live by them differs per team",
+           "7.3": "Goals exist but most of us never see them after the kick-off",
+           "8.2": "The floor and the office describe the same process differently",
+           "8.4": "Checklists are used on the day shift only",
+           "9.1": "Too few of us see the budgets to judge more than the basics",
+           "10.5": "Audits are planned, and their findings come back in the team meeting"},
+    "nl": {"5.2": "We kennen onze belanghebbenden, maar kijken de lijst maar eens per jaar na",
+           "6.2": "De waarden hangen aan de muur; of we ernaar leven verschilt per team",
+           "7.3": "Er zijn doelen, maar de meesten zien ze na de aftrap niet meer",
+           "8.2": "De werkvloer en kantoor beschrijven hetzelfde proces verschillend",
+           "8.4": "Alleen de dagdienst werkt met de checklists",
+           "9.1": "Te weinig van ons zien de budgetten om meer dan de basis te beoordelen",
+           "10.5": "Audits staan gepland en de bevindingen komen terug in het teamoverleg"},
 }
 REMARKS = {
     "en": {"7": "Goals are clear, but we rarely hear how we are doing against them.",
@@ -88,10 +108,20 @@ async def _cycle(
     return cycle
 
 
+async def _agree(
+    repo: Repository, manager: int, cycle_id: int, levels: dict[str, int], language: str,
+    at: datetime,
+) -> None:
+    """The management team's meeting on a closed cycle, through the service the meeting uses."""
+    for element_id, level in levels.items():
+        await agreements.record_agreed(repo, manager, cycle_id, element_id, level,
+                                       REASONS[language][element_id], at)
+
+
 async def example_view(
     database_url: str, *, team_name: str = "Kwaliteit & Zorg", language: str = "nl",
     respondents: int = 24, now: datetime | None = None, previous: bool = True,
-    targets: bool = True,
+    targets: bool = True, agreed: bool = True,
 ) -> ReportView:
     """Seed an empty database and build the report of its latest cycle."""
     engine = create_engine(database_url)
@@ -116,9 +146,15 @@ async def example_view(
                     if number == 0:
                         await improvement.finish(repo, manager, action.id,
                                                  now - timedelta(days=10))
+                if agreed:
+                    await _agree(repo, manager, earlier.id, AGREED_BEFORE, language,
+                                 now - timedelta(days=70))
             for chapter, level in TARGETS.items() if targets else ():
                 await improvement.set_target(repo, manager, team.id, chapter, level)
             latest = await _cycle(repo, team.id, manager, now, respondents, 0.35, language, 2)
+            if agreed:
+                await _agree(repo, manager, latest.id, AGREED_NOW, language,
+                             now + timedelta(days=16))
             return await report_view.build(repo, latest, manager)
     finally:
         await engine.dispose()

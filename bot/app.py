@@ -60,6 +60,7 @@ from conversations.group_link import build_group_link_handlers
 from conversations.improvement import build_improvement_handlers
 from conversations.joining import build_joining_handlers
 from conversations.members import build_member_handlers
+from conversations.notices import BUTTONS
 from conversations.org_reports import build_org_report_handlers
 from conversations.org_survey import build_org_survey_handlers
 from conversations.organisations import build_organisation_handlers
@@ -171,6 +172,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         plan_cycle=reassessment.plan,
         leadership=Leadership(engine),
         write_queue=asyncio.Lock() if engine.dialect.name == "sqlite" else None,
+        buttons=BUTTONS,
     )
     application = (
         ApplicationBuilder()

@@ -37,6 +37,7 @@ DPI = 144  # 7.5 in × 144 = 1080 px: stays sharp when a phone zooms in
 RADAR_INCHES, RADAR_HEIGHT, RADAR_DPI = 5.4, 4.7, 200
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 NOW, PREVIOUS, TARGET, GREY = "#0072B2", "#E69F00", "#009E73", "#888888"
+AGREED = "#CC79A7"  # Okabe and Ito's reddish purple
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class Words:
     elements_title: str
     groups_title: str
     decimal_comma: bool
+    agreed: str = "Agreed"  # "Agreed" or, in a later cycle, "Agreed last time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,9 @@ class ChartData:
     element_targets: tuple[float | None, ...] | None
     heat_columns: tuple[str, ...] = ()
     heat_values: tuple[tuple[float | None, ...], ...] = ()  # one row per element, one per column
+    element_agreed: tuple[int | None, ...] | None = None
+    """The level the management team agreed per element, shown without a threshold: it is the
+    team's collective judgement, not a figure from answers."""
 
 
 def _present(series: Sequence[float | None] | None) -> bool:
@@ -92,11 +97,11 @@ def _number(value: float, words: Words) -> str:
 def _legend(figure: Figure, axes: Axes, words: Words, bottom: float) -> None:
     """This cycle first, then the previous one and the target, whatever order they were drawn in."""
     handles, labels = axes.get_legend_handles_labels()
-    order = [words.now, words.previous, words.target]
+    order = [words.now, words.previous, words.target, words.agreed]
     pairs = sorted(zip(labels, handles, strict=True), key=lambda pair: order.index(pair[0]))
     if len(pairs) > 1:
         figure.legend([h for _, h in pairs], [label for label, _ in pairs], loc="lower center",
-                      ncols=3, fontsize=10, frameon=False, bbox_to_anchor=(0.5, bottom))
+                      ncols=len(pairs), fontsize=10, frameon=False, bbox_to_anchor=(0.5, bottom))
 
 
 def chapter_breaks(labels: Sequence[str]) -> tuple[int, ...]:
@@ -189,6 +194,9 @@ def _elements(data: ChartData) -> Figure:
     if data.element_targets is not None and _present(data.element_targets):
         axes.plot(_nan(data.element_targets), positions, linestyle="none", marker="D",
                   markersize=6, color=TARGET, markeredgecolor="black", label=words.target)
+    if data.element_agreed is not None and _present(data.element_agreed):
+        axes.plot(_nan(data.element_agreed), positions, linestyle="none", marker="*",
+                  markersize=11, color=AGREED, markeredgecolor="black", label=words.agreed)
     axes.set_yticks(positions, wrapped, fontsize=9)
     axes.set_ylim(len(positions) - 0.5, -0.5)  # first element on top, no empty band around
     axes.set_xlim(0, 5.2)

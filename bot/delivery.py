@@ -20,15 +20,14 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot import documents, presenting, refusals
+from bot import documents, notices, presenting, refusals
 from bot.db.models import Notification, Organisation, Team
 from bot.db.repositories import Repository
 from bot.flood import Priority, SendBudget
 from bot.refusals import Meaning
 from bot.runtime import Runtime
-from bot.services import away, org_cycles, outbox, reassessment, report_view, reports
+from bot.services import away, cycles, org_cycles, outbox, reassessment, report_view, reports
 from bot.services.outbox import Kind, Outcome, Settled
-from conversations import callbacks, screens
 from domain.catalog import load_model
 from domain.holidays import team_calendar
 from domain.rhythm import Calendar, days_left, heads_up_wording, rhythm_owner, send_moment
@@ -42,7 +41,7 @@ PER_CHAT_GAP = 1.0
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     chat_id: int
-    screen: screens.Screen
+    screen: notices.Screen
     pictures: tuple[bytes, ...] = ()
     document: tuple[str, bytes] | None = None  # (file name, content)
 
@@ -207,7 +206,7 @@ async def _compose(
     calendar = calendar_of(team, now)
     if kind is Kind.CLOSE:  # silent itself; its reports wait for a decent hour
         if cycle is not None:
-            await outbox.close_and_plan_reports(
+            await cycles.close_and_plan_reports(
                 repo, cycle.id, now, send_moment(row.due_at, now, calendar))
         return []
     moment = send_moment(row.due_at, now, calendar)
@@ -235,7 +234,7 @@ async def _compose(
     if kind is Kind.RESULT:
         report = view.report
         rows = presenting.chapter_rows(report, language)
-        return [Outgoing(person.user_id, screens.Screen(runtime.texts.render(
+        return [Outgoing(person.user_id, notices.Screen(runtime.texts.render(
             language, "team_result", team=team.name, shown=report.result.shown, chapters=[
                 {"id": r.id, "title": r.title, "level": r.level} for r in rows],
             overall=report.result.overall)))]
@@ -254,17 +253,18 @@ async def _compose(
                                 or away.is_away(membership.away_until, now)):
         return []
     if kind is Kind.INVITE:
-        return [Outgoing(person.user_id, screens.invitation(
-            runtime.texts, language, cycle_id=cycle.id, team=team.name, model_id=cycle.model_id,
-            scope_id=cycle.scope_id, deadline=cycle.deadline, timezone=team.timezone))]
+        return [Outgoing(person.user_id, notices.invitation(
+            runtime.texts, language, runtime.buttons, cycle_id=cycle.id, team=team.name,
+            model_id=cycle.model_id, scope_id=cycle.scope_id, deadline=cycle.deadline,
+            timezone=team.timezone))]
     b = runtime.texts.buttons(language)
     scope = load_model(cycle.model_id).scope(cycle.scope_id)
     text = runtime.texts.render(
         language, "reminder", team=team.name, total=len(scope.element_ids), minutes=scope.minutes,
         answered=await repo.count_answers(response.id) if response is not None else 0,
         days_left=days_left(now, cycle.deadline), deadline=cycle.deadline, timezone=team.timezone)
-    return [Outgoing(person.user_id, screens.Screen(text, screens.keyboard(
-        [[(b.resume, callbacks.Resume(cycle.id))]])))]
+    return [Outgoing(person.user_id, notices.Screen(text, notices.keyboard(
+        [[(b.resume, runtime.buttons.resume(cycle.id))]])))]
 
 
 def _heads_up(
@@ -281,7 +281,7 @@ def _heads_up(
     if wording is None:
         return []
     assert row.user_id is not None
-    return [Outgoing(row.user_id, screens.Screen(runtime.texts.render(
+    return [Outgoing(row.user_id, notices.Screen(runtime.texts.render(
         language, "heads_up", team=team.name, opens_at=opens_at, timezone=team.timezone,
         tomorrow=wording == "tomorrow", quarterly=rhythm == "quarterly")))]
 
@@ -293,22 +293,23 @@ async def report_messages(
     buttons for the web page and the CSV."""
     texts, report = runtime.texts, view.report
     b = texts.buttons(language)
-    turn_into_actions = screens.keyboard([
-        [(str(b.new_action(p.element_id)), callbacks.NewAction(report.cycle.id, p.element_id))]
+    made = runtime.buttons
+    turn_into_actions = notices.keyboard([
+        [(str(b.new_action(p.element_id)), made.new_action(report.cycle.id, p.element_id))]
         for p in report.priorities]) if report.priorities else None
-    messages = [Outgoing(chat_id, screens.Screen(presenting.summary(texts, language, view),
+    messages = [Outgoing(chat_id, notices.Screen(presenting.summary(texts, language, view),
                                                  turn_into_actions))]
     if report.result.shown:
         pictures = await presenting.charts(texts, language, view)
         caption = texts.render(language, "report_caption",
                                **presenting.context(texts, language, view))
-        messages.append(Outgoing(chat_id, screens.Screen(caption),
+        messages.append(Outgoing(chat_id, notices.Screen(caption),
                                  tuple(p.png for p in pictures)))
-        buttons = screens.keyboard([[
-            (b.full_report, callbacks.Document(report.cycle.id)),
-            (b.export, callbacks.ExportCycle(report.cycle.id)),
+        buttons = notices.keyboard([[
+            (b.full_report, made.full_report(report.cycle.id)),
+            (b.export, made.export(report.cycle.id)),
         ]])
-        messages.append(Outgoing(chat_id, screens.Screen(
+        messages.append(Outgoing(chat_id, notices.Screen(
             texts.render(language, "report_pdf", team=report.team.name), buttons),
             document=await documents.full_report(texts, language, view, pictures)))
     return messages
@@ -318,5 +319,5 @@ async def close_and_plan_reports(
     repo: Repository, runtime: Runtime, cycle_id: int, now: datetime
 ) -> bool:
     """A manager's /close: the cycle closes and its reports go out at once (see
-    `outbox.close_and_plan_reports`)."""
-    return await outbox.close_and_plan_reports(repo, cycle_id, now)
+    `cycles.close_and_plan_reports`)."""
+    return await cycles.close_and_plan_reports(repo, cycle_id, now)

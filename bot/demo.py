@@ -26,7 +26,6 @@ from bot.polling import start_polling, stop_polling
 from bot.runtime import IsoApplication
 from bot.services import cycles, reports, teams
 from bot.settings import Settings, load_settings
-from conversations.callbacks import Document, ExportCycle, ExportLatest, parse
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
@@ -88,14 +87,16 @@ def file_namer(application: IsoApplication) -> FileNamer:
         extension = (message.document_name or "").rsplit(".", 1)[-1] if message.photo is None \
             else "png"
         kind = {"png": f"chart-{message.message_id}", "csv": "export"}.get(extension, "report")
-        asked = [parse(data) for _, data in message.buttons()] + [parse(tapped)]
-        async with application.runtime.repository() as repo:
+        runtime = application.runtime
+        asked = [runtime.buttons.report_target(data)
+                 for data in [*(data for _, data in message.buttons()), tapped]]
+        async with runtime.repository() as repo:
             cycle = None
-            for button in asked:
-                if isinstance(button, Document | ExportCycle):
-                    cycle = await repo.cycle(button.cycle_id)
-                elif isinstance(button, ExportLatest):
-                    cycle = await reports.latest_reportable_cycle(repo, button.team_id)
+            for target in asked:
+                if target is not None and target.cycle_id is not None:
+                    cycle = await repo.cycle(target.cycle_id)
+                elif target is not None and target.team_id is not None:
+                    cycle = await reports.latest_reportable_cycle(repo, target.team_id)
                 if cycle is not None:
                     break
             if cycle is None and message.photo is not None:

@@ -119,7 +119,9 @@ def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
     """Aggregates only, for Excel: semicolons, a BOM so UTF-8 is detected, decimal commas in Dutch.
 
     Hidden figures stay empty cells with the "fewer than k answers" note, so a sum never counts a
-    hidden figure as zero.
+    hidden figure as zero. The agreed level and its reason, and the last agreed level, are the
+    management team's judgement and stand even where the figures are hidden; the comparison of
+    the median with the last agreement is empty wherever the median is.
     """
     report = view.report
     words = texts.words(language, "report_words")
@@ -140,6 +142,7 @@ def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
                      head["element"], head["title"], head["level"], head["median"],
                      head["spread"], head["consensus"], head["answered"], head["target"],
                      head["previous"], *(f"{head['answers']} {n}" for n in range(1, 6)),
+                     head["agreed"], head["reason"], head["last_agreed"], head["since"],
                      head["note"]])
     consensus = words.consensus
     for e in context["elements"]:
@@ -149,5 +152,9 @@ def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
             number(e.mean), number(e.median), number(e.spread),
             consensus[e.consensus] if e.consensus else "",
             e.answered if e.mean is not None else "", e.target if e.target is not None else "",
-            number(e.before), *counts, hidden if e.mean is None else ""])
+            number(e.before), *counts,
+            e.agreed if e.agreed is not None else "", e.reason,
+            e.last_agreed if e.last_agreed is not None else "",
+            words.since[e.since] if e.since else "",
+            hidden if e.mean is None else ""])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -19,6 +19,8 @@ from domain.aggregation import TeamResult
 
 AGENDA_LENGTH = 3
 BLOCKS = "▁▂▃▄▅▆▇█"
+CHAT_AGREED = 10  # agreed topics listed in the chat summary; the PDF has them all
+CHAT_REASON = 80  # characters of a reason in the chat; the PDF has it whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,10 @@ class ChapterRow:
     before: float | None
     delta: float | None
     target: int | None = None
+    agreed: float | None = None
+    """The mean of the levels agreed for this chapter's elements, where any were agreed."""
+    agreed_count: int = 0
+    elements: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,11 @@ class ElementRow:
     answered: int | None
     target: int | None
     before: float | None
+    agreed: int | None = None
+    reason: str = ""
+    last_agreed: int | None = None
+    since: str | None = None
+    """"above", "same" or "below": the median against `last_agreed`, None where it is hidden."""
 
     @property
     def bars(self) -> str:
@@ -70,14 +81,18 @@ def chapter_rows(
     report: CycleReport, language: str, targets: Mapping[str, int] | None = None
 ) -> list[ChapterRow]:
     previous = _previous(report)
+    agreed = {a.element_id: a.level for a in report.agreed}
     rows = []
     for chapter in report.result.chapters:
         before = previous.chapter(chapter.chapter_id).mean if previous else None
         delta = (chapter.mean - before
                  if chapter.mean is not None and before is not None else None)
+        levels = [agreed[e] for e in chapter.element_ids if e in agreed]
         rows.append(ChapterRow(
             chapter.chapter_id, report.model.chapter(chapter.chapter_id).title(language),
-            chapter.mean, before, delta, (targets or {}).get(chapter.chapter_id)))
+            chapter.mean, before, delta, (targets or {}).get(chapter.chapter_id),
+            sum(levels) / len(levels) if levels else None, len(levels),
+            len(chapter.element_ids)))
     return rows
 
 
@@ -85,15 +100,37 @@ def element_rows(
     report: CycleReport, language: str, targets: Mapping[str, int] | None = None
 ) -> list[ElementRow]:
     previous = _previous(report)
+    agreed = {a.element_id: a for a in report.agreed}
+    last = {a.element_id: a.level for a in report.last_agreed}
     rows = []
     for e in report.result.elements.values():
         before = previous.elements.get(e.element_id) if previous else None
+        now = agreed.get(e.element_id)
+        since = report.movement.of(e.element_id)  # None wherever the median is hidden
         rows.append(ElementRow(
             e.element_id, report.model.elements[e.element_id].title(language), e.chapter_id,
             report.model.chapter(e.chapter_id).title(language), e.mean, e.median, e.spread,
             e.distribution, e.consensus.value if e.consensus else None, e.agreement, e.answered,
-            (targets or {}).get(e.chapter_id), before.mean if before else None))
+            (targets or {}).get(e.chapter_id), before.mean if before else None,
+            now.level if now else None, now.reason if now else "", last.get(e.element_id),
+            since.direction.value if since else None))
     return rows
+
+
+def short(text: str, length: int = CHAT_REASON) -> str:
+    """A reason cut at a word for the chat, with an ellipsis; the documents carry it whole."""
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+
+
+def _agreed(elements: list[ElementRow]) -> dict[str, Any]:
+    """The agreed profile and the movement since the last agreement, for the templates."""
+    agreed = [e for e in elements if e.agreed is not None]
+    moved = {d: [e for e in elements if e.since == d] for d in ("above", "same", "below")}
+    return {"has_agreed": bool(agreed), "agreed": agreed, "agreed_in_chat": agreed[:CHAT_AGREED],
+            "has_last_agreed": any(e.last_agreed is not None for e in elements),
+            "moved": moved, "has_moved": any(moved.values()), "short": short}
 
 
 def _agenda(elements: list[ElementRow]) -> dict[str, list[ElementRow]]:
@@ -165,7 +202,7 @@ def context(texts: Texts, language: str, view: ReportView) -> dict[str, Any]:
         "examples_by_chapter": _examples(report, language),
         "groups": report.groups, "group_columns": _group_columns(report, texts, language),
         "columns": _columns(report, texts, language),
-        **_agenda(elements),
+        **_agenda(elements), **_agreed(elements),
     }
 
 
@@ -185,7 +222,8 @@ def chart_data(texts: Texts, language: str, view: ReportView) -> ChartData:
                     hidden=str(words.hidden(report.result.threshold)), level=str(words.level),
                     chapters_title=str(words.chapters_title),
                     elements_title=str(words.elements_title),
-                    groups_title=str(words.groups_title), decimal_comma=language == "nl"),
+                    groups_title=str(words.groups_title), decimal_comma=language == "nl",
+                    agreed=str(words.agreed if report.agreed else words.last_agreed)),
         chapter_labels=tuple(f"{c.id} {c.title}" for c in chapters),
         chapter_levels=tuple(c.level for c in chapters),
         chapter_previous=tuple(c.before for c in chapters) if previous else None,
@@ -199,7 +237,17 @@ def chart_data(texts: Texts, language: str, view: ReportView) -> ChartData:
         heat_values=tuple(
             tuple(result.elements[e.id].mean for _, result in columns) for e in elements)
         if columns else (),
+        element_agreed=_agreed_marks(report, elements),
     )
+
+
+def _agreed_marks(report: CycleReport, elements: list[ElementRow]) -> tuple[int | None, ...] | None:
+    """This cycle's agreed levels on the bars; before its meeting, what was agreed last time."""
+    if report.agreed:
+        return tuple(e.agreed for e in elements)
+    if report.last_agreed:
+        return tuple(e.last_agreed for e in elements)
+    return None
 
 
 async def charts(texts: Texts, language: str, view: ReportView) -> list[Picture]:

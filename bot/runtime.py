@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.db.repositories import Repository
 from bot.flood import Priority
 from bot.leader import Leadership
+from bot.notices import NoticeButtons, Unwired
 from bot.services.cycles import CyclePlanner, plan_nothing
 from bot.services.ports import Clock
 from bot.settings import Settings
@@ -74,6 +75,8 @@ class Runtime:
     SQLite's busy handler, which polls with sleeps of up to 100 ms and wakes nobody in order."""
 
     sweeps: SweepRequests = dataclasses.field(default_factory=lambda: SweepRequests())
+    buttons: NoticeButtons = dataclasses.field(default_factory=Unwired)
+    """The verbs of the bot's own messages, from `conversations` (wired by `bot/app.py`)."""
     claim: UpdateClaim | None = None
 
     def handling(self, claim: UpdateClaim) -> Runtime:

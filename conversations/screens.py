@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
+from bot import notices
+from bot.notices import Screen, keyboard
 from bot.services.survey import SurveyView
-from bot.texts import Texts, plain
+from bot.texts import Texts
 from conversations import callbacks
-from domain.catalog import Chapter, load_model
+from conversations.notices import BUTTONS
+from domain.catalog import Chapter
 from domain.scoring import profile
 
-
-@dataclass(frozen=True, slots=True)
-class Screen:
-    text: str
-    keyboard: InlineKeyboardMarkup | None = None
-
+__all__ = ["Screen", "keyboard"]  # below this layer, in `bot.notices`, for `bot.delivery` too
 
 Row = list[tuple[str, callbacks.Button]]
-
-
-def keyboard(rows: Sequence[Sequence[tuple[str, callbacks.Button]]]) -> InlineKeyboardMarkup:
-    """Rows of (label, payload): every button carries a registered verb (`callbacks`)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(plain(label, 60), callback_data=data.encode())
-          for label, data in row] for row in rows]
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,13 +161,7 @@ def invitation(
     texts: Texts, language: str, *, cycle_id: int, team: str, model_id: str, scope_id: str,
     deadline: datetime, timezone: str,
 ) -> Screen:
-    """The message that opens a survey for one participant, with the button that starts it."""
-    model = load_model(model_id)
-    scope = model.scope(scope_id)
-    text = texts.render(
-        language, "invitation", team=team, scope_title=scope.title(language),
-        model_title=model.title(language), total=len(scope.element_ids), minutes=scope.minutes,
-        deadline=deadline, timezone=timezone,
-    )
-    b = texts.buttons(language)
-    return Screen(text, keyboard([[(b.start, callbacks.Resume(cycle_id))]]))
+    """The message that opens a survey for one participant (`bot.notices.invitation`)."""
+    return notices.invitation(texts, language, BUTTONS, cycle_id=cycle_id, team=team,
+                              model_id=model_id, scope_id=scope_id, deadline=deadline,
+                              timezone=timezone)

@@ -60,13 +60,16 @@ async def agreed_levels(repo: Repository, cycle_id: int) -> dict[str, Agreed]:
 
 
 async def last_agreed(repo: Repository, cycle: Cycle) -> dict[str, Agreed]:
-    """Per element, the latest level agreed in an earlier cycle of the same team."""
-    rows = await repo.session.execute(
-        select(AgreedLevel, Cycle.opened_at).join(Cycle, Cycle.id == AgreedLevel.cycle_id)
-        .where(Cycle.team_id == cycle.team_id, Cycle.opened_at < cycle.opened_at)
-        .order_by(Cycle.opened_at)
+    """Per element, the latest level agreed in an earlier cycle of the same team and edition
+    (element ids of another edition name other elements: 2009's 7.1 is not 2018's)."""
+    # Earlier by id, as `reports.previous_cycle` counts: two cycles may open at the same moment.
+    rows = await repo.session.scalars(
+        select(AgreedLevel).join(Cycle, Cycle.id == AgreedLevel.cycle_id)
+        .where(Cycle.team_id == cycle.team_id, Cycle.model_id == cycle.model_id,
+               Cycle.id < cycle.id)
+        .order_by(Cycle.id)
     )
     latest: dict[str, Agreed] = {}
-    for row, _ in rows:
+    for row in rows:
         latest[row.element_id] = Agreed(row.element_id, row.level, row.reason, row.agreed_at)
     return latest

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import Cycle
+from bot.db.models import Cycle, OrganisationCycle
 from bot.db.repositories import Repository
 from bot.services import outbox
 from bot.services.permissions import check_can_manage, check_can_manage_cycle
@@ -81,6 +82,64 @@ async def close_cycle(repo: Repository, cycle_id: int, now: datetime) -> Cycle |
         return None
     cycle.closed_at = now
     return cycle
+
+
+async def close_and_plan_reports(
+    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None = None
+) -> bool:
+    """Close once; plan the report for managers and, if shared, the result for everyone.
+
+    The reports are due at `reports_at` (default: now); a deadline that passed while the bot was
+    down closes the cycle at once but brings its reports at the next working moment. It lives
+    here, on top of the outbox, so cycles use the outbox and never the other way round. A team's
+    part of an organisation cycle closes the whole organisation cycle, every team at once.
+    """
+    found = await repo.cycle(cycle_id)
+    if found is not None and found.organisation_cycle_id is not None:
+        return await close_organisation_cycle(repo, found.organisation_cycle_id, now, reports_at)
+    return await _close_one(repo, cycle_id, now, reports_at)
+
+
+async def close_organisation_cycle(
+    repo: Repository, organisation_cycle_id: int, now: datetime,
+    reports_at: datetime | None = None,
+) -> bool:
+    """Close the organisation cycle and each of its team cycles, in the caller's transaction (the
+    row is locked first on PostgreSQL, so the deadlines of fifty teams close it once)."""
+    organisation_cycle = await repo.session.scalar(
+        select(OrganisationCycle).where(OrganisationCycle.id == organisation_cycle_id)
+        .with_for_update())
+    if organisation_cycle is None or organisation_cycle.closed_at is not None:
+        return False
+    organisation_cycle.closed_at = now
+    for team_cycle in (await repo.session.scalars(select(Cycle.id).where(
+            Cycle.organisation_cycle_id == organisation_cycle_id,
+            Cycle.closed_at.is_(None)).order_by(Cycle.id))).all():
+        await _close_one(repo, team_cycle, now, reports_at)
+    return True
+
+
+async def _close_one(
+    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None
+) -> bool:
+    cycle = await close_cycle(repo, cycle_id, now)
+    if cycle is None:
+        return False
+    team = await repo.team(cycle.team_id)
+    assert team is not None
+    due = reports_at or now
+    kinds = (outbox.Kind.INVITE, outbox.Kind.REMIND, outbox.Kind.CLOSE)
+    await outbox.cancel_for_cycle(repo, cycle.id, kinds)
+    for member in await outbox.active_members(repo, team.id, blocked_too=True):
+        if member.role == "manager":
+            await outbox.plan(repo, f"report:{cycle.id}:{member.user_id}", outbox.Kind.REPORT,
+                              due, user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+        elif team.share_results:
+            await outbox.plan(repo, f"result:{cycle.id}:{member.user_id}", outbox.Kind.RESULT,
+                              due, user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
+    if due <= now:
+        await outbox.wake_the_sweep(repo)
+    return True
 
 
 @dataclass(frozen=True, slots=True)

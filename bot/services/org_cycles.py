@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Cycle, Membership, OrganisationCycle, Person, Response, Team
 from bot.db.repositories import Repository
-from bot.services import outbox, permissions
+from bot.services import cycles, outbox, permissions
 from bot.services.outbox import Kind
 from domain.catalog import load_model
 from domain.holidays import team_calendar
@@ -63,29 +63,29 @@ async def counted_responses(
     repo: Repository, organisation_cycle_id: int
 ) -> list[CountedResponse]:
     """Every response of the organisation cycle, with the teams it counts in, by response id."""
-    cycles = dict((await repo.session.execute(
+    team_of_cycle = dict((await repo.session.execute(
         select(Cycle.id, Cycle.team_id).where(
             Cycle.organisation_cycle_id == organisation_cycle_id))).all())
-    if not cycles:
+    if not team_of_cycle:
         return []
     rows = (await repo.session.execute(
         select(Response.id, Response.cycle_id, Membership.user_id, Response.is_manager,
                Response.stakeholder_group, Response.completed_at)
         .outerjoin(Membership, Membership.id == Response.membership_id)
-        .where(Response.cycle_id.in_(list(cycles))).order_by(Response.id))).all()
+        .where(Response.cycle_id.in_(list(team_of_cycle))).order_by(Response.id))).all()
     users = {user_id for _, _, user_id, _, _, _ in rows if user_id is not None}
     teams_of: dict[int, dict[int, tuple[bool, str | None]]] = {}
     if users:
         for user_id, team_id, role, group in (await repo.session.execute(
                 select(Membership.user_id, Membership.team_id, Membership.role,
                        Membership.stakeholder_group)
-                .where(Membership.team_id.in_(set(cycles.values())),
+                .where(Membership.team_id.in_(set(team_of_cycle.values())),
                        Membership.user_id.in_(users), Membership.active.is_(True))
         )).all():
             teams_of.setdefault(user_id, {})[team_id] = (role == permissions.MANAGER, group)
     counted = []
     for response_id, cycle_id, user_id, is_manager, group, completed_at in rows:
-        own = cycles[cycle_id]
+        own = team_of_cycle[cycle_id]
         sides = {**teams_of.get(user_id, {}), own: (is_manager, group)} if (
             user_id is not None) else {own: (is_manager, group)}
         counted.append(CountedResponse(
@@ -293,4 +293,4 @@ async def close(
     the reports go out (as at the deadline). Closing it twice changes nothing."""
     organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
         repo, admin_ids, actor_id, organisation_cycle_id)
-    return await outbox.close_organisation_cycle(repo, organisation_cycle.id, now)
+    return await cycles.close_organisation_cycle(repo, organisation_cycle.id, now)

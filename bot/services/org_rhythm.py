@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.db.models import Membership, Organisation, OrganisationCycle, Team
 from bot.db.repositories import Repository
-from bot.services import org_cycles, outbox
+from bot.services import cycles, org_cycles, outbox
 from bot.services.outbox import Kind
 from bot.services.permissions import MANAGER
 from domain.holidays import team_calendar
@@ -80,7 +80,7 @@ async def open_due(repo: Repository, now: datetime) -> int:
             continue
         current = await org_cycles.open_for(repo, organisation.id)
         if current is not None and current.deadline <= now:
-            await outbox.close_organisation_cycle(
+            await cycles.close_organisation_cycle(
                 repo, current.id, now, send_moment(current.deadline, now, calendar))
             current = None
         if current is None:

@@ -19,14 +19,12 @@ from bot.db.models import (
     Cycle,
     Membership,
     Notification,
-    OrganisationCycle,
     Person,
     Response,
     Team,
 )
 from bot.db.repositories import Repository, dialect_insert
 from bot.leader import WAKE_CHANNEL
-from bot.services import cycles
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
 
@@ -205,62 +203,6 @@ async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind
         .where(Notification.cycle_id == cycle_id, Notification.status == "pending",
                Notification.kind.in_([k.value for k in kinds]))
         .values(status=Outcome.SKIPPED.value))
-
-
-async def close_and_plan_reports(
-    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None = None
-) -> bool:
-    """Close once; plan the report for managers and, if shared, the result for everyone.
-
-    The reports are due at `reports_at` (default: now); a deadline that passed while the bot was
-    down closes the cycle at once but brings its reports at the next working moment. A team's
-    part of an organisation cycle closes the whole organisation cycle, every team at once.
-    """
-    cycle = await repo.cycle(cycle_id)
-    if cycle is not None and cycle.organisation_cycle_id is not None:
-        return await close_organisation_cycle(repo, cycle.organisation_cycle_id, now, reports_at)
-    return await _close_one(repo, cycle_id, now, reports_at)
-
-
-async def close_organisation_cycle(
-    repo: Repository, organisation_cycle_id: int, now: datetime,
-    reports_at: datetime | None = None,
-) -> bool:
-    """Close the organisation cycle and each of its team cycles, in the caller's transaction (the
-    row is locked first on PostgreSQL, so the deadlines of fifty teams close it once)."""
-    organisation_cycle = await repo.session.scalar(
-        select(OrganisationCycle).where(OrganisationCycle.id == organisation_cycle_id)
-        .with_for_update())
-    if organisation_cycle is None or organisation_cycle.closed_at is not None:
-        return False
-    organisation_cycle.closed_at = now
-    for cycle_id in (await repo.session.scalars(select(Cycle.id).where(
-            Cycle.organisation_cycle_id == organisation_cycle_id,
-            Cycle.closed_at.is_(None)).order_by(Cycle.id))).all():
-        await _close_one(repo, cycle_id, now, reports_at)
-    return True
-
-
-async def _close_one(
-    repo: Repository, cycle_id: int, now: datetime, reports_at: datetime | None
-) -> bool:
-    cycle = await cycles.close_cycle(repo, cycle_id, now)
-    if cycle is None:
-        return False
-    team = await repo.team(cycle.team_id)
-    assert team is not None
-    due = reports_at or now
-    await cancel_for_cycle(repo, cycle.id, (Kind.INVITE, Kind.REMIND, Kind.CLOSE))
-    for member in await active_members(repo, team.id, blocked_too=True):
-        if member.role == "manager":
-            await plan(repo, f"report:{cycle.id}:{member.user_id}", Kind.REPORT, due,
-                       user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
-        elif team.share_results:
-            await plan(repo, f"result:{cycle.id}:{member.user_id}", Kind.RESULT, due,
-                       user_id=member.user_id, team_id=team.id, cycle_id=cycle.id)
-    if due <= now:
-        await wake_the_sweep(repo)
-    return True
 
 
 async def team_of(repo: Repository, team_id: int | None) -> Team | None:

@@ -79,7 +79,7 @@ async def open_due(repo: Repository, now: datetime) -> int:
             continue
         current = await repo.open_cycle(team.id)
         if current is not None and current.deadline <= now:
-            await outbox.close_and_plan_reports(
+            await cycles.close_and_plan_reports(
                 repo, current.id, now, send_moment(current.deadline, now, calendar))
             current = None
         if current is None:

@@ -9,17 +9,19 @@ cycle is closed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
-from bot.services import improvement, org_cycles
+from bot.services import agreements, improvement, org_cycles
+from bot.services.agreements import Agreed
 from bot.services.improvement import ActionEffect
 from bot.services.permissions import MANAGER
 from domain import disclosure
 from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
+from domain.agreed import Movement, since_agreed
 from domain.catalog import AssessmentModel, load_model
 from domain.priorities import Change, Priority, priorities, trend
 
@@ -51,6 +53,13 @@ class CycleReport:
     actions: tuple[ActionEffect, ...] = ()
     examples: tuple[tuple[str, str], ...] = ()
     """(element id, text): the participants' "what makes you say so?", under the remarks' rule."""
+    agreed: tuple[Agreed, ...] = ()
+    """What the management team agreed for this cycle's elements: its collective judgement, shown
+    without a threshold (in catalog order)."""
+    last_agreed: tuple[Agreed, ...] = ()
+    """Per element of this cycle, the level agreed in the latest earlier cycle that agreed one."""
+    movement: Movement = field(default_factory=lambda: Movement(()))
+    """This cycle's medians against `last_agreed`, only where the median is shown."""
 
     @property
     def is_preview(self) -> bool:
@@ -202,6 +211,7 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
                        for e in model.scope(cycle.scope_id).element_ids
                        if model.elements[e].chapter_id in chapter_targets}
     remarks_shown = result.shown and disclosure.remarks_allowed(people, threshold)
+    agreed, last = await _agreed(repo, cycle, model)
     return CycleReport(
         team=team, cycle=cycle, model=model, rate=await response_rate(repo, cycle),
         result=result, managers=figures.managers, previous=previous,
@@ -211,7 +221,21 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
         remarks=await _remarks(repo, [r.id for r, _ in sets]) if remarks_shown else (),
         actions=await _action_effects(repo, cycle, result, viewer) if result.shown else (),
         examples=await _examples(repo, [r.id for r, _ in sets]) if remarks_shown else (),
+        agreed=agreed, last_agreed=last,
+        movement=since_agreed(result, {a.element_id: a.level for a in last}),
     )
+
+
+async def _agreed(
+    repo: Repository, cycle: Cycle, model: AssessmentModel
+) -> tuple[tuple[Agreed, ...], tuple[Agreed, ...]]:
+    """This cycle's agreed levels and the last ones agreed before it, for this cycle's elements
+    in catalog order. Nothing is agreed while a cycle is open (`agreements.record_agreed`)."""
+    element_ids = model.scope(cycle.scope_id).element_ids
+    now = await agreements.agreed_levels(repo, cycle.id) if cycle.closed_at is not None else {}
+    before = await agreements.last_agreed(repo, cycle)
+    return (tuple(now[e] for e in element_ids if e in now),
+            tuple(before[e] for e in element_ids if e in before))
 
 
 async def _action_effects(

@@ -89,3 +89,14 @@ def test_the_pictures_are_sharp_on_a_phone_and_have_no_team_name_corner() -> Non
     assert len(draw(data)) == 2  # no heatmap without groups
     radar = figures(data)[0]
     assert radar.get_suptitle() == "Level per chapter"
+
+
+def test_the_agreed_level_is_a_star_on_every_element_even_where_the_bar_is_hidden() -> None:
+    bars = figures(chart_data(element_agreed=(3, 2, None),
+                              words=Words(**{**{n: getattr(WORDS, n) for n in WORDS.__slots__},
+                                             "agreed": "Agreed"})))[1]
+    axes = bars.axes[0]
+    stars = next(line for line in axes.get_lines() if line.get_label() == "Agreed")
+    assert list(stars.get_xdata())[:2] == [3, 2] and math.isnan(list(stars.get_xdata())[2])
+    assert [t.get_text() for t in bars.legends[0].get_texts()] == ["This cycle", "Agreed"]
+    assert figures(chart_data())[1].legends == []  # nothing agreed: no star, no legend

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import html as html_module
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pypdf import PageObject, PdfReader
 
-from bench.seeding import EXAMPLES, REMARKS, example_view
+from bench.seeding import AGREED_BEFORE, AGREED_NOW, EXAMPLES, REASONS, REMARKS, example_view
 from bot import documents, presenting
 from bot.services.report_view import ReportView
 from bot.services.reports import CycleReport
@@ -127,3 +129,73 @@ async def test_examples_stand_in_their_chapter_and_never_under_a_hidden_element(
     assert leadership < page.index("Targets change every month") < page.index("<h3>8 ")
     assert "<b>7.3 Objectives</b>: Targets change every month" in page
     assert "Only two of us" not in page  # 9.1 had fewer than 3 answers
+
+
+@pytest.mark.skipif(documents.pdf_missing() is not None, reason=str(documents.pdf_missing()))
+@pytest.mark.parametrize(("language", "agreed", "since", "moved"), [
+    ("en", "Agreed", "Since what we agreed last time", ("now above", "now below")),
+    ("nl", "Afgesproken", "Sinds de vorige afspraak", ("nu hoger", "nu lager")),
+])
+async def test_the_pdf_shows_what_was_agreed_and_why_and_where_the_median_moved_since(
+    tmp_path: Path, language: str, agreed: str, since: str, moved: tuple[str, str],
+) -> None:
+    view = await view_of(tmp_path, language)
+    text = pdf_text(await documents.render_pdf(
+        TEXTS, language, view, await presenting.charts(TEXTS, language, view)))
+    for element_id in AGREED_NOW:  # the reasons of this cycle's meeting, 9.1's too
+        assert f"{agreed}: {REASONS[language][element_id]}" in text
+    agenda = pdf_text_of_page(await documents.render_pdf(TEXTS, language, view, []), 1)
+    assert since in agenda and all(word in agenda for word in moved)
+    rows = {e.id: e for e in presenting.element_rows(view.report, language)}
+    assert rows["9.1"].median is None and rows["9.1"].last_agreed == AGREED_BEFORE["9.1"]
+    assert rows["9.1"].since is None  # hidden median: no comparison, in no file
+    assert "9.1 General" not in agenda and "9.1 Algemeen" not in agenda
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+async def test_the_csv_has_the_agreed_level_its_reason_and_the_comparison_where_shown(
+    tmp_path: Path, language: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    rows = list(csv.reader(io.StringIO(
+        documents.export_csv(TEXTS, language, view).decode("utf-8-sig")), delimiter=";"))
+    head = TEXTS.words(language, "report_words").csv
+    columns = [rows[0].index(head[name]) for name in ("agreed", "reason", "last_agreed", "since")]
+    by_id = {row[4]: [row[c] for c in columns] for row in rows[1:]}
+    since = TEXTS.words(language, "report_words").since
+    assert by_id["7.3"] == [str(AGREED_NOW["7.3"]), REASONS[language]["7.3"],
+                            str(AGREED_BEFORE["7.3"]), since["below"]]
+    assert by_id["5.2"] == ["", "", str(AGREED_BEFORE["5.2"]), since["above"]]
+    assert by_id["9.1"] == [str(AGREED_NOW["9.1"]), REASONS[language]["9.1"],
+                            str(AGREED_BEFORE["9.1"]), ""]  # its median is hidden
+    assert by_id["5.1"] == ["", "", "", ""]
+
+
+@pytest.mark.parametrize(("language", "hidden_median"), [
+    ("en", "9.1 General: 2 (median fewer than 3 answers)"),
+    ("nl", "9.1 Algemeen: 2 (mediaan minder dan 3 antwoorden)"),
+])
+async def test_the_chat_summary_lists_what_was_agreed_and_never_compares_a_hidden_median(
+    tmp_path: Path, language: str, hidden_median: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    summary = plain_text(presenting.summary(TEXTS, language, view))
+    assert hidden_median in summary
+    moved = next(line for line in summary.splitlines() if line.startswith("↕️"))
+    assert "9.1" not in moved and "7.3" in moved  # 9.1 was agreed before; its median is hidden
+
+
+async def test_agreed_levels_stand_in_the_report_whose_figures_are_hidden(tmp_path: Path) -> None:
+    view = await example_view(f"sqlite+aiosqlite:///{tmp_path / 'few.db'}", language="en",
+                              respondents=2)
+    assert not view.report.result.shown
+    page = documents.html(TEXTS, "en", view, [])
+    assert "What we agreed" in page and REASONS["en"]["8.4"] in page
+    summary = plain_text(presenting.summary(TEXTS, "en", view))
+    assert "Too few responses" in summary and "8.4 Managing processes: 3 (median fewer" in summary
+    assert "↕️" not in summary  # no median, so no comparison with the last agreement
+
+
+def plain_text(html: str) -> str:
+    """A chat message as the reader sees it: Telegram's HTML without its tags and entities."""
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))

@@ -8,36 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.refusals import Meaning, meaning_of, retrying
-
-TOKEN = "4343:refusals-test"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(TOKEN, callback_answer_window=0.5) as running:
-        yield running
-
-
-@pytest.fixture
-async def bot(api: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=api.base_url) as telegram_bot:
-        yield telegram_bot
-
-
-@pytest.fixture
-async def anna(api: BotApiEmulator) -> SimulatedPerson:
-    person = api.person("Anna")
-    await person.send("/start")
-    return person
+from tests.support.emulated import one_button
 
 
 async def refusal(call: Callable[[], Awaitable[Any]]) -> TelegramError:
@@ -64,8 +44,7 @@ async def test_each_refusal_means_what_it_says(
     assert meaning_of(await refusal(lambda: bot.send_message(424242, "?"))).meaning is (
         Meaning.BLOCKED)  # "chat not found": nobody there to write to
 
-    await bot.send_message(anna.user_id, "q", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("3", callback_data="a:1:0:3")]]))
+    await bot.send_message(anna.user_id, "q", reply_markup=one_button())
     tap = asyncio.create_task(anna.tap("3"))
     [*_, update] = await bot.get_updates(timeout=2)
     assert update.callback_query is not None

@@ -15,7 +15,7 @@ from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.runtime import IsoApplication
 from bot.serve import webhook_worker
-from bot.services import cycles, outbox, reassessment
+from bot.services import cycles, reassessment
 from bot.settings import Settings
 from tests.e2e.conftest import set_up_team
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
@@ -61,6 +61,6 @@ async def test_invitations_and_the_report_from_another_worker_go_out_at_once(
     async with sessions.begin() as session:
         cycle = await session.scalar(select(Cycle))
         assert cycle is not None
-        await outbox.close_and_plan_reports(Repository(session), cycle.id, clock.now())
+        await cycles.close_and_plan_reports(Repository(session), cycle.id, clock.now())
     await manon.wait_for(lambda m: "Te weinig" in m.text or "Niveau" in m.text, timeout=5)
     assert_telegram_was_happy(emulator)

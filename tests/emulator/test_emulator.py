@@ -6,42 +6,16 @@ Each test drives it with python-telegram-bot's own `Bot`, over HTTP, as the appl
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from telegram import Bot, InputMediaPhoto
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.emulator import BotApiEmulator, NothingArrived, SimulatedPerson
-
-TOKEN = "4242:emulator-test"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(TOKEN, callback_answer_window=0.5) as running:
-        yield running
-
-
-@pytest.fixture
-async def bot(api: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=api.base_url) as telegram_bot:
-        yield telegram_bot
-
-
-@pytest.fixture
-async def anna(api: BotApiEmulator) -> SimulatedPerson:
-    """Anna has started the bot, so it may write to her."""
-    person = api.person("Anna")
-    await person.send("/start")
-    return person
-
-
-def one_button(label: str = "3", data: str = "a:1:0:3") -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+from tests.support.emulated import one_button
 
 
 async def test_a_person_sees_html_as_text_and_taps_a_button(

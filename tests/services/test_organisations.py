@@ -35,6 +35,9 @@ from bot.services import (
     survey,
     teams,
 )
+from bot.services import (
+    cycles as cycles_service,
+)
 from bot.services.permissions import Permission, PermissionsError
 from bot.services.survey import Refusal
 from tests.support.clock import FixedClock
@@ -188,7 +191,7 @@ async def test_a_deadline_of_one_team_closes_them_all(story: Story) -> None:
     cycles = await _cycles(story)
     later = story.clock.now() + timedelta(days=8)
     async with story.sessions.begin() as session:
-        await outbox.close_and_plan_reports(Repository(session), cycles["Duo"].id, later)
+        await cycles_service.close_and_plan_reports(Repository(session), cycles["Duo"].id, later)
     assert {c.closed_at for c in (await _cycles(story)).values()} == {later}
     async with story.sessions.begin() as session:
         closed = await session.get(OrganisationCycle, opened.organisation_cycle_id)
