@@ -46,22 +46,7 @@ class Heat:
     """Lines under the cells that say what short column labels stand for ("5 Context of …")."""
 
 
-# A row's figures are one line of monospace text (two: the dark and the light ones), each cell
-# exactly as wide as a fixed number of characters: fifty teams' figures drawn one by one cost
-# most of the picture's time.
-MONOSPACE = "DejaVu Sans Mono"
-ADVANCE = 1233 / 2048
-"""DejaVu Sans Mono's advance width, in em: every character the same."""
 CELLS_LEFT, CELLS_WIDTH = 0.4, 0.57
-
-
-def _cell_layout(columns: int, figure: Figure) -> tuple[int, float]:
-    """Characters per cell (odd, so a figure sits in the middle) and the font size at which
-    that many characters span one cell exactly: about 9 points, never more."""
-    cell_points = CELLS_WIDTH * figure.get_figwidth() * 72 / max(columns, 1)
-    slot = max(5, math.ceil(cell_points / (9 * ADVANCE)))
-    slot += 1 - slot % 2
-    return slot, cell_points / (slot * ADVANCE)
 
 
 def _number(value: float, decimal_comma: bool) -> str:
@@ -118,20 +103,14 @@ def heatmap(data: Heat) -> Figure:
     image = axes.imshow(_grid(data.values), cmap=HEAT, vmin=1, vmax=5, aspect="auto",
                         interpolation="nearest")
     axes.set_facecolor(HIDDEN)  # hidden cells (NaN) stay this light grey, explained below
-    slot, size = _cell_layout(len(columns), figure)
     for row, values in enumerate(data.values):
         if values and all(value is None for value in values):  # a hidden row says so once
             axes.text((len(values) - 1) / 2, row, data.hidden, ha="center", va="center",
                       fontsize=9, color=GREY, fontstyle="italic")
-            continue
-        for colour, light in (("black", True), ("white", False)):
-            line = "".join(
-                f"{_number(value, data.decimal_comma):^{slot}}"
-                if value is not None and (value >= 3.2) == light else " " * slot
-                for value in values)
-            if line.strip():
-                axes.text(-0.5, row, line, ha="left", va="center", fontsize=size,
-                          color=colour, family=MONOSPACE)
+        for column, value in enumerate(values):
+            if value is not None:
+                axes.text(column, row, _number(value, data.decimal_comma), ha="center",
+                          va="center", fontsize=9, color="black" if value >= 3.2 else "white")
     # Labels as plain texts beside the cells rather than ticks: a tick is a dozen artists, and
     # fifty teams' ticks cost more than the whole rest of the picture.
     axes.set_xticks([])
