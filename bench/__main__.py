@@ -1,6 +1,6 @@
-"""`python -m bench [startup answers report organisation broadcast meeting] [--database-url
-URL] ...`: the benchmarks (all of them by default) in one process, printing figures as ratios
-against baselines measured in the same run."""
+"""`python -m bench [startup answers report organisation orgreport broadcast meeting]
+[--database-url URL] ...`: the benchmarks (all of them by default) in one process, printing
+figures as ratios against baselines measured in the same run."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, meeting, organisation, report, startup
+from bench import answer_path, broadcast, meeting, org_report, organisation, report, startup
 
-BENCHMARKS = ("startup", "answers", "report", "organisation", "broadcast", "meeting")
+BENCHMARKS = (
+    "startup", "answers", "report", "organisation", "orgreport", "broadcast", "meeting")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -31,6 +32,8 @@ async def main(arguments: argparse.Namespace) -> None:
             await organisation.run(scratch, arguments.database_url)
         if "broadcast" in chosen:
             await broadcast.run(arguments.members, scratch, arguments.database_url)
+        if "orgreport" in chosen:
+            await org_report.run()
         if "meeting" in chosen:
             await meeting.run(scratch, arguments.transcript, arguments.database_url)
 

@@ -62,6 +62,7 @@ from conversations.joining import build_joining_handlers
 from conversations.meeting import build_meeting_handlers
 from conversations.members import build_member_handlers
 from conversations.notices import BUTTONS
+from conversations.org_reports import build_org_report_handlers
 from conversations.org_survey import build_org_survey_handlers
 from conversations.organisations import build_organisation_handlers
 from conversations.reports import build_report_handlers
@@ -101,6 +102,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("teamerbij", "Nieuw team in de organisatie (beheerders)"),
         ("orgvragenlijst", "Vragenlijst voor alle teams (beheerders)"),
         ("beheerder", "Beheerder toevoegen (beheerders)"),
+        ("organisatierapport", "Organisatierapport (beheerders, managers)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -126,6 +128,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("orgteam", "New team in the organisation (admins)"),
         ("orgsurvey", "Survey for all teams (admins)"),
         ("orgadmin", "Add an admin (admins)"),
+        ("orgreport", "Organisation report (admins, managers)"),
     ),
 }
 
@@ -202,6 +205,7 @@ def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoAp
         *build_invite_handlers(),
         *build_cycle_handlers(),
         *build_report_handlers(),
+        *build_org_report_handlers(),
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),

@@ -21,11 +21,11 @@ from typing import cast
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from matplotlib.projections.polar import PolarAxes
 from PIL import Image
+
+from bot.heatmap import Heat, heatmap, wrap
 
 matplotlib.rcParams["text.parse_math"] = False  # names are text, never formulas
 matplotlib.rcParams["font.family"] = "DejaVu Sans"
@@ -38,10 +38,6 @@ RADAR_INCHES, RADAR_HEIGHT, RADAR_DPI = 5.4, 4.7, 200
 # Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 NOW, PREVIOUS, TARGET, GREY = "#0072B2", "#E69F00", "#009E73", "#888888"
 AGREED = "#CC79A7"  # Okabe and Ito's reddish purple
-HIDDEN = "#e6e6e6"
-# Cividis runs dark blue → yellow and stays ordered for colour-blind readers and in greyscale.
-HEAT = ListedColormap(matplotlib.colormaps["cividis"](
-    [0.0, 0.12, 0.25, 0.37, 0.5, 0.62, 0.75, 0.87, 1.0]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,24 +94,6 @@ def _number(value: float, words: Words) -> str:
     return text.replace(".", ",") if words.decimal_comma else text
 
 
-def wrap(text: str, width: int) -> str:
-    """Whole labels on several lines; a word longer than the width keeps its own line, and a
-    leading number ("8", "10.2") stays with the word after it."""
-    words = text.split()
-    if len(words) > 1 and words[0].replace(".", "").isdigit():
-        words[:2] = [f"{words[0]} {words[1]}"]
-    lines: list[str] = []
-    line = ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines)
-
-
 def _legend(figure: Figure, axes: Axes, words: Words, bottom: float) -> None:
     """This cycle first, then the previous one and the target, whatever order they were drawn in."""
     handles, labels = axes.get_legend_handles_labels()
@@ -126,12 +104,16 @@ def _legend(figure: Figure, axes: Axes, words: Words, bottom: float) -> None:
                       ncols=len(pairs), fontsize=10, frameon=False, bbox_to_anchor=(0.5, bottom))
 
 
-def _chapter_breaks(axes: Axes, labels: Sequence[str]) -> None:
-    """A thin line where a chapter ends, so the elements read in their chapters."""
+def chapter_breaks(labels: Sequence[str]) -> tuple[int, ...]:
+    """The rows where a new chapter starts, so the elements read in their chapters."""
     chapters = [label.split(".")[0] for label in labels]
-    for position in range(1, len(chapters)):
-        if chapters[position] != chapters[position - 1]:
-            axes.axhline(position - 0.5, color="#bbbbbb", linewidth=0.8)
+    return tuple(position for position in range(1, len(chapters))
+                 if chapters[position] != chapters[position - 1])
+
+
+def _chapter_breaks(axes: Axes, labels: Sequence[str]) -> None:
+    for position in chapter_breaks(labels):
+        axes.axhline(position - 0.5, color="#bbbbbb", linewidth=0.8)
 
 
 def _radar(data: ChartData) -> Figure:
@@ -229,42 +211,10 @@ def _elements(data: ChartData) -> Figure:
 
 def _heatmap(data: ChartData) -> Figure:
     words = data.words
-    wrapped = [wrap(label, 34) for label in data.element_labels]
-    rows = sum(label.count("\n") + 1 for label in wrapped)
-    height = 2.0 + 0.19 * rows + 0.1 * len(wrapped)
-    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
-    axes: Axes = figure.add_axes((0.4, 1.05 / height, 0.57, 1 - 1.95 / height))
-    grid = [_nan(row) for row in data.heat_values]
-    image = axes.imshow(grid, cmap=HEAT, vmin=1, vmax=5, aspect="auto",
-                        interpolation="nearest")
-    axes.set_facecolor(HIDDEN)  # hidden cells (NaN) stay this light grey, explained below
-    for row, values in enumerate(data.heat_values):
-        if all(value is None for value in values):  # a hidden row says so once, across
-            axes.text((len(values) - 1) / 2, row, words.hidden, ha="center", va="center",
-                      fontsize=9, color=GREY, fontstyle="italic")
-        for column, value in enumerate(values):
-            if value is not None:
-                axes.text(column, row, _number(value, words), ha="center", va="center",
-                          fontsize=9, color="black" if value >= 3.2 else "white")
-    axes.set_yticks(range(len(wrapped)), wrapped, fontsize=9)
-    _chapter_breaks(axes, data.element_labels)
-    axes.set_xticks(range(len(data.heat_columns)),
-                    [wrap(c, 12) for c in data.heat_columns], fontsize=9)
-    axes.xaxis.tick_top()
-    axes.tick_params(length=0)
-    for spine in axes.spines.values():
-        spine.set_visible(False)
-    figure.suptitle(words.groups_title, fontsize=14, fontweight="bold", x=0.03,
-                    y=1 - 0.12 / height, ha="left", va="top")
-    scale = figure.add_axes((0.08, 0.45 / height, 0.4, 0.12 / height))
-    figure.colorbar(image, cax=scale, orientation="horizontal", ticks=[1, 2, 3, 4, 5])
-    scale.tick_params(labelsize=9)
-    scale.set_xlabel(words.level, fontsize=9)
-    figure.patches.append(Rectangle((0.56, 0.45 / height), 0.03, 0.12 / height,
-                                    transform=figure.transFigure, facecolor=HIDDEN,
-                                    edgecolor="#999999", linewidth=0.5))
-    figure.text(0.6, 0.51 / height, words.hidden, fontsize=9, va="center", color="#444444")
-    return figure
+    return heatmap(Heat(
+        title=words.groups_title, rows=data.element_labels, columns=data.heat_columns,
+        values=data.heat_values, hidden=words.hidden, level=words.level,
+        decimal_comma=words.decimal_comma, breaks=chapter_breaks(data.element_labels)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +227,7 @@ class Picture:
     jpeg: bytes
 
 
-def _encode(figure: Figure) -> Picture:
+def encode(figure: Figure) -> Picture:
     raw = io.BytesIO()
     figure.savefig(raw, format="rgba", facecolor="white")
     size = figure.canvas.get_width_height()
@@ -298,7 +248,7 @@ def figures(data: ChartData) -> list[Figure]:
 
 def draw(data: ChartData) -> list[Picture]:
     """The pictures, encoded; pure CPU work, safe to run in a thread."""
-    return [_encode(figure) for figure in figures(data)]
+    return [encode(figure) for figure in figures(data)]
 
 
 async def render(data: ChartData) -> list[Picture]:

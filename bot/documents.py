@@ -40,15 +40,18 @@ def html(
     parser reads a data URI character by character (a megabyte took it 0.4 s), and the PDF
     embeds the JPEG versions as they are.
     """
-    sources = [f"{PICTURE_SCHEME}{number}" if for_print
-               else f"data:image/png;base64,{base64.b64encode(p.png).decode('ascii')}"
-               for number, p in enumerate(pictures)]
-    return texts.document(language, "report_document", pictures=sources,
+    return texts.document(language, "report_document",
+                          pictures=picture_sources(pictures, for_print=for_print),
                           **presenting.context(texts, language, view))
 
 
 def pdf(texts: Texts, language: str, view: ReportView, pictures: Sequence[Picture]) -> bytes:
-    """The same page printed on A4 by WeasyPrint; CPU work, run it in a thread (`render_pdf`).
+    """The same page printed on A4 by WeasyPrint; CPU work, run it in a thread (`render_pdf`)."""
+    return print_pdf(html(texts, language, view, pictures, for_print=True), pictures)
+
+
+def print_pdf(page: str, pictures: Sequence[Picture]) -> bytes:
+    """A page written `for_print` (pictures as `chart:0`, …) printed on A4 by WeasyPrint.
 
     The fetcher serves the charts and nothing else: making the PDF never touches the network
     or the file system, whatever a remark or a team name contains.
@@ -65,8 +68,15 @@ def pdf(texts: Texts, language: str, view: ReportView, pictures: Sequence[Pictur
             return URLFetcherResponse(url, body=pictures[int(number)].jpeg,
                                       headers={"Content-Type": "image/jpeg"})
 
-    page = html(texts, language, view, pictures, for_print=True)
     return bytes(HTML(string=page, url_fetcher=ChartsOnly()).write_pdf())
+
+
+def picture_sources(pictures: Sequence[Picture], *, for_print: bool) -> list[str]:
+    """`chart:n` for WeasyPrint (its parser reads a data URI character by character, and the
+    PDF embeds the JPEG as it is), an inlined PNG for the browser."""
+    return [f"{PICTURE_SCHEME}{number}" if for_print
+            else f"data:image/png;base64,{base64.b64encode(p.png).decode('ascii')}"
+            for number, p in enumerate(pictures)]
 
 
 async def render_pdf(
@@ -92,12 +102,12 @@ async def full_report(
     (said once in the log), so a manager always gets the whole report."""
     if (missing := pdf_missing()) is None:
         return file_name(view, "pdf"), await render_pdf(texts, language, view, pictures)
-    _warn_once(missing)
+    warn_once(missing)
     return file_name(view, "html"), html(texts, language, view, pictures).encode("utf-8")
 
 
 @functools.cache
-def _warn_once(missing: str) -> None:
+def warn_once(missing: str) -> None:
     log.warning("sending the report as a web page: %s", missing)
 
 

@@ -318,6 +318,27 @@ class ExportCycle(Button):
     cycle_id: Id
 
 
+class OrgReport(Button):
+    """The organisation report of one organisation cycle (admins, and managers of its teams)."""
+
+    PREFIX: ClassVar[str] = "g:or"
+    organisation_cycle_id: Id
+
+
+class OrgDocument(Button):
+    """The organisation report as a web page."""
+
+    PREFIX: ClassVar[str] = "g:ow"
+    organisation_cycle_id: Id
+
+
+class OrgExport(Button):
+    """The organisation report's shown cells as CSV."""
+
+    PREFIX: ClassVar[str] = "g:oq"
+    organisation_cycle_id: Id
+
+
 # --- an organisation admin: `g:o<verb>:<organisation or organisation cycle id>[:…]` ----------
 UserId = Annotated[int, Codec(r"\d{1,16}", int)]
 """A Telegram user id (up to 52 bits): a member offered as a new admin, a meeting's voter."""

@@ -85,8 +85,20 @@ def _empty_or_enough(count: int, threshold: int) -> bool:
     return count == 0 or count >= threshold
 
 
+def shown_together(
+    people: Sequence[Respondent], sets: Sequence[Collection[int]], threshold: int
+) -> bool:
+    """`sets` may be shown beside the total of `people`: every atom is empty or holds at least k
+    people other than the viewer (the atom in none of the sets included: total minus the sets).
+    """
+    return all(_empty_or_enough(others(people[i] for i in cell), threshold)
+               for cell in atoms(len(people), sets))
+
+
 def breakdown(
-    people: Sequence[Respondent], candidates: Sequence[Collection[int]], threshold: int
+    people: Sequence[Respondent], candidates: Sequence[Collection[int]], threshold: int, *,
+    keep_whole: bool = False, element_id: str | None = None,
+    fixed: Sequence[Collection[int]] = (),
 ) -> tuple[int, ...]:
     """Which candidate sets (indices into `people`) may be shown beside the team, in their order.
 
@@ -94,18 +106,78 @@ def breakdown(
     from the answers, so the choice itself tells nothing: a candidate is added only if every atom
     of the team under the sets chosen so far plus this one keeps zero or at least k people other
     than the viewer. An empty candidate, or one that is the whole team, adds no information and
-    is left out.
+    is left out; `keep_whole` keeps the whole one (a team that is the whole organisation is still
+    a column of the organisation's heatmap), as long as the whole meets the rule.
+
+    With `element_id`, the atoms must also pass `element_allowed` for that element: which of
+    the sets may carry a figure for it (the organisation report asks this per element, so one
+    "not applicable" in a small overlap hides that element in a few teams, not in all).
+
+    `fixed` are sets the viewer knows already (from another report): they cut the atoms from
+    the start, unchecked, so that no candidate makes a small atom together with them.
+
+    Adding a set only splits the atoms it touches, so only those are checked: the atoms made
+    before were checked when they were made (a large organisation has many sets to try).
     """
     check_threshold(threshold)
+    cell_of = [0] * len(people)
+    cells: dict[int, set[int]] = {0: set(range(len(people)))}
+    for known in fixed:
+        _split(cells, cell_of, known)
+    counts = {cell: _counts(people, members, element_id) for cell, members in cells.items()}
     chosen: list[int] = []
     for number, candidate in enumerate(candidates):
-        if not candidate or len(candidate) == len(people):
+        if not candidate or (len(candidate) == len(people) and not keep_whole):
             continue
-        trial = [candidates[c] for c in chosen] + [candidate]
-        if all(_empty_or_enough(others(people[i] for i in cell), threshold)
-               for cell in atoms(len(people), trial)):
-            chosen.append(number)
+        touched: dict[int, set[int]] = {}
+        for index in candidate:
+            touched.setdefault(cell_of[index], set()).add(index)
+        split = {cell: _counts(people, inside, element_id) for cell, inside in touched.items()}
+        if not all(_counts_allowed(part, threshold) for cell, inside in split.items()
+                   for part in (inside, _minus(counts[cell], inside))):
+            continue
+        chosen.append(number)
+        for cell, inside in touched.items():
+            new = max(cells) + 1
+            cells[cell] -= inside
+            counts[cell] = _minus(counts[cell], split[cell])
+            cells[new], counts[new] = inside, split[cell]
+            for index in inside:
+                cell_of[index] = new
     return tuple(chosen)
+
+
+def _split(cells: dict[int, set[int]], cell_of: list[int], known: Collection[int]) -> None:
+    for index in known:
+        cells[cell_of[index]].discard(index)
+    by_cell: dict[int, set[int]] = {}
+    for index in known:
+        by_cell.setdefault(cell_of[index], set()).add(index)
+    for inside in by_cell.values():
+        new = max(cells) + 1
+        cells[new] = inside
+        for index in inside:
+            cell_of[index] = new
+
+
+Counts = tuple[int, int, int]
+"""Of an atom, people other than the viewer: all, who answered the element, who gave a level."""
+
+
+def _counts(people: Sequence[Respondent], cell: Iterable[int], element_id: str | None) -> Counts:
+    members = [people[i] for i in cell if not people[i].is_viewer]
+    if element_id is None:
+        return len(members), 0, 0
+    answered = [p.answers[element_id] for p in members if element_id in p.answers]
+    return len(members), len(answered), sum(1 for level in answered if level is not None)
+
+
+def _minus(whole: Counts, part: Counts) -> Counts:
+    return whole[0] - part[0], whole[1] - part[1], whole[2] - part[2]
+
+
+def _counts_allowed(counts: Counts, threshold: int) -> bool:
+    return all(_empty_or_enough(count, threshold) for count in counts)
 
 
 def element_allowed(

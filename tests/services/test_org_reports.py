@@ -1,0 +1,80 @@
+"""The organisation report's service: who may read it, and which teams each reader gets.
+
+The story is `test_organisations`'s: an admin who created (and so manages) four teams, Piet in
+the first two, a team of two ("Duo"). Everyone answers; a global admin (ADMIN_IDS, in no team)
+and the admin who manages every team see different things, because the latter also reads every
+team's own report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db.repositories import Repository
+from bot.services import org_cycles, org_reports
+from bot.services.permissions import PermissionsError
+from tests.services import test_organisations
+from tests.services.test_organisations import (
+    ADMIN,
+    GLOBAL_ADMIN,
+    NO_ADMIN_IDS,
+    OUTSIDER,
+    PEOPLE,
+    Story,
+    _answer_all,
+    _cycles,
+    _open,
+)
+
+story = test_organisations.story  # the same story, as this module's fixture
+
+
+async def _report(story: Story, viewer: int) -> org_reports.OrgReport:
+    async with story.sessions.begin() as session:
+        found = await org_reports.reportable(Repository(session), {GLOBAL_ADMIN}, viewer)
+        assert len(found) == 1
+        return await org_reports.build_org_report(Repository(session), found[0][0], viewer,
+                                                  frozenset({GLOBAL_ADMIN}))
+
+
+async def test_only_admins_and_team_managers_get_it_and_no_figures_while_open(
+    story: Story,
+) -> None:
+    opened = await _open(story)
+    for user in (OUTSIDER, PEOPLE["Zorg"][0]):
+        async with story.sessions.begin() as session:
+            assert await org_reports.reportable(Repository(session), NO_ADMIN_IDS, user) == []
+            with pytest.raises(PermissionsError):
+                await org_reports.build_org_report(Repository(session),
+                                                   opened.organisation_cycle_id, user)
+    cycles = await _cycles(story)
+    for name, people in PEOPLE.items():
+        for person in people:
+            await _answer_all(story, person, cycles[name].id)
+    interim = await _report(story, GLOBAL_ADMIN)
+    assert interim.is_preview and not interim.figures.total.shown
+    assert not interim.figures.shown_teams
+    assert [(t.name, t.respondents) for t in interim.teams] == [
+        ("Duo", 2), ("Kantoor", 3), ("Logistiek", 3), ("Zorg", 3)]
+
+
+async def test_who_reads_the_team_reports_too_gets_no_total_beside_overlapping_teams(
+    story: Story,
+) -> None:
+    opened = await _open(story)
+    cycles = await _cycles(story)
+    for name, people in PEOPLE.items():
+        for person in people:
+            await _answer_all(story, person, cycles[name].id)
+    async with story.sessions.begin() as session:
+        await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+                               opened.organisation_cycle_id, story.clock.now())
+    outside = await _report(story, GLOBAL_ADMIN)
+    assert outside.as_admin and outside.figures.total.shown
+    assert outside.figures.total.respondents == 10  # Piet once
+    shown = {outside.team_name(t.team_id) for t in outside.figures.shown_teams}
+    assert "Duo" not in shown and not {"Zorg", "Logistiek"} <= shown
+    # The admin who manages all four reads Zorg and Logistiek in their team reports: beside
+    # them the total would give Piet away, so she gets no total.
+    inside = await _report(story, ADMIN)
+    assert inside.as_admin and not inside.figures.total.shown
