@@ -459,3 +459,19 @@ class MeetingVote(Base):
     element_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     level: Mapped[int] = mapped_column(SmallInteger)
+
+
+class CountedIn(Base):
+    """Where one response of an organisation cycle counts, written down when the cycle closes
+    (`bot.services.counting`), so later changes of membership move no figure already shown."""
+
+    __tablename__ = "counted_in"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    is_manager: Mapped[bool] = mapped_column(Boolean)
+    stakeholder_group: Mapped[str | None] = mapped_column(String(16))

@@ -21,6 +21,7 @@ from bot.db.models import (
     AgreedLevel,
     Answer,
     ConversationPosition,
+    CountedIn,
     Cycle,
     Example,
     GroupLink,
@@ -181,6 +182,7 @@ async def _unlink_closed_responses(repo: Repository, user_id: int) -> None:
                 session, cycle.id, Response.stakeholder_group == group
         ) < team.anonymity_threshold:
             response.stakeholder_group = None
+        await _coarsen_where_counted(session, response.id)
         closed = cycle.closed_at or cycle.deadline
         response.membership_id, response.message_id = None, None
         response.started_at = closed
@@ -192,6 +194,30 @@ async def _unlink_closed_responses(repo: Repository, user_id: int) -> None:
         await session.execute(update(Example).where(Example.response_id == response.id)
                               .values(written_at=closed))
     await session.flush()
+
+
+async def _coarsen_where_counted(session: AsyncSession, response_id: int) -> None:
+    """The same for where an organisation cycle's response counts (`CountedIn`): a manager mark
+    or group in another team stays only when the threshold of that team's counted responses
+    share it."""
+    rows = (await session.execute(
+        select(CountedIn, Team.anonymity_threshold, Cycle.organisation_cycle_id)
+        .join(Team, Team.id == CountedIn.team_id)
+        .join(Response, Response.id == CountedIn.response_id)
+        .join(Cycle, Cycle.id == Response.cycle_id)
+        .where(CountedIn.response_id == response_id))).all()
+    for row, threshold, organisation_cycle_id in rows:
+        same_team = (select(func.count()).select_from(CountedIn)
+                     .join(Response, Response.id == CountedIn.response_id)
+                     .join(Cycle, Cycle.id == Response.cycle_id)
+                     .where(Cycle.organisation_cycle_id == organisation_cycle_id,
+                            CountedIn.team_id == row.team_id))
+        if row.is_manager and int(await session.scalar(
+                same_team.where(CountedIn.is_manager.is_(True))) or 0) < threshold:
+            row.is_manager = False
+        if row.stakeholder_group is not None and int(await session.scalar(same_team.where(
+                CountedIn.stakeholder_group == row.stakeholder_group)) or 0) < threshold:
+            row.stakeholder_group = None
 
 
 async def _sharing(session: AsyncSession, cycle_id: int, condition: ColumnElement[bool]) -> int:

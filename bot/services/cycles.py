@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Cycle, OrganisationCycle
 from bot.db.repositories import Repository
-from bot.services import outbox
+from bot.services import counting, outbox
 from bot.services.permissions import check_can_manage, check_can_manage_cycle
 from domain.holidays import team_calendar
 from domain.rhythm import deadline_after
@@ -112,6 +112,7 @@ async def close_organisation_cycle(
     if organisation_cycle is None or organisation_cycle.closed_at is not None:
         return False
     organisation_cycle.closed_at = now
+    await counting.freeze(repo, organisation_cycle_id)  # before a member can leave
     for team_cycle in (await repo.session.scalars(select(Cycle.id).where(
             Cycle.organisation_cycle_id == organisation_cycle_id,
             Cycle.closed_at.is_(None)).order_by(Cycle.id))).all():

@@ -10,8 +10,9 @@ their response is (`answering_cycle`), the cycle of their first team until they 
 second response in a sibling cycle is refused (`bot.services.survey`). Team reports gather by it
 (`bot.services.reports`), the organisation report by `counted_responses`.
 
-After /deleteme a closed response loses its membership (`bot.services.account`): it then counts
-in the team where it was given only, since nothing says who gave it any more.
+Where each response counts is frozen when the organisation cycle closes (`bot.services.counting`):
+a person who leaves a team, changes role or uses /deleteme afterwards changes no figure a reader
+has already seen, so two reports read before and after cannot be subtracted.
 """
 
 from __future__ import annotations
@@ -26,74 +27,12 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import Cycle, Membership, OrganisationCycle, Person, Response, Team
 from bot.db.repositories import Repository
 from bot.services import cycles, outbox, permissions
+from bot.services.counting import CountedResponse as CountedResponse
+from bot.services.counting import counted_responses as counted_responses
 from bot.services.outbox import Kind
 from domain.catalog import load_model
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
-
-
-@dataclass(frozen=True, slots=True)
-class CountedResponse:
-    """One response of an organisation cycle, and where it counts (plain data, no answers)."""
-
-    response_id: int
-    cycle_id: int
-    """The team cycle it was given in."""
-    team_ids: frozenset[int]
-    """Every team of the organisation cycle it counts in (the answering rule above)."""
-    manager_in: frozenset[int]
-    """Of those, the teams where it counts as a manager's: the response's own mark in the team
-    where it was given, the person's role in the others."""
-    group_in: Mapping[int, str | None]
-    """Per team of `team_ids`: its stakeholder group there (the response's own in the team where
-    it was given, the person's membership group in the others)."""
-    stakeholder_group: str | None
-    """The group as the response was given (in the team of `cycle_id`)."""
-    user_id: int | None
-    """Who gave it, to leave a reader's own answers out of what they may see (None after
-    /deleteme)."""
-    completed: bool
-
-    @property
-    def is_manager(self) -> bool:
-        return bool(self.manager_in)
-
-
-async def counted_responses(
-    repo: Repository, organisation_cycle_id: int
-) -> list[CountedResponse]:
-    """Every response of the organisation cycle, with the teams it counts in, by response id."""
-    team_of_cycle = dict((await repo.session.execute(
-        select(Cycle.id, Cycle.team_id).where(
-            Cycle.organisation_cycle_id == organisation_cycle_id))).all())
-    if not team_of_cycle:
-        return []
-    rows = (await repo.session.execute(
-        select(Response.id, Response.cycle_id, Membership.user_id, Response.is_manager,
-               Response.stakeholder_group, Response.completed_at)
-        .outerjoin(Membership, Membership.id == Response.membership_id)
-        .where(Response.cycle_id.in_(list(team_of_cycle))).order_by(Response.id))).all()
-    users = {user_id for _, _, user_id, _, _, _ in rows if user_id is not None}
-    teams_of: dict[int, dict[int, tuple[bool, str | None]]] = {}
-    if users:
-        for user_id, team_id, role, group in (await repo.session.execute(
-                select(Membership.user_id, Membership.team_id, Membership.role,
-                       Membership.stakeholder_group)
-                .where(Membership.team_id.in_(set(team_of_cycle.values())),
-                       Membership.user_id.in_(users), Membership.active.is_(True))
-        )).all():
-            teams_of.setdefault(user_id, {})[team_id] = (role == permissions.MANAGER, group)
-    counted = []
-    for response_id, cycle_id, user_id, is_manager, group, completed_at in rows:
-        own = team_of_cycle[cycle_id]
-        sides = {**teams_of.get(user_id, {}), own: (is_manager, group)} if (
-            user_id is not None) else {own: (is_manager, group)}
-        counted.append(CountedResponse(
-            response_id=response_id, cycle_id=cycle_id, team_ids=frozenset(sides),
-            manager_in=frozenset(t for t, (manager, _) in sides.items() if manager),
-            group_in={t: g for t, (_, g) in sides.items()}, stakeholder_group=group,
-            user_id=user_id, completed=completed_at is not None))
-    return counted
 
 
 async def response_elsewhere(repo: Repository, cycle: Cycle, user_id: int) -> Cycle | None:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import (
     Cycle,
+    Membership,
     Notification,
     Organisation,
     OrganisationAdmin,
@@ -184,6 +185,55 @@ async def test_closing_closes_every_team_at_once_and_only_an_admin_may(story: St
                                                .where(Notification.kind == "report"))
     assert all(c.closed_at == now for c in (await _cycles(story)).values())
     assert reports_planned == 4 + 1  # the admin in each team, and Otto
+
+
+async def test_where_an_answer_counts_is_frozen_at_the_close(story: Story) -> None:
+    """Piet answers for Zorg and Logistiek. Had his leaving Logistiek after the close moved his
+    answers out of it, Logistiek's cells before and after would differ by exactly his answers."""
+    opened = await _open(story)
+    cycles = await _cycles(story)
+    assert await _answer_all(story, PIET, cycles["Zorg"].id) is None
+    both = frozenset({story.team_ids["Zorg"], story.team_ids["Logistiek"]})
+    async with story.sessions.begin() as session:
+        assert await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+                                      opened.organisation_cycle_id, story.clock.now())
+    async with story.sessions.begin() as session:
+        await session.execute(update(Membership).where(
+            Membership.user_id == PIET, Membership.team_id == story.team_ids["Logistiek"])
+            .values(active=False))
+        await session.execute(update(Membership).where(
+            Membership.user_id == PIET, Membership.team_id == story.team_ids["Zorg"])
+            .values(role="manager"))
+    async with story.sessions.begin() as session:
+        counted = await org_cycles.counted_responses(Repository(session),
+                                                     opened.organisation_cycle_id)
+    assert [(c.team_ids, c.user_id, c.is_manager) for c in counted] == [(both, PIET, False)]
+
+
+async def test_forgetting_a_sole_manager_unmarks_where_his_answer_counts(story: Story) -> None:
+    """Piet manages Logistiek alone. After /deleteme his unlinked answers stay in its figures,
+    but a manager mark there would still name him."""
+    async with story.sessions.begin() as session:
+        await session.execute(update(Membership).where(
+            Membership.user_id == PIET, Membership.team_id == story.team_ids["Logistiek"])
+            .values(role="manager"))
+    opened = await _open(story)
+    cycles = await _cycles(story)
+    assert await _answer_all(story, PIET, cycles["Zorg"].id) is None
+    async with story.sessions.begin() as session:
+        await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+                               opened.organisation_cycle_id, story.clock.now())
+    async with story.sessions.begin() as session:
+        before = await org_cycles.counted_responses(Repository(session),
+                                                    opened.organisation_cycle_id)
+    assert [c.manager_in for c in before] == [frozenset({story.team_ids["Logistiek"]})]
+    async with story.sessions.begin() as session:
+        assert await account.forget(Repository(session), PIET, story.clock.now()) is None
+    async with story.sessions.begin() as session:
+        after = await org_cycles.counted_responses(Repository(session),
+                                                   opened.organisation_cycle_id)
+    both = frozenset({story.team_ids["Zorg"], story.team_ids["Logistiek"]})
+    assert [(c.team_ids, c.manager_in, c.user_id) for c in after] == [(both, frozenset(), None)]
 
 
 async def test_a_deadline_of_one_team_closes_them_all(story: Story) -> None:
