@@ -9,11 +9,9 @@ of CPU time (wall clock in brackets), as in `bench.report`; the issue's bound is
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+from bench._common import best_ms, best_of
 from bot import org_presenting
 from bot.services.org_reports import OrgReport, TeamLine
 from bot.texts import Texts
@@ -59,20 +57,6 @@ def example_report(teams: int = 50, people: int = 20, *, names: tuple[str, ...] 
         figures=figures)
 
 
-def _time(action: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
-    cpu = wall = float("inf")
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        action()
-        cpu = min(cpu, time.process_time() - started_cpu)
-        wall = min(wall, time.perf_counter() - started)
-    return cpu, wall
-
-
-def _ms(figures: tuple[float, float]) -> str:
-    return f"{figures[0] * 1000:6.0f} ms ({figures[1] * 1000:.0f})"
-
-
 async def run() -> None:
     model = load_model(MODEL)
     texts = Texts()
@@ -80,13 +64,13 @@ async def run() -> None:
     team_ids = list(range(1, 51))
     report = example_report(members=members)
     org_presenting.draw(texts, "nl", report)  # the first drawing loads the fonts
-    aggregation = _time(lambda: organisation_figures(model, "full", members, team_ids, 3,
+    aggregation = best_of(lambda: organisation_figures(model, "full", members, team_ids, 3,
                                                      closed=True))
-    heatmap = _time(lambda: org_presenting.draw(texts, "nl", report))
+    heatmap = best_of(lambda: org_presenting.draw(texts, "nl", report))
     total = aggregation[0] + heatmap[0]
     print(f"\n5. Organisation report: 50 teams × 20 people × "
           f"{len(model.scope('full').element_ids)} elements ({len(members)} respondents, "
           f"{len(report.figures.shown_teams)} teams shown)")
-    print(f"   CPU ms (wall ms): aggregation {_ms(aggregation)} · heatmap {_ms(heatmap)}; "
+    print(f"   CPU ms (wall ms): aggregation {best_ms(aggregation)} · heatmap {best_ms(heatmap)}; "
           f"together {total * 1000:.0f} ms CPU (bound < {BOUND:.0f} s: "
           f"{'met' if total < BOUND else 'NOT met'})")

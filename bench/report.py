@@ -10,11 +10,9 @@ stretches the wall clock, not the work a report costs.
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from bench._common import best_ms, best_of
 from bench.seeding import MODEL, example_view
 from bot import documents, presenting
 from bot.charts import draw
@@ -29,21 +27,6 @@ def _answers(respondents: int) -> list[dict[str, int | None]]:
     return [{e: chooser.choice((1, 2, 3, 4, 5, None)) for e in ids} for _ in range(respondents)]
 
 
-def _time(action: Callable[[], Any], repeat: int = 3) -> tuple[float, float]:
-    """The best CPU time and the best wall-clock time of `repeat` runs, in seconds."""
-    cpu = wall = float("inf")
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        action()
-        cpu = min(cpu, time.process_time() - started_cpu)
-        wall = min(wall, time.perf_counter() - started)
-    return cpu, wall
-
-
-def _ms(figures: tuple[float, float]) -> str:
-    return f"{figures[0] * 1000:6.0f} ms ({figures[1] * 1000:.0f})"
-
-
 async def run(scratch: Path) -> None:
     model = load_model(MODEL)
     texts = Texts()
@@ -51,18 +34,18 @@ async def run(scratch: Path) -> None:
     data = presenting.chart_data(texts, "nl", view)
     pictures = draw(data)
     documents.pdf(texts, "nl", view, pictures)  # the first PDF also loads Pango and the fonts
-    charts = _time(lambda: draw(data))
-    pdf = _time(lambda: documents.pdf(texts, "nl", view, pictures))
+    charts = best_of(lambda: draw(data))
+    pdf = best_of(lambda: documents.pdf(texts, "nl", view, pictures))
     print(f"\n3. Report on the full model ({len(model.scope('full').element_ids)} elements, "
           f"{len(view.report.groups)} groups, targets, previous cycle)")
-    print(f"   CPU ms (wall ms): charts (radar, bars, heatmap) {_ms(charts)} · "
-          f"PDF with {len(pictures)} pictures {_ms(pdf)}")
+    print(f"   CPU ms (wall ms): charts (radar, bars, heatmap) {best_ms(charts)} · "
+          f"PDF with {len(pictures)} pictures {best_ms(pdf)}")
     baseline = None
     for respondents, target in ((100, None), (1_000, 1.0), (10_000, 2.0)):
         sets = _answers(respondents)
-        seconds = _time(lambda sets=sets: aggregate(model, "full", sets, 3))
+        seconds = best_of(lambda sets=sets: aggregate(model, "full", sets, 3))
         baseline = baseline or seconds[0]
-        line = (f"   aggregation, {respondents:>6} respondents: {_ms(seconds)} "
+        line = (f"   aggregation, {respondents:>6} respondents: {best_ms(seconds)} "
                 f"({seconds[0] / baseline:5.1f}× the 100-respondent baseline)")
         if target is not None:
             total = seconds[0] + charts[0] + pdf[0]

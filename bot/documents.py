@@ -115,6 +115,15 @@ def file_name(view: ReportView, extension: str) -> str:
     return f"iso9004-report-{view.report.cycle.opened_at:%Y-%m-%d}.{extension}"
 
 
+def csv_number(value: float | None, language: str) -> str:
+    """A figure in a CSV cell: two decimals, a decimal comma in Dutch (the spreadsheet a Dutch
+    reader opens it in expects one), empty where there is no figure."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if language == "nl" else text
+
+
 def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
     """Aggregates only, for Excel: semicolons, a BOM so UTF-8 is detected, decimal commas in Dutch.
 
@@ -130,13 +139,7 @@ def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
     context = presenting.context(texts, language, view)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-
-    def number(value: float | None) -> str:
-        if value is None:
-            return ""
-        text = f"{value:.2f}"
-        return text.replace(".", ",") if language == "nl" else text
-
+    number = functools.partial(csv_number, language=language)
     period = texts.render(language, "report_period", **context)
     writer.writerow([head["team"], head["period"], head["chapter"], head["chapter_title"],
                      head["element"], head["title"], head["level"], head["median"],

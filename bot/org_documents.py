@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import io
 from collections.abc import Sequence
 
@@ -54,12 +55,7 @@ def export_csv(texts: Texts, language: str, report: OrgReport) -> bytes:
     head = words.csv
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-
-    def number(value: float | None) -> str:
-        if value is None:
-            return ""
-        text = f"{value:.2f}"
-        return text.replace(".", ",") if language == "nl" else text
+    number = functools.partial(documents.csv_number, language=language)
 
     writer.writerow([head["team"], head["chapter"], head["chapter_title"], head["element"],
                      head["title"], head["level"], head["median"], head["answered"],

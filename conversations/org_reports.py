@@ -42,17 +42,24 @@ async def _messages(context: BotContext, chat_id: int, language: str, report: Or
     return messages
 
 
-async def _send_report(
-    update: Update, context: BotContext, data: callbacks.OrgReport, language: str
-) -> None:
+async def _report(
+    update: Update, context: BotContext, organisation_cycle_id: int
+) -> tuple[int, OrgReport]:
+    """The person who asked and the report as they may see it (the service decides which teams)."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        report = await org_reports.build_org_report(
-            repo, data.organisation_cycle_id, user.id, runtime.settings.admin_ids)
+        return user.id, await org_reports.build_org_report(
+            repo, organisation_cycle_id, user.id, runtime.settings.admin_ids)
+
+
+async def _send_report(
+    update: Update, context: BotContext, data: callbacks.OrgReport, language: str
+) -> None:
+    user_id, report = await _report(update, context, data.organisation_cycle_id)
     try:
-        for message in await _messages(context, user.id, language, report):
+        for message in await _messages(context, user_id, language, report):
             await replies.retrying(partial(post, context.bot, message))
     except Forbidden:
         return
@@ -63,15 +70,10 @@ async def _send_file(
     language: str,
 ) -> None:
     """`od`: the report as a web page; `ox`: the CSV of the shown cells."""
-    user = update.effective_user
-    assert user is not None
-    runtime = context.runtime
-    async with runtime.repository() as repo:
-        report = await org_reports.build_org_report(
-            repo, data.organisation_cycle_id, user.id, runtime.settings.admin_ids)
-    texts = runtime.texts
+    user_id, report = await _report(update, context, data.organisation_cycle_id)
+    texts = context.runtime.texts
     if report.is_preview:  # no figures while the cycle is open: only the counts of people
-        await replies.send_text(context, user.id, org_presenting.summary(texts, language, report))
+        await replies.send_text(context, user_id, org_presenting.summary(texts, language, report))
         return
     if isinstance(data, callbacks.OrgDocument):
         picture = await org_presenting.picture(texts, language, report)
@@ -82,7 +84,7 @@ async def _send_file(
         body = org_documents.export_csv(texts, language, report)
         name = org_documents.file_name(report, "csv")
     try:
-        await replies.retrying(lambda: context.bot.send_document(user.id, InputFile(body, name)))
+        await replies.retrying(lambda: context.bot.send_document(user_id, InputFile(body, name)))
     except Forbidden:
         return
 

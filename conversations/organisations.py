@@ -170,6 +170,19 @@ async def on_team_name(
         timezone=team.timezone, link=teams.invite_link(runtime.bot_username, invite.token)))
 
 
+async def _show_choices(
+    update: Update, context: BotContext, language: str, org: int, name: str,
+    choices: list[tuple[str, callbacks.Button]], what: str,
+) -> None:
+    """One button per choice (at most 90: a keyboard holds 100) and one back to the overview;
+    the teams to move and the admins to add are picked the same way."""
+    b = context.runtime.texts.buttons(language)
+    rows = [[choice] for choice in choices[:90]]
+    rows.append([(b.org_back, callbacks.OrgOverview(org))])
+    await replies.show(update, context, screens.Screen(context.runtime.texts.render(
+        language, "org_note", what=what, name=name), screens.keyboard(rows)))
+
+
 async def _move_list(
     update: Update, context: BotContext, data: callbacks.OrgMoveList, language: str
 ) -> None:
@@ -179,13 +192,9 @@ async def _move_list(
         movable = await organisations.movable_teams(repo, runtime.settings.admin_ids,
                                                     user_id(update), org)
         seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update), org)
-    b = runtime.texts.buttons(language)
-    rows: list[list[tuple[str, callbacks.Button]]] = [
-        [(name, callbacks.OrgMove(org, team_id))] for team_id, name in movable[:90]]
-    rows.append([(b.org_back, callbacks.OrgOverview(org))])
-    await replies.show(update, context, screens.Screen(runtime.texts.render(
-        language, "org_note", what="choose_move" if movable else "nothing_to_move",
-        name=seen.name), screens.keyboard(rows)))
+    await _show_choices(update, context, language, org, seen.name,
+                        [(name, callbacks.OrgMove(org, team_id)) for team_id, name in movable],
+                        "choose_move" if movable else "nothing_to_move")
 
 
 async def _move(
@@ -217,13 +226,10 @@ async def _admins(
         candidates = await organisations.admin_candidates(repo, runtime.settings.admin_ids,
                                                           user_id(update), org)
         seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update), org)
-    b = runtime.texts.buttons(language)
-    rows: list[list[tuple[str, callbacks.Button]]] = [
-        [(name, callbacks.OrgAddAdmin(org, person))] for person, name in candidates[:90]]
-    rows.append([(b.org_back, callbacks.OrgOverview(org))])
-    await replies.show(update, context, screens.Screen(runtime.texts.render(
-        language, "org_note", what="choose_admin" if candidates else "no_candidates",
-        name=seen.name), screens.keyboard(rows)))
+    await _show_choices(update, context, language, org, seen.name,
+                        [(name, callbacks.OrgAddAdmin(org, person))
+                         for person, name in candidates],
+                        "choose_admin" if candidates else "no_candidates")
 
 
 async def _add_admin(

@@ -4,6 +4,7 @@ the bot removed and promoted, the group's language, and what a group never gets 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +21,19 @@ from tests.support.clock import FixedClock
 async def link_row(sessions: async_sessionmaker[AsyncSession], chat_id: int) -> GroupLink | None:
     async with sessions() as session:
         return await session.scalar(select(GroupLink).where(GroupLink.chat_id == chat_id))
+
+
+async def link_row_when(
+    sessions: async_sessionmaker[AsyncSession], chat_id: int, ready: Callable[[GroupLink], bool]
+) -> GroupLink | None:
+    """The group's link row once `ready` holds: the bot writes it while handling Telegram's
+    update, after the test's own step returned. After 2.5 s, the row as it is, to fail on."""
+    for _ in range(50):
+        row = await link_row(sessions, chat_id)
+        if row is not None and ready(row):
+            return row
+        await asyncio.sleep(0.05)
+    return await link_row(sessions, chat_id)
 
 
 async def join_team(person: SimulatedPerson, start_command: str) -> None:
@@ -108,11 +122,7 @@ async def test_removed_the_bot_sends_nothing_there_and_a_403_is_never_retried(
     await link_with_slash_link(manon, group)
     sent_before = len(emulator.calls_to("sendMessage", group.chat_id))
     await anna.remove_bot_from(group)
-    for _ in range(50):
-        row = await link_row(sessions, group.chat_id)
-        if row is not None and row.left_at is not None:
-            break
-        await asyncio.sleep(0.05)
+    row = await link_row_when(sessions, group.chat_id, lambda r: r.left_at is not None)
     assert row is not None and row.left_at is not None and not row.bot_is_admin
     await manon.say_in(group, "/help")  # the bot is not there: it hears nothing
     assert len(emulator.calls_to("sendMessage", group.chat_id)) == sent_before
@@ -126,11 +136,7 @@ async def test_removed_the_bot_sends_nothing_there_and_a_403_is_never_retried(
                                  "sendMessage", group.chat_id))
     before = len(emulator.calls_to("sendMessage", group.chat_id))
     await manon.say_in(group, "/help")
-    for _ in range(50):
-        row = await link_row(sessions, group.chat_id)
-        if row is not None and row.left_at is not None:
-            break
-        await asyncio.sleep(0.05)
+    row = await link_row_when(sessions, group.chat_id, lambda r: r.left_at is not None)
     assert row is not None and row.left_at is not None
     await asyncio.sleep(0.3)
     assert len(emulator.calls_to("sendMessage", group.chat_id)) == before + 1
@@ -346,11 +352,7 @@ async def test_a_send_refused_as_migrated_moves_the_link_without_a_retry(
         migrate_to_chat_id=new_id), "sendMessage", group.chat_id))
     before = len(emulator.calls_to("sendMessage", group.chat_id))
     await manon.say_in(group, "/help")
-    for _ in range(50):
-        if await link_row(sessions, new_id) is not None:
-            break
-        await asyncio.sleep(0.05)
-    moved = await link_row(sessions, new_id)
+    moved = await link_row_when(sessions, new_id, lambda r: True)
     assert moved is not None and moved.left_at is None
     assert await link_row(sessions, group.chat_id) is None
     assert len(emulator.calls_to("sendMessage", group.chat_id)) == before + 1

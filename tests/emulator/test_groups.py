@@ -4,7 +4,6 @@ and the 20-messages-a-minute limit, seen through python-telegram-bot's own `Bot`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -14,19 +13,8 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
 from bot.refusals import seconds_to_wait
 
-TOKEN = "4242:emulator-test"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(TOKEN) as running:
-        yield running
-
-
-@pytest.fixture
-async def bot(api: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=api.base_url) as telegram_bot:
-        yield telegram_bot
+# `api` and `bot` come from tests/support/emulated.py (via conftest.py); Anna here is our own:
+# she has not started the bot, so no /start of hers waits among the updates.
 
 
 @pytest.fixture
