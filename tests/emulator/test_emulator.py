@@ -131,6 +131,7 @@ async def test_updates_the_bot_did_not_ask_for_are_not_delivered(
 async def test_a_callback_query_can_be_answered_once_and_only_in_time(
     api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
 ) -> None:
+    api.callback_answer_window = 0.5  # Telegram's 15 s, shortened to keep the test quick
     await bot.send_message(anna.user_id, "q", reply_markup=one_button())
     with pytest.raises(NothingArrived):
         await anna.tap("3", timeout=0.2)

@@ -15,12 +15,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.emulator import BotApiEmulator, SimulatedPerson
 
 TOKEN = "4242:emulator-test"
-CALLBACK_ANSWER_WINDOW = 0.5  # seconds, so "answered too late" takes a test half a second
 
 
 @pytest.fixture
 async def api() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(TOKEN, callback_answer_window=CALLBACK_ANSWER_WINDOW) as running:
+    async with BotApiEmulator(TOKEN) as running:  # Telegram's 15 s to answer a tap
         yield running
 
 
