@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
 from bot.db.repositories import Repository
@@ -97,12 +97,7 @@ async def _respondents(
         return await _shared_respondents(repo, cycle, cycle.organisation_cycle_id, viewer)
     query = select(Response).where(Response.cycle_id == cycle.id)
     responses = (await repo.session.scalars(query.order_by(Response.id))).all()
-    by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
-    rows = await repo.session.execute(  # one query for the whole cycle, however many respondents
-        select(Answer.response_id, Answer.element_id, Answer.level)
-        .where(Answer.response_id.in_(query.with_only_columns(Response.id))))
-    for response_id, element_id, level in rows.all():
-        by_response[response_id][element_id] = level
+    by_response = await _answers(repo, responses, query.with_only_columns(Response.id))
     return [(response, Respondent(
                 answers=by_response[response.id], group=response.stakeholder_group,
                 is_manager=response.is_manager, finished=response.completed_at is not None,
@@ -122,12 +117,7 @@ async def _shared_respondents(
     viewer_id = viewer_membership.user_id if viewer_membership is not None else None
     responses = (await repo.session.scalars(
         select(Response).where(Response.id.in_(list(counted))).order_by(Response.id))).all()
-    by_response: dict[int, dict[str, int | None]] = {r.id: {} for r in responses}
-    rows = await repo.session.execute(
-        select(Answer.response_id, Answer.element_id, Answer.level)
-        .where(Answer.response_id.in_(list(counted))))
-    for response_id, element_id, level in rows.all():
-        by_response[response_id][element_id] = level
+    by_response = await _answers(repo, responses, list(counted))
     team = cycle.team_id
     return [(response, Respondent(
                 answers=by_response[response.id], group=counted[response.id].group_in[team],
@@ -135,6 +125,19 @@ async def _shared_respondents(
                 finished=counted[response.id].completed,
                 is_viewer=viewer_id is not None and counted[response.id].user_id == viewer_id))
             for response in responses if by_response[response.id]]
+
+
+async def _answers(
+    repo: Repository, responses: Sequence[Response], ids: Select[tuple[int]] | list[int]
+) -> dict[int, dict[str, int | None]]:
+    """The answers of these responses by response and element, in one query however many."""
+    by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
+    rows = await repo.session.execute(
+        select(Answer.response_id, Answer.element_id, Answer.level)
+        .where(Answer.response_id.in_(ids)))
+    for response_id, element_id, level in rows.all():
+        by_response[response_id][element_id] = level
+    return by_response
 
 
 async def respondents_for_a_group(repo: Repository, cycle: Cycle) -> list[Respondent]:
