@@ -19,8 +19,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bench._common import TOKEN
 from bot.app import Wiring
-from bot.demo import start_polling, stop_polling
-from bot.settings import load_settings
+from bot.config import load_settings
+from bot.ops.demo import start_polling, stop_polling
 
 Stop = Callable[[], Awaitable[None]]
 

@@ -11,15 +11,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench._common import TOKEN, seeded_team, sqlite_url, summary_ms
-from bot import delivery
 from bot.app import Wiring
+from bot.config import load_settings
 from bot.db.models import Notification
-from bot.demo import start_polling, stop_polling
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from bot.flood import TELEGRAM_MESSAGES_PER_SECOND as TELEGRAM_LIMIT
-from bot.runtime import IsoApplication
+from bot.ops.demo import start_polling, stop_polling
+from bot.outbox import delivery
 from bot.services import outbox
-from bot.settings import load_settings
+from bot.telegram.flood import TELEGRAM_MESSAGES_PER_SECOND as TELEGRAM_LIMIT
+from bot.telegram.runtime import IsoApplication
 
 ANSWERING = 60
 ANSWERS_EACH = 7

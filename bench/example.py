@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 
 from bench.seeding import example_view
-from bot import documents, presenting
-from bot.texts import Texts
+from bot.rendering import documents, presenting
+from bot.rendering.texts import Texts
 
 PAGE_DPI = 70  # a page 580 px wide: readable in the README, small in the repository
 CHART_NAMES = ("report-chart.png", "report-chart-elements.png", "report-chart-groups.png")

@@ -24,15 +24,15 @@ from sqlalchemy import insert, text
 
 from bench._common import TOKEN, sqlite_url
 from bot.app import Wiring
+from bot.config import load_settings
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import Answer, Response
 from bot.db.repositories import Repository
-from bot.demo import start_polling, stop_polling
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedGroup, SimulatedPerson
 from bot.emulator._model import ApiError, RateWindow
+from bot.ops.demo import start_polling, stop_polling
 from bot.services import cycles, teams
-from bot.settings import load_settings
 from domain.catalog import load_model
 
 MODEL = "iso9004-2018"

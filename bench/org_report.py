@@ -12,9 +12,9 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from bench._common import best_ms, best_of
-from bot import org_presenting
+from bot.rendering import org_presenting
+from bot.rendering.texts import Texts
 from bot.services.org_reports import OrgReport, TeamLine
-from bot.texts import Texts
 from domain.catalog import load_model
 from domain.organisation import Member, organisation_figures
 

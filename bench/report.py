@@ -14,9 +14,9 @@ from pathlib import Path
 
 from bench._common import best_ms, best_of
 from bench.seeding import MODEL, example_view
-from bot import documents, presenting
-from bot.charts import draw
-from bot.texts import Texts
+from bot.rendering import documents, presenting
+from bot.rendering.charts import draw
+from bot.rendering.texts import Texts
 from domain.aggregation import aggregate
 from domain.catalog import load_model
 

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 
 from bench._common import TOKEN, sqlite_url
 from bot.app import Wiring
+from bot.config import load_settings
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import (
@@ -22,9 +23,8 @@ from bot.db.models import (
     Response,
     Team,
 )
-from bot.demo import start_polling, stop_polling
 from bot.emulator import BotApiEmulator
-from bot.settings import load_settings
+from bot.ops.demo import start_polling, stop_polling
 
 
 def _rss_mb() -> float:

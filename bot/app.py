@@ -32,43 +32,43 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import scheduler
+from bot.config import Config
 from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
-from bot.flood import SendBudget
-from bot.leader import Leadership
-from bot.runtime import (
+from bot.db.leader import Leadership
+from bot.outbox import scheduler
+from bot.rendering.texts import Texts
+from bot.services import reassessment
+from bot.services.ports import Clock, SystemClock
+from bot.telegram.flood import SendBudget
+from bot.telegram.runtime import (
     AlreadyHandled,
     BotContext,
     IsoApplication,
     LostConnectionBeforeWriting,
     Runtime,
 )
-from bot.services import reassessment
-from bot.services.ports import Clock, SystemClock
-from bot.settings import Settings
-from bot.texts import Texts
-from bot.updates import PerPersonOrderedProcessor, SecondChances, claim_with_first_write
-from conversations.account import build_account_handlers
-from conversations.away import build_away_handlers
-from conversations.blocking import build_blocking_handlers
-from conversations.cycles import build_cycle_handlers
-from conversations.fallbacks import fallback_handlers
-from conversations.glossary import build_glossary_handlers
-from conversations.group_commands import build_group_command_handlers
-from conversations.group_link import build_group_link_handlers
-from conversations.improvement import build_improvement_handlers
-from conversations.joining import build_joining_handlers
-from conversations.meeting import build_meeting_handlers
-from conversations.members import build_member_handlers
-from conversations.notices import BUTTONS
-from conversations.org_reports import build_org_report_handlers
-from conversations.org_survey import build_org_survey_handlers
-from conversations.organisations import build_organisation_handlers
-from conversations.reports import build_report_handlers
-from conversations.settings import build_settings_handlers
-from conversations.survey import build_survey_handlers
-from conversations.teams import build_invite_handlers, build_team_handlers
+from bot.telegram.updates import PerPersonOrderedProcessor, SecondChances, claim_with_first_write
+from conversations.group.group_commands import build_group_command_handlers
+from conversations.group.group_link import build_group_link_handlers
+from conversations.group.meeting import build_meeting_handlers
+from conversations.manager.cycles import build_cycle_handlers
+from conversations.manager.improvement import build_improvement_handlers
+from conversations.manager.members import build_member_handlers
+from conversations.manager.reports import build_report_handlers
+from conversations.manager.settings import build_settings_handlers
+from conversations.manager.teams import build_invite_handlers, build_team_handlers
+from conversations.notice_buttons import BUTTONS
+from conversations.organisation.org_reports import build_org_report_handlers
+from conversations.organisation.org_survey import build_org_survey_handlers
+from conversations.organisation.organisations import build_organisation_handlers
+from conversations.participant.account import build_account_handlers
+from conversations.participant.away import build_away_handlers
+from conversations.participant.blocking import build_blocking_handlers
+from conversations.participant.fallbacks import fallback_handlers
+from conversations.participant.glossary import build_glossary_handlers
+from conversations.participant.joining import build_joining_handlers
+from conversations.participant.survey import build_survey_handlers
 from conversations.typed import typed_handlers
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ GROUP_COMMAND_MENU: dict[str, Sequence[tuple[str, str]]] = {
     ),
 }
 """The menu in groups (`BotCommandScopeAllGroupChats`); /unlink works but is rare enough to stay
-out of it. The commands themselves: `conversations.group_chat.GROUP_COMMANDS`."""
+out of it. The commands themselves: `conversations.group.group_chat.GROUP_COMMANDS`."""
 
 
 @dataclass
@@ -162,7 +162,7 @@ class Wiring:
     on_stop: list[StartHook] = field(default_factory=list)
 
 
-def build_application(settings: Settings, wiring: Wiring | None = None) -> IsoApplication:
+def build_application(settings: Config, wiring: Wiring | None = None) -> IsoApplication:
     wiring = wiring or Wiring()
     engine = create_engine(settings.database_url)
     runtime = Runtime(

@@ -253,7 +253,7 @@ class RemoveMember(Button):
     membership_id: Id
 
 
-class Settings(Button):
+class TeamSettings(Button):
     PREFIX: ClassVar[str] = "g:ts"
     team_id: Id
 

@@ -7,11 +7,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.runtime import BotContext
+from bot.telegram.runtime import BotContext
 
 Handler = BaseHandler[Update, BotContext, Any]
-
-
-def handler(anything: Handler) -> Handler:
-    """Widen a handler's return type for a conversation's state table."""
-    return anything

@@ -15,10 +15,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Team
-from bot.runtime import BotContext
 from bot.services import teams
 from bot.services.permissions import Permission, PermissionsError
-from conversations import callbacks, replies, screens
+from bot.telegram import replies
+from bot.telegram.runtime import BotContext
+from conversations import callbacks, screens
 
 P = ParamSpec("P")
 B = TypeVar("B", bound=callbacks.Button)

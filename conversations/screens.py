@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot import notices
-from bot.notices import Screen, keyboard
+from bot.outbox import notices
+from bot.rendering.texts import Texts
 from bot.services.survey import SurveyView
-from bot.texts import Texts
+from bot.telegram.keyboards import Screen, keyboard
 from conversations import callbacks
-from conversations.notices import BUTTONS
+from conversations.notice_buttons import BUTTONS
 from domain.catalog import Chapter
 from domain.scoring import profile
 
-__all__ = ["Screen", "keyboard"]  # below this layer, in `bot.notices`, for `bot.delivery` too
+__all__ = ["Screen", "keyboard"]  # from `bot.telegram.keyboards`, for the outbox too
 
 Row = list[tuple[str, callbacks.Button]]
 
@@ -161,7 +161,7 @@ def invitation(
     texts: Texts, language: str, *, cycle_id: int, team: str, model_id: str, scope_id: str,
     deadline: datetime, timezone: str,
 ) -> Screen:
-    """The message that opens a survey for one participant (`bot.notices.invitation`)."""
+    """The message that opens a survey for one participant (`bot.outbox.notices.invitation`)."""
     return notices.invitation(texts, language, BUTTONS, cycle_id=cycle_id, team=team,
                               model_id=model_id, scope_id=scope_id, deadline=deadline,
                               timezone=timezone)

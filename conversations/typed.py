@@ -14,7 +14,6 @@ from typing import assert_never
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.runtime import BotContext
 from bot.services import positions
 from bot.services.positions import (
     AtWelcome,
@@ -28,9 +27,14 @@ from bot.services.positions import (
     TeamName,
     TopicExample,
 )
-from conversations import cycles, joining, meeting, organisations, replies, survey, teams
-from conversations.fallbacks import on_unexpected_message
+from bot.telegram import replies
+from bot.telegram.runtime import BotContext
+from conversations.group import meeting
 from conversations.handlers import Handler
+from conversations.manager import cycles, teams
+from conversations.organisation import organisations
+from conversations.participant import joining, survey
+from conversations.participant.fallbacks import on_unexpected_message
 
 
 async def _expected(update: Update, context: BotContext) -> Position | None:

@@ -94,11 +94,6 @@ class OrganisationFigures:
         return tuple(tuple(t.result.chapter(c.chapter_id).mean if t.result else None
                            for c in self.total.chapters) for t in self.teams)
 
-    def element_grid(self) -> tuple[tuple[float | None, ...], ...]:
-        """The heatmap teams × elements, in the model's order."""
-        return tuple(tuple(t.result.elements[e].mean if t.result else None
-                           for e in self.total.elements) for t in self.teams)
-
 
 def organisation_figures(
     model: AssessmentModel, scope_id: str, people: Sequence[Member], team_ids: Sequence[int],

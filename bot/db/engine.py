@@ -14,6 +14,10 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.db import _inloop
 
+WAKE_CHANNEL = "iso9004_outbox"
+"""PostgreSQL NOTIFY channel: a worker that plans something due now wakes the scheduler's leader
+(`bot.db.leader` LISTENs on it)."""
+
 
 def normalise_url(url: str) -> str:
     """Accept the plain URLs people copy from hosting panels and pick the async drivers."""
@@ -36,7 +40,7 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     # A fixed pool (no connections opened and closed in bursts) and no ping before each unit of
     # work: that ping is three round trips on asyncpg. A connection that died with a database
-    # restart fails its first statement instead; see `bot.updates.SecondChances`.
+    # restart fails its first statement instead; see `bot.telegram.updates.SecondChances`.
     return create_async_engine(url, pool_size=20, max_overflow=0)
 
 

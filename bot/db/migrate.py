@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_KEY = 9004_0001
-"""An advisory lock key of its own (the scheduler's leadership uses `bot.leader.LOCK_KEY`)."""
+"""An advisory lock key of its own (the scheduler's leadership uses
+`bot.db.leader.LOCK_KEY`)."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -416,7 +416,7 @@ class AgreedLevel(Base):
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Meeting(Base):
+class MeetingRow(Base):
     """A management-team meeting in the team's group, about one closed cycle (`services.meeting`).
 
     Everything the meeting is lives here (the agenda, where it stands, the one message it edits),

@@ -27,7 +27,7 @@ from bot.db.models import (
     GroupLink,
     ImprovementAction,
     Invite,
-    Meeting,
+    MeetingRow,
     MeetingVote,
     Membership,
     Notification,
@@ -127,7 +127,7 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
     await session.execute(update(AgreedLevel).where(AgreedLevel.agreed_by == user_id)
                           .values(agreed_by=None))
     await session.execute(delete(MeetingVote).where(MeetingVote.user_id == user_id))
-    await session.execute(update(Meeting).where(Meeting.started_by == user_id)
+    await session.execute(update(MeetingRow).where(MeetingRow.started_by == user_id)
                           .values(started_by=None))
     await session.execute(delete(ConversationPosition).where(
         ConversationPosition.user_id == user_id))

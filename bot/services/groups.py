@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 
-from bot.db.models import ConversationPosition, GroupLink, GroupLinkToken, Meeting, Team
+from bot.db.models import ConversationPosition, GroupLink, GroupLinkToken, MeetingRow, Team
 from bot.db.repositories import Repository
 from bot.services.joining import LANGUAGES
 from bot.services.permissions import (
@@ -264,7 +264,7 @@ async def group_migrated(repo: Repository, old_chat_id: int, new_chat_id: int) -
     anew."""
     await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == old_chat_id)
                                .values(chat_id=new_chat_id))
-    await repo.session.execute(update(Meeting).where(Meeting.chat_id == old_chat_id)
+    await repo.session.execute(update(MeetingRow).where(MeetingRow.chat_id == old_chat_id)
                                .values(chat_id=new_chat_id, message_id=None))
     await repo.session.execute(update(ConversationPosition).where(
         ConversationPosition.chat_id == old_chat_id).values(chat_id=new_chat_id))

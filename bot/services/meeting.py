@@ -3,7 +3,7 @@
 The team comes from the group (`services.groups.linked_team`), never from a button, so another
 team's group cannot reach this team's meeting. Only the linked team's active managers start or
 steer (`check_can_steer`, checked here for every verb); any active member of the team votes;
-anyone else is refused with a `MeetingRefusal` and nothing changes. Every step is a pure
+anyone else is refused with a `MeetingRefused` and nothing changes. Every step is a pure
 transition of `domain.meeting` applied to the stored row, so the meeting is wholly in the database:
 `/meeting` again, days later or after a restart, resumes where it stopped.
 
@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from bot.db.models import Cycle, ImprovementAction, Meeting, MeetingVote, Person
+from bot.db.models import Cycle, ImprovementAction, MeetingRow, MeetingVote, Person
 from bot.db.repositories import Repository, dialect_insert
 from bot.services import agreements, groups, improvement, positions
 from bot.services.groups import LinkedGroup
@@ -34,7 +34,7 @@ from domain.meeting import MeetingError, Phase
 DUE_DAYS = (14, 30, 90)
 
 
-class Refusal(StrEnum):
+class MeetingRefusal(StrEnum):
     NO_CLOSED_CYCLE = "no_closed_cycle"  # the team has no closed cycle to discuss yet
     NOT_A_VOTER = "not_a_voter"          # not an active member of the linked team
     STALE = "stale"                      # a button of an earlier topic or meeting
@@ -42,8 +42,8 @@ class Refusal(StrEnum):
     UNKNOWN_ELEMENT = "unknown_element"  # /meeting <id> that is not in the cycle's scope
 
 
-class MeetingRefusal(Exception):
-    def __init__(self, refusal: Refusal) -> None:
+class MeetingRefused(Exception):
+    def __init__(self, refusal: MeetingRefusal) -> None:
         super().__init__(refusal.value)
         self.refusal = refusal
 
@@ -64,9 +64,9 @@ async def latest_closed_cycle(repo: Repository, team_id: int) -> Cycle | None:
         .order_by(Cycle.closed_at.desc(), Cycle.id.desc()).limit(1))
 
 
-async def unfinished(repo: Repository, chat_id: int) -> Meeting | None:
+async def unfinished(repo: Repository, chat_id: int) -> MeetingRow | None:
     return await repo.session.scalar(
-        select(Meeting).where(Meeting.chat_id == chat_id, Meeting.finished_at.is_(None)))
+        select(MeetingRow).where(MeetingRow.chat_id == chat_id, MeetingRow.finished_at.is_(None)))
 
 
 async def start(
@@ -77,7 +77,7 @@ async def start(
     group = await groups.check_can_steer(repo, actor_id, chat_id)
     cycle = await latest_closed_cycle(repo, group.team_id)
     if cycle is None:
-        raise MeetingRefusal(Refusal.NO_CLOSED_CYCLE)
+        raise MeetingRefused(MeetingRefusal.NO_CLOSED_CYCLE)
     row = await unfinished(repo, chat_id)
     old_message = row.message_id if row is not None else None
     if row is not None and row.cycle_id != cycle.id:  # a newer cycle closed since: start anew
@@ -88,7 +88,7 @@ async def start(
     if row is None:
         agreed = await agreed_ids(repo, cycle.id)
         state = steps.start(await agenda_for(repo, cycle), now, agreed)
-        row = Meeting(cycle_id=cycle.id, chat_id=chat_id, agenda=list(state.agenda),
+        row = MeetingRow(cycle_id=cycle.id, chat_id=chat_id, agenda=list(state.agenda),
                       position=0, phase=state.phase.value, started_by=actor_id, started_at=now)
         repo.session.add(row)
     else:
@@ -99,33 +99,33 @@ async def start(
     return Started(row.id, group, resumed, old_message)
 
 
-async def _add(repo: Repository, row: Meeting, cycle: Cycle, element_id: str) -> None:
+async def _add(repo: Repository, row: MeetingRow, cycle: Cycle, element_id: str) -> None:
     if element_id not in load_model(cycle.model_id).scope(cycle.scope_id).element_ids:
-        raise MeetingRefusal(Refusal.UNKNOWN_ELEMENT)
+        raise MeetingRefused(MeetingRefusal.UNKNOWN_ELEMENT)
     _store(row, steps.add(as_state(row), element_id, await agreed_ids(repo, cycle.id)))
 
 
 async def shown_in(repo: Repository, meeting_id: int, message_id: int | None) -> None:
     """The message that shows the meeting from now on (after it was sent, in its own unit)."""
-    row = await repo.session.get(Meeting, meeting_id)
+    row = await repo.session.get(MeetingRow, meeting_id)
     if row is not None:
         row.message_id = message_id
 
 
-def _store(row: Meeting, state: steps.Meeting) -> None:
+def _store(row: MeetingRow, state: steps.Meeting) -> None:
     row.agenda, row.position, row.phase = list(state.agenda), state.position, state.phase.value
     row.paused_at, row.finished_at = state.paused_at, state.finished_at
 
 
-async def _current(repo: Repository, chat_id: int, meeting_id: int) -> Meeting:
+async def _current(repo: Repository, chat_id: int, meeting_id: int) -> MeetingRow:
     """The group's unfinished meeting, if the button is one of its own; locked on PostgreSQL
     until the step commits, so two managers tapping at once take their steps one after the
     other instead of one overwriting the other's (SQLite has one writer anyway)."""
     row = await repo.session.scalar(
-        select(Meeting).where(Meeting.chat_id == chat_id, Meeting.finished_at.is_(None))
+        select(MeetingRow).where(MeetingRow.chat_id == chat_id, MeetingRow.finished_at.is_(None))
         .with_for_update())
     if row is None or row.id != meeting_id:
-        raise MeetingRefusal(Refusal.STALE)
+        raise MeetingRefused(MeetingRefusal.STALE)
     return row
 
 
@@ -134,17 +134,17 @@ async def vote(
 ) -> None:
     """A team member's vote on the element on screen; voting again changes it."""
     if not 1 <= level <= 5:
-        raise MeetingRefusal(Refusal.STALE)
+        raise MeetingRefused(MeetingRefusal.STALE)
     group = await groups.linked_team(repo, chat_id)
     membership = (await repo.membership(group.team_id, actor_id)) if group else None
     if membership is None or not membership.active:
-        raise MeetingRefusal(Refusal.NOT_A_VOTER)
+        raise MeetingRefused(MeetingRefusal.NOT_A_VOTER)
     row = await _current(repo, chat_id, meeting_id)
     state = as_state(row)
     if state.current != element_id:
-        raise MeetingRefusal(Refusal.STALE)
+        raise MeetingRefused(MeetingRefusal.STALE)
     if not state.running or state.phase is not Phase.VOTING:
-        raise MeetingRefusal(Refusal.NOT_NOW)
+        raise MeetingRefused(MeetingRefusal.NOT_NOW)
     values = {"level": level}
     await repo.session.execute(dialect_insert(repo.session, MeetingVote).values(
         meeting_id=meeting_id, element_id=element_id, user_id=actor_id, **values
@@ -164,11 +164,11 @@ async def steer(
     row = await _current(repo, chat_id, meeting_id)
     state = as_state(row)
     if element_id is not None and state.current != element_id:
-        raise MeetingRefusal(Refusal.STALE)
+        raise MeetingRefused(MeetingRefusal.STALE)
     try:
         _store(row, transition(state, await agreed_ids(repo, row.cycle_id)))
     except MeetingError:
-        raise MeetingRefusal(Refusal.NOT_NOW) from None
+        raise MeetingRefused(MeetingRefusal.NOT_NOW) from None
 
 
 def finish_at(now: datetime) -> Transition:
@@ -202,7 +202,7 @@ async def give_reason(
     row = await _current(repo, chat_id, position.meeting_id)
     agreed = (await agreements.agreed_levels(repo, row.cycle_id)).get(position.element_id)
     if agreed is None:
-        raise MeetingRefusal(Refusal.STALE)
+        raise MeetingRefused(MeetingRefusal.STALE)
     await agreements.record_agreed(repo, actor_id, row.cycle_id, position.element_id,
                                    agreed.level, text, now)
     await positions.clear(repo, actor_id, chat_id=chat_id)
@@ -241,17 +241,17 @@ async def change_action(
     group = await groups.check_can_steer(repo, actor_id, chat_id)
     action = await repo.session.get(ImprovementAction, action_id)
     if action is None or action.team_id != group.team_id:
-        raise MeetingRefusal(Refusal.STALE)
+        raise MeetingRefused(MeetingRefusal.STALE)
     owner = None
     if owner_id is not None:
         person = await repo.session.get(Person, owner_id)
         if person is None or not is_active_manager(await repo.membership(group.team_id,
                                                                          owner_id)):
-            raise MeetingRefusal(Refusal.STALE)
+            raise MeetingRefused(MeetingRefusal.STALE)
         owner = (person.display_name, owner_id)
     due: date | None = None
     if due_in_days is not None:
         if due_in_days not in DUE_DAYS:
-            raise MeetingRefusal(Refusal.STALE)
+            raise MeetingRefused(MeetingRefusal.STALE)
         due = (now + timedelta(days=due_in_days)).date()
     await improvement.change_action(repo, actor_id, action_id, owner=owner, due=due)

@@ -21,7 +21,7 @@ from bot.db.models import (
     Example,
     GroupLink,
     ImprovementAction,
-    Meeting,
+    MeetingRow,
     MeetingVote,
     Membership,
     Person,
@@ -40,7 +40,7 @@ from domain.catalog import AssessmentModel, Element, load_model
 from domain.meeting_figures import group_figures, remarks_allowed
 
 
-def as_state(row: Meeting) -> steps.Meeting:
+def as_state(row: MeetingRow) -> steps.Meeting:
     return steps.Meeting(tuple(row.agenda), row.position, steps.Phase(row.phase),
                          row.started_at, row.paused_at, row.finished_at)
 
@@ -121,7 +121,7 @@ class MeetingView:
 
 
 async def view(repo: Repository, meeting_id: int) -> MeetingView:
-    row = await repo.session.get(Meeting, meeting_id)
+    row = await repo.session.get(MeetingRow, meeting_id)
     assert row is not None
     cycle = await repo.cycle(row.cycle_id)
     assert cycle is not None
@@ -179,7 +179,7 @@ async def unfinished_view(
     repo: Repository, meeting_id: int, chat_id: int
 ) -> MeetingView | None:
     """The meeting as shown now, if it is this group's and not finished."""
-    row = await repo.session.get(Meeting, meeting_id)
+    row = await repo.session.get(MeetingRow, meeting_id)
     if row is None or row.finished_at is not None or row.chat_id != chat_id:
         return None
     return await view(repo, meeting_id)
@@ -213,10 +213,3 @@ async def _remarks(repo: Repository, cycle: Cycle, chapter_id: str) -> tuple[str
         select(Remark.text).join(Response, Response.id == Remark.response_id)
         .where(Response.cycle_id == cycle.id, Remark.chapter_id == chapter_id))
     return tuple(sorted(texts))
-
-
-async def latest_in(repo: Repository, chat_id: int) -> int | None:
-    """The group's unfinished meeting, or else its most recent one."""
-    return await repo.session.scalar(
-        select(Meeting.id).where(Meeting.chat_id == chat_id)
-        .order_by(Meeting.finished_at.is_not(None), Meeting.id.desc()).limit(1))

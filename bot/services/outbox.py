@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, or_, select, update
 
+from bot.db.engine import WAKE_CHANNEL
 from bot.db.models import (
     Cycle,
     Membership,
@@ -24,7 +25,6 @@ from bot.db.models import (
     Team,
 )
 from bot.db.repositories import Repository, dialect_insert
-from bot.leader import WAKE_CHANNEL
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
 
@@ -191,7 +191,7 @@ async def set_reachable(repo: Repository, user_id: int, reachable: bool, now: da
 
 async def wake_the_sweep(repo: Repository) -> None:
     """Something is due now: on PostgreSQL, tell the scheduler's leader (whichever worker it is)
-    when this transaction commits (`bot.leader` listens); one process needs no telling."""
+    when this transaction commits (`bot.db.leader` listens); one process needs no telling."""
     bind = repo.session.bind
     if bind is not None and bind.dialect.name == "postgresql":
         await repo.session.execute(select(func.pg_notify(WAKE_CHANNEL, "")))

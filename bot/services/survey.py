@@ -21,7 +21,7 @@ MAX_REMARK_LENGTH = 2000
 MAX_EXAMPLE_LENGTH = 300
 
 
-class Refusal(StrEnum):
+class AnswerRefusal(StrEnum):
     """Why a tap was not applied; each has its own friendly explanation."""
 
     UNKNOWN_SURVEY = "unknown_survey"
@@ -94,18 +94,18 @@ class _Context:
 
 async def _locate(
     repo: Repository, user_id: int, cycle_id: int, now: datetime
-) -> _Context | Refusal:
+) -> _Context | AnswerRefusal:
     found = await repo.participation(cycle_id, user_id)
     if found is None:
-        return Refusal.UNKNOWN_SURVEY
+        return AnswerRefusal.UNKNOWN_SURVEY
     if found.membership_id is None or not found.active:
-        return Refusal.NOT_YOURS
+        return AnswerRefusal.NOT_YOURS
     if found.closed_at is not None or found.deadline <= now:
-        return Refusal.CLOSED
+        return AnswerRefusal.CLOSED
     if found.response_id is None:
         if found.organisation_cycle_id is not None and await _answering_elsewhere(
                 repo, cycle_id, user_id):
-            return Refusal.ELSEWHERE
+            return AnswerRefusal.ELSEWHERE
         found = await repo.start_response(found, now)
     assert found.response_id is not None
     return _Context(found, found.response_id, load_model(found.model_id))
@@ -141,17 +141,17 @@ def _view(
 
 async def show(
     repo: Repository, user_id: int, cycle_id: int, now: datetime, index: int | None = None
-) -> SurveyView | Refusal:
+) -> SurveyView | AnswerRefusal:
     """The element at `index`, or where the person left off (the first unanswered element)."""
     context = await _locate(repo, user_id, cycle_id, now)
-    if isinstance(context, Refusal):
+    if isinstance(context, AnswerRefusal):
         return context
     answers = await repo.answers(context.response_id)
     element_ids = context.model.scope(context.participation.scope_id).element_ids
     if index is None:
         index = next_position(element_ids, frozenset(answers), after_index=-1)
     elif not 0 <= index < len(element_ids):
-        return Refusal.INVALID
+        return AnswerRefusal.INVALID
     return _view(context, answers, index)
 
 
@@ -163,16 +163,16 @@ async def answer(
     level: int | None,
     message_id: int | None,
     now: datetime,
-) -> AnswerOutcome | Refusal:
+) -> AnswerOutcome | AnswerRefusal:
     """Store one answer (idempotently) and say what comes next."""
     context = await _locate(repo, user_id, cycle_id, now)
-    if isinstance(context, Refusal):
+    if isinstance(context, AnswerRefusal):
         return context
     element_ids = context.model.scope(context.participation.scope_id).element_ids
     if not 0 <= index < len(element_ids) or (level is not None and not 1 <= level <= 5):
-        return Refusal.INVALID
+        return AnswerRefusal.INVALID
     if message_id is not None and context.participation.message_id not in (None, message_id):
-        return Refusal.STALE
+        return AnswerRefusal.STALE
     before = await repo.answers(context.response_id)
     element = context.model.elements[element_ids[index]]
     await repo.save_answer(context.response_id, element.id, level, now)
@@ -189,12 +189,12 @@ async def answer(
 
 async def save_remark(
     repo: Repository, user_id: int, cycle_id: int, chapter_id: str, text: str, now: datetime
-) -> SurveyView | Refusal:
+) -> SurveyView | AnswerRefusal:
     context = await _locate(repo, user_id, cycle_id, now)
-    if isinstance(context, Refusal):
+    if isinstance(context, AnswerRefusal):
         return context
     if chapter_id not in {c.id for c in context.model.chapters}:
-        return Refusal.INVALID
+        return AnswerRefusal.INVALID
     cleaned = text.strip()[:MAX_REMARK_LENGTH]
     if cleaned:
         await repo.save_remark(context.response_id, chapter_id, cleaned, now)
@@ -203,14 +203,14 @@ async def save_remark(
 
 async def save_example(
     repo: Repository, user_id: int, cycle_id: int, index: int, text: str, now: datetime
-) -> SurveyView | Refusal:
+) -> SurveyView | AnswerRefusal:
     """The one-line reason behind an answered level; anonymous like a remark (see reports)."""
     context = await _locate(repo, user_id, cycle_id, now)
-    if isinstance(context, Refusal):
+    if isinstance(context, AnswerRefusal):
         return context
     element_ids = context.model.scope(context.participation.scope_id).element_ids
     if not 0 <= index < len(element_ids):
-        return Refusal.INVALID
+        return AnswerRefusal.INVALID
     cleaned = " ".join(text.split())[:MAX_EXAMPLE_LENGTH]
     if cleaned:
         statement = dialect_insert(repo.session, Example).values(
@@ -224,15 +224,15 @@ async def save_example(
 
 async def confirm(
     repo: Repository, user_id: int, cycle_id: int, now: datetime
-) -> SurveyView | Refusal:
+) -> SurveyView | AnswerRefusal:
     """Mark the response complete; only possible once every element has an answer."""
     context = await _locate(repo, user_id, cycle_id, now)
-    if isinstance(context, Refusal):
+    if isinstance(context, AnswerRefusal):
         return context
     answers = await repo.answers(context.response_id)
     element_ids = context.model.scope(context.participation.scope_id).element_ids
     if any(e not in answers for e in element_ids):
-        return Refusal.INVALID
+        return AnswerRefusal.INVALID
     if context.participation.completed_at is None:
         await repo.complete_response(context.response_id, now)
     return _view(context, answers, None, completed=True)

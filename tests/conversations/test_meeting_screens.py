@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.rendering.texts import TELEGRAM_TEXT_LIMIT, Texts
 from bot.services.agreements import Agreed
 from bot.services.meeting_view import ActionView, MeetingView
-from bot.texts import TELEGRAM_TEXT_LIMIT, Texts
-from conversations.meeting_screens import meeting, summary
+from conversations.group.meeting_screens import meeting, summary
 from domain import meeting as steps
 from domain.aggregation import ElementResult
 from domain.catalog import load_model

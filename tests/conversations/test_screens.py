@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.rendering.texts import TELEGRAM_TEXT_LIMIT, Texts
 from bot.services.survey import SurveyView
-from bot.texts import TELEGRAM_TEXT_LIMIT, Texts
 from conversations import screens
 from domain.catalog import load_model
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.serve import WEBHOOK_PATH
+from bot.ops.serve import WEBHOOK_PATH
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.settings import Settings, SettingsError, load_settings
+from bot.config import Config, ConfigError, load_settings
+from bot.ops.cli import main
 from tests.support.threaded_emulator import emulator_in_thread
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
@@ -27,7 +27,7 @@ def bot_settings_of(values: dict[str, str]) -> dict[str, str]:
 
 
 def test_env_example_documents_every_setting_and_nothing_else() -> None:
-    assert set(example_values()) == {name.upper() for name in Settings.model_fields} | COMPOSE_ONLY
+    assert set(example_values()) == {name.upper() for name in Config.model_fields} | COMPOSE_ONLY
 
 
 def test_env_example_is_a_valid_polling_set_up_and_webhook_mode_needs_a_secret_of_its_own(
@@ -36,14 +36,14 @@ def test_env_example_is_a_valid_polling_set_up_and_webhook_mode_needs_a_secret_o
     monkeypatch.chdir(tmp_path)  # no .env of the developer's
     values = bot_settings_of(example_values())
     assert load_settings(**values).webhook_url is None
-    with pytest.raises(SettingsError, match=r"^WEBHOOK_SECRET: required in webhook mode"):
+    with pytest.raises(ConfigError, match=r"^WEBHOOK_SECRET: required in webhook mode"):
         load_settings(**values | {"webhook_url": "https://bot.example.org"})
 
 
 def test_the_readme_settings_table_names_every_setting() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
-    for name in Settings.model_fields:
+    for name in Config.model_fields:
         assert f"`{name.upper()}`" in table, name
 
 

@@ -13,15 +13,15 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import delivery
 from bot.app import Wiring
+from bot.config import Config, load_settings
 from bot.db.models import Cycle, Invite, Team
 from bot.db.repositories import Repository
-from bot.demo import start_polling, stop_polling
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from bot.runtime import IsoApplication
+from bot.ops.demo import start_polling, stop_polling
+from bot.outbox import delivery
 from bot.services import cycles, teams
-from bot.settings import Settings, load_settings
+from bot.telegram.runtime import IsoApplication
 from tests.support.clock import FixedClock
 
 TOKEN = "123456:TEST-TOKEN-e2e"
@@ -32,7 +32,7 @@ class RunningBot:
     """The real application, started and polling; `restart()` is a crash and a new process."""
 
     emulator: BotApiEmulator
-    settings: Settings
+    settings: Config
     clock: FixedClock
     run_scheduler: bool = False
     application: IsoApplication | None = None
@@ -63,7 +63,7 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, database_url: str) -> Settings:
+def settings(emulator: BotApiEmulator, database_url: str) -> Config:
     return load_settings(
         telegram_bot_token=TOKEN,
         telegram_api_base_url=emulator.base_url,
@@ -78,7 +78,7 @@ def settings(emulator: BotApiEmulator, database_url: str) -> Settings:
 
 @pytest.fixture
 async def bot(
-    emulator: BotApiEmulator, settings: Settings, clock: FixedClock, engine: AsyncEngine
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock, engine: AsyncEngine
 ) -> AsyncIterator[RunningBot]:
     """The bot, running; the `engine` fixture has cleaned the database first."""
     running = RunningBot(emulator, settings, clock)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import demo_settings, run_demo
+from bot.ops.demo import demo_settings, run_demo
 
 _HEADER = re.compile(r"^🤖 → (?P<person>\w+):$")
 _NUMBERED = re.compile(r"^#(?P<id>\d+) ")

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import Config
 from bot.db.models import Cycle, Notification
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import reassessment
-from bot.settings import Settings
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
@@ -145,7 +145,7 @@ async def test_a_deadline_passed_at_night_closes_at_once_and_reports_in_the_morn
 
 
 async def test_the_real_scheduler_after_downtime_closes_reports_and_opens_the_quarter(
-    emulator: BotApiEmulator, settings: Settings, sessions: async_sessionmaker[AsyncSession],
+    emulator: BotApiEmulator, settings: Config, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, engine: AsyncEngine, manon: SimulatedPerson,
 ) -> None:
     """The same downtime, with APScheduler running its jobs in whatever order they come."""

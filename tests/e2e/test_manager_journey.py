@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import documents
 from bot.db.models import Cycle, Team
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
+from bot.rendering import documents
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import Config
 from bot.db.models import (
     Base,
     Cycle,
@@ -24,7 +25,6 @@ from bot.db.models import (
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import improvement
-from bot.settings import Settings
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_manager_journey import create_team, open_survey, run_a_cycle
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
@@ -166,7 +166,7 @@ async def test_a_removed_co_manager_who_rejoins_is_an_ordinary_member(
 
 
 async def test_with_admin_ids_only_they_create_teams_also_by_typing_the_name(
-    emulator: BotApiEmulator, settings: Settings, clock: FixedClock, engine: AsyncEngine,
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock, engine: AsyncEngine,
     sessions: async_sessionmaker[AsyncSession], manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
     running = RunningBot(emulator, settings.model_copy(

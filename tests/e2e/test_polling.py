@@ -16,26 +16,26 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_application
-from bot.failures import Refusal
-from bot.polling import lone_poller, start_polling, stop_polling
-from bot.settings import Settings
+from bot.config import Config
+from bot.ops.failures import CannotStart
+from bot.ops.polling import lone_poller, start_polling, stop_polling
 
 
-def with_free_port(settings: Settings) -> Settings:
+def with_free_port(settings: Config) -> Config:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
     return settings.model_copy(update={"webhook_listen": "127.0.0.1", "webhook_port": port})
 
 
-async def health(settings: Settings) -> tuple[int, dict[str, object]]:
+async def health(settings: Config) -> tuple[int, dict[str, object]]:
     async with aiohttp.ClientSession() as client, client.get(
             f"http://127.0.0.1:{settings.webhook_port}/health") as reply:
         return reply.status, await reply.json()
 
 
 async def test_the_health_check_fails_once_the_poller_stopped(
-    settings: Settings, engine: AsyncEngine,
+    settings: Config, engine: AsyncEngine,
 ) -> None:
     settings = with_free_port(settings)
     application = await start_polling(settings, lone_poller(settings))
@@ -49,7 +49,7 @@ async def test_the_health_check_fails_once_the_poller_stopped(
         await stop_polling(application)
 
 
-async def image_health_check(settings: Settings) -> int:
+async def image_health_check(settings: Config) -> int:
     """The exit code of deploy/Dockerfile's HEALTHCHECK command, run as Docker runs it."""
     dockerfile = (Path(__file__).parents[2] / "deploy" / "Dockerfile").read_text(encoding="utf-8")
     found = re.search(r"^  CMD (python .+)$", dockerfile, flags=re.MULTILINE)
@@ -62,7 +62,7 @@ async def image_health_check(settings: Settings) -> int:
 
 
 async def test_the_images_health_check_passes_while_polling_and_fails_when_it_stopped(
-    settings: Settings, engine: AsyncEngine,
+    settings: Config, engine: AsyncEngine,
 ) -> None:
     settings = with_free_port(settings)
     application = await start_polling(settings, lone_poller(settings))
@@ -77,7 +77,7 @@ async def test_the_images_health_check_passes_while_polling_and_fails_when_it_st
 
 
 async def test_a_second_poller_on_the_same_database_refuses_to_start(
-    settings: Settings, engine: AsyncEngine, backend: str,
+    settings: Config, engine: AsyncEngine, backend: str,
 ) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite serves one process only; the poller's lock is PostgreSQL's")
@@ -87,7 +87,7 @@ async def test_a_second_poller_on_the_same_database_refuses_to_start(
     try:
         await second.initialize()
         assert second.post_init is not None and second.post_shutdown is not None
-        with pytest.raises(Refusal, match="another process is already polling Telegram"):
+        with pytest.raises(CannotStart, match="another process is already polling Telegram"):
             await second.post_init(second)
         await second.shutdown()
         await second.post_shutdown(second)

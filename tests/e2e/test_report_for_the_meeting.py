@@ -11,13 +11,13 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import documents
 from bot.db.models import Cycle, Team
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
+from bot.rendering import documents
+from bot.rendering.texts import Texts
 from bot.services import improvement
-from bot.texts import Texts
-from tests.bot.test_report_in_browser import browser_missing, sticking_out_on_a_phone
+from tests.bot.rendering.test_report_in_browser import browser_missing, sticking_out_on_a_phone
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_manager_journey import (
     PNG_SIGNATURE,

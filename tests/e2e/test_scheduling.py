@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import Config
 from bot.db.models import Cycle, Notification, Person, Team
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.emulator._model import bad_request
 from bot.emulator._server import Fault
 from bot.services import reassessment
-from bot.settings import Settings
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
@@ -171,7 +171,7 @@ async def test_the_quarterly_reassessment_opens_on_time_and_invites_everyone(
 
 @pytest.fixture
 async def scheduled_bot(
-    emulator: BotApiEmulator, settings: Settings, clock: FixedClock, engine: AsyncEngine
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock, engine: AsyncEngine
 ) -> AsyncIterator[RunningBot]:
     running = RunningBot(emulator, settings, clock, run_scheduler=True)
     await running.start()

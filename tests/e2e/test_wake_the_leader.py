@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Wiring
+from bot.config import Config
 from bot.db.models import Cycle
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from bot.runtime import IsoApplication
-from bot.serve import webhook_worker
+from bot.ops.serve import webhook_worker
 from bot.services import cycles, reassessment
-from bot.settings import Settings
+from bot.telegram.runtime import IsoApplication
 from tests.e2e.conftest import set_up_team
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.e2e.test_webhook_workers import free_port, worker_settings
@@ -28,7 +28,7 @@ SLOW_SWEEP = 120.0
 
 @pytest.fixture
 async def leader(
-    backend: str, emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    backend: str, emulator: BotApiEmulator, settings: Config, clock: FixedClock,
 ) -> AsyncIterator[IsoApplication]:
     """One webhook worker that leads the scheduler; the test itself plays the other worker."""
     if backend != "postgresql":

@@ -7,20 +7,20 @@ import aiohttp
 import pytest
 
 from bot.app import Wiring
+from bot.config import Config, ConfigError, load_settings
 from bot.emulator import BotApiEmulator
-from bot.serve import webhook_worker
-from bot.settings import Settings, SettingsError, load_settings
+from bot.ops.serve import webhook_worker
 from tests.e2e.test_webhook_workers import free_port
 from tests.support.clock import FixedClock
 
 
 def test_webhook_mode_without_a_secret_is_a_settings_error() -> None:
-    with pytest.raises(SettingsError, match="WEBHOOK_SECRET: required in webhook mode"):
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET: required in webhook mode"):
         load_settings(webhook_url="https://bot.example.org", webhook_secret="")
 
 
 async def test_a_webhook_server_without_a_secret_refuses_every_update(
-    emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock,
 ) -> None:
     port = free_port()
     unguarded = settings.model_copy(update={  # past the settings' check, as no operator can get

@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Wiring
+from bot.config import Config
 from bot.db.models import Remark, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from bot.runtime import IsoApplication
-from bot.serve import webhook_worker
-from bot.settings import Settings
+from bot.ops.serve import webhook_worker
+from bot.telegram.runtime import IsoApplication
 from tests.e2e.conftest import set_up_team
 from tests.e2e.test_participant_journey import (
     assert_telegram_was_happy,
@@ -41,7 +41,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def worker_settings(settings: Settings, port: int, public_url: str) -> Settings:
+def worker_settings(settings: Config, port: int, public_url: str) -> Config:
     return settings.model_copy(update={
         "webhook_url": public_url, "webhook_listen": "127.0.0.1", "webhook_port": port,
         "webhook_secret": SecretStr(SECRET)})
@@ -74,7 +74,7 @@ async def balancer() -> AsyncIterator[tuple[str, list[str]]]:
 
 
 async def test_a_webhook_worker_serves_a_participant_and_checks_the_secret(
-    emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock,
     sessions: async_sessionmaker[AsyncSession], anna: SimulatedPerson, manon: SimulatedPerson,
 ) -> None:
     port = free_port()
@@ -98,7 +98,7 @@ async def test_a_webhook_worker_serves_a_participant_and_checks_the_secret(
 
 
 async def test_anything_but_an_update_gets_a_400_and_changes_nothing(
-    emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock,
     sessions: async_sessionmaker[AsyncSession], anna: SimulatedPerson, manon: SimulatedPerson,
 ) -> None:
     port = free_port()
@@ -121,7 +121,7 @@ async def test_anything_but_an_update_gets_a_400_and_changes_nothing(
 
 
 async def test_typed_replies_are_understood_by_the_other_worker(
-    emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock,
     sessions: async_sessionmaker[AsyncSession], balancer: tuple[str, list[str]],
     anna: SimulatedPerson, manon: SimulatedPerson,
 ) -> None:
@@ -163,7 +163,7 @@ def leaders(applications: list[IsoApplication]) -> list[int]:
 
 
 async def test_two_workers_share_the_updates_and_one_scheduler_with_take_over(
-    backend: str, emulator: BotApiEmulator, settings: Settings, clock: FixedClock,
+    backend: str, emulator: BotApiEmulator, settings: Config, clock: FixedClock,
     sessions: async_sessionmaker[AsyncSession], balancer: tuple[str, list[str]],
     anna: SimulatedPerson, bram: SimulatedPerson, manon: SimulatedPerson,
 ) -> None:

@@ -11,7 +11,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
-from bot.refusals import seconds_to_wait
+from bot.telegram.refusals import seconds_to_wait
 
 # `api` and `bot` come from tests/support/emulated.py (via conftest.py); Anna here is our own:
 # she has not started the bot, so no /start of hers waits among the updates.

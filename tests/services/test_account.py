@@ -48,7 +48,7 @@ async def test_a_manager_alone_in_her_team_may_go_and_the_team_stops(
     async with sessions.begin() as session:
         repo = Repository(session)
         view = await survey.show(repo, MANAGER, cycle.id, now)
-        assert not isinstance(view, survey.Refusal)
+        assert not isinstance(view, survey.AnswerRefusal)
         await survey.answer(repo, MANAGER, cycle.id, 0, 4, None, now)
     async with sessions.begin() as session:
         assert await account.forget(Repository(session), MANAGER, now) is None

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import AgreedLevel, Meeting, MeetingVote
+from bot.db.models import AgreedLevel, MeetingRow, MeetingVote
 from bot.db.repositories import Repository
 from bot.services import groups, meeting, positions, teams
-from bot.services.meeting import MeetingRefusal, Refusal
+from bot.services.meeting import MeetingRefusal, MeetingRefused
 from bot.services.meeting_view import view
 from bot.services.permissions import PermissionsError
 from domain import meeting as steps
@@ -59,7 +59,7 @@ async def _started(sessions: async_sessionmaker[AsyncSession], clock: FixedClock
 
 async def _stored(sessions: async_sessionmaker[AsyncSession]) -> tuple[object, ...]:
     async def read(repo: Repository) -> tuple[object, ...]:
-        row = (await repo.session.scalars(select(Meeting))).one()
+        row = (await repo.session.scalars(select(MeetingRow))).one()
         votes = await repo.session.scalar(select(func.count()).select_from(MeetingVote))
         agreed = await repo.session.scalar(select(func.count()).select_from(AgreedLevel))
         return (tuple(row.agenda), row.position, row.phase, row.paused_at, row.finished_at,
@@ -111,18 +111,18 @@ async def test_votes_are_upserts_of_team_members_on_the_element_on_screen_until_
             r, ANNA.user_id, GROUP.chat_id, m, first, level))
     await run(sessions, lambda r: meeting.vote(r, MANON.user_id, GROUP.chat_id, m, first, 4))
     assert (await run(sessions, lambda r: view(r, m))).votes == (0, 0, 0, 2, 0)
-    with pytest.raises(MeetingRefusal) as refused:
+    with pytest.raises(MeetingRefused) as refused:
         await run(sessions, lambda r: meeting.vote(r, OUTSIDER.user_id, GROUP.chat_id, m,
                                                    first, 3))
-    assert refused.value.refusal is Refusal.NOT_A_VOTER
-    with pytest.raises(MeetingRefusal) as refused:
+    assert refused.value.refusal is MeetingRefusal.NOT_A_VOTER
+    with pytest.raises(MeetingRefused) as refused:
         await run(sessions, lambda r: meeting.vote(r, EVA.user_id, GROUP.chat_id, m, "10.4", 3))
-    assert refused.value.refusal is Refusal.STALE
+    assert refused.value.refusal is MeetingRefusal.STALE
     await run(sessions, lambda r: meeting.steer(r, MANON.user_id, GROUP.chat_id, m,
                                                 lambda s, _: steps.reveal(s)))
-    with pytest.raises(MeetingRefusal) as refused:  # shown: no more changing after the others
+    with pytest.raises(MeetingRefused) as refused:  # shown: no more changing after the others
         await run(sessions, lambda r: meeting.vote(r, EVA.user_id, GROUP.chat_id, m, first, 3))
-    assert refused.value.refusal is Refusal.NOT_NOW
+    assert refused.value.refusal is MeetingRefusal.NOT_NOW
 
 
 async def test_agreeing_asks_the_chair_for_a_reason_in_the_group_and_resuming_keeps_the_place(

@@ -40,7 +40,7 @@ from bot.services import (
     cycles as cycles_service,
 )
 from bot.services.permissions import Permission, PermissionsError
-from bot.services.survey import Refusal
+from bot.services.survey import AnswerRefusal
 from tests.support.clock import FixedClock
 
 ADMIN, PIET, OUTSIDER = 1, 2, 3
@@ -86,16 +86,16 @@ async def _open(story: Story, actor: int = ADMIN) -> org_cycles.Opened:
             now + timedelta(days=7), now)
 
 
-async def _answer_all(story: Story, user: int, cycle_id: int) -> Refusal | None:
+async def _answer_all(story: Story, user: int, cycle_id: int) -> AnswerRefusal | None:
     now = story.clock.now()
     async with story.sessions.begin() as session:
         repo = Repository(session)
         for index in range(7):
             outcome = await survey.answer(repo, user, cycle_id, index, 3, None, now)
-            if isinstance(outcome, Refusal):
+            if isinstance(outcome, AnswerRefusal):
                 return outcome
         confirmed = await survey.confirm(repo, user, cycle_id, now)
-        return confirmed if isinstance(confirmed, Refusal) else None
+        return confirmed if isinstance(confirmed, AnswerRefusal) else None
 
 
 async def _cycles(story: Story) -> dict[str, Cycle]:
@@ -137,7 +137,7 @@ async def test_a_person_in_two_teams_answers_once_and_counts_in_both(story: Stor
         where = await org_cycles.answering_cycle(Repository(session), cycles["Logistiek"], PIET)
         assert where.id == cycles["Zorg"].id
     assert await _answer_all(story, PIET, cycles["Zorg"].id) is None
-    assert await _answer_all(story, PIET, cycles["Logistiek"].id) is Refusal.ELSEWHERE
+    assert await _answer_all(story, PIET, cycles["Logistiek"].id) is AnswerRefusal.ELSEWHERE
     now = story.clock.now()
     async with story.sessions.begin() as session:
         repo = Repository(session)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import Example
 from bot.db.repositories import Repository
 from bot.services import cycles, joining, survey, teams
-from bot.services.survey import AnswerOutcome, Refusal, SurveyView
+from bot.services.survey import AnswerOutcome, AnswerRefusal, SurveyView
 from tests.support.clock import FixedClock
 
 MANAGER, ANNA, OUTSIDER = 1, 2, 3
@@ -27,12 +27,12 @@ class Story:
     invite: str
 
     async def answer(self, user: int, index: int, level: int | None,
-                     message_id: int | None = None) -> AnswerOutcome | Refusal:
+                     message_id: int | None = None) -> AnswerOutcome | AnswerRefusal:
         async with self.sessions.begin() as session:
             return await survey.answer(Repository(session), user, self.cycle_id, index, level,
                                        message_id, self.clock.now())
 
-    async def show(self, user: int, index: int | None = None) -> SurveyView | Refusal:
+    async def show(self, user: int, index: int | None = None) -> SurveyView | AnswerRefusal:
         async with self.sessions.begin() as session:
             return await survey.show(Repository(session), user, self.cycle_id, self.clock.now(),
                                      index)
@@ -91,19 +91,19 @@ async def test_the_same_tap_twice_leaves_one_answer(quick_scan: Story) -> None:
 
 @pytest.mark.parametrize(("index", "level"), [(-1, 3), (7, 3), (0, 6), (0, 0)])
 async def test_an_impossible_answer_is_refused(quick_scan: Story, index: int, level: int) -> None:
-    assert await quick_scan.answer(ANNA, index, level) is Refusal.INVALID
+    assert await quick_scan.answer(ANNA, index, level) is AnswerRefusal.INVALID
     view = await quick_scan.show(ANNA)
     assert isinstance(view, SurveyView) and view.answered == 0
 
 
 async def test_someone_outside_the_team_cannot_answer(quick_scan: Story) -> None:
-    assert await quick_scan.answer(OUTSIDER, 0, 3) is Refusal.NOT_YOURS
+    assert await quick_scan.answer(OUTSIDER, 0, 3) is AnswerRefusal.NOT_YOURS
 
 
 async def test_after_the_deadline_answers_are_refused(quick_scan: Story) -> None:
     await quick_scan.answer(ANNA, 0, 3)
     quick_scan.clock.advance(timedelta(days=7, seconds=1))
-    assert await quick_scan.answer(ANNA, 1, 3) is Refusal.CLOSED
+    assert await quick_scan.answer(ANNA, 1, 3) is AnswerRefusal.CLOSED
 
 
 async def test_a_tap_on_another_message_than_the_survey_message_is_stale(
@@ -112,7 +112,7 @@ async def test_a_tap_on_another_message_than_the_survey_message_is_stale(
     await quick_scan.show(ANNA)  # the bot shows the survey, then remembers its message
     async with quick_scan.sessions.begin() as session:
         await survey.remember_message(Repository(session), ANNA, quick_scan.cycle_id, 50)
-    assert await quick_scan.answer(ANNA, 0, 3, message_id=49) is Refusal.STALE
+    assert await quick_scan.answer(ANNA, 0, 3, message_id=49) is AnswerRefusal.STALE
     assert isinstance(await quick_scan.answer(ANNA, 0, 3, message_id=50), AnswerOutcome)
 
 
@@ -120,7 +120,7 @@ async def test_confirming_needs_every_element_answered(quick_scan: Story) -> Non
     async with quick_scan.sessions.begin() as session:
         refused = await survey.confirm(Repository(session), ANNA, quick_scan.cycle_id,
                                        quick_scan.clock.now())
-    assert refused is Refusal.INVALID
+    assert refused is AnswerRefusal.INVALID
     for index in range(7):
         await quick_scan.answer(ANNA, index, 1 + index % 5)
     async with quick_scan.sessions.begin() as session:
@@ -178,9 +178,9 @@ async def test_an_example_is_one_line_kept_per_topic_and_replaced_when_rewritten
 
 
 @pytest.mark.parametrize(("user", "index", "refusal"),
-                         [(ANNA, 7, Refusal.INVALID), (OUTSIDER, 0, Refusal.NOT_YOURS)])
+                         [(ANNA, 7, AnswerRefusal.INVALID), (OUTSIDER, 0, AnswerRefusal.NOT_YOURS)])
 async def test_an_example_for_no_topic_or_from_outside_is_refused(
-    quick_scan: Story, user: int, index: int, refusal: Refusal,
+    quick_scan: Story, user: int, index: int, refusal: AnswerRefusal,
 ) -> None:
     async with quick_scan.sessions.begin() as session:
         refused = await survey.save_example(Repository(session), user, quick_scan.cycle_id,

@@ -1,7 +1,7 @@
 """A webhook worker in a process of its own, for tests that kill it (`kill -9`) or start several.
 
-`python -m tests.support.worker SETTINGS_JSON NOW [--register]` runs `bot.serve.webhook_worker`
-with the given settings (a JSON object of `Settings` fields) and a clock fixed at NOW (ISO 8601),
+`python -m tests.support.worker SETTINGS_JSON NOW [--register]` runs `bot.ops.serve.webhook_worker`
+with the given settings (a JSON object of `Config` fields) and a clock fixed at NOW (ISO 8601),
 prints `ready` once it listens, and serves until SIGTERM or SIGKILL.
 """
 
@@ -17,9 +17,9 @@ from datetime import datetime
 from pydantic import SecretStr
 
 from bot.app import Wiring
-from bot.logs import configure_logging
-from bot.serve import webhook_worker
-from bot.settings import load_settings
+from bot.config import load_settings
+from bot.ops.logs import configure_logging
+from bot.ops.serve import webhook_worker
 from tests.support.clock import FixedClock
 
 WEBHOOK_FIELDS = ("webhook_url", "webhook_listen", "webhook_port", "webhook_secret")

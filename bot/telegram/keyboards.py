@@ -1,0 +1,83 @@
+"""A message as the bot shows it: its text and inline keyboard, built from registered verbs.
+
+Below both the conversations and the outbox, because both compose screens: the verbs themselves
+are registered in `conversations.callbacks` and reach this layer only as `Payload`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.rendering.texts import plain
+
+
+class Payload(Protocol):
+    """A button's callback data: a registered verb (`conversations.callbacks`)."""
+
+    def encode(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def keyboard(rows: Sequence[Sequence[tuple[str, Payload]]]) -> InlineKeyboardMarkup:
+    """Rows of (label, payload): every button carries a registered verb (`callbacks`)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(plain(label, 60), callback_data=data.encode())
+          for label, data in row] for row in rows]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTarget:
+    """What a report button names: a cycle (`cycle_id`) or a team's latest report (`team_id`)."""
+
+    cycle_id: int | None = None
+    team_id: int | None = None
+
+
+class NoticeButtons(Protocol):
+    """The verbs a notification's buttons carry, made by the conversations layer."""
+
+    def resume(self, cycle_id: int) -> Payload: ...
+
+    def new_action(self, cycle_id: int, element_id: str) -> Payload: ...
+
+    def full_report(self, cycle_id: int) -> Payload: ...
+
+    def export(self, cycle_id: int) -> Payload: ...
+
+    def report_target(self, data: str | None) -> ReportTarget | None:
+        """The cycle or team a report's button (or the tap that asked for it) names, if any."""
+        ...
+
+
+class Unwired:
+    """The port before `bot/app.py` wired it: any use says so, rather than sending a button that
+    no handler would understand."""
+
+    def _missing(self) -> Payload:
+        raise RuntimeError("no NoticeButtons wired: bot.app.build_application sets them")
+
+    def resume(self, cycle_id: int) -> Payload:
+        return self._missing()
+
+    def new_action(self, cycle_id: int, element_id: str) -> Payload:
+        return self._missing()
+
+    def full_report(self, cycle_id: int) -> Payload:
+        return self._missing()
+
+    def export(self, cycle_id: int) -> Payload:
+        return self._missing()
+
+    def report_target(self, data: str | None) -> ReportTarget | None:
+        self._missing()
+        return None

@@ -1,0 +1,105 @@
+"""A manager reading the team report: `/report` in chat (summary, charts, PDF), the same report as
+a web page (HTML) and the CSV export.
+
+Reports are built from aggregates only (see `bot.services.reports`); a participant who asks gets a
+polite refusal, a team below the anonymity threshold gets an explanation instead of figures, and
+an open cycle only counts of people (also instead of a document or a CSV).
+"""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+from telegram import InputFile, Update
+from telegram.error import Forbidden
+
+from bot.outbox.delivery import post, report_messages
+from bot.rendering import documents, presenting
+from bot.services import groups, permissions, report_view, reports
+from bot.telegram import replies
+from bot.telegram.runtime import BotContext
+from conversations import callbacks, managing
+from conversations.handlers import Handler
+from conversations.screens import Screen, keyboard
+
+
+async def _send_report(
+    update: Update, context: BotContext, data: callbacks.Report, language: str
+) -> None:
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        team = await permissions.check_can_manage(repo, user.id, data.team_id)
+        cycle = await reports.latest_reportable_cycle(repo, team.id)
+        report = await report_view.build(repo, cycle, user.id) if cycle else None
+    if report is None:
+        await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
+        return
+    try:
+        for message in await report_messages(runtime, user.id, language, report):
+            await replies.retrying(partial(post, context.bot, message))
+    except Forbidden:
+        return
+    if not report.report.is_preview:
+        await _offer_meeting(context, user.id, data.team_id, language)
+
+
+async def _offer_meeting(context: BotContext, user_id: int, team_id: int, language: str) -> None:
+    """Below a closed cycle's report: start (or resume) the meeting in the team's linked group."""
+    texts = context.runtime.texts
+    async with context.runtime.repository() as repo:
+        group = await groups.team_group(repo, user_id, team_id)
+    if group is None:
+        return
+    words = texts.words(language, "meeting_words")
+    await replies.send(context, user_id, Screen(
+        texts.render(language, "meeting_note", kind="offer", title=group.title),
+        keyboard([[(html.unescape(str(words.start_in(group.title))),
+                    callbacks.StartMeeting(team_id))]])))
+
+
+async def _send_file(
+    update: Update, context: BotContext,
+    data: callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest, language: str,
+) -> None:
+    """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV."""
+    user = update.effective_user
+    assert user is not None
+    runtime = context.runtime
+    async with runtime.repository() as repo:
+        if isinstance(data, callbacks.ExportLatest):
+            await permissions.check_can_manage(repo, user.id, data.team_id)
+            cycle = await reports.latest_reportable_cycle(repo, data.team_id)
+        else:
+            cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
+        view = await report_view.build(repo, cycle, user.id) if cycle else None
+    if cycle is None or view is None:
+        await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
+        return
+    if view.report.is_preview:  # no figures while the cycle is open: only the counts of people
+        await replies.send_text(context, user.id, presenting.summary(runtime.texts, language, view))
+        return
+    if isinstance(data, callbacks.Document):
+        pictures = await presenting.charts(runtime.texts, language, view)
+        body = documents.html(runtime.texts, language, view, pictures).encode("utf-8")
+        name = documents.file_name(view, "html")
+    else:
+        body = documents.export_csv(runtime.texts, language, view)
+        name = documents.file_name(view, "csv")
+    try:
+        await replies.retrying(lambda: context.bot.send_document(user.id, InputFile(body, name)))
+    except Forbidden:
+        return
+
+
+def build_report_handlers() -> list[Handler]:
+    return [
+        managing.command("report", callbacks.Report, _send_report),
+        managing.command("export", callbacks.ExportLatest, _send_file),
+        managing.buttons(managing.on(callbacks.Report, _send_report),
+                         managing.on(callbacks.ExportLatest, _send_file),
+                         managing.on(callbacks.Document, _send_file),
+                         managing.on(callbacks.ExportCycle, _send_file)),
+    ]

@@ -1,0 +1,131 @@
+"""The report as a web page in a real browser: Debian's Chromium, driven by Playwright.
+
+Skipped with a reason where Chromium or Playwright is missing, so the README's test command passes
+on a fresh machine; `.ci/run` installs Chromium so CI always runs these.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from bench.seeding import example_view
+from bot.rendering import documents, presenting
+from bot.rendering.texts import Texts
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGUMENTS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+TEAM = "R&D $^$ <b> Kwaliteitsmanagementsysteemverbeteringsprogrammacommissie"
+OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))"""
+
+try:
+    from playwright.async_api import async_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    async_playwright = None
+
+pytestmark = pytest.mark.skipif(
+    async_playwright is None or not Path(CHROMIUM).exists(),
+    reason="Playwright for Python or Debian's Chromium (apt-get install -y chromium) is missing")
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if async_playwright is None:
+        return "Playwright for Python is not installed"
+    if not Path(CHROMIUM).exists():
+        return "Chromium is not installed (apt-get install -y chromium)"
+    return None
+
+
+async def sticking_out_on_a_phone(page_file: Path) -> tuple[int, list[str]]:
+    """The page's scroll width at 390 px, and every element that reaches past the screen."""
+    assert async_playwright is not None
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
+        try:
+            page = await launched.new_page(viewport=PHONE)
+            await page.goto(page_file.as_uri())
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            return int(width), list(await page.evaluate(OVERFLOWING))
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    assert async_playwright is not None
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture(params=["nl", "en"])
+async def report_page(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
+    language = str(request.param)
+    texts = Texts()
+    view = await example_view(f"sqlite+aiosqlite:///{tmp_path / 'report.db'}",
+                              team_name=TEAM, language=language)
+    page = documents.html(texts, language, view, await presenting.charts(texts, language, view))
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return language, path
+
+
+async def test_on_a_phone_nothing_sticks_out_sideways(
+    browser: Any, report_page: tuple[str, Path]
+) -> None:
+    _, path = report_page
+    assert await sticking_out_on_a_phone(path) == (PHONE["width"], [])
+    page = await browser.new_page(viewport=PHONE)
+    await page.goto(path.as_uri())
+    assert TEAM in " ".join((await page.inner_text("h1")).split())  # the name, literally
+
+
+async def test_a_full_page_screenshot_is_phone_wide_and_as_long_as_the_report(
+    browser: Any, report_page: tuple[str, Path]
+) -> None:
+    _, path = report_page
+    page = await browser.new_page(viewport=PHONE, device_scale_factor=2)
+    await page.goto(path.as_uri())
+    height = await page.evaluate("document.documentElement.scrollHeight")
+    shot = await page.screenshot(full_page=True)
+    width, shot_height = struct.unpack(">II", shot[16:24])
+    assert (width, shot_height) == (2 * PHONE["width"], 2 * height)
+    assert height > 3 * PHONE["height"]  # every chapter is there, not cut off
+    pictures = await page.evaluate(
+        "Array.from(document.images).map(i => [i.naturalWidth, i.getBoundingClientRect().width])")
+    assert len(pictures) == 3
+    assert all(natural >= 1080 and shown <= PHONE["width"] for natural, shown in pictures)
+
+
+async def test_printed_on_a4_it_opens_with_the_overview_and_puts_the_agenda_on_its_own_page(
+    browser: Any, report_page: tuple[str, Path]
+) -> None:
+    language, path = report_page
+    page = await browser.new_page()
+    await page.goto(path.as_uri())
+    await page.emulate_media(media="print")
+    assert await page.evaluate(
+        "getComputedStyle(document.querySelector('.agenda-section')).breakBefore") == "page"
+    printed = await page.pdf(format="A4", print_background=True)
+    pages = PdfReader(io.BytesIO(printed)).pages
+    assert 4 <= len(pages) <= 14
+    width, height = (float(v) for v in pages[0].mediabox.upper_right)
+    assert abs(width - 595.3) < 1.5 and abs(height - 841.9) < 1.5  # A4 in points
+    first, second = (" ".join((p.extract_text() or "").split()) for p in pages[:2])
+    glance, agenda = {"nl": ("In één oogopslag", "Agenda voor het overleg"),
+                      "en": ("At a glance", "Agenda for the meeting")}[language]
+    assert "R&D $^$ <b>" in first and glance in first and agenda not in first
+    assert agenda in second
