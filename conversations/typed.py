@@ -72,7 +72,9 @@ async def on_text(update: Update, context: BotContext) -> None:
 async def on_group_text(update: Update, context: BotContext) -> None:
     """A reply to one of the bot's messages in a group (all that privacy mode lets through):
     the chair's reason or action in the meeting, read by the position for this person in this
-    chat; any other reply is people talking to each other, and the bot stays quiet."""
+    chat; without one, a reply to the meeting's message (a co-manager's reason, see
+    `meeting.on_meeting_reply`); any other reply is people talking to each other, and the bot
+    stays quiet."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with context.runtime.repository() as repo:
@@ -81,6 +83,8 @@ async def on_group_text(update: Update, context: BotContext) -> None:
         await meeting.on_reason(update, context, position)
     elif isinstance(position, MeetingAction):
         await meeting.on_action_text(update, context, position)
+    else:
+        await meeting.on_meeting_reply(update, context)
 
 
 async def on_skip(update: Update, context: BotContext) -> None:

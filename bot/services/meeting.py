@@ -208,6 +208,30 @@ async def give_reason(
     await positions.clear(repo, actor_id, chat_id=chat_id)
 
 
+async def give_reason_here(
+    repo: Repository, actor_id: int, chat_id: int, text: str, now: datetime,
+) -> int:
+    """Any manager of the linked team gives the reason of the level agreed on screen (a reply
+    to the meeting's message or `/reason` in the group), not only the one who tapped it: the
+    chair often taps while a colleague words it. The meeting's id; `NOT_NOW` when no agreed level
+    is on screen (nothing to give a reason for)."""
+    await groups.check_can_steer(repo, actor_id, chat_id)
+    row = await unfinished(repo, chat_id)
+    state = as_state(row) if row is not None else None
+    if (row is None or state is None or state.paused or state.current is None
+            or state.phase is not Phase.AGREED or not text.strip()):
+        raise MeetingRefused(MeetingRefusal.NOT_NOW)
+    await give_reason(repo, actor_id, chat_id, positions.MeetingReason(row.id, state.current),
+                      text.strip(), now)
+    return row.id
+
+
+async def meeting_message(repo: Repository, chat_id: int) -> int | None:
+    """The id of the message that shows the group's unfinished meeting, if any."""
+    row = await unfinished(repo, chat_id)
+    return row.message_id if row is not None else None
+
+
 async def ask_action(
     repo: Repository, actor_id: int, chat_id: int, meeting_id: int, element_id: str,
     now: datetime,

@@ -32,7 +32,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # the bot's t.me link needs n
 IN_GROUPS = filters.ChatType.GROUPS
 """Groups and supergroups: the filter of every group handler."""
 
-GROUP_COMMANDS: set[str] = {"meeting", "link", "unlink", "language", "help", "start"}
+GROUP_COMMANDS: set[str] = {"meeting", "link", "unlink", "language", "help", "start", "reason"}
 """The commands that work in a group; any other command there gets the one line "that works in
 a private chat with me" (`conversations.group.group_commands`). A group flow that adds a command
 adds

@@ -60,3 +60,27 @@ async def test_the_remark_offer_stays_after_an_example(
     await anna.send("Klachten blijven bij de balie hangen")
     await anna.wait_for(lambda m: "opmerking over hoofdstuk 5 is bewaard" in m.text)
     assert_telegram_was_happy(emulator)
+
+
+async def test_a_co_managers_reply_or_reason_command_sets_the_reason(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    group, (bram, daan) = meeting.group, meeting.managers[1:]
+    await manon.say_in(group, "/meeting")
+    voting = await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
+    await daan.say_in(group, "dat weten we nog niet", reply_to=voting)  # nothing agreed yet
+    how = await group.wait_for(lambda m: "Zo geef je de reden" in m.text)
+    assert "/reason" in how.text
+    await manon.tap_in(group, "Toon de stemmen")
+    await manon.tap_in(group, "✅ 2")  # Manon chairs; Bram words the reason
+    agreed = await group.wait_for(lambda m: "Afgesproken: niveau 2" in m.text)
+    assert "Een manager van het team: beantwoord dit bericht met de reden" in agreed.text
+    await bram.say_in(group, "Alleen ploeg A werkt met lijsten", reply_to=agreed)
+    await group.wait_for(lambda m: "— Alleen ploeg A werkt met lijsten" in m.text)
+    await anna.say_in(group, "ik vind 3", reply_to=agreed)  # a member: only how
+    assert "Zo geef je de reden" in (await group.wait_for()).text
+    await daan.say_in(group, "/reason Ploeg A werkt met lijsten, B en C niet")
+    await group.wait_for(lambda m: "— Ploeg A werkt met lijsten, B en C niet" in m.text)
+    assert_telegram_was_happy(emulator)
