@@ -71,8 +71,9 @@ def _kind(refusal: Exception) -> str:
     return refusal.refusal.value if isinstance(refusal, MeetingRefused) else "not_manager"
 
 
-async def present(context: BotContext, started: Started) -> None:
-    """Show the meeting in a new message at the bottom of the group's chat."""
+async def present(context: BotContext, started: Started) -> bool:
+    """Show the meeting in a new message at the bottom of the group's chat; False when Telegram
+    refused it there (the bot was removed, and its link is left)."""
     runtime = context.runtime
     async with runtime.repository() as repo:
         shown = await view(repo, started.meeting_id)
@@ -86,6 +87,7 @@ async def present(context: BotContext, started: Started) -> None:
                                message.message_id if message else None)
     RENDERING.remember(started.meeting_id, message.message_id if message else None, screen)
     await refresh(context, started.meeting_id, screen)
+    return message is not None
 
 
 def _key(screen: Screen) -> str:
@@ -328,9 +330,9 @@ async def _start_from_report(
     except MeetingRefused as refusal:
         await replies.send_text(context, user.id, _note(context, language, _kind(refusal)))
         return
-    await present(context, started)
-    await replies.send_text(context, user.id,
-                            _note(context, language, "started_in_group", title=link.title))
+    posted = await present(context, started)  # what happened, not what was meant to
+    await replies.send_text(context, user.id, _note(
+        context, language, "started_in_group" if posted else "could_not_post", title=link.title))
 
 
 def build_meeting_handlers() -> list[Handler]:

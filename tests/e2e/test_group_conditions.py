@@ -84,3 +84,24 @@ async def test_a_co_managers_reply_or_reason_command_sets_the_reason(
     await daan.say_in(group, "/reason Ploeg A werkt met lijsten, B en C niet")
     await group.wait_for(lambda m: "— Ploeg A werkt met lijsten, B en C niet" in m.text)
     assert_telegram_was_happy(emulator)
+
+
+async def test_a_meeting_started_from_the_report_in_a_group_without_the_bot_says_so(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    await manon.send("/report")
+    offer = await manon.wait_for(lambda m: "Start het overleg in MT Zorg & Co" in str(m.keyboard))
+    # someone removed the bot, and Telegram's my_chat_member about it has not reached the bot yet
+    meeting.group.bot_status = "left"
+    await manon.tap("Start het overleg", message=offer)
+    told = await manon.wait_for(lambda m: "MT Zorg & Co" in m.text)
+    assert "Ik kon niet posten in MT Zorg & Co" in told.text and "/meeting" in told.text
+    assert "overleg loopt" not in told.text
+    await manon.tap("Start het overleg", message=offer)  # the link is left now: where to go
+    assert "voeg me daar toe" in (await manon.wait_for(lambda m: "groep" in m.text)).text
+    assert not any("onderwerp 1 van 7" in m.text for m in meeting.group.messages)
+    assert [c.description for c in emulator.refused_calls()] == [
+        "Forbidden: bot is not a member of the group chat"]  # one try, never retried
+    assert emulator.unanswered_callback_queries() == []
