@@ -26,10 +26,18 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 
-from bot.db.models import ConversationPosition, GroupLink, GroupLinkToken, MeetingRow, Team
+from bot.db.models import (
+    ConversationPosition,
+    GroupLink,
+    GroupLinkToken,
+    MeetingRow,
+    Membership,
+    Team,
+)
 from bot.db.repositories import Repository
 from bot.services.joining import LANGUAGES
 from bot.services.permissions import (
+    MANAGER,
     Permission,
     PermissionsError,
     check_can_manage,
@@ -136,6 +144,24 @@ async def create_link_token(
                                     expires_at=now + valid_for))
     await repo.session.flush()
     return token
+
+
+LINK_ON_THE_WAY = timedelta(minutes=15)
+
+
+async def deep_link_on_the_way(repo: Repository, actor_id: int, now: datetime) -> bool:
+    """Whether the person who just added the bot to a group most likely did it through a
+    `startgroup` link: they manage a team with an unused link made in the last quarter hour.
+    Telegram then says `/start <token>` in the group right after adding the bot, and the bot's
+    first words there should be "linked to <team>", not "a manager types /link" (tokens keep
+    no user id, so a team's fresh token stands for its managers)."""
+    managed = select(Membership.team_id).where(
+        Membership.user_id == actor_id, Membership.role == MANAGER, Membership.active)
+    fresh = await repo.session.scalar(select(GroupLinkToken.token).where(
+        GroupLinkToken.team_id.in_(managed), GroupLinkToken.used_at.is_(None),
+        GroupLinkToken.expires_at > now, GroupLinkToken.created_at > now - LINK_ON_THE_WAY)
+        .limit(1))
+    return fresh is not None
 
 
 def startgroup_link(bot_username: str, token: str) -> str:

@@ -75,9 +75,12 @@ async def _link(update: Update, context: BotContext, team_id: int | None = None,
         await answer_in_group(update, context, "group_refusal", language,
                               reason=refused.reason.value)
         return
-    await answer_in_group(update, context, "group_linked", outcome.group.language,
+    # through the deep link the bot stayed quiet when it was added (`on_bot_membership`): its
+    # first words here say what it does and that the group is linked, to which team
+    template = "group_intro" if token is not None and not outcome.again else "group_linked"
+    await answer_in_group(update, context, template, outcome.group.language,
                           team=outcome.group.team_name, moved_from=outcome.moved_from,
-                          again=outcome.again)
+                          again=outcome.again, just_linked=True)
 
 
 async def on_link(update: Update, context: BotContext) -> None:
@@ -174,6 +177,10 @@ async def on_bot_membership(update: Update, context: BotContext) -> None:
         return
     async with runtime.repository() as repo:
         group = await groups.bot_joined(repo, change.from_user.id, chat, admin)
+        link_follows = group is None and await groups.deep_link_on_the_way(
+            repo, change.from_user.id, runtime.clock.now())
+    if link_follows:  # Telegram's `/start <token>` comes next: the intro is said with the link
+        return
     language = group.language if group is not None else await language_in_group(update, context)
     text = runtime.texts.render(language, "group_intro", bot_username=runtime.bot_username,
                                 team=group.team_name if group is not None else None)

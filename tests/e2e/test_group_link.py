@@ -77,8 +77,9 @@ async def test_a_manager_links_the_group_with_the_deep_link_from_settings(
     row = await link_row(sessions, group.chat_id)
     assert row is not None and row.team_id == team.team.id and row.chat_id < 0
     assert row.linked_by == manon.user_id and row.language == "nl" and row.left_at is None
-    intro = group.messages[0]
-    assert "/meeting" in intro.text and "/link" in intro.text  # said what it does, before linking
+    intro = group.messages[0]  # the first words: what it does, and already linked, to which team
+    assert intro.text == linked.text and "/meeting" in intro.text and "/link" not in intro.text
+    assert "nu gekoppeld aan Zorg & Co" in intro.text and len(group.messages) == 1
     await anna.rename(group, "MT Zorg & Co 2027")
     await manon.send("/settings")
     await manon.tap("Telegramgroep van het team koppelen")
