@@ -282,18 +282,34 @@ async def group_renamed(repo: Repository, chat_id: int, title: str) -> None:
                                .values(title=title[:200]))
 
 
-async def group_migrated(repo: Repository, old_chat_id: int, new_chat_id: int) -> None:
+@dataclass(frozen=True, slots=True)
+class MovedMeeting:
+    """The unfinished meeting that followed its group to the supergroup: its message stayed in
+    the old chat and is to be shown anew in the new one."""
+
+    meeting_id: int
+    old_message_id: int | None
+
+
+async def group_migrated(
+    repo: Repository, old_chat_id: int, new_chat_id: int
+) -> MovedMeeting | None:
     """Telegram turned the group into a supergroup (an admin changed a setting, or it grew): the
     same people under a new chat id, so the link follows it. Telegram tells it in both chats;
     the second telling finds nothing left to move. The group's meetings and the replies awaited
-    there move too; the meeting's message stays behind in the old chat, so `/meeting` shows it
-    anew."""
+    there move too; the meeting's message stays behind in the old chat: the unfinished meeting
+    that moved is returned, to be shown anew in the new chat."""
+    unfinished = await repo.session.scalar(select(MeetingRow).where(
+        MeetingRow.chat_id == old_chat_id, MeetingRow.finished_at.is_(None)))
+    moved = (MovedMeeting(unfinished.id, unfinished.message_id)
+             if unfinished is not None else None)
     await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == old_chat_id)
                                .values(chat_id=new_chat_id))
     await repo.session.execute(update(MeetingRow).where(MeetingRow.chat_id == old_chat_id)
                                .values(chat_id=new_chat_id, message_id=None))
     await repo.session.execute(update(ConversationPosition).where(
         ConversationPosition.chat_id == old_chat_id).values(chat_id=new_chat_id))
+    return moved
 
 
 def _language(language: str) -> str:

@@ -27,6 +27,7 @@ from bot.services.permissions import PermissionsError
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
+from conversations.group import meeting
 from conversations.group.group_chat import (
     IN_GROUPS,
     answer_in_group,
@@ -188,7 +189,8 @@ async def on_bot_membership(update: Update, context: BotContext) -> None:
 
 
 async def on_migrated(update: Update, context: BotContext) -> None:
-    """The group became a supergroup: its link moves to the new chat id."""
+    """The group became a supergroup: its link moves to the new chat id, and an unfinished
+    meeting is shown anew there."""
     message = update.effective_message
     assert message is not None
     if message.migrate_to_chat_id is not None:
@@ -198,7 +200,9 @@ async def on_migrated(update: Update, context: BotContext) -> None:
     else:
         return
     async with context.runtime.repository() as repo:
-        await groups.group_migrated(repo, old, new_id)
+        moved = await groups.group_migrated(repo, old, new_id)
+    if moved is not None:  # mid-meeting: the meeting shows in the new chat, where it was
+        await meeting.show_in_supergroup(context, old, moved)
 
 
 async def on_renamed(update: Update, context: BotContext) -> None:

@@ -80,14 +80,31 @@ async def present(context: BotContext, started: Started) -> bool:
     if started.old_message_id is not None:
         await replies.retire(context, shown.chat_id, started.old_message_id,
                              _note(context, shown.language, "moved"))
+    return await _post(context, shown)
+
+
+async def _post(context: BotContext, shown: MeetingView) -> bool:
+    """The meeting in a new message in its group's chat, remembered as the one to edit."""
+    runtime = context.runtime
     screen = meeting_screen(runtime.texts, shown)
     message = await send_to_group(context, shown.chat_id, screen)
     async with runtime.repository() as repo:
-        await service.shown_in(repo, started.meeting_id,
-                               message.message_id if message else None)
-    RENDERING.remember(started.meeting_id, message.message_id if message else None, screen)
-    await refresh(context, started.meeting_id, screen)
+        await service.shown_in(repo, shown.meeting_id, message.message_id if message else None)
+    RENDERING.remember(shown.meeting_id, message.message_id if message else None, screen)
+    await refresh(context, shown.meeting_id, screen)
     return message is not None
+
+
+async def show_in_supergroup(context: BotContext, old_chat_id: int,
+                             moved: groups.MovedMeeting) -> None:
+    """The group became a supergroup mid-meeting: the meeting is posted anew in the new chat,
+    as it was, and its old message says where it went, if Telegram still lets the bot edit in
+    the old chat (it usually refuses: one try, never retried)."""
+    shown = await _read(context, moved.meeting_id)
+    if moved.old_message_id is not None:
+        await replies.retire(context, old_chat_id, moved.old_message_id,
+                             _note(context, shown.language, "moved_to_supergroup"))
+    await _post(context, shown)
 
 
 def _key(screen: Screen) -> str:

@@ -105,3 +105,29 @@ async def test_a_meeting_started_from_the_report_in_a_group_without_the_bot_says
     assert [c.description for c in emulator.refused_calls()] == [
         "Forbidden: bot is not a member of the group chat"]  # one try, never retried
     assert emulator.unanswered_callback_queries() == []
+
+
+async def test_a_supergroup_upgrade_mid_meeting_shows_the_meeting_in_the_new_chat(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    group = meeting.group
+    await manon.say_in(group, "/meeting")
+    await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
+    await anna.tap_in(group, "3")
+    await group.wait_for(lambda m: "1 gestemd" in m.text)
+    old_id = group.chat_id
+    await manon.upgrade_to_supergroup(group)
+    moved = await group.wait_for(lambda m: m.chat_id == group.chat_id
+                                 and "onderwerp 1 van 7" in m.text)
+    assert group.chat_id != old_id and "1 gestemd" in moved.text  # where it was
+    assert [m.text for m in group.messages] == [moved.text]  # nobody had to type /meeting
+    toast = await meeting.everyone[1].tap_in(group, "2")  # Bram votes in the new chat
+    assert toast is not None and "Je stem: 2" in toast
+    await group.wait_for(lambda m: "2 gestemd" in m.text)
+    # the old chat is closed to the bot: saying there where the meeting went is tried once
+    refused = emulator.refused_calls()
+    assert all(c.chat_id == old_id and "upgraded to a supergroup" in c.description
+               for c in refused) and len(refused) <= 1
+    assert emulator.unanswered_callback_queries() == []
