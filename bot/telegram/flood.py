@@ -1,9 +1,10 @@
 """One budget for every message the bot sends, shared by broadcasts and replies.
 
-Telegram lets a bot send about 30 messages a second in all; one more costs a 429 and a pause of a
-second or longer. Broadcasts (invitations, reminders, reports) are spread evenly at their own pace
-and never take the last slot of a second, so a reply to someone who is answering always finds room
-at once, or after a few milliseconds, instead of a second behind a 429.
+Telegram lets a bot send about 30 messages a second in all, and about 20 a minute in one group
+(`bot.telegram.group_flood`); one more costs a 429 and a pause of a second or longer.
+Broadcasts (invitations, reminders, reports) are spread evenly at their own pace and never take
+the last slot of a second, so a reply to someone who is answering always finds room at once, or
+after a few milliseconds, instead of a second behind a 429.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 from telegram.ext import BaseRateLimiter
 
+from bot.telegram.group_flood import GroupChatter, GroupWindows, group_of
+
 TELEGRAM_MESSAGES_PER_SECOND = 30
 RESERVED_FOR_REPLIES = 1
 COUNTED = ("send", "copyMessage", "forwardMessage")
@@ -28,6 +31,9 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 class Lane(Enum):
     BROADCAST = "broadcast"
+    GROUP_CHATTER = "group_chatter"
+    """Answers to commands in a group (refusals, help): they give way to the meeting's message
+    in the group's 20 a minute (`bot.telegram.group_flood`)."""
 
 
 class SendBudget(BaseRateLimiter[Lane]):
@@ -43,6 +49,10 @@ class SendBudget(BaseRateLimiter[Lane]):
         # back: a message counts here from sending until a second after its answer came.
         self._in_flight = 0
         self._answered: deque[float] = deque()
+        self.groups = GroupWindows()
+        """Telegram's 20 new messages a minute per group, within the 30 a second."""
+        self.chatter = GroupChatter()
+        """The bot's recent answers in groups, so that refusals and help collapse."""
 
     async def initialize(self) -> None:
         pass
@@ -65,12 +75,17 @@ class SendBudget(BaseRateLimiter[Lane]):
     ) -> Result:
         if not endpoint.startswith(COUNTED):
             return await callback(*args, **kwargs)
+        group = group_of(data) if endpoint != "sendChatAction" else None
+        if group is not None:  # may raise GroupCrowded for chatter: nothing is sent then
+            await self.groups.take(group, chatter=rate_limit_args is Lane.GROUP_CHATTER)
         await self._take_slot(broadcast=rate_limit_args is Lane.BROADCAST)
         try:
             return await callback(*args, **kwargs)
         finally:
             self._in_flight -= 1
             self._answered.append(time.monotonic())
+            if group is not None:
+                self.groups.release(group)
 
     async def _take_slot(self, *, broadcast: bool) -> None:
         if broadcast:

@@ -22,6 +22,8 @@ from telegram.ext import filters
 from bot.services import groups
 from bot.services.joining import preferred_language
 from bot.services.permissions import PermissionsError
+from bot.telegram.flood import Lane, SendBudget
+from bot.telegram.group_flood import GroupChatter, GroupCrowded
 from bot.telegram.refusals import Meaning, meaning_of, retrying
 from bot.telegram.runtime import BotContext
 from conversations.screens import Screen
@@ -75,14 +77,16 @@ async def _gone(context: BotContext, chat_id: int, error: TelegramError) -> None
 
 
 async def send_to_group(context: BotContext, chat_id: int, screen: Screen,
-                        reply_to: int | None = None) -> Message | None:
-    """Send `screen` to the group; None when Telegram says the bot is no longer there."""
+                        reply_to: int | None = None, lane: Lane | None = None) -> Message | None:
+    """Send `screen` to the group; None when Telegram says the bot is no longer there. With
+    `Lane.GROUP_CHATTER` the send budget may refuse it (`GroupCrowded`) to keep the group's
+    minute for the meeting."""
     try:
         return await retrying(lambda: context.bot.send_message(
             chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=screen.keyboard,
             reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
                               if reply_to is not None else None),
-            link_preview_options=NO_PREVIEW))
+            link_preview_options=NO_PREVIEW, rate_limit_args=lane))
     except TelegramError as error:
         answer = meaning_of(error)
         if answer.meaning is not Meaning.BLOCKED:
@@ -113,18 +117,53 @@ async def edit_in_group(context: BotContext, chat_id: int, message_id: int,
     return message.message_id if message else None
 
 
+REFUSALS = frozenset({"group_refusal", "group_private_only", "meeting_note"})
+"""Templates that `say_in_group` uses to say no (or how): one such line per person a minute."""
+
+
+def _chatter(context: BotContext) -> GroupChatter | None:
+    budget = context.bot.rate_limiter
+    return budget.chatter if isinstance(budget, SendBudget) else None
+
+
 async def say_in_group(update: Update, context: BotContext, template: str,
                        language: str | None = None, **values: object) -> Message | None:
     """One line from `template` in the update's group, in the group's language, as a reply to
-    the message that asked (so the asker sees it is meant for them)."""
-    chat, message = update.effective_chat, update.effective_message
+    the message that asked (so the asker sees it is meant for them).
+
+    Such lines collapse, so that people trying the group's menu never crowd out the meeting
+    (Telegram allows 20 new messages a minute in a group, edits are free): a refusal to someone
+    refused here within the last minute edits that line, an answer of the same kind within
+    seconds edits the last one, and when the group's minute is busy the line is not sent."""
+    chat, message, user = update.effective_chat, update.effective_message, update.effective_user
     assert chat is not None
     language = language or await language_in_group(update, context)
     runtime = context.runtime
     text = runtime.texts.render(language, template, bot_username=runtime.bot_username, **values)
+    chatter = _chatter(context)
+    refusal = template in REFUSALS and user is not None
+    if chatter is not None:
+        earlier = (chatter.refusal_for(chat.id, user.id) if refusal and user is not None
+                   else chatter.answer_for(chat.id, template))
+        if earlier is not None:  # the same words need no edit ("not modified")
+            if earlier.text != text:
+                await edit_in_group(context, chat.id, earlier.message_id, Screen(text))
+                earlier.text = text
+            return None
     reply_to = message.message_id if message is not None and update.callback_query is None \
         else None
-    return await send_to_group(context, chat.id, Screen(text), reply_to)
+    try:
+        sent = await send_to_group(context, chat.id, Screen(text), reply_to,
+                                   Lane.GROUP_CHATTER)
+    except GroupCrowded:
+        log.info("group %s is busy this minute: %s not sent", chat.id, template)
+        return None
+    if sent is not None and chatter is not None:
+        if refusal and user is not None:
+            chatter.refused(chat.id, user.id, sent.message_id, text)
+        else:
+            chatter.answered(chat.id, template, sent.message_id, text)
+    return sent
 
 
 async def answer_in_group(update: Update, context: BotContext, template: str,

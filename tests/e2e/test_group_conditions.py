@@ -8,6 +8,8 @@ example.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,6 +18,7 @@ from tests.e2e.conftest import RunningBot, set_up_team
 from tests.e2e.test_meeting import _set_up
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
 from tests.support.clock import FixedClock
+from tests.support.quiet import settled
 
 pytestmark = pytest.mark.slow
 
@@ -131,3 +134,37 @@ async def test_a_supergroup_upgrade_mid_meeting_shows_the_meeting_in_the_new_cha
     assert all(c.chat_id == old_id and "upgraded to a supergroup" in c.description
                for c in refused) and len(refused) <= 1
     assert emulator.unanswered_callback_queries() == []
+
+
+def _too_many(emulator: BotApiEmulator) -> list[str]:
+    return [c.description for c in emulator.calls if "Too Many Requests" in c.description]
+
+
+async def test_five_people_trying_the_group_menu_do_not_delay_the_chairs_meeting(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
+) -> None:
+    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    group = meeting.group
+    guests = [emulator.person(name, "nl") for name in ("Piet", "Sara", "Joris")]
+    for guest in guests:
+        await manon.add_to(group, guest)
+    curious = [*meeting.members, *guests]  # not managers of the team: /meeting is not theirs
+    await settled(emulator)
+    before = len(group.messages)
+    for command in ("/help", "/meeting", "/language", "/link"):  # within a minute, all at once
+        for person in curious:
+            await person.say_in(group, command)
+    await settled(emulator)
+    chatter = group.messages[before:]
+    refusals = [m for m in chatter if "Alleen een manager" in m.text
+                or "alleen een manager" in m.text]
+    assert len(refusals) == 5  # one line per person, the later refusals edited into it
+    assert len(chatter) <= 10  # and the help: one, or one per person asking at the same moment
+    started = time.monotonic()
+    await manon.say_in(group, "/meeting")
+    await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
+    assert time.monotonic() - started < 2.0
+    assert _too_many(emulator) == []
+    await settled(emulator)
+    assert "onderwerp 1 van 7" in group.last_message.text  # no old refusal line after it
