@@ -32,7 +32,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.config import Config
+from bot.config import Config, refuse_fast_broadcasts
 from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.leader import Leadership
@@ -241,6 +241,7 @@ def _post_init_for(engine: AsyncEngine, wiring: Wiring) -> Lifecycle:
         if wiring.migrate_on_start:
             await migrate.upgrade(engine)
         me = await application.bot.get_me()
+        refuse_fast_broadcasts(application.runtime.settings, me.api_kwargs)
         application.runtime.bot_username = me.username or application.runtime.bot_username
         await _register_commands(application)
         if wiring.run_scheduler:

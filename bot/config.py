@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
@@ -164,8 +165,27 @@ class Config(BaseSettings):
         return found + ([password] if password else [])
 
 
+EMULATOR_MARK = "is_emulator"
+"""The field our Bot API emulator adds to its `getMe` answer (`bot.emulator`): only a Bot API
+that says so may be sent faster than Telegram's 30 messages a second."""
+
+
+def refuse_fast_broadcasts(settings: Config, me: Mapping[str, object]) -> None:
+    """A pace above Telegram's limit only against the emulator, which says so in `getMe` (`me`:
+    the fields Telegram does not define). A local address is not enough: a self-hosted Bot API
+    server on this machine still relays every message to Telegram and its 30 a second."""
+    if settings.broadcast_rate_per_second <= TELEGRAM_BROADCAST_LIMIT or me.get(EMULATOR_MARK):
+        return
+    where = urlsplit(settings.telegram_api_base_url).netloc
+    raise ConfigError(
+        f"BROADCAST_RATE_PER_SECOND: at most {TELEGRAM_BROADCAST_LIMIT}, Telegram's limit for "
+        f"messages to different chats; the Bot API at {where} is not the emulator (a Bot API "
+        "server relays to Telegram), so faster ones would be refused with 429")
+
+
 def _on_this_machine(url: str) -> bool:
-    """A Bot API on a loopback address is our emulator (tests, demo, benchmarks): no 30/s limit."""
+    """A Bot API on a loopback address may be our emulator (tests, demo, benchmarks), which may be
+    sent faster than 30 a second; whether it is, its `getMe` says (`refuse_fast_broadcasts`)."""
     host = urlsplit(url).hostname or ""
     if host == "localhost":
         return True

@@ -111,7 +111,8 @@ async def get_me(api: BotApiEmulator, params: Params) -> Any:
     return {**api.bot_user(), "can_join_groups": True,
             "can_read_all_group_messages": not api.privacy_mode,
             "supports_inline_queries": False, "can_connect_to_business": False,
-            "has_main_web_app": False}
+            "has_main_web_app": False,
+            **({"is_emulator": True} if api.announced else {})}
 
 
 async def get_updates(api: BotApiEmulator, params: Params) -> Any:

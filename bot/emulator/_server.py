@@ -66,8 +66,13 @@ class BotApiEmulator:
         self, token: str, *, bot_username: str = "iso9004_bot", first_update_id: int = 1,
         callback_answer_window: float = 15.0, port: int = 0,
         flood_limit_per_second: int | None = None, group_limit_per_minute: int = 20,
+        announced: bool = True,
     ) -> None:
         self.token = token
+        self.announced = announced
+        """`getMe` says `"is_emulator": true`, a field Telegram does not have: the bot may then
+        broadcast faster than Telegram's 30 a second (`bot.config.refuse_fast_broadcasts`).
+        False: it poses as a self-hosted Bot API server, which relays to Telegram's limits."""
         self.bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
         self.bot_username = bot_username
         self.callback_answer_window = callback_answer_window

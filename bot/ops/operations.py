@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, refuse_fast_broadcasts
 from bot.db import migrate
 from bot.db.engine import create_engine, normalise_url
 from bot.ops.failures import CannotStart, explain, redact
@@ -50,8 +50,10 @@ def _bot(settings: Config) -> Bot:
 
 
 async def reach_telegram(settings: Config) -> str:
-    """The bot's username, or Telegram's refusal (a rejected token, no connection) raised."""
+    """The bot's username, or Telegram's refusal (a rejected token, no connection) raised; a
+    broadcast pace only the emulator takes is refused here too, before anything starts."""
     async with _bot(settings) as bot:
+        refuse_fast_broadcasts(settings, bot.bot.api_kwargs)
         return bot.username
 
 
@@ -59,6 +61,10 @@ async def _telegram_lines(settings: Config) -> list[str]:
     """The token, and in webhook mode where Telegram delivers and whether that last worked."""
     async with _bot(settings) as bot:
         lines = [f"ok   bot token valid: @{bot.username}"]
+        try:
+            refuse_fast_broadcasts(settings, bot.bot.api_kwargs)
+        except ConfigError as error:
+            lines.append(f"FAIL {error}")
         if not settings.webhook_url:
             return lines
         expected = settings.webhook_url.rstrip("/") + WEBHOOK_PATH

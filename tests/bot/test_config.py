@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, load_settings, refuse_fast_broadcasts
 from bot.ops.cli import main
 
 
@@ -77,3 +77,12 @@ def test_the_emulator_on_this_machine_may_be_sent_faster_than_telegram_allows() 
     with pytest.raises(ConfigError, match="BROADCAST_RATE_PER_SECOND"):
         load_settings(telegram_api_base_url="https://telegram.example.org/bot",
                       broadcast_rate_per_second=31)
+
+
+def test_only_the_emulators_own_word_allows_more_than_telegrams_pace() -> None:
+    fast = load_settings(telegram_api_base_url="http://127.0.0.1:8081/bot",
+                         broadcast_rate_per_second=100)
+    refuse_fast_broadcasts(fast, {"is_emulator": True})
+    with pytest.raises(ConfigError, match=r"at most 30.*127\.0\.0\.1:8081"):
+        refuse_fast_broadcasts(fast, {})  # a self-hosted Bot API server on this machine
+    refuse_fast_broadcasts(load_settings(broadcast_rate_per_second=30), {})

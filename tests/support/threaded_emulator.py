@@ -11,14 +11,15 @@ from bot.emulator import BotApiEmulator
 
 
 @contextmanager
-def emulator_in_thread(token: str) -> Iterator[str]:
-    """The emulator's base URL while it serves `token` (any other token gets Telegram's 401)."""
+def emulator_in_thread(token: str, *, announced: bool = True) -> Iterator[str]:
+    """The emulator's base URL while it serves `token` (any other token gets Telegram's 401);
+    not `announced`, it poses as a self-hosted Bot API server (`BotApiEmulator.announced`)."""
     ready, stop = threading.Event(), threading.Event()
     base_url: list[str] = []
 
     def serve() -> None:
         async def run() -> None:
-            async with BotApiEmulator(token) as api:
+            async with BotApiEmulator(token, announced=announced) as api:
                 base_url.append(api.base_url)
                 ready.set()
                 await asyncio.to_thread(stop.wait)

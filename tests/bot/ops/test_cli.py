@@ -156,6 +156,28 @@ def test_a_mistake_is_one_line_that_names_it(case: Case, outcomes: dict[str, Out
         assert lines[0].startswith("iso9004-bot: ")
 
 
+@pytest.mark.slow
+def test_a_fast_broadcast_pace_against_a_local_bot_api_that_is_not_the_emulator_stops(
+    tmp_path: Path,
+) -> None:
+    """A self-hosted Bot API server on this machine relays to Telegram's 30 a second: a local
+    address is not the emulator, only the emulator's own word in `getMe` is (issue #28)."""
+    fast = {"BROADCAST_RATE_PER_SECOND": "100"}
+    with emulator_in_thread(TOKEN, announced=False) as base_url:
+        outcome = _run(Case("local-bot-api", ("run",), fast), base_url, tmp_path / "local")
+    lines = outcome.output.splitlines()
+    assert outcome.code != 0 and len(lines) == 1, lines
+    assert lines[0].startswith("iso9004-bot: BROADCAST_RATE_PER_SECOND: at most 30")
+    assert "is not the emulator" in lines[0] and TOKEN.split(":")[1] not in lines[0]
+    with emulator_in_thread(TOKEN, announced=False) as base_url:
+        outcome = _run(Case("check-local", ("check",), fast), base_url, tmp_path / "check")
+    assert "FAIL BROADCAST_RATE_PER_SECOND: at most 30" in outcome.output
+    with emulator_in_thread(TOKEN) as base_url:
+        outcome = _run(Case("check-emulator", ("check",), fast), base_url, tmp_path / "emu")
+    assert "ok   bot token valid" in outcome.output
+    assert "BROADCAST_RATE_PER_SECOND" not in outcome.output  # the emulator says what it is
+
+
 def test_check_on_a_fresh_directory_fails_and_creates_nothing(tmp_path: Path) -> None:
     with emulator_in_thread(TOKEN) as base_url:
         outcome = _run(Case("fresh", ("check",), {"DATABASE_URL": ""}), base_url, tmp_path / "new")
