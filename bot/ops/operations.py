@@ -16,7 +16,7 @@ from bot.config import Config, ConfigError, refuse_fast_broadcasts
 from bot.db import migrate
 from bot.db.engine import create_engine, normalise_url
 from bot.ops.failures import CannotStart, explain, redact
-from bot.ops.polling import health_listen
+from bot.ops.polling import health_asked_for, health_listen
 from bot.ops.serve import WEBHOOK_PATH
 
 
@@ -85,7 +85,10 @@ async def _telegram_lines(settings: Config) -> list[str]:
 
 
 def check_port(settings: Config) -> None:
-    """The port `run` will listen on is free: found out later, the scheduler is already running."""
+    """The port `run` will listen on is free: found out later, the scheduler is already running.
+    A poller on the default port needs none: it polls on without a health check."""
+    if not settings.webhook_url and not health_asked_for(settings):
+        return
     listen = settings.webhook_listen if settings.webhook_url else health_listen(settings)
     with socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp will

@@ -1,4 +1,5 @@
-"""Long polling: one poller per bot, with a health endpoint of its own.
+"""Long polling: one poller per bot, with a health endpoint of its own (on WEBHOOK_PORT when that
+is set; on the default port only when it is free, so that two bots can poll side by side).
 
 Telegram hands updates to one `getUpdates` caller at a time and answers a second one with
 409 Conflict, so two pollers would fight over every update. On PostgreSQL the poller therefore
@@ -33,6 +34,14 @@ def health_listen(settings: Config) -> str:
         else "127.0.0.1"
 
 
+def health_asked_for(settings: Config) -> bool:
+    """Whether an operator asked for the poller's health check: WEBHOOK_PORT is set (compose
+    and the systemd unit set it). Then a taken port stops the bot; on the default port, a second
+    bot on the same host (another organisation's, or the real bot beside a test run) polls on
+    without one instead of exiting."""
+    return "webhook_port" in settings.model_fields_set
+
+
 def lone_poller(settings: Config) -> Wiring:
     """What `run` plugs in for polling: the poller's lock, then the health server."""
     engine = create_engine(settings.database_url)
@@ -51,10 +60,16 @@ def lone_poller(settings: Config) -> Wiring:
         app.router.add_get(HEALTH_PATH, health_endpoint(application, polling=True))
         runner.append(web.AppRunner(app, access_log=None))
         await runner[0].setup()
+        where = f"{listen}:{settings.webhook_port}"
         try:
             await web.TCPSite(runner[0], listen, settings.webhook_port).start()
         except OSError as error:
-            where = f"{listen}:{settings.webhook_port}"
+            if not health_asked_for(settings):  # the default port, taken: poll on without
+                log.warning("%s not served: %s is taken (%s); polling without it (set "
+                            "WEBHOOK_PORT to a free port to have it)", HEALTH_PATH, where,
+                            error.strerror)
+                await runner.pop().cleanup()
+                return
             raise CannotStart(f"WEBHOOK_PORT: cannot serve {HEALTH_PATH} on {where} "
                           f"({error.strerror}): choose a free port") from None
         log.info("health check at http://%s:%s%s", listen, settings.webhook_port, HEALTH_PATH)

@@ -4,6 +4,8 @@ and one poller per bot, however many processes are started."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import re
 import shlex
@@ -16,9 +18,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_application
-from bot.config import Config
+from bot.config import Config, load_settings
+from bot.emulator import BotApiEmulator
 from bot.ops.failures import CannotStart
-from bot.ops.polling import lone_poller, start_polling, stop_polling
+from bot.ops.polling import health_asked_for, lone_poller, start_polling, stop_polling
 
 
 def with_free_port(settings: Config) -> Config:
@@ -93,3 +96,46 @@ async def test_a_second_poller_on_the_same_database_refuses_to_start(
         await second.post_shutdown(second)
     finally:
         await stop_polling(first)
+
+
+def _take_the_default_port(held: socket.socket) -> None:
+    """Hold 127.0.0.1:8443 as another bot on this host would (if someone holds it already, it
+    is taken all the same)."""
+    with contextlib.suppress(OSError):
+        held.bind(("127.0.0.1", 8443))
+        held.listen()
+
+
+@pytest.mark.slow
+async def test_two_bots_poll_side_by_side_on_one_host(
+    settings: Config, engine: AsyncEngine, emulator: BotApiEmulator, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A second organisation's bot on the same host, or the real bot beside a test run: neither
+    asked for a health check (no WEBHOOK_PORT), the default port is taken, and both poll on."""
+    second_token = "777001:second-organisation"
+    async with BotApiEmulator(second_token, bot_username="second_org_bot") as other:
+        second = load_settings(
+            telegram_bot_token=second_token, telegram_api_base_url=other.base_url,
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'second.sqlite3'}",
+            anonymity_threshold=3, admin_ids="", default_language="en")
+        assert not health_asked_for(settings) and not health_asked_for(second)
+        with socket.socket() as held, caplog.at_level(logging.WARNING, "bot.ops.polling"):
+            held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            _take_the_default_port(held)
+            first_bot = await start_polling(settings, lone_poller(settings))
+            try:
+                second_bot = await start_polling(second, lone_poller(second))
+                try:
+                    for api in (emulator, other):
+                        anna = api.person("Anna", "en")
+                        await anna.send("/help")
+                        helped = await anna.wait_for(lambda m: "/help" in m.text)
+                        assert "/deleteme" in helped.text
+                finally:
+                    await stop_polling(second_bot)
+            finally:
+                await stop_polling(first_bot)
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.ops.polling"]
+    assert len(warnings) == 2, warnings  # one line each
+    assert all("/health not served: 127.0.0.1:8443 is taken" in line for line in warnings)
