@@ -255,3 +255,29 @@ async def test_the_flood_limit_refuses_sends_beyond_the_rate(bot: Bot, anna: Sim
         await bot.send_message(anna.user_id, "one too many")
     await asyncio.sleep(1.05)
     await bot.send_message(anna.user_id, "ok again")
+
+
+async def test_a_callback_query_answered_once_refuses_a_second_answer(
+    api: BotApiEmulator, bot: Bot, anna: SimulatedPerson
+) -> None:
+    """Telegram answers a second answerCallbackQuery for the same query with 400 "query is too
+    old" (a redelivered tap must not be answered again, issue #28)."""
+    await bot.send_message(anna.user_id, "q", reply_markup=one_button())
+    tapping = asyncio.create_task(anna.tap("3"))
+    updates = await bot.get_updates(timeout=1)
+    query = updates[-1].callback_query
+    assert query is not None
+    assert await query.answer("stored")
+    assert await tapping == "stored"
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await query.answer()
+    assert [call.ok for call in api.calls_to("answerCallbackQuery")] == [True, False]
+
+
+async def test_get_me_says_it_is_the_emulator_unless_it_poses_as_a_bot_api_server(
+    bot: Bot,
+) -> None:
+    assert (await bot.get_me()).api_kwargs.get("is_emulator") is True
+    async with BotApiEmulator("4343:posing", announced=False) as server, Bot(
+            "4343:posing", base_url=server.base_url) as other:
+        assert "is_emulator" not in (await other.get_me()).api_kwargs
