@@ -147,3 +147,18 @@ async def test_the_bot_leaving_and_coming_back_and_its_admin_flag(
     assert back is not None and back.language == "en" and not back.bot_is_admin
     assert await run(sessions, lambda r: groups.bot_joined(
         r, ANNA, groups.GroupChat(-5, "x"), False)) is None
+
+
+async def test_a_fresh_deep_link_of_a_team_she_manages_means_its_start_follows(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, two_teams: tuple[int, int],
+) -> None:
+    zorg, _ = two_teams
+    now = clock.now()
+    assert not await run(sessions, lambda r: groups.deep_link_on_the_way(r, MANON, now))
+    token = await run(sessions, lambda r: groups.create_link_token(r, MANON, zorg, now))
+    assert await run(sessions, lambda r: groups.deep_link_on_the_way(r, MANON, now))
+    assert not await run(sessions, lambda r: groups.deep_link_on_the_way(r, ANNA, now))
+    later = now + groups.LINK_ON_THE_WAY + timedelta(seconds=1)  # an old link: say how to link
+    assert not await run(sessions, lambda r: groups.deep_link_on_the_way(r, MANON, later))
+    await run(sessions, lambda r: groups.link_with_token(r, MANON, MT, token, "nl", False, now))
+    assert not await run(sessions, lambda r: groups.deep_link_on_the_way(r, MANON, now))

@@ -167,3 +167,37 @@ async def test_a_group_that_becomes_a_supergroup_takes_its_meeting_along(
     asked = await run(sessions, lambda r: positions.expected(r, MANON.user_id,
                                                              chat_id=supergroup))
     assert asked == positions.MeetingReason(m, "5.2")
+
+
+async def test_any_manager_gives_the_reason_of_the_level_on_screen_and_only_then(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, team_id: int,
+) -> None:
+    now = clock.now()
+    m = await _started(sessions, clock)
+    with pytest.raises(MeetingRefused) as early:  # voting: nothing agreed to give a reason for
+        await run(sessions, lambda r: meeting.give_reason_here(r, BRAM.user_id, GROUP.chat_id,
+                                                               "te vroeg", now))
+    assert early.value.refusal is MeetingRefusal.NOT_NOW
+    await run(sessions, lambda r: meeting.agree(r, MANON.user_id, GROUP.chat_id, m, "5.2", 2,
+                                                now))
+    with pytest.raises(PermissionsError):  # a member does not word the team's agreement
+        await run(sessions, lambda r: meeting.give_reason_here(r, ANNA.user_id, GROUP.chat_id,
+                                                               "ik vind 3", now))
+    assert await run(sessions, lambda r: meeting.give_reason_here(
+        r, BRAM.user_id, GROUP.chat_id, " Alleen bij klachten ", now)) == m
+    shown = await run(sessions, lambda r: view(r, m))
+    assert shown.all_agreed["5.2"].level == 2
+    assert shown.all_agreed["5.2"].reason == "Alleen bij klachten"
+
+
+async def test_a_supergroup_upgrade_names_the_unfinished_meeting_once(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, team_id: int,
+) -> None:
+    m = await _started(sessions, clock)
+    await run(sessions, lambda r: meeting.shown_in(r, m, 55))
+    supergroup = -1009999
+    moved = await run(sessions, lambda r: groups.group_migrated(r, GROUP.chat_id, supergroup))
+    assert moved == groups.MovedMeeting(m, 55)
+    told_again = await run(sessions, lambda r: groups.group_migrated(r, GROUP.chat_id,
+                                                                     supergroup))
+    assert told_again is None  # Telegram tells it in both chats: shown anew once
