@@ -29,7 +29,7 @@ from bot.services.positions import (
 )
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
-from conversations.group import meeting
+from conversations.group import meeting, meeting_reasons
 from conversations.handlers import Handler
 from conversations.manager import cycles, teams
 from conversations.organisation import organisations
@@ -73,8 +73,8 @@ async def on_group_text(update: Update, context: BotContext) -> None:
     """A reply to one of the bot's messages in a group (all that privacy mode lets through):
     the chair's reason or action in the meeting, read by the position for this person in this
     chat; without one, a reply to the meeting's message (a co-manager's reason, see
-    `meeting.on_meeting_reply`); any other reply is people talking to each other, and the bot
-    stays quiet."""
+    `meeting_reasons.on_meeting_reply`); any other reply is people talking to each other, and
+    the bot stays quiet."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with context.runtime.repository() as repo:
@@ -84,7 +84,7 @@ async def on_group_text(update: Update, context: BotContext) -> None:
     elif isinstance(position, MeetingAction):
         await meeting.on_action_text(update, context, position)
     else:
-        await meeting.on_meeting_reply(update, context)
+        await meeting_reasons.on_meeting_reply(update, context)
 
 
 async def on_skip(update: Update, context: BotContext) -> None:

@@ -9,7 +9,8 @@ concurrently: each edit renders the database as it is after the tap's commit, an
 that the message still shows the latest state, editing once more if another tap overtook it, so
 the last edit always shows every vote. "Message is not modified" is success (`replies.edit`).
 With privacy mode on the bot sees only replies to its own messages, so the chair's reason and
-action are replies to the meeting's message, read through a position keyed by person *and* chat.
+action are replies to the meeting's message, read through a position keyed by person *and* chat;
+any other manager's reply, or `/reason`, is `conversations.group.meeting_reasons`'.
 """
 
 from __future__ import annotations
@@ -296,39 +297,6 @@ async def _typed(
     await refresh(context, position.meeting_id, before)
 
 
-async def on_reason_command(update: Update, context: BotContext) -> None:
-    """`/reason <text>` in the group: the reason without replying (any manager of the team)."""
-    await _reason_here(update, context, " ".join(context.args or []))
-
-
-async def on_meeting_reply(update: Update, context: BotContext) -> None:
-    """A reply to the meeting's message that no typed position of the replier awaits: a
-    co-manager giving the reason, or someone who needs one line on how; a reply to another of
-    the bot's messages is people talking, and the bot stays quiet."""
-    message, chat = update.effective_message, update.effective_chat
-    assert message is not None and chat is not None
-    replied = message.reply_to_message
-    async with context.runtime.repository() as repo:
-        shown_in = await service.meeting_message(repo, chat.id)
-    if replied is None or shown_in is None or replied.message_id != shown_in:
-        return
-    await _reason_here(update, context, message.text or "")
-
-
-async def _reason_here(update: Update, context: BotContext, text: str) -> None:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
-    runtime = context.runtime
-    try:
-        async with runtime.repository() as repo:
-            meeting_id = await service.give_reason_here(repo, user.id, chat.id, text,
-                                                        runtime.clock.now())
-    except (PermissionsError, MeetingRefused):
-        await say_in_group(update, context, "meeting_note", kind="reason_how")
-        return
-    await refresh(context, meeting_id)
-
-
 async def _start_from_report(
     update: Update, context: BotContext, data: callbacks.StartMeeting, language: str
 ) -> None:
@@ -357,6 +325,5 @@ def build_meeting_handlers() -> list[Handler]:
         CommandHandler("meeting", on_meeting_command, filters=filters.ChatType.GROUPS
                        | filters.ChatType.PRIVATE),
         CallbackQueryHandler(on_meeting_button, pattern=callbacks.pattern_for(*MEETING)),
-        CommandHandler("reason", on_reason_command, filters=filters.ChatType.GROUPS),
         managing.buttons(managing.on(callbacks.StartMeeting, _start_from_report)),
     ]
