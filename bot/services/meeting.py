@@ -226,6 +226,13 @@ async def give_reason_here(
     return row.id
 
 
+async def unshown(repo: Repository, chat_id: int) -> int | None:
+    """The group's unfinished meeting when no message shows it (Telegram refused the last one,
+    e.g. the group had become a supergroup before the bot heard of it), to show anew."""
+    row = await unfinished(repo, chat_id)
+    return row.id if row is not None and row.message_id is None else None
+
+
 async def meeting_message(repo: Repository, chat_id: int) -> int | None:
     """The id of the message that shows the group's unfinished meeting, if any."""
     row = await unfinished(repo, chat_id)

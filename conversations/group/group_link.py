@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot.services import groups, teams
+from bot.services import meeting as meeting_service
 from bot.services.permissions import PermissionsError
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -201,6 +202,9 @@ async def on_migrated(update: Update, context: BotContext) -> None:
         return
     async with context.runtime.repository() as repo:
         moved = await groups.group_migrated(repo, old, new_id)
+        if moved is None:  # a refused send moved it before this news came: not shown yet?
+            waiting = await meeting_service.unshown(repo, new_id)
+            moved = groups.MovedMeeting(waiting, None) if waiting is not None else None
     if moved is not None:  # mid-meeting: the meeting shows in the new chat, where it was
         await meeting.show_in_supergroup(context, old, moved)
 

@@ -201,3 +201,7 @@ async def test_a_supergroup_upgrade_names_the_unfinished_meeting_once(
     told_again = await run(sessions, lambda r: groups.group_migrated(r, GROUP.chat_id,
                                                                      supergroup))
     assert told_again is None  # Telegram tells it in both chats: shown anew once
+    await run(sessions, lambda r: meeting.shown_in(r, m, None))  # a send Telegram refused
+    assert await run(sessions, lambda r: meeting.unshown(r, supergroup)) == m
+    await run(sessions, lambda r: meeting.shown_in(r, m, 56))
+    assert await run(sessions, lambda r: meeting.unshown(r, supergroup)) is None
