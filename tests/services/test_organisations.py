@@ -290,7 +290,7 @@ async def test_a_team_made_the_old_way_has_its_own_organisation_and_can_move(
         with pytest.raises(PermissionsError):  # Otto administers not the Zorggroep
             await organisations.move_team(repo, NO_ADMIN_IDS, OUTSIDER, team.id,
                                           story.organisation_id)
-        with pytest.raises(PermissionsError):  # the admin neither manages Apart
+        with pytest.raises(organisations.MoveRefusal):  # the admin neither manages Apart
             await organisations.move_team(repo, NO_ADMIN_IDS, ADMIN, team.id,
                                           story.organisation_id)
         assert await organisations.move_team(repo, frozenset({ADMIN}), ADMIN, team.id,
