@@ -359,3 +359,10 @@ class Repository:
             .where(Team.organisation_id == organisation_id, Membership.active.is_(True))
             .order_by(Membership.team_id, Person.display_name, Person.user_id))
         return [(team, name, bool(manager)) for team, name, manager in rows.all()]
+
+    async def organisation_cycle_teams(self, organisation_cycle_id: int) -> list[str]:
+        """The names of the teams taking part in an organisation cycle, oldest first."""
+        return list((await self.session.scalars(
+            select(Team.name).join(Cycle, Cycle.team_id == Team.id)
+            .where(Cycle.organisation_cycle_id == organisation_cycle_id)
+            .order_by(Team.id))).all())

@@ -174,6 +174,16 @@ async def admins_to_tell(
                  if user != without)
 
 
+async def closing(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int
+) -> tuple[str, tuple[str, ...]]:
+    """What closing an organisation cycle closes, for an admin to confirm: the organisation's
+    name and every team taking part (closing one part closes them all)."""
+    _, organisation = await permissions.check_can_administer_org_cycle(
+        repo, admin_ids, actor_id, organisation_cycle_id)
+    return organisation.name, tuple(await repo.organisation_cycle_teams(organisation_cycle_id))
+
+
 @dataclass(frozen=True, slots=True)
 class Targets:
     organisation_id: int
