@@ -246,7 +246,7 @@ async def _targets(
             found = await org_setup.targets(repo, admin_ids, me, data.organisation_id)
     b = runtime.texts.buttons(language)
     rows: list[list[tuple[str, callbacks.Button]]] = [
-        [(f"{chapter} {nl if language == 'nl' else en}: {level or '–'}",
+        [(f"{level or '–'} · {chapter} {nl if language == 'nl' else en}",  # a long title is cut
           callbacks.OrgTargetChapter(found.organisation_id, chapter))]
         for chapter, nl, en, level in found.chapters]
     rows.append([(b.org_back, callbacks.OrgOverview(found.organisation_id))])

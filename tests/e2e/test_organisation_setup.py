@@ -7,15 +7,20 @@ cannot take her team (and with it the organisation) away from her.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Membership, Organisation, OrganisationAdmin, Team
+from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
+from bot.services import org_cycles, organisations, teams
 from conversations import callbacks
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
+from tests.support.clock import FixedClock
 
 pytestmark = pytest.mark.slow
 
@@ -174,4 +179,134 @@ async def test_an_admin_sets_up_three_teams_for_three_other_managers(
             select(Membership.user_id, Membership.role).join(Team)
             .where(Team.name == "Wards"))).all())
     assert roles == {mia.user_id: "participant", anna.user_id: "manager"}
+    assert_telegram_was_happy(emulator)
+
+
+async def _answer_in_english(person: SimulatedPerson, level: int) -> None:
+    await person.wait_for(lambda m: any("Start" in label for label, _ in m.buttons()))
+    await person.tap("Start")
+    for _ in range(7):
+        await person.tap(str(level))
+    await person.tap("Confirm my answers")
+    await person.wait_for(lambda m: "confirmed" in m.text)
+
+
+async def test_the_organisations_targets_its_report_and_closing_all_its_teams(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    now = clock.now()
+    olga = emulator.person(first_name="Olga", language_code="en")  # admin, manages Wards too
+    kees = emulator.person(first_name="Kees", language_code="en")
+    for manager in (olga, kees):
+        await manager.send("/start")
+        await manager.wait_for(lambda m: bool(m.text))
+    links = {}
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        organisation = await organisations.create(repo, frozenset(), olga.user_id, "Care Group",
+                                                  now)
+        for name, manager in (("Wards", olga), ("Kitchen", kees)):
+            team, _ = await teams.create_team(repo, name, manager.user_id, teams.TeamSettings(),
+                                              now, organisation_id=organisation.id)
+            links[name] = (await teams.create_invite(repo, team.id, manager.user_id, None,
+                                                     now)).token
+    people = []
+    for name in ("Wards", "Kitchen"):
+        for number in range(3):
+            person = emulator.person(first_name=f"{name}{number}", language_code="en")
+            await join(person, f"/start {links[name]}", "English")
+            people.append(person)
+    async with sessions.begin() as session:
+        await org_cycles.open_organisation_cycle(
+            Repository(session), frozenset(), olga.user_id, organisation.id, "quick",
+            now + timedelta(days=7), now)
+    await bot.sweep()
+    for person in people:
+        await _answer_in_english(person, 2)
+
+    await olga.send("/close")  # she manages Wards, but closing it closes both teams
+    ask = await olga.wait_for(lambda m: "Close the survey of" in m.text)
+    assert "all 2 teams of Care Group (Wards, Kitchen)" in ask.text
+    await olga.tap("Yes, close it", message=ask)
+    await olga.wait_for(lambda m: "The survey of all 2 teams of Care Group has closed" in m.text)
+    await bot.sweep()
+
+    await olga.send("/orgreport")  # no targets yet: low, but never "below target"
+    before = await olga.wait_for(lambda m: "Improve first, across the organisation" in m.text)
+    assert "low level" in before.text
+    assert "below target" not in before.text and "(target" not in before.text
+
+    await olga.send("/orgtargets")
+    listed = await olga.wait_for(lambda m: "Targets of Care Group" in m.text)
+    chapters = [data for _, data in listed.buttons()][:-1]
+    await olga.tap_data(chapters[0], listed)
+    await olga.wait_for(lambda m: "Target for chapter" in m.text)
+    await olga.tap("4")
+    for data in chapters[1:]:
+        chapter = callbacks.parse(data)
+        assert isinstance(chapter, callbacks.OrgTargetChapter)
+        await olga.tap_data(callbacks.OrgSetTarget(
+            organisation.id, chapter.chapter_id, 4).encode(), listed)
+    await olga.wait_for(lambda m: "Targets of Care Group" in m.text and all(
+        label.startswith("4 · ") for label, _ in m.buttons()[:-1]))
+
+    await olga.send("/orgreport")
+    after = await olga.wait_for(lambda m: "(target 4)" in m.text)
+    assert "below target" in after.text
+    pdf = await olga.wait_for(lambda m: m.document is not None)
+    assert (pdf.document_name or "").startswith("iso9004-care-group-2026-11-02.")
+    await olga.tap("Export (CSV)", message=pdf)
+    export = await olga.wait_for(lambda m: (m.document_name or "").endswith(".csv"))
+    assert export.document_name == "iso9004-care-group-2026-11-02.csv"
+    assert_telegram_was_happy(emulator)
+
+
+async def test_the_rhythm_is_set_in_org_and_comes_a_full_period_later_with_a_heads_up(
+    bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
+    clock: FixedClock,
+) -> None:
+    olga = emulator.person(first_name="Olga", language_code="nl")
+    kees = emulator.person(first_name="Kees", language_code="nl")
+    await kees.send("/start")
+    await kees.wait_for(lambda m: bool(m.text))
+    await olga.send("/neworg Zorggroep")
+    await olga.wait_for(lambda m: "Nog geen teams" in m.text)
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        organisation = await session.scalar(select(Organisation).where(
+            Organisation.name == "Zorggroep"))
+        assert organisation is not None
+        await teams.create_team(repo, "Zorg", kees.user_id, teams.TeamSettings(), clock.now(),
+                                organisation_id=organisation.id)
+
+    await olga.send("/orgvragenlijst")  # Monday 2 November 2026
+    await olga.tap("Verder")
+    await olga.tap("Snelle scan")
+    await olga.tap("1 week")
+    await olga.tap("Vragenlijst openen")
+    await olga.wait_for(lambda m: "is open voor Zorg" in m.text)
+    await bot.sweep()
+    await olga.send("/org")  # a full quarter after it, not the next calendar quarter
+    overview = await olga.wait_for(lambda m: "De volgende vragenlijst" in m.text)
+    assert "opent op 2 februari 2027" in overview.text
+
+    await olga.tap("Ritme", message=overview)
+    rhythm = await olga.wait_for(lambda m: "Ritme van Zorggroep" in m.text)
+    assert "Elk kwartaal" in rhythm.text
+    await olga.tap("Halfjaarlijks", message=rhythm)
+    await olga.wait_for(lambda m: "opent op 3 mei 2027" in m.text)  # 2 May is a Sunday
+    await olga.tap("Datum wijzigen")
+    await olga.wait_for(lambda m: "Op welke dag opent" in m.text)
+    await olga.send("gisteren")
+    await olga.wait_for(lambda m: "Dat kan ik niet gebruiken" in m.text)
+    await olga.send("15-03-2027")
+    await olga.wait_for(lambda m: "opent op 15 maart 2027" in m.text)
+
+    clock.set(datetime(2027, 3, 12, 12, 0, tzinfo=UTC))  # the working day before
+    await bot.sweep()
+    for person in (olga, kees):  # admins and team managers, pointed to /org
+        heads_up = await person.wait_for(lambda m: "voor alle teams van Zorggroep" in m.text)
+        assert "Morgen" not in heads_up.text and "/org" in heads_up.text
+        assert "/schedule" not in heads_up.text
     assert_telegram_was_happy(emulator)
