@@ -96,6 +96,13 @@ async def _plan(
     return upcoming
 
 
+async def governing(repo: Repository, team: Team) -> Organisation | None:
+    """The team's organisation when its rhythm, not the team's own, opens the next survey (for
+    `/settings` to say so, and point to `/org`)."""
+    organisation = await repo.session.get(Organisation, team.organisation_id)
+    return organisation if organisation is not None and organisation.reassessment != "off" else None
+
+
 async def after_opening(repo: Repository, organisation_id: int, now: datetime) -> None:
     """An organisation cycle opened (by an admin or the rhythm): the next one a full period
     after it."""

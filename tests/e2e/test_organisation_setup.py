@@ -303,6 +303,12 @@ async def test_the_rhythm_is_set_in_org_and_comes_a_full_period_later_with_a_hea
     await olga.send("15-03-2027")
     await olga.wait_for(lambda m: "opent op 15 maart 2027" in m.text)
 
+    await kees.send("/schedule")  # the team's manager is pointed to the organisation's rhythm
+    settings = await kees.wait_for(lambda m: "Instellingen van Zorg" in m.text)
+    assert "Het ritme van de organisatie Zorggroep (halfjaarlijks, volgende: 15 maart 2027)" in (
+        settings.text) and "wijzigt het met /org" in settings.text
+    assert "Nieuwe ronde:" in settings.text.splitlines()[4]
+
     clock.set(datetime(2027, 3, 12, 12, 0, tzinfo=UTC))  # the working day before
     await bot.sweep()
     for person in (olga, kees):  # admins and team managers, pointed to /org
