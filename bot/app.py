@@ -61,6 +61,7 @@ from conversations.manager.settings import build_settings_handlers
 from conversations.manager.teams import build_invite_handlers, build_team_handlers
 from conversations.notice_buttons import BUTTONS
 from conversations.organisation.org_reports import build_org_report_handlers
+from conversations.organisation.org_setup import build_org_link_handlers, build_org_setup_handlers
 from conversations.organisation.org_survey import build_org_survey_handlers
 from conversations.organisation.organisations import build_organisation_handlers
 from conversations.participant.account import build_account_handlers
@@ -98,12 +99,13 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("settings", "Teaminstellingen en ritme (managers)"),
         ("targets", "Doelniveaus per hoofdstuk (managers)"),
         ("actions", "Verbeteracties (managers)"),
-        ("organisatie", "Organisatie: teams en vragenlijsten (beheerders)"),
+        ("organisatie", "Organisatie: teams, mensen, vragenlijsten, ritme (beheerders)"),
         ("nieuweorg", "Organisatie aanmaken (beheerders)"),
         ("teamerbij", "Nieuw team in de organisatie (beheerders)"),
         ("orgvragenlijst", "Vragenlijst voor alle teams (beheerders)"),
         ("beheerder", "Beheerder toevoegen (beheerders)"),
         ("organisatierapport", "Organisatierapport (beheerders, managers)"),
+        ("orgdoelen", "Doelen van de organisatie per hoofdstuk (beheerders)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -124,12 +126,13 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("settings", "Team settings and rhythm (managers)"),
         ("targets", "Target levels per chapter (managers)"),
         ("actions", "Improvement actions (managers)"),
-        ("org", "Organisation: teams and surveys (admins)"),
+        ("org", "Organisation: teams, people, surveys, rhythm (admins)"),
         ("neworg", "Create an organisation (admins)"),
         ("orgteam", "New team in the organisation (admins)"),
         ("orgsurvey", "Survey for all teams (admins)"),
         ("orgadmin", "Add an admin (admins)"),
         ("orgreport", "Organisation report (admins, managers)"),
+        ("orgtargets", "The organisation's targets per chapter (admins)"),
     ),
 }
 
@@ -196,6 +199,7 @@ def build_application(settings: Config, wiring: Wiring | None = None) -> IsoAppl
     for handler in (
         *build_group_link_handlers(),  # first: /start, /language, /help mean other things there
         *build_group_command_handlers(),
+        *build_org_link_handlers(),  # before joining: `/start org_…` is no team invite
         *build_joining_handlers(),
         *build_survey_handlers(),
         *build_account_handlers(),
@@ -212,6 +216,7 @@ def build_application(settings: Config, wiring: Wiring | None = None) -> IsoAppl
         *build_improvement_handlers(),
         *build_organisation_handlers(),
         *build_org_survey_handlers(),
+        *build_org_setup_handlers(),
         *build_meeting_handlers(),
         *build_reason_handlers(),
         *typed_handlers(),

@@ -431,6 +431,69 @@ class OrgAddAdmin(Button):
     user_id: UserId
 
 
+class OrgAdminLink(Button):
+    """A one-time "become admin of …" link, for someone outside the teams."""
+
+    PREFIX: ClassVar[str] = "g:oi"
+    organisation_id: Id
+
+
+class OrgTeamManager(Button):
+    """The first manager of a team an admin created: a person she knows, or herself."""
+
+    PREFIX: ClassVar[str] = "g:ok"
+    team_id: Id
+    user_id: UserId
+
+
+class OrgManagerLink(Button):
+    """A one-time "become the manager of …" link for the team."""
+
+    PREFIX: ClassVar[str] = "g:oj"
+    team_id: Id
+
+
+OrgRhythmChoice = Annotated[str, word("off", "quarterly", "half-yearly", "yearly")]
+
+
+class OrgRhythm(Button):
+    PREFIX: ClassVar[str] = "g:ol"
+    organisation_id: Id
+
+
+class OrgSetRhythm(Button):
+    PREFIX: ClassVar[str] = "g:op"
+    organisation_id: Id
+    rhythm: OrgRhythmChoice
+
+
+class OrgNextDate(Button):
+    """Type the date of the next organisation survey."""
+
+    PREFIX: ClassVar[str] = "g:ou"
+    organisation_id: Id
+
+
+class OrgTargets(Button):
+    PREFIX: ClassVar[str] = "g:og"
+    organisation_id: Id
+
+
+class OrgTargetChapter(Button):
+    PREFIX: ClassVar[str] = "g:oh"
+    organisation_id: Id
+    chapter_id: Code
+
+
+class OrgSetTarget(Button):
+    """A chapter's target, 1-5, or 0: none."""
+
+    PREFIX: ClassVar[str] = "g:of"
+    organisation_id: Id
+    chapter_id: Code
+    level: Annotated[int, Codec(r"[0-5]", int)]
+
+
 # --- the management-team meeting in the team's group: `mt:<verb>:<meeting id>:…` -------------
 # Voting is for any member of the linked team, every other verb for its managers; the service
 # checks both against the group the tap came from (the meeting id only has to match it).

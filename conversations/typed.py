@@ -21,6 +21,7 @@ from bot.services.positions import (
     MeetingAction,
     MeetingReason,
     OrganisationName,
+    OrganisationNextDate,
     OrganisationTeamName,
     Position,
     SurveyDeadline,
@@ -32,7 +33,7 @@ from bot.telegram.runtime import BotContext
 from conversations.group import meeting, meeting_reasons
 from conversations.handlers import Handler
 from conversations.manager import cycles, teams
-from conversations.organisation import organisations
+from conversations.organisation import org_setup, organisations
 from conversations.participant import joining, survey
 from conversations.participant.fallbacks import on_unexpected_message
 
@@ -62,7 +63,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         case OrganisationName():
             await organisations.on_organisation_name(update, context, position)
         case OrganisationTeamName():
-            await organisations.on_team_name(update, context, position)
+            await org_setup.on_team_name(update, context, position)
+        case OrganisationNextDate():
+            await org_setup.on_next_date(update, context, position)
         case MeetingReason() | MeetingAction():  # asked in a group: not read in private
             await on_unexpected_message(update, context)
         case _:

@@ -150,7 +150,8 @@ def organisation_figures(
         total=total, teams=columns,
         element_spread=_spread(columns, model.scope(scope_id).element_ids, _median),
         chapter_spread=_spread(columns, [c.chapter_id for c in total.chapters], _chapter),
-        priorities=priorities(total, targets, limit=PRIORITY_LENGTH) if total.shown else (),
+        priorities=priorities(total, targets, limit=PRIORITY_LENGTH,
+                              default_target=None) if total.shown else (),
     )
 
 

@@ -28,7 +28,8 @@ class Reason(StrEnum):
 class Priority:
     element_id: str
     mean: float
-    target: int
+    target: int | None
+    """None where there is no target (an organisation without targets of its own)."""
     gap: float
     weight: float
     reasons: tuple[Reason, ...]
@@ -39,15 +40,19 @@ def priorities(
     targets: Mapping[str, int] | None = None,
     previous: TeamResult | None = None,
     limit: int = 3,
+    default_target: int | None = DEFAULT_TARGET,
 ) -> tuple[Priority, ...]:
-    """The `limit` elements most worth improving, strongest case first; ties by model order."""
+    """The `limit` elements most worth improving, strongest case first; ties by model order.
+
+    An element without a target of its own is measured against `default_target`; with None
+    (an organisation report) it is never "below target", only low, disputed or worse."""
     targets = targets or {}
     ranked: list[tuple[float, int, Priority]] = []
     for order, element in enumerate(result.elements.values()):
         if element.mean is None:
             continue
-        target = targets.get(element.element_id, DEFAULT_TARGET)
-        gap = max(target - element.mean, 0.0)
+        target = targets.get(element.element_id, default_target)
+        gap = max(target - element.mean, 0.0) if target is not None else 0.0
         reasons: list[Reason] = []
         weight = 2.0 * gap
         if gap > 0:

@@ -114,6 +114,30 @@ def next_cycle_start(
     return calendar.at(day, hour)
 
 
+def one_period_after(
+    moment: datetime, calendar: Calendar, every_months: int, hour: time = WORKDAY_START
+) -> datetime | None:
+    """A full period after `moment` (the same day of the month, or the month's last day), on the
+    first working day from then: an organisation asked on 7 December is asked again in March,
+    not at the next calendar quarter four weeks later. None when the rhythm is off (0)."""
+    if every_months <= 0:
+        return None
+    local = moment.astimezone(calendar.timezone).date()
+    month_index = local.year * 12 + local.month - 1 + every_months
+    year, month = month_index // 12, month_index % 12 + 1
+    day = local.day
+    while day > 28:
+        try:
+            date(year, month, day)
+            break
+        except ValueError:
+            day -= 1
+    found = date(year, month, day)
+    while not calendar.is_working_day(found):
+        found += timedelta(days=1)
+    return calendar.at(found, hour)
+
+
 def deadline_after(now: datetime, days: int, calendar: Calendar) -> datetime:
     """`days` from now, at the end of that working day (17:00 local), so nobody loses an evening.
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -97,6 +98,9 @@ class Organisation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reassessment: Mapped[str] = mapped_column(String(16), default="quarterly")
     next_reassessment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    solo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Made by /newteam for its one team: removed when that team moves out (never one an admin
+    created)."""
 
 
 class OrganisationAdmin(Base):
@@ -292,6 +296,34 @@ class Target(Base):
     )
     chapter_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     level: Mapped[int] = mapped_column(SmallInteger)
+
+
+class OrganisationTarget(Base):
+    """An organisation's target level per chapter, for its report (without one: no target)."""
+
+    __tablename__ = "organisation_targets"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    chapter_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
+
+
+class OrganisationToken(Base):
+    """A one-time link: "become admin of …" (`kind` "admin") or "become the manager of …"
+    (`kind` "manager", with its team). Used once, then `used_at` is set."""
+
+    __tablename__ = "organisation_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ImprovementAction(Base):

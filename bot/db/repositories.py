@@ -23,12 +23,16 @@ from bot.db.models import (
     Cycle,
     Invite,
     Membership,
+    OrganisationAdmin,
+    OrganisationTarget,
+    OrganisationToken,
     Person,
     ProcessedUpdate,
     Remark,
     Response,
     Team,
 )
+from domain.catalog import DEFAULT_MODEL_ID
 
 
 def dialect_insert(session: AsyncSession, table: type[object]):  # type: ignore[no-untyped-def]
@@ -282,3 +286,83 @@ class Repository:
             select(func.count()).select_from(Answer).where(Answer.response_id == response_id)
         )
         return int(count or 0)
+
+    # --- organisations: their people, admins, links and targets (bot.services.org_setup) ------
+    async def people_of_organisation(self, organisation_id: int) -> list[tuple[int, str]]:
+        """(user id, name) of the active members of its teams and of its admins, by name."""
+        members = select(Membership.user_id).join(Team, Team.id == Membership.team_id).where(
+            Team.organisation_id == organisation_id, Membership.active.is_(True))
+        admins = select(OrganisationAdmin.user_id).where(
+            OrganisationAdmin.organisation_id == organisation_id)
+        rows = await self.session.execute(
+            select(Person.user_id, func.coalesce(Person.display_name, "?"))
+            .where(Person.user_id.in_(members) | Person.user_id.in_(admins))
+            .order_by(Person.display_name, Person.user_id))
+        return [(user, name) for user, name in rows.all()]
+
+    async def managers_of(self, team_id: int) -> list[int]:
+        return list((await self.session.scalars(select(Membership.user_id).where(
+            Membership.team_id == team_id, Membership.role == "manager",
+            Membership.active.is_(True)))).all())
+
+    async def organisation_admins(self, organisation_id: int) -> list[tuple[int, str]]:
+        """(user id, language) of its admins (not ADMIN_IDS), in the order they were added."""
+        rows = await self.session.execute(
+            select(OrganisationAdmin.user_id, func.coalesce(Person.language, "nl"))
+            .outerjoin(Person, Person.user_id == OrganisationAdmin.user_id)
+            .where(OrganisationAdmin.organisation_id == organisation_id)
+            .order_by(OrganisationAdmin.added_at, OrganisationAdmin.user_id))
+        return [(user, language) for user, language in rows.all()]
+
+    async def add_organisation_admin(
+        self, organisation_id: int, user_id: int, added_by: int | None, now: datetime
+    ) -> None:
+        await self.session.execute(dialect_insert(self.session, OrganisationAdmin).values(
+            organisation_id=organisation_id, user_id=user_id, added_by=added_by, added_at=now,
+        ).on_conflict_do_nothing(index_elements=["organisation_id", "user_id"]))
+
+    async def organisation_token(self, token: str) -> OrganisationToken | None:
+        return await self.session.get(OrganisationToken, token)
+
+    async def organisation_model(self, organisation_id: int) -> str:
+        """The model of its first team (its surveys use it), or the default one."""
+        found = await self.session.scalar(
+            select(Team.model_id).where(Team.organisation_id == organisation_id)
+            .order_by(Team.id).limit(1))
+        return found or DEFAULT_MODEL_ID
+
+    async def organisation_targets(self, organisation_id: int) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(OrganisationTarget.chapter_id, OrganisationTarget.level).where(
+                OrganisationTarget.organisation_id == organisation_id))
+        return {chapter: level for chapter, level in rows.all()}
+
+    async def set_organisation_target(
+        self, organisation_id: int, chapter_id: str, level: int | None
+    ) -> None:
+        """Set one chapter's target, or remove it (None)."""
+        await self.session.execute(delete(OrganisationTarget).where(
+            OrganisationTarget.organisation_id == organisation_id,
+            OrganisationTarget.chapter_id == chapter_id))
+        if level is not None:
+            self.session.add(OrganisationTarget(
+                organisation_id=organisation_id, chapter_id=chapter_id, level=level))
+            await self.session.flush()
+
+    async def team_people(self, organisation_id: int) -> list[tuple[int, str, bool]]:
+        """(team id, name, manages it) of every active member of its teams, by team and name."""
+        rows = await self.session.execute(
+            select(Membership.team_id, func.coalesce(Person.display_name, "?"),
+                   Membership.role == "manager")
+            .join(Person, Person.user_id == Membership.user_id)
+            .join(Team, Team.id == Membership.team_id)
+            .where(Team.organisation_id == organisation_id, Membership.active.is_(True))
+            .order_by(Membership.team_id, Person.display_name, Person.user_id))
+        return [(team, name, bool(manager)) for team, name, manager in rows.all()]
+
+    async def organisation_cycle_teams(self, organisation_cycle_id: int) -> list[str]:
+        """The names of the teams taking part in an organisation cycle, oldest first."""
+        return list((await self.session.scalars(
+            select(Team.name).join(Cycle, Cycle.team_id == Team.id)
+            .where(Cycle.organisation_cycle_id == organisation_cycle_id)
+            .order_by(Team.id))).all())

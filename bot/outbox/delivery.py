@@ -223,7 +223,8 @@ async def _compose(
         owner = organisation if organisation is not None and rhythm_owner(
             organisation.reassessment) == "organisation" else team
         return _heads_up(runtime, row, team, owner.reassessment, owner.next_reassessment_at,
-                         person.language, now, calendar)
+                         person.language, now, calendar,
+                         organisation.name if owner is organisation and organisation else None)
     if cycle is None:
         return []
     language = person.language
@@ -272,11 +273,11 @@ async def _compose(
 
 def _heads_up(
     runtime: Runtime, row: Notification, team: Team, rhythm: str, opens_at: datetime | None,
-    language: str, now: datetime, calendar: Calendar,
+    language: str, now: datetime, calendar: Calendar, organisation: str | None = None,
 ) -> list[Outgoing]:
     """The managers' notice before a reassessment opens, if that opening (the team's, or its
     organisation's) is still planned and still ahead; "tomorrow" only when it is (after a weekend
-    it names the day)."""
+    it names the day). The organisation's names it and points to `/org`, where it is changed."""
     if (opens_at is None or rhythm == "off"
             or not row.key.startswith(reassessment.heads_up_prefix(team.id, opens_at))):
         return []
@@ -286,7 +287,8 @@ def _heads_up(
     assert row.user_id is not None
     return [Outgoing(row.user_id, keyboards.Screen(runtime.texts.render(
         language, "heads_up", team=team.name, opens_at=opens_at, timezone=team.timezone,
-        tomorrow=wording == "tomorrow", quarterly=rhythm == "quarterly")))]
+        tomorrow=wording == "tomorrow", quarterly=rhythm == "quarterly",
+        organisation=organisation)))]
 
 
 async def report_messages(

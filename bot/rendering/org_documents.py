@@ -12,6 +12,7 @@ import asyncio
 import csv
 import functools
 import io
+import re
 from collections.abc import Sequence
 
 from bot.rendering import documents, org_presenting
@@ -35,7 +36,10 @@ def pdf(texts: Texts, language: str, report: OrgReport, pictures: Sequence[Pictu
 
 
 def file_name(report: OrgReport, extension: str) -> str:
-    return f"iso9004-organisation-{report.opened_at:%Y-%m-%d}.{extension}"
+    """`iso9004-<organisation>-<date>`: several organisations' files side by side in a download
+    folder are told apart by name (letters and digits kept, accents too; the rest a dash)."""
+    name = re.sub(r"[^\w]+", "-", report.organisation.lower(), flags=re.UNICODE).strip("-_")
+    return f"iso9004-{name[:60] or 'organisation'}-{report.opened_at:%Y-%m-%d}.{extension}"
 
 
 async def full_report(

@@ -117,10 +117,14 @@ async def build_org_report(
     # One rule for the whole organisation: the strictest threshold of its teams.
     threshold = max(disclosure.effective_threshold(team.anonymity_threshold) for team in teams)
     model = load_model(cycle.model_id)
+    chapter_targets = await repo.organisation_targets(organisation.id)  # its own, or none
     figures = organisation_figures(
         model, cycle.scope_id, await _members(repo, cycle.id, viewer_id),
         [team.id for team in visible], threshold, closed=cycle.closed_at is not None,
-        known=[team.id for team in managed])
+        known=[team.id for team in managed],
+        targets={e: chapter_targets[model.elements[e].chapter_id]
+                 for e in model.scope(cycle.scope_id).element_ids
+                 if model.elements[e].chapter_id in chapter_targets})
     members = {s.team_id: s.members for s in await org_cycles.team_statuses(repo, cycle.id)}
     lines = tuple(TeamLine(team.id, team.name, members.get(team.id, 0), column.respondents)
                   for team, column in zip(visible, figures.teams, strict=True))

@@ -4,23 +4,37 @@ An organisation whose rhythm is not "off" asks all its teams together, with the 
 of its previous organisation cycle; its teams then do not run a rhythm of their own
 (`domain.rhythm.rhythm_owner`, applied in `bot.services.reassessment.open_due`). The
 organisation's working days are those of its first team (its time zone and holidays).
+
+The next one comes a full period after the last organisation survey (`one_period_after`), not at
+the next calendar quarter: a survey in December is not followed by another in January. Its admins
+set the rhythm and move the date in `/org` (`set_rhythm`, `set_next`); the heads-up the working
+day before goes to the admins and to every team's managers.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.db.models import Membership, Organisation, OrganisationCycle, Team
 from bot.db.repositories import Repository
-from bot.services import cycles, org_cycles, outbox
+from bot.services import cycles, org_cycles, outbox, permissions
 from bot.services.outbox import Kind
 from bot.services.permissions import MANAGER
 from domain.holidays import team_calendar
-from domain.rhythm import Calendar, deadline_after, heads_up_at, next_cycle_start, send_moment
+from domain.rhythm import (
+    WORKDAY_START,
+    Calendar,
+    deadline_after,
+    heads_up_at,
+    one_period_after,
+    send_moment,
+)
 
 RHYTHMS: dict[str, int] = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12, "off": 0}
+CHOICES = ("off", "quarterly", "half-yearly", "yearly")
+"""What an admin chooses from in `/org`."""
 CYCLE_DAYS = 14
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
@@ -32,33 +46,101 @@ async def calendar_of(repo: Repository, organisation_id: int, now: datetime) -> 
     return team_calendar(timezone or DEFAULT_TIMEZONE, now.date())
 
 
+async def _last_survey(repo: Repository, organisation_id: int) -> datetime | None:
+    return await repo.session.scalar(
+        select(OrganisationCycle.opened_at).where(
+            OrganisationCycle.organisation_id == organisation_id)
+        .order_by(OrganisationCycle.opened_at.desc()).limit(1))
+
+
 async def schedule_next(
     repo: Repository, organisation: Organisation, after: datetime
 ) -> datetime | None:
-    """Set the organisation's next organisation-wide cycle (None when its rhythm is off), and
-    tell every team's managers on the working day before, as for a team's own rhythm."""
+    """Set the organisation's next organisation-wide cycle: a full period after its last
+    organisation survey (or after `after` when it had none), never in the past; None when its
+    rhythm is off."""
     calendar = await calendar_of(repo, organisation.id, after)
-    upcoming = next_cycle_start(after, calendar, RHYTHMS.get(organisation.reassessment, 3))
+    months = RHYTHMS.get(organisation.reassessment, 3)
+    upcoming = one_period_after(await _last_survey(repo, organisation.id) or after,
+                                calendar, months)
+    while upcoming is not None and upcoming <= after:
+        upcoming = one_period_after(upcoming, calendar, months)
+    return await _plan(repo, organisation, upcoming, after, calendar)
+
+
+async def _plan(
+    repo: Repository, organisation: Organisation, upcoming: datetime | None, now: datetime,
+    calendar: Calendar,
+) -> datetime | None:
+    """The date set, and the heads-up on the working day before planned for every team's
+    managers and for the admins (an admin's in her first team of it, or the organisation's first
+    team; one per person and team: a manager who is also an admin gets one)."""
     organisation.next_reassessment_at = upcoming
     if upcoming is None:
         return None
-    due = max(heads_up_at(upcoming, calendar), after)
+    due = max(heads_up_at(upcoming, calendar), now)
+    told: dict[int, int] = {}
     for user_id, team_id in (await repo.session.execute(
             select(Membership.user_id, Membership.team_id).join(Team)
             .where(Team.organisation_id == organisation.id, Membership.active.is_(True),
-                   Membership.role == MANAGER))).all():
+                   Membership.role == MANAGER).order_by(Team.id))).all():
+        told.setdefault(user_id, team_id)
+    first_team = await repo.session.scalar(select(Team.id).where(
+        Team.organisation_id == organisation.id).order_by(Team.id).limit(1))
+    if first_team is not None:
+        for user_id, _ in await repo.organisation_admins(organisation.id):
+            told.setdefault(user_id, first_team)
+    for user_id, team_id in told.items():
         await outbox.plan(repo, outbox.heads_up_prefix(team_id, upcoming) + str(user_id),
                           Kind.HEADS_UP, due, user_id=user_id, team_id=team_id)
     return upcoming
 
 
+async def governing(repo: Repository, team: Team) -> Organisation | None:
+    """The team's organisation when its rhythm, not the team's own, opens the next survey (for
+    `/settings` to say so, and point to `/org`)."""
+    organisation = await repo.session.get(Organisation, team.organisation_id)
+    return organisation if organisation is not None and organisation.reassessment != "off" else None
+
+
 async def after_opening(repo: Repository, organisation_id: int, now: datetime) -> None:
-    """An organisation cycle opened (by an admin or the rhythm): the next one gets its date."""
+    """An organisation cycle opened (by an admin or the rhythm): the next one a full period
+    after it."""
     organisation = await repo.session.get(Organisation, organisation_id)
     if organisation is None or organisation.reassessment == "off":
         return
-    if organisation.next_reassessment_at is None or organisation.next_reassessment_at <= now:
-        await schedule_next(repo, organisation, now)
+    await schedule_next(repo, organisation, now)
+
+
+async def set_rhythm(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    rhythm: str, now: datetime,
+) -> datetime | None:
+    """An admin sets the rhythm; the next date follows from it (None when off). An unknown
+    choice changes nothing (a forged button)."""
+    organisation = await permissions.check_can_administer_org(
+        repo, admin_ids, actor_id, organisation_id)
+    if rhythm not in CHOICES:
+        return organisation.next_reassessment_at
+    organisation.reassessment = rhythm
+    return await schedule_next(repo, organisation, now)
+
+
+async def set_next(
+    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    day: date, now: datetime,
+) -> datetime | None:
+    """An admin moves the next organisation survey to a day (its first working day, at the
+    start of the working day); None, and nothing changes, for a day not after today or while
+    the rhythm is off."""
+    organisation = await permissions.check_can_administer_org(
+        repo, admin_ids, actor_id, organisation_id)
+    calendar = await calendar_of(repo, organisation.id, now)
+    if organisation.reassessment == "off" or day <= now.astimezone(calendar.timezone).date():
+        return None
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return await _plan(repo, organisation, calendar.at(day, WORKDAY_START), now, calendar)
 
 
 async def open_due(repo: Repository, now: datetime) -> int:

@@ -22,8 +22,8 @@ from bot.db.models import (
     Person,
     Team,
 )
-from bot.db.repositories import Repository, dialect_insert
-from bot.services import org_cycles, permissions, teams
+from bot.db.repositories import Repository
+from bot.services import org_cycles, org_setup, permissions, teams
 from bot.services.org_cycles import TeamStatus
 from bot.services.permissions import Permission, PermissionsError
 from domain.catalog import DEFAULT_MODEL_ID
@@ -54,6 +54,18 @@ class Overview:
     status: tuple[TeamStatus, ...]
     timezone: str
     """The organisation's first team's (its dates are written in it)."""
+    people: tuple[TeamPeople, ...] = ()
+    """Per team (as `teams`): who manages it and who else is in it, by name."""
+    solo: bool = False
+    """Made by /newteam for one team."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamPeople:
+    team_id: int
+    managers: tuple[str, ...]
+    members: tuple[str, ...]
+    """The active members who do not manage it."""
 
 
 async def create(
@@ -65,7 +77,7 @@ async def create(
                                 reassessment="quarterly")
     repo.session.add(organisation)
     await repo.session.flush()
-    await _add_admin_row(repo, organisation.id, actor_id, None, now)
+    await repo.add_organisation_admin(organisation.id, actor_id, None, now)
     return OrganisationInfo(organisation.id, organisation.name)
 
 
@@ -107,7 +119,17 @@ async def overview(
         status=await org_cycles.team_statuses(repo, current.id) if current else (),
         timezone=await repo.session.scalar(
             select(Team.timezone).where(Team.organisation_id == organisation_id)
-            .order_by(Team.id).limit(1)) or "Europe/Amsterdam")
+            .order_by(Team.id).limit(1)) or "Europe/Amsterdam",
+        people=await _people(repo, organisation_id), solo=organisation.solo)
+
+
+async def _people(repo: Repository, organisation_id: int) -> tuple[TeamPeople, ...]:
+    found: dict[int, tuple[list[str], list[str]]] = {}
+    for team_id, name, is_manager in await repo.team_people(organisation_id):
+        managers, members = found.setdefault(team_id, ([], []))
+        (managers if is_manager else members).append(name)
+    return tuple(TeamPeople(team_id, tuple(managers), tuple(members))
+                 for team_id, (managers, members) in found.items())
 
 
 async def create_team(
@@ -123,53 +145,76 @@ async def create_team(
 async def movable_teams(
     repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
 ) -> list[tuple[int, str]]:
-    """Teams the admin may move into this organisation: those they manage, and those of the
-    other organisations they administer; oldest first."""
+    """Teams the admin may move into this organisation: those of the other organisations she
+    administers, and those she manages that are alone in the organisation /newteam made for
+    them; oldest first."""
     await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
     managed = select(Membership.team_id).where(
         Membership.user_id == actor_id, Membership.role == permissions.MANAGER,
         Membership.active.is_(True))
-    query = select(Team.id, Team.name).where(Team.organisation_id != organisation_id)
+    query = select(Team.id, Team.name).join(Organisation).where(
+        Team.organisation_id != organisation_id)
     if actor_id not in admin_ids:
         mine = select(OrganisationAdmin.organisation_id).where(
             OrganisationAdmin.user_id == actor_id)
-        query = query.where(Team.id.in_(managed) | Team.organisation_id.in_(mine))
+        query = query.where((Team.id.in_(managed) & Organisation.solo.is_(True))
+                            | Team.organisation_id.in_(mine))
     return list((await repo.session.execute(query.order_by(Team.id))).all())
 
 
 class MoveRefusal(Exception):
-    """The team is taking part in an organisation survey that is still open."""
+    """The move is not allowed: `args` are the team's name and why ("open": it takes part in an
+    organisation survey still open; "not_admin": the organisation it is in is administered by
+    others, and only they can let it go)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    team: str
+    organisation: str
+    left: str | None
+    """The organisation it left, unless that was its own (/newteam's, removed now)."""
+    tell: tuple[org_setup.Recipient, ...]
+    """The admins of both organisations but the one who moved it."""
 
 
 async def move_team(
     repo: Repository, admin_ids: frozenset[int], actor_id: int, team_id: int,
     organisation_id: int,
-) -> Team:
-    """Move a team into the organisation. The admin needs to administer it and to manage the team
-    or administer its organisation. An organisation left without teams or surveys is removed (it
-    was one team's own)."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+) -> Moved:
+    """Move a team into the organisation. The mover administers it, and administers the team's
+    present organisation too, unless that is the team's own (made by /newteam for it alone),
+    where managing the team is enough. Only such an organisation is removed once empty: one an
+    admin created stays with its admins, so a manager cannot make it disappear."""
+    target = await permissions.check_can_administer_org(repo, admin_ids, actor_id,
+                                                        organisation_id)
     team = await repo.team(team_id)
     if team is None:
         raise PermissionsError(Permission.MANAGE_TEAM, actor_id, team_id)
     if team.organisation_id == organisation_id:
-        return team
-    if not (permissions.is_active_manager(await repo.membership(team_id, actor_id))
-            or await permissions.is_org_admin(repo, admin_ids, actor_id, team.organisation_id)):
-        raise PermissionsError(Permission.MANAGE_TEAM, actor_id, team_id)
+        return Moved(team.name, target.name, None, ())
+    before = await repo.session.get(Organisation, team.organisation_id)
+    assert before is not None
+    allowed = await permissions.is_org_admin(repo, admin_ids, actor_id, before.id) or (
+        before.solo and permissions.is_active_manager(await repo.membership(team_id, actor_id)))
+    if not allowed:
+        raise MoveRefusal(team.name, "not_admin", before.name)
     current = await repo.open_cycle(team_id)
     if current is not None and current.organisation_cycle_id is not None:
-        raise MoveRefusal(team.name)
-    before = team.organisation_id
+        raise MoveRefusal(team.name, "open", before.name)
     team.organisation_id = organisation_id
     await repo.session.flush()
     left = await repo.session.scalar(select(func.count()).select_from(Team).where(
-        Team.organisation_id == before))
+        Team.organisation_id == before.id))
     cycles = await repo.session.scalar(select(func.count()).select_from(OrganisationCycle)
-                                       .where(OrganisationCycle.organisation_id == before))
-    if not left and not cycles:
-        await repo.session.execute(delete(Organisation).where(Organisation.id == before))
-    return team
+                                       .where(OrganisationCycle.organisation_id == before.id))
+    tell = await org_setup.admins_to_tell(repo, target.id, without=actor_id)
+    if before.solo and not left and not cycles:
+        await repo.session.execute(delete(Organisation).where(Organisation.id == before.id))
+        return Moved(team.name, target.name, None, tell)
+    tell += tuple(r for r in await org_setup.admins_to_tell(repo, before.id, without=actor_id)
+                  if r not in tell)
+    return Moved(team.name, target.name, before.name, tell)
 
 
 async def admin_candidates(
@@ -200,16 +245,8 @@ async def add_admin(
         already = await permissions.is_org_admin(repo, frozenset(), user_id, organisation_id)
         person = await repo.person(user_id) if already else None
         return person.display_name if person is not None else None
-    await _add_admin_row(repo, organisation_id, user_id, actor_id, now)
+    await repo.add_organisation_admin(organisation_id, user_id, actor_id, now)
     return candidates[user_id]
-
-
-async def _add_admin_row(
-    repo: Repository, organisation_id: int, user_id: int, added_by: int | None, now: datetime
-) -> None:
-    await repo.session.execute(dialect_insert(repo.session, OrganisationAdmin).values(
-        organisation_id=organisation_id, user_id=user_id, added_by=added_by, added_at=now,
-    ).on_conflict_do_nothing(index_elements=["organisation_id", "user_id"]))
 
 
 MAX_CHOSEN = 50

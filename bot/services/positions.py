@@ -51,6 +51,14 @@ class OrganisationTeamName:
 
 
 @dataclass(frozen=True)
+class OrganisationNextDate:
+    """After "change the date" in the organisation's rhythm: the day of its next survey."""
+
+    KIND: ClassVar[str] = "organisation_next_date"
+    organisation_id: int
+
+
+@dataclass(frozen=True)
 class SurveyDeadline:
     """On `/survey`'s deadline screen: a date typed instead of tapping 3, 7 or 14 days."""
 
@@ -107,11 +115,11 @@ class MeetingAction:
 
 
 Position = (TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome | MeetingReason
-            | MeetingAction | OrganisationName | OrganisationTeamName)
+            | MeetingAction | OrganisationName | OrganisationTeamName | OrganisationNextDate)
 _KINDS: dict[str, type[Position]] = {
     kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark, TopicExample, AtWelcome,
                                  MeetingReason, MeetingAction, OrganisationName,
-                                 OrganisationTeamName)}
+                                 OrganisationTeamName, OrganisationNextDate)}
 
 
 async def expect(

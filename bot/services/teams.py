@@ -40,7 +40,8 @@ async def create_team(
     (`bot.services.organisations`) has checked that the creator administers it."""
     if organisation_id is None:
         check_can_create_teams(admin_ids, manager)
-        organisation = Organisation(name=name.strip()[:200], created_at=now, reassessment="off")
+        organisation = Organisation(name=name.strip()[:200], created_at=now, reassessment="off",
+                                    solo=True)
         repo.session.add(organisation)
         await repo.session.flush()
         repo.session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=manager,

@@ -13,7 +13,7 @@ from telegram import Update
 
 from bot.db.models import Team
 from bot.outbox.scheduler import nudge
-from bot.services import cycles, outbox, permissions, positions, reports
+from bot.services import cycles, org_setup, outbox, permissions, positions, reports
 from bot.services.permissions import PermissionsError
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -225,10 +225,17 @@ async def _ask_close(
             language, "no_open_cycle", team=team.name)))
         return
     b = texts.buttons(language)
+    if cycle.organisation_cycle_id is not None:  # closing it closes every team's part: say so
+        async with context.runtime.repository() as repo:
+            name, teams = await org_setup.closing(repo, context.runtime.settings.admin_ids,
+                                                  user.id, cycle.organisation_cycle_id)
+        question = texts.render(language, "org_note", what="close_confirm", name=name,
+                                teams=teams)
+    else:
+        question = texts.render(language, "close_confirm", team=team.name)
     await replies.show(update, context, screens.Screen(
-        texts.render(language, "close_confirm", team=team.name),
-        screens.keyboard([[(b.yes_close, callbacks.CloseNow(cycle.id)),
-                           (b.cancel, callbacks.Status(team.id))]])))
+        question, screens.keyboard([[(b.yes_close, callbacks.CloseNow(cycle.id)),
+                                     (b.cancel, callbacks.Status(team.id))]])))
 
 
 async def _close_confirmed(
@@ -241,8 +248,12 @@ async def _close_confirmed(
         cycle, team = await permissions.check_can_close_cycle(
             repo, runtime.settings.admin_ids, user.id, data.cycle_id)
         await cycles.close_and_plan_reports(repo, cycle.id, runtime.clock.now())
+        whole = await org_setup.closing(repo, runtime.settings.admin_ids, user.id,
+                                        cycle.organisation_cycle_id) if (
+            cycle.organisation_cycle_id is not None) else None
     await replies.show(update, context, screens.Screen(runtime.texts.render(
-        lang, "closed", team=team.name)))
+        lang, "closed", team=team.name) if whole is None else runtime.texts.render(
+        lang, "org_note", what="closed", name=whole[0], teams=whole[1])))
     nudge(context.application)  # type: ignore[arg-type]
 
 

@@ -60,6 +60,8 @@ async def _act(
         label = b.unmake_manager if line.is_manager else b.make_manager
         rows.insert(0, [(label, callbacks.SetManager(data.membership_id, not line.is_manager))])
         rows.insert(1, [(b.remove_member, callbacks.RemoveMember(data.membership_id))])
+    elif line.active and line.is_manager:  # her own line: step down (refused if she is the last)
+        rows.insert(0, [(b.step_down, callbacks.SetManager(data.membership_id, False))])
     await replies.show(update, context, screens.Screen(texts.render(
         language, "member", member=line, refusal=refusal, group_label=b.group),
         screens.keyboard(rows)))

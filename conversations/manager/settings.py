@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Team
-from bot.services import permissions, reassessment, teams
+from bot.db.models import Organisation, Team
+from bot.services import org_rhythm, permissions, reassessment, teams
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -25,7 +25,8 @@ async def _show(
     assert user is not None
     async with context.runtime.repository() as repo:
         team = await permissions.check_can_manage(repo, user.id, data.team_id)
-    await replies.show(update, context, _screen(context, team, language, None))
+        governing = await org_rhythm.governing(repo, team)
+    await replies.show(update, context, _screen(context, team, language, None, governing))
 
 
 async def _change(
@@ -38,11 +39,13 @@ async def _change(
         team, refusal = await teams.change_setting(repo, user.id, data.team_id, data.choice)
         if refusal is None and data.choice.startswith("rhythm-"):
             await reassessment.schedule_next(repo, team, runtime.clock.now())
-    await replies.show(update, context, _screen(context, team, language, refusal))
+        governing = await org_rhythm.governing(repo, team)
+    await replies.show(update, context, _screen(context, team, language, refusal, governing))
 
 
 def _screen(
-    context: BotContext, team: Team, language: str, refusal: teams.SettingRefusal | None
+    context: BotContext, team: Team, language: str, refusal: teams.SettingRefusal | None,
+    governing: Organisation | None = None,
 ) -> screens.Screen:
     texts = context.runtime.texts
     b = texts.buttons(language)
@@ -68,7 +71,10 @@ def _screen(
     rows.append([(b.link_group, callbacks.OfferGroupLink(team.id))])
     text = texts.render(language, "team_settings", team=team, model_title=model.title(language),
                         scope_title=model.scope(team.default_scope).title(language),
-                        rhythm=b.rhythms[team.reassessment], refusal=refusal)
+                        rhythm=b.rhythms[team.reassessment], refusal=refusal,
+                        organisation=governing.name if governing else None,
+                        org_rhythm=b.rhythms[governing.reassessment] if governing else None,
+                        org_next=governing.next_reassessment_at if governing else None)
     return screens.Screen(text, screens.keyboard(rows))
 
 

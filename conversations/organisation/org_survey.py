@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.db.models import OrganisationCycle
 from bot.outbox.scheduler import nudge
-from bot.services import cycles, org_cycles, org_rhythm, organisations
+from bot.services import cycles, org_cycles, org_rhythm, org_setup, organisations
 from bot.services.organisations import MAX_CHOSEN, SurveyPlan
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -178,8 +178,11 @@ async def _ask_close(
         await replies.show(update, context, screens.Screen(texts.render(
             language, "org_note", what="no_open", name=seen.name)))
         return
+    async with context.runtime.repository() as repo:
+        name, teams = await org_setup.closing(repo, context.runtime.settings.admin_ids,
+                                              user_id(update), organisation_cycle.id)
     await replies.show(update, context, screens.Screen(
-        texts.render(language, "org_note", what="close_confirm", name=seen.name),
+        texts.render(language, "org_note", what="close_confirm", name=name, teams=teams),
         screens.keyboard([[(b.yes_close, callbacks.OrgCloseNow(organisation_cycle.id)),
                            (b.cancel, callbacks.OrgOverview(seen.id))]])))
 
@@ -191,9 +194,10 @@ async def _close(
     async with runtime.repository() as repo:
         closed = await org_cycles.close(repo, runtime.settings.admin_ids, user_id(update),
                                         data.organisation_cycle_id, runtime.clock.now())
-    _, seen = await _cycle(update, context, data.organisation_cycle_id)
+        name, teams = await org_setup.closing(repo, runtime.settings.admin_ids, user_id(update),
+                                              data.organisation_cycle_id)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
-        language, "org_note", what="closed" if closed else "no_open", name=seen.name)))
+        language, "org_note", what="closed" if closed else "no_open", name=name, teams=teams)))
     nudge(context.application)  # type: ignore[arg-type]
 
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.services import organisations, permissions, positions, teams
+from bot.services import organisations, permissions, positions
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -125,14 +125,23 @@ async def _overview(
         rows.append([(b.org_survey, callbacks.OrgSurvey(org))])
     rows += [[(b.org_new_team, callbacks.OrgNewTeam(org)),
               (b.org_move, callbacks.OrgMoveList(org))],
-             [(b.org_add_admin, callbacks.OrgAdmins(org))]]
+             [(b.org_add_admin, callbacks.OrgAdmins(org))],
+             [(b.org_rhythm, callbacks.OrgRhythm(org)), (b.org_targets, callbacks.OrgTargets(org))]]
+    people = {p.team_id: p for p in seen.people}
     text = runtime.texts.render(
         language, "org_overview", name=seen.name, admins=seen.admins, deadline=seen.deadline,
-        teams=[{"name": n, "members": m} for _, n, m in seen.teams], status=seen.status,
+        teams=[{"name": n, "members": m,
+                "managers": people[i].managers if i in people else (),
+                "others": people[i].members if i in people else ()}
+               for i, n, m in seen.teams], status=seen.status, rhythm=seen.reassessment,
         next_at=seen.next_reassessment_at if seen.reassessment != "off" else None,
         timezone=seen.timezone)
     await replies.show(update, context, screens.Screen(
         f"{note}\n\n{text}" if note else text, screens.keyboard(rows)))
+
+
+show_overview = _overview
+"""`/org`'s screen, with a note above it (for the other organisation flows)."""
 
 
 async def _ask_team_name(
@@ -146,30 +155,6 @@ async def _ask_team_name(
                                positions.OrganisationTeamName(seen.id), runtime.clock.now())
     await replies.send_text(context, user_id(update), runtime.texts.render(
         language, "org_note", what="ask_team_name", name=seen.name))
-
-
-@managing.politely
-async def on_team_name(
-    update: Update, context: BotContext, expected: positions.OrganisationTeamName
-) -> None:
-    """The new team's name: the admin is its first manager and gets its invite link."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    runtime = context.runtime
-    language = await replies.language_of(update, context)
-    now = runtime.clock.now()
-    async with runtime.repository() as repo:
-        await positions.clear(repo, user.id)
-        await repo.touch_person(user.id, user.full_name, language, now)
-        team, _ = await organisations.create_team(
-            repo, runtime.settings.admin_ids, user.id, expected.organisation_id,
-            message.text or "", teams.TeamSettings(
-                timezone=runtime.settings.default_timezone,
-                anonymity_threshold=runtime.settings.anonymity_threshold), now)
-        invite = await teams.create_invite(repo, team.id, user.id, None, now)
-    await replies.send_text(context, user.id, runtime.texts.render(
-        language, "team_created", team=team.name, expires=invite.expires_at,
-        timezone=team.timezone, link=teams.invite_link(runtime.bot_username, invite.token)))
 
 
 async def _show_choices(
@@ -202,19 +187,28 @@ async def _move_list(
 async def _move(
     update: Update, context: BotContext, data: callbacks.OrgMove, language: str
 ) -> None:
+    """Move the team; the admins of both organisations are told (a refusal says why)."""
     runtime = context.runtime
-    admin_ids = runtime.settings.admin_ids
+    texts = runtime.texts
+    user = update.effective_user
+    assert user is not None
     try:
         async with runtime.repository() as repo:
-            team = await organisations.move_team(repo, admin_ids, user_id(update), data.team_id,
-                                                 data.organisation_id)
-            note = runtime.texts.render(language, "org_note", what="moved", team=team.name,
-                                        name=(await organisations.overview(
-                                            repo, admin_ids, user_id(update),
-                                            data.organisation_id)).name)
+            moved = await organisations.move_team(repo, runtime.settings.admin_ids, user.id,
+                                                  data.team_id, data.organisation_id)
+        note = texts.render(language, "org_note", what="moved", team=moved.team,
+                            name=moved.organisation)
     except organisations.MoveRefusal as refusal:
-        note = runtime.texts.render(language, "org_note", what="move_refused",
-                                    team=refusal.args[0])
+        team, reason, left = refusal.args
+        note = texts.render(language, "org_note", what="move_refused", team=team) if (
+            reason == "open") else texts.render(language, "org_setup", what="move_not_admin",
+                                                team=team, left=left)
+    else:
+        for person in moved.tell:
+            await replies.send_text(context, person.user_id, texts.render(
+                person.language, "org_setup", what="team_left" if moved.left else "team_joined",
+                team=moved.team, name=moved.organisation, left=moved.left,
+                person=user.full_name))
     await _overview(update, context, callbacks.OrgOverview(data.organisation_id), language,
                     note=note)
 
@@ -228,9 +222,11 @@ async def _admins(
         candidates = await organisations.admin_candidates(repo, runtime.settings.admin_ids,
                                                           user_id(update), org)
         seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update), org)
+    b = runtime.texts.buttons(language)
     await _show_choices(update, context, language, org, seen.name,
                         [(name, callbacks.OrgAddAdmin(org, person))
-                         for person, name in candidates],
+                         for person, name in candidates[:89]]
+                        + [(b.org_admin_link, callbacks.OrgAdminLink(org))],
                         "choose_admin" if candidates else "no_candidates")
 
 

@@ -43,3 +43,15 @@ def test_trend_compares_chapter_levels_with_the_previous_cycle() -> None:
     changes = {c.id: c.delta for c in trend(after, before)}
     assert changes == {"A": 1.0, "B": 0.0}
     assert all(c.before is None for c in trend(after, None))
+
+
+def test_without_a_default_target_nothing_is_below_target_unless_a_target_is_set() -> None:
+    """An organisation's report: no target of its own, no "below target" (issue 29)."""
+    answers = team(*[{"A1": 1, "A2": 3, "A3": 4, "B1": 5}] * 3)
+    result = aggregate(MODEL, "full", answers, 3)
+    ranked = priorities(result, default_target=None)
+    assert [(p.element_id, p.target, p.reasons) for p in ranked] == [
+        ("A1", None, (Reason.LOW_LEVEL,))]
+    chosen = priorities(result, targets={"A2": 4}, default_target=None)
+    assert {p.element_id: (p.target, p.reasons) for p in chosen} == {
+        "A1": (None, (Reason.LOW_LEVEL,)), "A2": (4, (Reason.BELOW_TARGET,))}

@@ -18,6 +18,7 @@ from domain.rhythm import (
     heads_up_wording,
     next_cycle_start,
     next_quarter_start,
+    one_period_after,
     parse_day,
     reminder_times,
     rhythm_owner,
@@ -181,3 +182,19 @@ def test_an_organisation_with_a_rhythm_owns_it_and_one_without_leaves_it_to_its_
     assert rhythm_owner("quarterly") == "organisation"
     assert rhythm_owner("yearly") == "organisation"
     assert rhythm_owner("off") == "team"
+
+
+def test_the_next_organisation_survey_comes_a_full_period_later_on_a_working_day() -> None:
+    """Asked on 7 December: again in March, not at the calendar quarter four weeks later."""
+    december = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+
+    def after(moment: datetime, months: int) -> datetime:
+        found = one_period_after(moment, AMSTERDAM, months)
+        assert found is not None
+        return local(found)
+
+    assert after(december, 3).date() == date(2027, 3, 8)  # 7 March is a Sunday
+    assert after(december, 6).date() == date(2027, 6, 7)
+    assert after(december, 12).time() == time(9, 0)
+    assert after(datetime(2027, 1, 31, 10, 0, tzinfo=UTC), 1).date() == date(2027, 3, 1)
+    assert one_period_after(december, AMSTERDAM, 0) is None

@@ -28,6 +28,8 @@ async def _new_team(olga: SimulatedPerson, name: str) -> str:
     await olga.tap("Nieuw team", message=overview)
     await olga.wait_for(lambda m: "Hoe heet het nieuwe team" in m.text)
     await olga.send(name)
+    choose = await olga.wait_for(lambda m: "Wie wordt de manager" in m.text)
+    await olga.tap("Ik word zelf manager", message=choose)  # here she runs the teams herself
     created = await olga.wait_for(lambda m: "t.me/" in m.text)
     assert name in created.text
     link = next(word for word in created.text.split() if "t.me/" in word)
@@ -162,7 +164,8 @@ async def test_admins_are_added_from_the_members_teams_move_in_and_only_admins_c
 
     await olga.send("/beheerder")
     choose = await olga.wait_for(lambda m: "Wie wordt ook beheerder" in m.text)
-    assert [label for label, _ in choose.buttons()] == ["Bram", "◀️ Naar de organisatie"]
+    assert [label for label, _ in choose.buttons()] == [
+        "Bram", "🔗 Een link voor iemand buiten de teams", "◀️ Naar de organisatie"]
     await olga.tap("Bram", message=choose)
     added = await olga.wait_for(lambda m: "Bram is nu beheerder" in m.text)
     assert "Beheerders: Olga, Bram" in added.text
