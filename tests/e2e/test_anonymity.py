@@ -15,11 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.services import teams
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_manager_journey import answer_quick_scan
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
-from tests.e2e.test_team_administration import join_in_group
 from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    answer_quick_scan,
+    assert_telegram_was_happy,
+    join,
+    join_in_group,
+    start_survey,
+)
+from tests.support.running import RunningBot, set_up_team
 
 A_FIGURE = re.compile(r"\d,\d")  # a level such as 3,4; counts of people are whole numbers
 

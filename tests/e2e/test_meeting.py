@@ -16,12 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import AgreedLevel, ImprovementAction
 from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
 from conversations import callbacks
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_agreed_profile import export
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
-from tests.e2e.test_permissions import _cells_naming
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, cells_naming, export
 from tests.support.meeting import closed_cycle_with_answers
+from tests.support.running import RunningBot, set_up_team
 
 # person order: Manon, Bram, Daan (managers), Anna, Eva (members)
 LEVELS = {
@@ -218,12 +216,12 @@ async def test_deleteme_forgets_a_chair_who_started_voted_agreed_and_owns_an_act
     await bram.say_in(group, "Lijsten samenvoegen", reply_to=agreed)
     await group.wait_for(lambda m: "Lijsten samenvoegen · Bram" in m.text)
     await bram.tap_in(group, "✅ 2")  # the reason is awaited from him in the group again
-    assert await _cells_naming(sessions, bram.user_id, "Bram")  # the check can see him
+    assert await cells_naming(sessions, bram.user_id, "Bram")  # the check can see him
 
     await bram.send("/deleteme")
     await bram.tap("Ja, vergeet mij")
     await bram.wait_for(lambda m: "ik ben je vergeten" in m.text)
-    assert await _cells_naming(sessions, bram.user_id, "Bram") == []
+    assert await cells_naming(sessions, bram.user_id, "Bram") == []
     assert_telegram_was_happy(emulator)
 
 

@@ -17,16 +17,17 @@ from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.rendering import documents
 from bot.rendering.texts import Texts
 from bot.services import improvement
-from tests.bot.rendering.test_report_in_browser import browser_missing, sticking_out_on_a_phone
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import (
+from tests.support.browser import browser_missing, sticking_out_on_a_phone
+from tests.support.journeys import (
     PNG_SIGNATURE,
     answer_quick_scan,
+    assert_telegram_was_happy,
     create_team,
+    join_in_group,
     open_survey,
+    start_command,
 )
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
-from tests.e2e.test_team_administration import join_in_group, start_command
+from tests.support.running import RunningBot
 
 TEAM = "R&D $^$ <b>"
 NOT_APPLICABLE = "Niet van toepassing"

@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import create_engine
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import TOKEN, set_up_team
-from tests.e2e.test_participant_journey import join, start_survey, stored_answers
-from tests.e2e.test_webhook_workers import SECRET, free_port
 from tests.support.clock import FixedClock
+from tests.support.journeys import join, start_survey, stored_answers
+from tests.support.running import TOKEN, set_up_team
+from tests.support.webhooks import SECRET, free_port
 
 STARTUP_SECONDS = 60
 

@@ -5,10 +5,12 @@ services on a SQLite file, rendering to text. A test is slow when it
 
 - lives in `tests/e2e/` (the whole bot over HTTP against the emulator),
 - uses a fixture that starts a server, the emulator or a browser (`SLOW_FIXTURES`),
-- is in a module that starts processes or drives a browser (it imports `SLOW_MODULES`), or
+- is in a module that starts processes or drives a browser (it imports `SLOW_MODULES`),
+- calls a helper that starts a server on a thread or a browser (`SLOW_HELPERS`), or
 - makes a PDF (its code names something with "pdf" in it: WeasyPrint takes seconds per page).
 
-A test may also say so itself with `@pytest.mark.slow`; nothing here ever makes a test fast.
+A test may also say so itself with `@pytest.mark.slow` (an exhaustive search that takes minutes
+does); nothing here ever makes a test fast.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ SLOW_FIXTURES = frozenset({
     "browser", "page", "report_page",  # Chromium through Playwright
 })
 SLOW_MODULES = frozenset({"subprocess", "pty", "multiprocessing", "playwright"})
+SLOW_HELPERS = frozenset({"tests.support.threaded_emulator", "tests.support.browser",
+                          "tests.support.worker"})
 
 
 def _module_starts_processes(module: types.ModuleType | None) -> bool:
@@ -40,9 +44,16 @@ def _module_starts_processes(module: types.ModuleType | None) -> bool:
     return False
 
 
-def _makes_a_pdf(function: object) -> bool:
+def _calls_something_slow(function: object, module: types.ModuleType | None) -> bool:
+    """A PDF, or a helper of `SLOW_HELPERS`, named in the test's own code."""
     code = getattr(inspect.unwrap(function), "__code__", None)  # type: ignore[arg-type]
-    return code is not None and any("pdf" in name.casefold() for name in code.co_names)
+    if code is None:
+        return False
+    if any("pdf" in name.casefold() for name in code.co_names):
+        return True
+    names = vars(module) if module is not None else {}
+    return any(getattr(names.get(name), "__module__", None) in SLOW_HELPERS
+               for name in code.co_names)
 
 
 def is_slow(item: pytest.Item, tests_root: Path) -> bool:
@@ -57,7 +68,8 @@ def is_slow(item: pytest.Item, tests_root: Path) -> bool:
         return True
     if not isinstance(item, pytest.Function):
         return False
-    return _module_starts_processes(item.module) or _makes_a_pdf(item.function)
+    return _module_starts_processes(item.module) or _calls_something_slow(item.function,
+                                                                           item.module)
 
 
 def mark_slow_tests(items: list[pytest.Item], tests_root: Path) -> None:
