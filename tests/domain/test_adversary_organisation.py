@@ -295,6 +295,7 @@ MANAGER_AND_ONE_MORE = _org("manager", ({1}, True, True, 3, 3), ({1}, True, Fals
 
 
 @pytest.mark.slow  # an exhaustive adversary per example: minutes on a busy 2-core machine
+@pytest.mark.timeout(900)  # nearly 4 minutes seen on a busy machine: no hang, a long search
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(ONE_OUTSIDE)
 @example(IN_TWO_TEAMS)

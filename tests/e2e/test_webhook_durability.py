@@ -102,8 +102,13 @@ async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> No
 
 
 async def all_acknowledged(emulator: BotApiEmulator) -> None:
-    """Every update so far was answered 2xx (a person sees a reply before its 200 comes)."""
-    await eventually(lambda: not emulator.undelivered())
+    """Every update so far was answered 2xx (a person sees a reply before its 200 comes): woken
+    by each delivery as it is confirmed, not by looking again and again, and for at most 10 s."""
+    pending = [queued.delivered.wait() for queued in emulator.undelivered()]
+    try:
+        await asyncio.wait_for(asyncio.gather(*pending), 10)
+    except TimeoutError:
+        raise AssertionError(f"{len(emulator.undelivered())} updates never acknowledged") from None
 
 
 @pytest.fixture

@@ -25,7 +25,11 @@ TOKEN = "123456:TEST-TOKEN-e2e"
 
 @dataclass
 class RunningBot:
-    """The real application, started and polling; `restart()` is a crash and a new process."""
+    """The real application, started and polling; `restart()` is a crash and a new process.
+
+    The tests' database is migrated once per run (tests/conftest.py), so the bot does not migrate
+    it again at every start; starting on an empty or older database has tests of its own (CLI,
+    polling, webhook workers)."""
 
     emulator: BotApiEmulator
     settings: Config
@@ -34,8 +38,8 @@ class RunningBot:
     application: IsoApplication | None = None
 
     async def start(self) -> None:
-        self.application = await start_polling(
-            self.settings, Wiring(clock=self.clock, run_scheduler=self.run_scheduler))
+        self.application = await start_polling(self.settings, Wiring(
+            clock=self.clock, run_scheduler=self.run_scheduler, migrate_on_start=False))
 
     async def stop(self) -> None:
         application, self.application = self.application, None
