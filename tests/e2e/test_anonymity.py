@@ -18,6 +18,7 @@ from bot.services import teams
 from tests.support.clock import FixedClock
 from tests.support.journeys import (
     answer_quick_scan,
+    answer_survey,
     assert_telegram_was_happy,
     join,
     join_in_group,
@@ -95,10 +96,8 @@ async def answer_full_scan_with_a_remark(person: SimulatedPerson, remark: str) -
     await person.wait_for(lambda m: "Typ je opmerking" in m.text)
     await person.send(remark)
     await person.wait_for(lambda m: "onderwerp 4 van 31" in m.text)
-    for _ in range(28):  # the other chapters' remark offers cost no tap
-        await person.tap("Niet van toepassing")
-    await person.tap("bevestigen")
-    await person.wait_for(lambda m: "bevestigd" in m.text)
+    # the other chapters' remark offers cost no tap
+    await answer_survey(person, ["Niet van toepassing"] * 28, start=None)
 
 
 async def test_the_order_of_remarks_says_nothing_about_who_wrote_them(
@@ -166,10 +165,7 @@ async def test_a_manager_who_answered_among_three_sees_no_figure(
         await join(person, team.start_command, "Nederlands")
     await manon.send("/resume")  # the manager answers too
     await manon.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
-    for _ in range(7):
-        await manon.tap("2")
-    await manon.tap("bevestigen")
-    await manon.wait_for(lambda m: "bevestigd" in m.text)
+    await answer_survey(manon, 2, start=None)
     for person in (anna, bo):
         await answer_quick_scan(person, 4)
     report = await close(bot, manon)

@@ -21,6 +21,7 @@ from tests.support.browser import browser_missing, sticking_out_on_a_phone
 from tests.support.journeys import (
     PNG_SIGNATURE,
     answer_quick_scan,
+    answer_survey,
     assert_telegram_was_happy,
     create_team,
     join_in_group,
@@ -35,11 +36,8 @@ THIN = 4  # the fifth question of the quick scan is 9.2: most people cannot judg
 
 
 async def answer_but_skip_chapter_9(person: SimulatedPerson, level: int) -> None:
-    await person.tap("Beginnen")
-    for question in range(7):
-        await person.tap(NOT_APPLICABLE if question == THIN else str(level))
-    await person.tap("bevestigen")
-    await person.wait_for(lambda m: "bevestigd" in m.text)
+    await answer_survey(person, [NOT_APPLICABLE if question == THIN else level
+                                 for question in range(7)])
 
 
 def pdf_text(message: BotMessage) -> str:

@@ -21,6 +21,7 @@ from bot.db.engine import create_engine
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from tests.support.clock import FixedClock
 from tests.support.journeys import join, start_survey, stored_answers
+from tests.support.processes import ended, stop
 from tests.support.running import TOKEN, set_up_team
 from tests.support.webhooks import SECRET, free_port
 
@@ -88,7 +89,7 @@ class Platform:
         if status < 300 and self.kill_after_next_ack:
             self.kill_after_next_ack = False
             worker.kill()
-            await worker.process.wait()
+            await ended(worker.process)
             self.killed_after_ack += 1
         return web.Response(status=status, text=body)
 
@@ -126,10 +127,7 @@ async def platform(
     try:
         yield running
     finally:
-        for worker in running.workers:
-            if worker.process.returncode is None:
-                worker.process.terminate()
-                await worker.process.wait()
+        await asyncio.gather(*(stop(worker.process) for worker in running.workers))
         await runner.cleanup()
 
 
@@ -168,7 +166,7 @@ async def test_a_worker_killed_while_handling_is_answered_by_the_next(
     await start_survey(anna, "Beginnen")
     await all_acknowledged(emulator)
     first.kill()
-    await first.process.wait()
+    await ended(first.process)
     tapped = asyncio.create_task(anna.tap("5", timeout=STARTUP_SECONDS))
     await eventually(lambda: bool(emulator.webhook_failures))  # nobody answers: Telegram retries
     await platform.start_worker(register=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -71,12 +72,35 @@ async def open_survey(manon: SimulatedPerson, scope_label: str, days_label: str)
     await manon.wait_for(lambda m: "is open" in m.text)
 
 
+async def answer_survey(
+    person: SimulatedPerson, levels: int | Sequence[int | str], *,
+    start: str | None = "Beginnen", topic: str | None = None, first: int = 1,
+    confirm: str | None = "bevestigen", confirmed: str = "bevestigd",
+) -> None:
+    """The survey as a person answers it, one tap per topic (the one way every story answers).
+
+    `start` is tapped on the invitation (None: she is at her first topic already); then each of
+    `levels`, a level or a label such as "Niet van toepassing" (a single level: the quick scan's
+    seven topics, all at it); then `confirm`, waiting until `confirmed` is shown (None: she stays
+    at the summary). With `topic` ("onderwerp {} van 7"), each topic, numbered from `first`, is
+    waited for before its tap.
+    """
+    taps = [str(levels)] * 7 if isinstance(levels, int) else [str(level) for level in levels]
+    if start is not None:
+        await person.tap(start)
+    for number, label in enumerate(taps, first):
+        if topic is not None:
+            shown = topic.format(number)
+            await person.wait_for(lambda m, shown=shown: shown in m.text)
+        await person.tap(label)
+    if confirm is not None:
+        await person.tap(confirm)
+        await person.wait_for(lambda m: confirmed in m.text)
+
+
 async def answer_quick_scan(person: SimulatedPerson, level: int) -> None:
-    await person.tap("Beginnen")
-    for _ in range(7):
-        await person.tap(str(level))
-    await person.tap("bevestigen")
-    await person.wait_for(lambda m: "bevestigd" in m.text)
+    """From the invitation to confirmed: the quick scan's seven topics, all at `level`."""
+    await answer_survey(person, level)
 
 
 async def run_a_cycle(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.emulator import BotMessage, SimulatedPerson
+from tests.support.journeys import answer_survey
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,6 @@ async def answer_everything(
 ) -> BotMessage:
     """One tap per topic: each tap shows the next topic straight away (no example or remark
     prompt stands in between); returns the summary."""
-    for number in range(1, total + 1):
-        await person.wait_for(lambda m, n=number: words.topic.format(n, total) in m.text)
-        await person.tap(str(level))
+    await answer_survey(person, [level] * total, start=None, confirm=None,
+                        topic=words.topic.format("{}", total))
     return await person.wait_for(lambda m: words.all_answered.format(total) in m.text)
