@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from bench.seeding import example_view
 from bot.rendering import documents, presenting
 from bot.rendering.texts import Texts
 from tests.support.browser import (
@@ -25,6 +24,7 @@ from tests.support.browser import (
     async_playwright,
     sticking_out_on_a_phone,
 )
+from tests.support.seeded import seeded_view
 
 TEAM = "R&D $^$ <b> Kwaliteitsmanagementsysteemverbeteringsprogrammacommissie"
 
@@ -46,8 +46,7 @@ async def browser() -> AsyncIterator[Any]:
 async def report_page(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
     language = str(request.param)
     texts = Texts()
-    view = await example_view(f"sqlite+aiosqlite:///{tmp_path / 'report.db'}",
-                              team_name=TEAM, language=language)
+    view = await seeded_view(language, TEAM)  # seeded once per run (tests/support/seeded.py)
     page = documents.html(texts, language, view, await presenting.charts(texts, language, view))
     path = tmp_path / "report.html"
     path.write_text(page, encoding="utf-8")
