@@ -1,6 +1,8 @@
 """Shared fixtures: a real, migrated database per test and a clock the test controls.
 
 Every database test runs on a SQLite file, and again on PostgreSQL when TEST_DATABASE_URL is set.
+Here too: which tests are `slow` (`tests/support/tiers.py`, decided for every test collected, so
+tests added anywhere are sorted as well) and how hard Hypothesis tries (HYPOTHESIS_PROFILE).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,6 +23,21 @@ from bot.db import migrate
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.models import Base
 from tests.support.clock import FixedClock
+from tests.support.tiers import mark_slow_tests
+
+# Hypothesis: "ci" is Hypothesis's own default (100 examples, CI sets CI=true), exactly what CI ran
+# before the profiles; "dev" tries a quarter as many, without a deadline, for the minute between two
+# edits on a busy machine. A test's own @settings(max_examples=...) still wins; HYPOTHESIS_PROFILE
+# chooses either by name.
+hypothesis_settings.register_profile("ci", max_examples=100)
+hypothesis_settings.register_profile("dev", max_examples=25, deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    mark_slow_tests(items, Path(__file__).parent)
+
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]

@@ -106,11 +106,13 @@ class BotApiEmulator:
         self._user_ids = itertools.count(10_001)
         self._port = port
         self._runner: web.AppRunner | None = None
+        self._stopping = False  # a waiting getUpdates answers at once: the server is going
         self._webhook_task: asyncio.Task[None] | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        self._stopping = False
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -120,7 +122,8 @@ class BotApiEmulator:
 
     async def stop(self) -> None:
         await self.stop_webhook_delivery()
-        async with self.queue_changed:
+        async with self.queue_changed:  # a long poll still waiting ends now, not at its timeout,
+            self._stopping = True       # which the server's shutdown would otherwise wait for
             self.queue_changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -302,7 +305,7 @@ class BotApiEmulator:
                 waiting = [q for q in self._queue if not q.delivered.is_set()
                            or q.update["update_id"] >= (offset or 0)][:limit]
                 remaining = deadline - time.monotonic()
-                if waiting or remaining <= 0 or self._runner is None:
+                if waiting or remaining <= 0 or self._runner is None or self._stopping:
                     for queued in waiting:
                         queued.delivered.set()
                     return [q.update for q in waiting]

@@ -70,13 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         settings = load_settings()
         if command == "demo":
-            from bot.ops.demo import demo_settings, run_demo
+            from bot.ops.demo import demo_settings, run_demo_in_terminal
 
             try:
                 settings = demo_settings(arguments.output, arguments.database_url)
             except ConfigError as error:
                 raise ConfigError(_as_demo_option(str(error))) from None
-            asyncio.run(run_demo(settings, output=arguments.output))
+            run_demo_in_terminal(settings, arguments.output)
         elif command == "run":
             from bot.ops.operations import preflight
             from bot.ops.serve import serve

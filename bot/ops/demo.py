@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -112,6 +113,17 @@ def file_namer(application: IsoApplication) -> FileNamer:
         return f"{slug}-cycle{cycle.id}-{cycle.opened_at:%Y-%m-%d}-{kind}.{extension}"
 
     return name
+
+
+def run_demo_in_terminal(settings: Config, output: str) -> None:
+    """The demo as `iso9004-bot demo` runs it: Ctrl-C stops it, however it was started.
+
+    A background job of a non-interactive shell starts with SIGINT ignored, and asyncio turns
+    Ctrl-C into a clean stop only where Python's own handler is in place: without restoring it the
+    demo would never stop at Ctrl-C. (Only here, at the entry: a library must not change a
+    process's signal handling.)"""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    asyncio.run(run_demo(settings, output=output))
 
 
 async def run_demo(settings: Config, output: str, read: Read | None = None) -> None:

@@ -73,7 +73,8 @@ def _filled_in(tmp_path: Path, **values: str) -> Path:
 
 def _compose_client() -> list[str] | None:
     if shutil.which("docker") and subprocess.run(
-            ["docker", "compose", "version"], capture_output=True, check=False).returncode == 0:
+            ["docker", "compose", "version"], capture_output=True, check=False,
+            timeout=60).returncode == 0:
         return ["docker", "compose"]
     found = shutil.which("docker-compose")
     return [found] if found else None

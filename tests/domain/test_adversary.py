@@ -47,7 +47,7 @@ from domain.aggregation import (
     team_figures,
 )
 from domain.catalog import AssessmentModel
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 K = 3
 ELEMENTS = ("A1", "B1")
@@ -245,6 +245,8 @@ MANAGER_ACROSS_GROUPS = _team((STAFF, True, True, False, 1, 1), (STAFF, True, Tr
                               (STAFF, False, True, False, 3, 3))
 
 
+@pytest.mark.slow  # an exhaustive adversary per example: minutes on a busy 2-core machine
+@pytest.mark.timeout(900)  # nearly 4 minutes seen on a busy machine: no hang, a long search
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(LONE_SUPPLIER)
 @example(VIEWER_OF_THREE)

@@ -32,7 +32,7 @@ from domain import disclosure
 from domain.aggregation import TeamResult, aggregate
 from domain.catalog import AssessmentModel
 from domain.organisation import Member, OrganisationFigures, TeamColumn, organisation_figures
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 K = 3
 ELEMENTS = ("A1", "B1")
@@ -294,6 +294,8 @@ MANAGER_AND_ONE_MORE = _org("manager", ({1}, True, True, 3, 3), ({1}, True, Fals
                             ({1}, True, False, 2, 3), ({2}, True, False, 1, 5))
 
 
+@pytest.mark.slow  # an exhaustive adversary per example: minutes on a busy 2-core machine
+@pytest.mark.timeout(900)  # nearly 4 minutes seen on a busy machine: no hang, a long search
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(ONE_OUTSIDE)
 @example(IN_TWO_TEAMS)

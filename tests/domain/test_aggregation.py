@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.aggregation import Consensus, Respondent, aggregate, agreement_of, team_figures
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 MODEL = small_model()
 IDS = MODEL.scope("full").element_ids

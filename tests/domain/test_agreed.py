@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.aggregation import Respondent, aggregate
 from domain.agreed import Direction, since_agreed
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 MODEL = small_model()  # A1, A2, A3, B1
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from domain import meeting
 from domain.aggregation import aggregate
 from domain.meeting import Meeting, MeetingError, Phase
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 MODEL = small_model({"A": 3, "B": 3})

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from domain.aggregation import Respondent, team_figures
 from domain.meeting_figures import group_figures, remarks_allowed
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 K = 3
 MODEL = small_model({"A": 1})

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.organisation import Member, OrganisationFigures, organisation_figures
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 MODEL = small_model({"A": 2, "B": 1})
 IDS = MODEL.scope("full").element_ids

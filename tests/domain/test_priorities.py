@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.aggregation import aggregate
 from domain.priorities import Reason, priorities, trend
-from tests.domain.model_for_tests import small_model
+from tests.support.model_for_tests import small_model
 
 MODEL = small_model()
 

@@ -7,14 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Answer, Membership, Person, Remark
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_participant_journey import (
-    assert_telegram_was_happy,
-    join,
-    start_survey,
-    stored_answers,
-)
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, join, start_survey, stored_answers
+from tests.support.running import RunningBot, set_up_team
 
 
 async def test_a_plain_start_greets_and_explains_what_to_do(

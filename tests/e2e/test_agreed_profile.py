@@ -4,9 +4,6 @@ the team moved since, in Dutch and in English."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,10 +12,9 @@ from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.services import agreements
 from domain.catalog import load_model
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import create_team, run_a_cycle
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, create_team, export, join, run_a_cycle
+from tests.support.running import RunningBot
 
 MODEL = load_model("iso9004-2018")
 FIRST, SECOND, THIRD = MODEL.scope("quick").element_ids[:3]
@@ -38,15 +34,6 @@ async def agree(sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
         for element_id, (level, reason) in levels.items():
             await agreements.record_agreed(Repository(session), manon.user_id, cycle.id,
                                            element_id, level, reason, clock.now())
-
-
-async def export(manon: SimulatedPerson) -> dict[str, dict[str, str]]:
-    """/export, read as Excel would: per topic, the cells by their column heading."""
-    await manon.send("/export")
-    message = await manon.wait_for(lambda m: (m.document_name or "").endswith(".csv"))
-    assert message.document is not None
-    rows = list(csv.reader(io.StringIO(message.document.decode("utf-8-sig")), delimiter=";"))
-    return {row[4]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
 
 
 async def report(manon: SimulatedPerson, heading: str) -> BotMessage:

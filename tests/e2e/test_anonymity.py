@@ -15,11 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.services import teams
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_manager_journey import answer_quick_scan
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
-from tests.e2e.test_team_administration import join_in_group
 from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    answer_quick_scan,
+    answer_survey,
+    assert_telegram_was_happy,
+    join,
+    join_in_group,
+    start_survey,
+)
+from tests.support.running import RunningBot, set_up_team
 
 A_FIGURE = re.compile(r"\d,\d")  # a level such as 3,4; counts of people are whole numbers
 
@@ -91,10 +96,8 @@ async def answer_full_scan_with_a_remark(person: SimulatedPerson, remark: str) -
     await person.wait_for(lambda m: "Typ je opmerking" in m.text)
     await person.send(remark)
     await person.wait_for(lambda m: "onderwerp 4 van 31" in m.text)
-    for _ in range(28):  # the other chapters' remark offers cost no tap
-        await person.tap("Niet van toepassing")
-    await person.tap("bevestigen")
-    await person.wait_for(lambda m: "bevestigd" in m.text)
+    # the other chapters' remark offers cost no tap
+    await answer_survey(person, ["Niet van toepassing"] * 28, start=None)
 
 
 async def test_the_order_of_remarks_says_nothing_about_who_wrote_them(
@@ -162,10 +165,7 @@ async def test_a_manager_who_answered_among_three_sees_no_figure(
         await join(person, team.start_command, "Nederlands")
     await manon.send("/resume")  # the manager answers too
     await manon.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
-    for _ in range(7):
-        await manon.tap("2")
-    await manon.tap("bevestigen")
-    await manon.wait_for(lambda m: "bevestigd" in m.text)
+    await answer_survey(manon, 2, start=None)
     for person in (anna, bo):
         await answer_quick_scan(person, 4)
     report = await close(bot, manon)

@@ -8,24 +8,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_participant_journey import (
+from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    anna_in_the_middle_of_a_survey,
     assert_telegram_was_happy,
-    join,
-    start_survey,
     stored_answers,
 )
-from tests.support.clock import FixedClock
 from tests.support.restart import cut_every_other_connection
-
-
-async def anna_in_the_middle_of_a_survey(
-    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, anna: SimulatedPerson,
-    manon: SimulatedPerson, name: str = "Zorg & Co",
-) -> None:
-    team = await set_up_team(sessions, clock.now(), manager=manon, name=name)
-    await join(anna, team.start_command, "Nederlands")
-    await start_survey(anna, "Beginnen")
+from tests.support.running import RunningBot
 
 
 async def test_free_text_a_sticker_and_a_photo_get_a_hint_and_the_question_again(

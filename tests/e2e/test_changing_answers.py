@@ -6,60 +6,14 @@ long); a topic's button opens it, one tap changes it, and the person is back at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_participant_journey import (
-    assert_telegram_was_happy,
-    join,
-    start_survey,
-    stored_answers,
-)
+from bot.emulator import BotApiEmulator, SimulatedPerson
 from tests.support.clock import FixedClock
-
-
-@dataclass(frozen=True)
-class Words:
-    """What a person of each language reads and taps."""
-
-    language_button: str
-    start: str
-    topic: str  # "topic {} of {}"
-    all_answered: str  # "all {} topics answered"
-    changing: str
-    pause: str
-    paused_changing: str  # "Paused while changing topic {} of {}"
-    resume: str
-    next_page: str
-    part: str  # "part {} of {}"
-    confirm: str
-    instruction: str
-
-
-WORDS = {
-    "nl": Words("Nederlands", "Beginnen", "onderwerp {} van {}", "alle {} onderwerpen beantwoord",
-                "Je wijzigt een antwoord", "Pauze",
-                "Gepauzeerd bij het wijzigen van onderwerp {} van {}", "Verder", "Volgende",
-                "deel {} van {}", "bevestigen", "Zo kies je een niveau"),
-    "en": Words("English", "Start", "topic {} of {}", "all {} topics answered",
-                "You are changing an answer", "Pause", "Paused while changing topic {} of {}",
-                "Continue", "Next", "part {} of {}", "Confirm", "How to choose a level"),
-}
-
-
-async def answer_everything(
-    person: SimulatedPerson, words: Words, total: int, level: int
-) -> BotMessage:
-    """One tap per topic: each tap shows the next topic straight away (no example or remark
-    prompt stands in between); returns the summary."""
-    for number in range(1, total + 1):
-        await person.wait_for(lambda m, n=number: words.topic.format(n, total) in m.text)
-        await person.tap(str(level))
-    return await person.wait_for(lambda m: words.all_answered.format(total) in m.text)
+from tests.support.journeys import assert_telegram_was_happy, join, start_survey, stored_answers
+from tests.support.running import RunningBot, set_up_team
+from tests.support.words import WORDS, answer_everything
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -160,37 +160,59 @@ async def test_a_newcomer_can_try_every_feature_in_the_demo(
     assert names_in(tmp_path) == ["demo-output"]  # the real bot's database was left alone
 
 
-def test_ctrl_c_stops_the_demo_at_once_and_cleanly(tmp_path: Path) -> None:
-    """In a terminal of its own (a pseudo-terminal), as a person runs it."""
+def _exit_status(pid: int, seconds: float) -> int | None:
+    """The child's wait status once it has ended, or None if it is still running after `seconds`:
+    woken by the kernel when it ends (a pidfd), never waiting without a bound."""
+    pidfd = os.pidfd_open(pid)
+    try:
+        if not select.select([pidfd], [], [], seconds)[0]:
+            return None
+        return os.waitpid(pid, 0)[1]  # it has ended: this returns at once
+    finally:
+        os.close(pidfd)
+
+
+@pytest.mark.parametrize("started", ["in a terminal", "with Ctrl-C ignored"])
+def test_ctrl_c_stops_the_demo_at_once_and_cleanly(tmp_path: Path, started: str) -> None:
+    """In a terminal of its own (a pseudo-terminal), as a person runs it; and as a background job
+    of a non-interactive shell starts it, with SIGINT ignored: the demo restores Ctrl-C itself."""
     pid, terminal = pty.fork()
     if pid == 0:  # the child: the demo, in an empty folder, on its own database
         os.chdir(tmp_path)
         for name in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL"):
             os.environ.pop(name, None)
+        signal.signal(signal.SIGINT,
+                      signal.SIG_IGN if started == "with Ctrl-C ignored" else signal.SIG_DFL)
         os.execv(sys.executable, [sys.executable, "-m", "bot", "demo"])
     shown = b""
 
     def read_until(text: bytes, seconds: float) -> None:
         nonlocal shown
         deadline = time.monotonic() + seconds
-        while text not in shown and time.monotonic() < deadline:
-            if select.select([terminal], [], [], 0.1)[0]:
-                with contextlib.suppress(OSError):
+        while text not in shown and (left := deadline - time.monotonic()) > 0:
+            if select.select([terminal], [], [], left)[0]:
+                try:
                     shown += os.read(terminal, 65536)
+                except OSError:  # the demo has ended and its terminal with it
+                    return
 
+    status: int | None = None
     try:
         read_until(b"Anna> ", 60)
         assert b"Anna> " in shown, shown.decode(errors="replace")
         stopped_at = time.monotonic()
         os.kill(pid, signal.SIGINT)
-        _, status = os.waitpid(pid, 0)
+        status = _exit_status(pid, 10)
         took = time.monotonic() - stopped_at
         read_until(b"never", 0.3)
     finally:
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        if status is None:  # still running (or the test failed before): end it, bounded too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                _exit_status(pid, 10)
         os.close(terminal)
+    assert status is not None, f"Ctrl-C did not stop the demo ({started}) within 10 s"
     assert os.waitstatus_to_exitcode(status) == 130
     assert took < 5, took
     assert b"Traceback" not in shown and b"CRITICAL" not in shown

@@ -17,11 +17,16 @@ from bot.db.models import Cycle, Notification
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import reassessment
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
-from tests.e2e.test_scheduling import due_times, invitations, reminders, team_with_survey
 from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    answer_quick_scan,
+    assert_telegram_was_happy,
+    create_team,
+    join,
+    open_survey,
+)
+from tests.support.running import RunningBot
+from tests.support.scheduling import due_times, invitations, reminders, team_with_survey
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

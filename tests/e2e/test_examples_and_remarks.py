@@ -14,10 +14,10 @@ from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import cycles, reports
 from domain.catalog import load_model
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_changing_answers import WORDS, answer_everything
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
 from tests.support.clock import FixedClock
+from tests.support.journeys import answer_survey, assert_telegram_was_happy, join, start_survey
+from tests.support.running import RunningBot, set_up_team
+from tests.support.words import WORDS, answer_everything
 
 
 async def test_quick_scan_participants_add_a_remark_and_an_example_that_reach_the_report(
@@ -94,9 +94,8 @@ async def test_quick_scan_participants_add_a_remark_and_an_example_that_reach_th
 
 async def answer_everything_from(person: SimulatedPerson, level: int) -> None:
     """From topic 2 on (English), one tap each."""
-    for number in range(2, 8):
-        await person.wait_for(lambda m, n=number: f"topic {n} of 7" in m.text)
-        await person.tap(str(level))
+    await answer_survey(person, [level] * 6, start=None, confirm=None, topic="topic {} of 7",
+                        first=2)
     await person.wait_for(lambda m: "all 7 topics answered" in m.text)
 
 

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_meeting import _set_up
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, join, start_survey
+from tests.support.meeting import set_up_meeting
 from tests.support.quiet import settled
+from tests.support.running import RunningBot, set_up_team
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ async def test_a_meeting_tap_delivered_twice_gets_one_answer(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     group = meeting.group
     await manon.say_in(group, "/meeting")
     await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
@@ -69,7 +69,7 @@ async def test_a_co_managers_reply_or_reason_command_sets_the_reason(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     group, (bram, daan) = meeting.group, meeting.managers[1:]
     await manon.say_in(group, "/meeting")
     voting = await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
@@ -93,7 +93,7 @@ async def test_a_meeting_started_from_the_report_in_a_group_without_the_bot_says
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     await manon.send("/report")
     offer = await manon.wait_for(lambda m: "Start het overleg in MT Zorg & Co" in str(m.keyboard))
     # someone removed the bot, and Telegram's my_chat_member about it has not reached the bot yet
@@ -114,7 +114,7 @@ async def test_a_supergroup_upgrade_mid_meeting_shows_the_meeting_in_the_new_cha
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     group = meeting.group
     await manon.say_in(group, "/meeting")
     await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
@@ -144,7 +144,7 @@ async def test_five_people_trying_the_group_menu_do_not_delay_the_chairs_meeting
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     group = meeting.group
     guests = [emulator.person(name, "nl") for name in ("Piet", "Sara", "Joris")]
     for guest in guests:

@@ -13,10 +13,10 @@ from bot.db.models import GroupLink, Person
 from bot.emulator import ApiError, BotApiEmulator, SimulatedGroup, SimulatedPerson
 from bot.emulator._commands import menu
 from bot.emulator._server import Fault
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy
 from tests.support.quiet import settled
+from tests.support.running import RunningBot, set_up_team
 
 
 async def link_row(sessions: async_sessionmaker[AsyncSession], chat_id: int) -> GroupLink | None:

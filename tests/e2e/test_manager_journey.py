@@ -8,49 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import Cycle, Team
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.rendering import documents
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-async def create_team(manon: SimulatedPerson, name: str) -> str:
-    """Manon creates a team; returns the invite's /start command."""
-    await manon.send(f"/newteam {name}")
-    created = await manon.wait_for(lambda m: "t.me/" in m.text)
-    link = next(word for word in created.text.split() if "t.me/" in word)
-    return "/start " + link.split("start=")[1]
-
-
-async def open_survey(manon: SimulatedPerson, scope_label: str, days_label: str) -> None:
-    await manon.send("/survey")
-    sizes = await manon.wait_for(lambda m: "Welke omvang" in m.text)
-    await manon.tap(scope_label, message=sizes)
-    await manon.tap(days_label)
-    await manon.tap("Vragenlijst openen")
-    await manon.wait_for(lambda m: "is open" in m.text)
-
-
-async def answer_quick_scan(person: SimulatedPerson, level: int) -> None:
-    await person.tap("Beginnen")
-    for _ in range(7):
-        await person.tap(str(level))
-    await person.tap("bevestigen")
-    await person.wait_for(lambda m: "bevestigd" in m.text)
-
-
-async def run_a_cycle(
-    bot: RunningBot, manon: SimulatedPerson, people: list[SimulatedPerson], level: int
-) -> BotMessage:
-    """A whole quick scan in which everyone answers `level`; returns the report Manon gets."""
-    await open_survey(manon, "Snelle scan", "1 week")
-    await bot.sweep()
-    for person in people:
-        await answer_quick_scan(person, level)
-    await manon.send("/close")
-    await manon.tap("Ja, afsluiten")
-    await bot.sweep()
-    return await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
+from tests.support.journeys import (
+    PNG_SIGNATURE,
+    answer_quick_scan,
+    assert_telegram_was_happy,
+    create_team,
+    join,
+    open_survey,
+    run_a_cycle,
+)
+from tests.support.running import RunningBot
 
 
 def report_chart(manager: SimulatedPerson) -> BotMessage:

@@ -8,64 +8,19 @@ start or steer it, another team's group cannot reach it, and Telegram refuses no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import AgreedLevel, ImprovementAction
-from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
+from bot.emulator import BotApiEmulator, SimulatedPerson
 from conversations import callbacks
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_agreed_profile import export
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
-from tests.e2e.test_permissions import _cells_naming
 from tests.support.clock import FixedClock
-from tests.support.meeting import closed_cycle_with_answers
+from tests.support.journeys import assert_telegram_was_happy, cells_naming, export
+from tests.support.meeting import LEVELS, Meeting, closed_cycle_with_answers, link, set_up_meeting
+from tests.support.running import RunningBot, set_up_team
 
-# person order: Manon, Bram, Daan (managers), Anna, Eva (members)
-LEVELS = {
-    "5.2": [3, 3, 3, 3, 3], "6.2": [1, 1, 5, 5, 3], "7.2": [2, 2, 3, 3, 2],
-    "8.4": [1, 5, 1, 5, 1], "9.2": [1, 4, 2, 5, 3], "10.4": [1, 3, 5, 3, 1],
-    "11.1": [4, 4, 4, 4, 4],
-}
 LOWEST_CONSENSUS = ("8.4", "6.2", "10.4", "9.2")  # consensus 0.03, 0.20, 0.38, 0.43
 AGREED = {"8.4": 2, "6.2": 3, "10.4": 2, "9.2": 3}
-
-
-@dataclass
-class Meeting:
-    group: SimulatedGroup
-    managers: list[SimulatedPerson]
-    members: list[SimulatedPerson]
-
-    @property
-    def everyone(self) -> list[SimulatedPerson]:
-        return self.managers + self.members
-
-
-async def link(manager: SimulatedPerson, group: SimulatedGroup) -> None:
-    """What a manager does: add the bot, then /link in the group."""
-    await manager.add_bot_to(group)
-    await group.wait_for(lambda m: "/link" in m.text)
-    await manager.say_in(group, "/link")
-    await group.wait_for(lambda m: "nu gekoppeld" in m.text)
-
-
-async def _set_up(
-    emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
-    manon: SimulatedPerson, anna: SimulatedPerson,
-) -> tuple[Meeting, int]:
-    bram, daan = emulator.person("Bram", "en"), emulator.person("Daan", "nl")
-    eva = emulator.person("Eva", "nl")
-    team = await set_up_team(sessions, clock.now(), manager=manon, scope=None)
-    people = [(manon, "manager"), (bram, "manager"), (daan, "manager"), (anna, "member"),
-              (eva, "member")]
-    await closed_cycle_with_answers(sessions, team.team.id, manon, people, LEVELS, clock.now(),
-                                    examples={"8.4": "Elke ploeg werkt met een eigen lijstje"})
-    group = emulator.group("MT Zorg & Co", members=[manon, bram, daan, anna, eva])
-    await link(manon, group)
-    return Meeting(group, [manon, bram, daan], [anna, eva]), team.team.id
 
 
 async def _vote_and_agree(meeting: Meeting, element: str, reason: str) -> None:
@@ -101,7 +56,7 @@ async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_rest
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     group = meeting.group
 
     await anna.say_in(group, "/meeting")  # a participant cannot start it
@@ -168,7 +123,7 @@ async def test_another_teams_group_and_an_unlinked_group_reach_nothing(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     piet = emulator.person("Piet", "nl")
     await set_up_team(sessions, clock.now(), manager=piet, name="Ander team", scope=None)
     theirs = emulator.group("MT Ander team", members=[piet, manon, anna])
@@ -206,7 +161,7 @@ async def test_deleteme_forgets_a_chair_who_started_voted_agreed_and_owns_an_act
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     group, bram = meeting.group, meeting.managers[1]
     await bram.say_in(group, "/meeting")
     await group.wait_for(lambda m: "onderwerp 1 van 7" in m.text)
@@ -218,12 +173,12 @@ async def test_deleteme_forgets_a_chair_who_started_voted_agreed_and_owns_an_act
     await bram.say_in(group, "Lijsten samenvoegen", reply_to=agreed)
     await group.wait_for(lambda m: "Lijsten samenvoegen · Bram" in m.text)
     await bram.tap_in(group, "✅ 2")  # the reason is awaited from him in the group again
-    assert await _cells_naming(sessions, bram.user_id, "Bram")  # the check can see him
+    assert await cells_naming(sessions, bram.user_id, "Bram")  # the check can see him
 
     await bram.send("/deleteme")
     await bram.tap("Ja, vergeet mij")
     await bram.wait_for(lambda m: "ik ben je vergeten" in m.text)
-    assert await _cells_naming(sessions, bram.user_id, "Bram") == []
+    assert await cells_naming(sessions, bram.user_id, "Bram") == []
     assert_telegram_was_happy(emulator)
 
 
@@ -231,7 +186,7 @@ async def test_the_private_report_starts_the_meeting_in_the_linked_group(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson, anna: SimulatedPerson,
 ) -> None:
-    meeting, _ = await _set_up(emulator, sessions, clock, manon, anna)
+    meeting, _ = await set_up_meeting(emulator, sessions, clock, manon, anna)
     await manon.send("/report")
     offer = await manon.wait_for(lambda m: "Start het overleg in MT Zorg & Co" in str(m.keyboard))
     await manon.tap("Start het overleg", message=offer)

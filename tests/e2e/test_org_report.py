@@ -19,10 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import org_cycles, organisations, teams
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import answer_quick_scan
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.support.clock import FixedClock
+from tests.support.journeys import answer_quick_scan, assert_telegram_was_happy, join
+from tests.support.running import RunningBot
 
 LEVELS = {"Zorg": 2, "Keuken": 4, "Techniek": 3, "Bestuur": 5}
 SIZES = {"Zorg": 3, "Keuken": 3, "Techniek": 3, "Bestuur": 2}

@@ -13,9 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Cycle, OrganisationCycle, Response, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import answer_quick_scan
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
+from tests.support.journeys import answer_quick_scan, assert_telegram_was_happy, join
+from tests.support.running import RunningBot
 
 TEAMS = {"Zorg": ("Anna", "Bram", "Cas"), "Logistiek": ("Anna", "Daan", "Eva"),
          "Kantoor": ("Fien", "Gijs", "Hans"), "Duo": ("Ids", "Jet")}

@@ -18,9 +18,9 @@ from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.services import org_cycles, organisations, teams
 from conversations import callbacks
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, join
+from tests.support.running import RunningBot
 
 pytestmark = pytest.mark.slow
 

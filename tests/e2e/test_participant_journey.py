@@ -7,43 +7,16 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Answer, Membership, Person, Response
+from bot.db.models import Person, Response
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
 from tests.support.clock import FixedClock
-
-
-async def stored_answers(
-    sessions: async_sessionmaker[AsyncSession], person: SimulatedPerson
-) -> dict[str, int | None]:
-    async with sessions() as session:
-        rows = await session.execute(
-            select(Answer.element_id, Answer.level)
-            .join(Response, Response.id == Answer.response_id)
-            .join(Membership, Membership.id == Response.membership_id)
-            .where(Membership.user_id == person.user_id)
-        )
-        return dict(rows.all())
-
-
-async def join(person: SimulatedPerson, start_command: str, language_button: str) -> None:
-    await person.send(start_command)
-    await person.wait_for(lambda m: bool(m.keyboard))
-    await person.tap(person.keyboard[0][0][0])  # agree
-    await person.wait_for(lambda m: "Nederlands" in str(m.keyboard))
-    await person.tap(language_button)
-
-
-async def start_survey(person: SimulatedPerson, start_label: str) -> None:
-    await person.wait_for(lambda m: any(start_label in label for label, _ in m.buttons()))
-    await person.tap(start_label)
-    await person.wait_for(lambda m: " 1 " in m.text and any(
-        label.endswith("1") for label, _ in m.buttons()))
-
-
-def assert_telegram_was_happy(emulator: BotApiEmulator) -> None:
-    assert emulator.refused_calls() == []
-    assert emulator.unanswered_callback_queries() == []
+from tests.support.journeys import (
+    assert_telegram_was_happy,
+    join,
+    start_survey,
+    stored_answers,
+)
+from tests.support.running import RunningBot, set_up_team
 
 
 async def test_anna_joins_in_dutch_and_finishes_a_quick_scan(

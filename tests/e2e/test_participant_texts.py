@@ -7,9 +7,9 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, join
+from tests.support.running import RunningBot, set_up_team
 
 ENGLISH_DAY = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|"
                          r"September|October|November|December) \d{4}\b")

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from bot.db.models import (
-    Base,
     Cycle,
     ImprovementAction,
     Invite,
@@ -25,10 +24,16 @@ from bot.db.models import (
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import improvement
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import create_team, open_survey, run_a_cycle
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    assert_telegram_was_happy,
+    cells_naming,
+    create_team,
+    join,
+    open_survey,
+    run_a_cycle,
+)
+from tests.support.running import RunningBot
 
 REFUSAL = "Dit kan alleen een manager van het team"
 MANAGER_COMMANDS = ("/invite", "/survey", "/status", "/close", "/report", "/export", "/members",
@@ -187,21 +192,6 @@ async def test_with_admin_ids_only_they_create_teams_also_by_typing_the_name(
     assert_telegram_was_happy(emulator)
 
 
-async def _cells_naming(
-    sessions: async_sessionmaker[AsyncSession], user_id: int, name: str
-) -> list[str]:
-    """Every cell, in every table, that holds the person's Telegram id or name."""
-    found: list[str] = []
-    async with sessions() as session:
-        for table in Base.metadata.sorted_tables:
-            for row in (await session.execute(select(table))).all():
-                for column, value in zip(table.columns, row, strict=True):
-                    if value == user_id or (isinstance(value, str) and (
-                            str(user_id) in value or name in value)):
-                        found.append(f"{table.name}.{column.name}={value!r}")
-    return found
-
-
 async def test_deleteme_leaves_no_id_or_name_anywhere(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     manon: SimulatedPerson,
@@ -227,12 +217,12 @@ async def test_deleteme_leaves_no_id_or_name_anywhere(
     await zoe.tap("3")
     await zoe.send("/newteam")  # and a typed reply the bot now expects from her
     await zoe.wait_for(lambda m: "naam" in m.text.lower())
-    assert await _cells_naming(sessions, zoe.user_id, "Vergeetmij")  # the check can see her
+    assert await cells_naming(sessions, zoe.user_id, "Vergeetmij")  # the check can see her
 
     await zoe.send("/deleteme")
     await zoe.tap("Ja, vergeet mij")
     await zoe.wait_for(lambda m: "ik ben je vergeten" in m.text)
-    assert await _cells_naming(sessions, zoe.user_id, "Vergeetmij") == []
+    assert await cells_naming(sessions, zoe.user_id, "Vergeetmij") == []
     async with sessions() as session:
         kept = (await session.execute(select(Response.cycle_id, Response.is_manager)
                                       .where(Response.membership_id.is_(None)))).all()

@@ -22,6 +22,7 @@ from bot.config import Config, load_settings
 from bot.emulator import BotApiEmulator
 from bot.ops.failures import CannotStart
 from bot.ops.polling import health_asked_for, lone_poller, start_polling, stop_polling
+from tests.support.processes import ended
 
 
 def with_free_port(settings: Config) -> Config:
@@ -61,7 +62,7 @@ async def image_health_check(settings: Config) -> int:
     process = await asyncio.create_subprocess_exec(
         sys.executable, *command[1:], env=os.environ | {"WEBHOOK_PORT": str(settings.webhook_port)},
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-    return await process.wait()
+    return await ended(process)
 
 
 async def test_the_images_health_check_passes_while_polling_and_fails_when_it_stopped(

@@ -17,16 +17,18 @@ from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.rendering import documents
 from bot.rendering.texts import Texts
 from bot.services import improvement
-from tests.bot.rendering.test_report_in_browser import browser_missing, sticking_out_on_a_phone
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import (
+from tests.support.browser import browser_missing, sticking_out_on_a_phone
+from tests.support.journeys import (
     PNG_SIGNATURE,
     answer_quick_scan,
+    answer_survey,
+    assert_telegram_was_happy,
     create_team,
+    join_in_group,
     open_survey,
+    start_command,
 )
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
-from tests.e2e.test_team_administration import join_in_group, start_command
+from tests.support.running import RunningBot
 
 TEAM = "R&D $^$ <b>"
 NOT_APPLICABLE = "Niet van toepassing"
@@ -34,11 +36,8 @@ THIN = 4  # the fifth question of the quick scan is 9.2: most people cannot judg
 
 
 async def answer_but_skip_chapter_9(person: SimulatedPerson, level: int) -> None:
-    await person.tap("Beginnen")
-    for question in range(7):
-        await person.tap(NOT_APPLICABLE if question == THIN else str(level))
-    await person.tap("bevestigen")
-    await person.wait_for(lambda m: "bevestigd" in m.text)
+    await answer_survey(person, [NOT_APPLICABLE if question == THIN else level
+                                 for question in range(7)])
 
 
 def pdf_text(message: BotMessage) -> str:

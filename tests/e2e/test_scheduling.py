@@ -17,37 +17,18 @@ from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.emulator._model import bad_request
 from bot.emulator._server import Fault
 from bot.services import reassessment
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import answer_quick_scan, create_team, open_survey
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
 from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    answer_quick_scan,
+    assert_telegram_was_happy,
+    create_team,
+    join,
+    open_survey,
+)
+from tests.support.running import RunningBot
+from tests.support.scheduling import due_times, invitations, reminders, team_with_survey
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def reminders(person: SimulatedPerson) -> list[str]:
-    return [m.text for m in person.messages if "🔔" in m.text]
-
-
-def invitations(person: SimulatedPerson) -> list[str]:
-    return [m.text for m in person.messages if "vraagt naar jouw mening" in m.text
-            or "asks for your opinion" in m.text]
-
-
-async def team_with_survey(
-    bot: RunningBot, manon: SimulatedPerson, people: list[tuple[SimulatedPerson, str]],
-) -> None:
-    start = await create_team(manon, "Ritme")
-    for person, language in people:
-        await join(person, start, language)
-    await open_survey(manon, "Snelle scan", "2 weken")
-    await bot.sweep()
-
-
-async def due_times(sessions: async_sessionmaker[AsyncSession], kind: str) -> list[datetime]:
-    async with sessions() as session:
-        return list((await session.scalars(
-            select(Notification.due_at).where(Notification.kind == kind))).all())
 
 
 async def test_reminders_reach_only_the_unfinished_in_their_language_during_working_hours(

@@ -7,29 +7,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Membership, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_manager_journey import (
+from tests.support.journeys import (
     answer_quick_scan,
+    assert_telegram_was_happy,
     create_team,
+    join,
+    join_in_group,
     open_survey,
     run_a_cycle,
+    start_command,
 )
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
-
-
-def start_command(message_text: str) -> str:
-    link = next(word for word in message_text.split() if "t.me/" in word)
-    return "/start " + link.split("start=")[1]
-
-
-async def join_in_group(person: SimulatedPerson, start: str, group_label: str) -> None:
-    await person.send(start)
-    await person.tap("Ik doe mee")
-    await person.tap("Nederlands")
-    await person.wait_for(lambda m: "Je bent lid van" in m.text or "groep" in m.text.lower())
-    if any(group_label in label for label, _ in person.last_message.buttons()):
-        await person.tap(group_label)
-    await person.wait_for(lambda m: "Je bent lid van" in m.text)
+from tests.support.running import RunningBot
 
 
 async def test_three_people_in_two_groups_through_group_links_and_a_team_report(

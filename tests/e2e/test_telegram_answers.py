@@ -12,11 +12,10 @@ from bot.db.models import Notification, Person
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.emulator._model import ApiError
 from bot.emulator._server import Fault
-from tests.e2e.conftest import RunningBot
-from tests.e2e.test_bad_input import anna_in_the_middle_of_a_survey
-from tests.e2e.test_participant_journey import assert_telegram_was_happy
-from tests.e2e.test_scheduling import due_times, reminders, team_with_survey
 from tests.support.clock import FixedClock
+from tests.support.journeys import anna_in_the_middle_of_a_survey, assert_telegram_was_happy
+from tests.support.running import RunningBot
+from tests.support.scheduling import due_times, reminders, team_with_survey
 
 QUICK = 1.0
 """Seconds: "well under a second" on a busy test machine; a retried refusal took 7.7 s."""

@@ -8,29 +8,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Cycle, Membership, Remark, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
 from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    ask_for_a_deadline,
+    ask_for_a_remark,
+    assert_telegram_was_happy,
+    join,
+)
+from tests.support.running import RunningBot, set_up_team
 
 
 async def teams_named(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
     async with sessions() as session:
         return list(await session.scalars(select(Team.name).order_by(Team.id)))
-
-
-async def ask_for_a_deadline(manon: SimulatedPerson) -> None:
-    await manon.send("/survey")
-    await manon.tap("Snelle scan", message=await manon.wait_for(lambda m: "Welke omvang" in m.text))
-    await manon.wait_for(lambda m: "Of typ een datum" in m.text)
-
-
-async def ask_for_a_remark(anna: SimulatedPerson) -> None:
-    await start_survey(anna, "Beginnen")
-    for _ in range(3):  # chapter 5 has three elements
-        await anna.tap("3")
-    await anna.wait_for(lambda m: "Hoofdstuk 5" in m.text and "klaar" in m.text)
-    await anna.tap("Opmerking bij hoofdstuk 5")
-    await anna.wait_for(lambda m: "Typ je opmerking" in m.text)
 
 
 async def test_a_team_name_typed_after_a_restart_creates_the_team(

@@ -17,10 +17,10 @@ from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.ops.serve import webhook_worker
 from bot.services import cycles, reassessment
 from bot.telegram.runtime import IsoApplication
-from tests.e2e.conftest import set_up_team
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join
-from tests.e2e.test_webhook_workers import free_port, worker_settings
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, join
+from tests.support.running import set_up_team
+from tests.support.webhooks import free_port, worker_settings
 
 SLOW_SWEEP = 120.0
 """Seconds between the leader's sweeps here: only a wake-up explains a prompt message."""

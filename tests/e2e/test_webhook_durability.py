@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import create_engine
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import TOKEN, set_up_team
-from tests.e2e.test_participant_journey import join, start_survey, stored_answers
-from tests.e2e.test_webhook_workers import SECRET, free_port
 from tests.support.clock import FixedClock
+from tests.support.journeys import join, start_survey, stored_answers
+from tests.support.processes import ended, stop
+from tests.support.running import TOKEN, set_up_team
+from tests.support.webhooks import SECRET, free_port
 
 STARTUP_SECONDS = 60
 
@@ -88,7 +89,7 @@ class Platform:
         if status < 300 and self.kill_after_next_ack:
             self.kill_after_next_ack = False
             worker.kill()
-            await worker.process.wait()
+            await ended(worker.process)
             self.killed_after_ack += 1
         return web.Response(status=status, text=body)
 
@@ -102,8 +103,13 @@ async def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> No
 
 
 async def all_acknowledged(emulator: BotApiEmulator) -> None:
-    """Every update so far was answered 2xx (a person sees a reply before its 200 comes)."""
-    await eventually(lambda: not emulator.undelivered())
+    """Every update so far was answered 2xx (a person sees a reply before its 200 comes): woken
+    by each delivery as it is confirmed, not by looking again and again, and for at most 10 s."""
+    pending = [queued.delivered.wait() for queued in emulator.undelivered()]
+    try:
+        await asyncio.wait_for(asyncio.gather(*pending), 10)
+    except TimeoutError:
+        raise AssertionError(f"{len(emulator.undelivered())} updates never acknowledged") from None
 
 
 @pytest.fixture
@@ -121,10 +127,7 @@ async def platform(
     try:
         yield running
     finally:
-        for worker in running.workers:
-            if worker.process.returncode is None:
-                worker.process.terminate()
-                await worker.process.wait()
+        await asyncio.gather(*(stop(worker.process) for worker in running.workers))
         await runner.cleanup()
 
 
@@ -163,7 +166,7 @@ async def test_a_worker_killed_while_handling_is_answered_by_the_next(
     await start_survey(anna, "Beginnen")
     await all_acknowledged(emulator)
     first.kill()
-    await first.process.wait()
+    await ended(first.process)
     tapped = asyncio.create_task(anna.tap("5", timeout=STARTUP_SECONDS))
     await eventually(lambda: bool(emulator.webhook_failures))  # nobody answers: Telegram retries
     await platform.start_worker(register=False)

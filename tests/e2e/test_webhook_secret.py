@@ -10,8 +10,8 @@ from bot.app import Wiring
 from bot.config import Config, ConfigError, load_settings
 from bot.emulator import BotApiEmulator
 from bot.ops.serve import webhook_worker
-from tests.e2e.test_webhook_workers import free_port
 from tests.support.clock import FixedClock
+from tests.support.webhooks import free_port
 
 
 def test_webhook_mode_without_a_secret_is_a_settings_error() -> None:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
 import aiohttp
 import pytest
 from aiohttp import web
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,29 +20,17 @@ from bot.db.models import Remark, Team
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.ops.serve import webhook_worker
 from bot.telegram.runtime import IsoApplication
-from tests.e2e.conftest import set_up_team
-from tests.e2e.test_participant_journey import (
+from tests.support.clock import FixedClock
+from tests.support.journeys import (
+    ask_for_a_deadline,
+    ask_for_a_remark,
     assert_telegram_was_happy,
     join,
     start_survey,
     stored_answers,
 )
-from tests.e2e.test_typed_replies import ask_for_a_deadline, ask_for_a_remark
-from tests.support.clock import FixedClock
-
-SECRET = "a-long-webhook-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def worker_settings(settings: Config, port: int, public_url: str) -> Config:
-    return settings.model_copy(update={
-        "webhook_url": public_url, "webhook_listen": "127.0.0.1", "webhook_port": port,
-        "webhook_secret": SecretStr(SECRET)})
+from tests.support.running import set_up_team
+from tests.support.webhooks import SECRET, free_port, worker_settings
 
 
 @pytest.fixture

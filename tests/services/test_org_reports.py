@@ -1,9 +1,9 @@
 """The organisation report's service: who may read it, and which teams each reader gets.
 
-The story is `test_organisations`'s: an admin who created (and so manages) four teams, Piet in
-the first two, a team of two ("Duo"). Everyone answers; a global admin (ADMIN_IDS, in no team)
-and the admin who manages every team see different things, because the latter also reads every
-team's own report.
+The story is `tests/support/organisation_story.py`'s: an admin who created (and so manages) four
+teams, Piet in the first two, a team of two ("Duo"). Everyone answers; a global admin (ADMIN_IDS,
+in no team) and the admin who manages every team see different things, because the latter also
+reads every team's own report.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import pytest
 from bot.db.repositories import Repository
 from bot.services import org_cycles, org_reports
 from bot.services.permissions import PermissionsError
-from tests.services import test_organisations
-from tests.services.test_organisations import (
+from tests.support.organisation_story import (
     ADMIN,
     GLOBAL_ADMIN,
     NO_ADMIN_IDS,
@@ -25,8 +24,6 @@ from tests.services.test_organisations import (
     _cycles,
     _open,
 )
-
-story = test_organisations.story  # the same story, as this module's fixture
 
 
 async def _report(story: Story, viewer: int) -> org_reports.OrgReport:

@@ -6,7 +6,6 @@ both; the status, the team report's response rate, /resume and the reminders all
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -25,7 +24,6 @@ from bot.db.models import (
 from bot.db.repositories import Repository
 from bot.services import (
     account,
-    joining,
     org_cycles,
     org_rhythm,
     organisations,
@@ -42,66 +40,18 @@ from bot.services import (
 from bot.services.permissions import Permission, PermissionsError
 from bot.services.survey import AnswerRefusal
 from tests.support.clock import FixedClock
-
-ADMIN, PIET, OUTSIDER = 1, 2, 3
-GLOBAL_ADMIN = 99
-NO_ADMIN_IDS: frozenset[int] = frozenset()
-PEOPLE = {"Zorg": (10, 11, PIET), "Logistiek": (20, 21, PIET), "Kantoor": (30, 31, 32),
-          "Duo": (40, 41)}
-
-
-@dataclass
-class Story:
-    sessions: async_sessionmaker[AsyncSession]
-    clock: FixedClock
-    organisation_id: int
-    team_ids: dict[str, int]
-
-
-@pytest.fixture
-async def story(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> Story:
-    now = clock.now()
-    async with sessions.begin() as session:
-        repo = Repository(session)
-        everyone = {ADMIN, OUTSIDER, *(p for people in PEOPLE.values() for p in people)}
-        for user in sorted(everyone):
-            await repo.touch_person(user, f"P{user}", "nl", now)
-        organisation = await organisations.create(repo, NO_ADMIN_IDS, ADMIN, "Zorggroep", now)
-        team_ids = {}
-        for name, people in PEOPLE.items():
-            team, _ = await organisations.create_team(
-                repo, NO_ADMIN_IDS, ADMIN, organisation.id, name, teams.TeamSettings(), now)
-            invite = await teams.create_invite(repo, team.id, ADMIN, None, now)
-            for person in people:
-                await joining.join(repo, invite.token, person, None, now)
-            team_ids[name] = team.id
-    return Story(sessions, clock, organisation.id, team_ids)
-
-
-async def _open(story: Story, actor: int = ADMIN) -> org_cycles.Opened:
-    now = story.clock.now()
-    async with story.sessions.begin() as session:
-        return await org_cycles.open_organisation_cycle(
-            Repository(session), NO_ADMIN_IDS, actor, story.organisation_id, "quick",
-            now + timedelta(days=7), now)
-
-
-async def _answer_all(story: Story, user: int, cycle_id: int) -> AnswerRefusal | None:
-    now = story.clock.now()
-    async with story.sessions.begin() as session:
-        repo = Repository(session)
-        for index in range(7):
-            outcome = await survey.answer(repo, user, cycle_id, index, 3, None, now)
-            if isinstance(outcome, AnswerRefusal):
-                return outcome
-        confirmed = await survey.confirm(repo, user, cycle_id, now)
-        return confirmed if isinstance(confirmed, AnswerRefusal) else None
-
-
-async def _cycles(story: Story) -> dict[str, Cycle]:
-    async with story.sessions.begin() as session:
-        rows = (await session.execute(select(Team.name, Cycle).join(Cycle))).all()
-    return dict(rows)
+from tests.support.organisation_story import (
+    ADMIN,
+    GLOBAL_ADMIN,
+    NO_ADMIN_IDS,
+    OUTSIDER,
+    PEOPLE,
+    PIET,
+    Story,
+    _answer_all,
+    _cycles,
+    _open,
+)
 
 
 async def test_one_command_opens_every_team_and_each_person_is_invited_once(story: Story) -> None:

@@ -16,7 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Answer, Cycle, Example, GroupLink, Response
 from bot.db.repositories import Repository
+from bot.emulator import BotApiEmulator, SimulatedGroup, SimulatedPerson
 from bot.services import cycles
+from tests.support.clock import FixedClock
+from tests.support.running import set_up_team
 
 
 class Someone(Protocol):
@@ -89,3 +92,46 @@ async def closed_cycle_with_answers(
         await session.execute(insert(Answer), rows)
         await cycles.close_cycle(repo, cycle.id, now + timedelta(hours=1))
     return cycle
+
+
+# person order: Manon, Bram, Daan (managers), Anna, Eva (members)
+LEVELS = {
+    "5.2": [3, 3, 3, 3, 3], "6.2": [1, 1, 5, 5, 3], "7.2": [2, 2, 3, 3, 2],
+    "8.4": [1, 5, 1, 5, 1], "9.2": [1, 4, 2, 5, 3], "10.4": [1, 3, 5, 3, 1],
+    "11.1": [4, 4, 4, 4, 4],
+}
+
+
+@dataclass
+class Meeting:
+    group: SimulatedGroup
+    managers: list[SimulatedPerson]
+    members: list[SimulatedPerson]
+
+    @property
+    def everyone(self) -> list[SimulatedPerson]:
+        return self.managers + self.members
+
+
+async def link(manager: SimulatedPerson, group: SimulatedGroup) -> None:
+    """What a manager does: add the bot, then /link in the group."""
+    await manager.add_bot_to(group)
+    await group.wait_for(lambda m: "/link" in m.text)
+    await manager.say_in(group, "/link")
+    await group.wait_for(lambda m: "nu gekoppeld" in m.text)
+
+
+async def set_up_meeting(
+    emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+    manon: SimulatedPerson, anna: SimulatedPerson,
+) -> tuple[Meeting, int]:
+    bram, daan = emulator.person("Bram", "en"), emulator.person("Daan", "nl")
+    eva = emulator.person("Eva", "nl")
+    team = await set_up_team(sessions, clock.now(), manager=manon, scope=None)
+    people = [(manon, "manager"), (bram, "manager"), (daan, "manager"), (anna, "member"),
+              (eva, "member")]
+    await closed_cycle_with_answers(sessions, team.team.id, manon, people, LEVELS, clock.now(),
+                                    examples={"8.4": "Elke ploeg werkt met een eigen lijstje"})
+    group = emulator.group("MT Zorg & Co", members=[manon, bram, daan, anna, eva])
+    await link(manon, group)
+    return Meeting(group, [manon, bram, daan], [anna, eva]), team.team.id

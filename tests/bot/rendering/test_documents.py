@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from pypdf import PageObject, PdfReader
 
-from bench.seeding import AGREED_BEFORE, AGREED_NOW, EXAMPLES, REASONS, REMARKS, example_view
+from bench.seeding import AGREED_BEFORE, AGREED_NOW, EXAMPLES, REASONS, REMARKS
 from bot.rendering import documents, presenting
 from bot.rendering.texts import Texts
 from bot.services.report_view import ReportView
 from bot.services.reports import CycleReport
+from tests.support.seeded import seeded_view
 
 TEXTS = Texts()
 
@@ -26,8 +27,7 @@ TEXTS = Texts()
 async def view_of(
     tmp_path: Path, language: str, name: str = "report", **options: bool
 ) -> ReportView:
-    return await example_view(f"sqlite+aiosqlite:///{tmp_path / name}.db",
-                              team_name="R&D $^$ <b>", language=language, **options)
+    return await seeded_view(language, "R&D $^$ <b>", **options)  # once per run, per kind
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -186,8 +186,7 @@ async def test_the_chat_summary_lists_what_was_agreed_and_never_compares_a_hidde
 
 
 async def test_agreed_levels_stand_in_the_report_whose_figures_are_hidden(tmp_path: Path) -> None:
-    view = await example_view(f"sqlite+aiosqlite:///{tmp_path / 'few.db'}", language="en",
-                              respondents=2)
+    view = await seeded_view("en", respondents=2)
     assert not view.report.result.shown
     page = documents.html(TEXTS, "en", view, [])
     assert "What we agreed" in page and REASONS["en"]["8.4"] in page

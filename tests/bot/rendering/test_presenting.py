@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.seeding import example_view
 from bot.rendering import presenting
 from bot.rendering.texts import Texts
 from bot.services.report_view import ReportView
+from tests.support.seeded import seeded_view
 
 TEXTS = Texts()
 
 
 async def view_of(tmp_path: Path, **options: bool) -> ReportView:
-    return await example_view(f"sqlite+aiosqlite:///{tmp_path / 'report.db'}", language="en",
-                              **options)
+    return await seeded_view("en", **options)  # seeded once per run (tests/support/seeded.py)
 
 
 async def test_a_first_cycle_without_targets_promises_no_comparison(tmp_path: Path) -> None:

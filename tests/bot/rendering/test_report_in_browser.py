@@ -7,7 +7,6 @@ on a fresh machine; `.ci/run` installs Chromium so CI always runs these.
 from __future__ import annotations
 
 import io
-import shutil
 import struct
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,50 +15,22 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from bench.seeding import example_view
 from bot.rendering import documents, presenting
 from bot.rendering.texts import Texts
+from tests.support.browser import (
+    ARGUMENTS,
+    CHROMIUM,
+    PHONE,
+    async_playwright,
+    sticking_out_on_a_phone,
+)
+from tests.support.seeded import seeded_view
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGUMENTS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
 TEAM = "R&D $^$ <b> Kwaliteitsmanagementsysteemverbeteringsprogrammacommissie"
-OVERFLOWING = """() => Array.from(document.querySelectorAll('body *'))
-    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-    .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))"""
-
-try:
-    from playwright.async_api import async_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    async_playwright = None
 
 pytestmark = pytest.mark.skipif(
     async_playwright is None or not Path(CHROMIUM).exists(),
     reason="Playwright for Python or Debian's Chromium (apt-get install -y chromium) is missing")
-
-
-def browser_missing() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
-    if async_playwright is None:
-        return "Playwright for Python is not installed"
-    if not Path(CHROMIUM).exists():
-        return "Chromium is not installed (apt-get install -y chromium)"
-    return None
-
-
-async def sticking_out_on_a_phone(page_file: Path) -> tuple[int, list[str]]:
-    """The page's scroll width at 390 px, and every element that reaches past the screen."""
-    assert async_playwright is not None
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
-        try:
-            page = await launched.new_page(viewport=PHONE)
-            await page.goto(page_file.as_uri())
-            width = await page.evaluate("document.documentElement.scrollWidth")
-            return int(width), list(await page.evaluate(OVERFLOWING))
-        finally:
-            await launched.close()
 
 
 @pytest.fixture
@@ -75,8 +46,7 @@ async def browser() -> AsyncIterator[Any]:
 async def report_page(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
     language = str(request.param)
     texts = Texts()
-    view = await example_view(f"sqlite+aiosqlite:///{tmp_path / 'report.db'}",
-                              team_name=TEAM, language=language)
+    view = await seeded_view(language, TEAM)  # seeded once per run (tests/support/seeded.py)
     page = documents.html(texts, language, view, await presenting.charts(texts, language, view))
     path = tmp_path / "report.html"
     path.write_text(page, encoding="utf-8")
