@@ -232,16 +232,16 @@ from domain.catalog_parse import parse_model  # noqa: E402  (the parser builds t
 
 __all__ = [
     "AUDIENCES",
-    "Audience",
-    "Consultant",
     "DEFAULT_MODEL_ID",
     "LANGUAGES",
     "LEVELS",
     "LEVEL_TEXT_MAX",
     "MODEL_IDS",
     "AssessmentModel",
+    "Audience",
     "CatalogError",
     "Chapter",
+    "Consultant",
     "Element",
     "GlossaryEntry",
     "Principle",

@@ -91,8 +91,8 @@ def _consultant(raw: Any, where: str) -> Consultant:
         raise CatalogError(f"{where}: missing the consultant layer")
     related = raw.get("related")
     clauses = raw.get("iso9001")
-    if not isinstance(related, list) or not related or not all(isinstance(r, str) for r in related):
-        raise CatalogError(f"{where} consultant: needs related element ids")
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        raise CatalogError(f"{where} consultant: related must be a list of element ids")
     if not isinstance(clauses, list) or not clauses or not all(
         isinstance(c, str) and c[:1].isdigit() for c in clauses
     ):
@@ -223,9 +223,10 @@ def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
         raise CatalogError(f"{model_id}: has no chapters")
     for element in elements.values():
         assert element.consultant is not None  # the parser gave every element one
-        unknown = [r for r in element.consultant.related_ids if r not in elements or r == element.id]
+        related = element.consultant.related_ids
+        unknown = [r for r in related if r not in elements or r == element.id]
         if unknown:
-            raise CatalogError(f"{model_id} element {element.id}: unknown related elements {unknown}")
+            raise CatalogError(f"{model_id} element {element.id}: unknown related {unknown}")
     return AssessmentModel(
         id=model_id,
         edition=str(raw.get("edition", "")),
