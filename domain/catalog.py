@@ -183,6 +183,11 @@ class AssessmentModel:
         """The scopes a manager may choose for a new survey: every scope but the retired ones."""
         return tuple(scope for scope in self.scopes.values() if not scope.retired)
 
+    def offers(self, scope_id: str) -> bool:
+        """Whether a new survey may use this scope (it exists and is not retired)."""
+        scope = self.scopes.get(scope_id)
+        return scope is not None and not scope.retired
+
     def chapter(self, chapter_id: str) -> Chapter:
         for chapter in self.chapters:
             if chapter.id == chapter_id:
