@@ -1,4 +1,4 @@
-"""Migration "quickscope": a cycle of the old quick scan keeps the questions it was answered with."""
+"""Migration "quickscope": a cycle of the old quick scan keeps the questions it was asked."""
 
 from __future__ import annotations
 
