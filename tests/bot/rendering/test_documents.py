@@ -149,7 +149,7 @@ async def test_the_pdf_shows_what_was_agreed_and_why_and_where_the_median_moved_
     rows = {e.id: e for e in presenting.element_rows(view.report, language)}
     assert rows["9.1"].median is None and rows["9.1"].last_agreed == AGREED_BEFORE["9.1"]
     assert rows["9.1"].since is None  # hidden median: no comparison, in no file
-    assert "9.1 General" not in agenda and "9.1 Algemeen" not in agenda
+    assert "9.1 Planning resources" not in agenda and "9.1 Middelen plannen" not in agenda
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -172,8 +172,8 @@ async def test_the_csv_has_the_agreed_level_its_reason_and_the_comparison_where_
 
 
 @pytest.mark.parametrize(("language", "hidden_median"), [
-    ("en", "9.1 General: 2 (median fewer than 3 answers)"),
-    ("nl", "9.1 Algemeen: 2 (mediaan minder dan 3 antwoorden)"),
+    ("en", "9.1 Planning resources: 2 (median fewer than 3 answers)"),
+    ("nl", "9.1 Middelen plannen: 2 (mediaan minder dan 3 antwoorden)"),
 ])
 async def test_the_chat_summary_lists_what_was_agreed_and_never_compares_a_hidden_median(
     tmp_path: Path, language: str, hidden_median: str,
