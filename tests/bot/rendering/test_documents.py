@@ -144,7 +144,8 @@ async def test_the_pdf_shows_what_was_agreed_and_why_and_where_the_median_moved_
         TEXTS, language, view, await presenting.charts(TEXTS, language, view)))
     for element_id in AGREED_NOW:  # the reasons of this cycle's meeting, 9.1's too
         assert f"{agreed}: {REASONS[language][element_id]}" in text
-    agenda = pdf_text_of_page(await documents.render_pdf(TEXTS, language, view, []), 1)
+    pdf = await documents.render_pdf(TEXTS, language, view, [])
+    agenda = " ".join(pdf_text_of_page(pdf, page) for page in (1, 2))  # with its questions
     assert since in agenda and all(word in agenda for word in moved)
     rows = {e.id: e for e in presenting.element_rows(view.report, language)}
     assert rows["9.1"].median is None and rows["9.1"].last_agreed == AGREED_BEFORE["9.1"]
@@ -199,3 +200,38 @@ async def test_agreed_levels_stand_in_the_report_whose_figures_are_hidden(tmp_pa
 def plain_text(html: str) -> str:
     """A chat message as the reader sees it: Telegram's HTML without its tags and entities."""
     return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize(("language", "column", "did_not_know"), [
+    ("en", "don't know", "did not know"), ("nl", "weet ik niet", "wisten het niet"),
+])
+async def test_the_csv_and_the_report_count_who_did_not_know(
+    tmp_path: Path, language: str, column: str, did_not_know: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    rows = list(csv.reader(io.StringIO(
+        documents.export_csv(TEXTS, language, view).decode("utf-8-sig")), delimiter=";"))
+    by_id = {row[4]: row[rows[0].index(column)] for row in rows[1:]}
+    assert by_id["10.5"] == "10"  # half of the 20 staff: an information gap
+    assert by_id["10.4"] == "0" and by_id["9.1"] == "0"  # 9.1: hidden levels, all answered
+    page = documents.html(TEXTS, language, view, [])
+    assert f"10 {did_not_know}" in html_module.unescape(page)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(documents.pdf_missing() is not None, reason=str(documents.pdf_missing()))
+@pytest.mark.parametrize(("language", "gap", "evidence"), [
+    ("en", "Information gap", "What to look at"), ("nl", "Informatietekort", "Waar je naar kijkt"),
+])
+async def test_the_pdf_agenda_has_discussion_questions_and_chapters_the_consultant_layer(
+    tmp_path: Path, language: str, gap: str, evidence: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    text = pdf_text(await documents.render_pdf(TEXTS, language, view, []))
+    audit = view.report.model.elements["10.5"]
+    agenda = text[text.index(gap):]
+    assert audit.questions(language)[0] in " ".join(agenda.split())
+    layer = audit.consultant
+    assert layer is not None and evidence in text
+    assert layer.evidence[0](language) in text and layer.kpis[0](language) in text
+    assert "9.2" in text[text.index(layer.evidence[0](language)):]  # its ISO 9001 clause
