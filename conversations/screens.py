@@ -126,14 +126,16 @@ def summary(
             chapters.append({"id": element.chapter_id, "level": means.get(element.chapter_id),
                              "title": view.model.chapter(element.chapter_id).title(language),
                              "topics": []})
-        chapters[-1]["topics"].append({"element": element, "level": view.answers.get(element.id)})
+        chapters[-1]["topics"].append({"element": element, "level": view.answers.get(element.id),
+                                       "unknown": element.id in view.unknown})
     text = texts.render(
         language, "summary", team=view.team_name, total=view.total, chapters=chapters,
         overall=result.overall, completed=view.completed, deadline=view.deadline,
         timezone=view.timezone, page=page, pages=len(all_pages), finished=offer.chapter,
     )
-    buttons: Row = [(str(b.topic(view.element_ids[i], view.answers.get(view.element_ids[i]))),
-                     callbacks.ReviewView(view.cycle_id, i)) for i in shown]
+    buttons: Row = [(str(b.topic(e, "?" if e in view.unknown else view.answers.get(e))),
+                     callbacks.ReviewView(view.cycle_id, i))
+                    for i in shown for e in [view.element_ids[i]]]
     rows = [buttons[n:n + TOPICS_PER_ROW] for n in range(0, len(buttons), TOPICS_PER_ROW)]
     turning: Row = []
     if page > 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -99,3 +100,17 @@ def test_the_signs_button_shows_what_you_would_notice_and_leads_back() -> None:
     assert first["👀 How would you notice?"] == f"s:7:{view.index}"
     management = screens.question(Texts(), "en", _question(None, frozenset(), "management"))
     assert "Mainly for managers" not in management.text
+
+
+def test_the_summary_tells_dont_know_from_not_applicable() -> None:
+    view = everything_answered("iso9004-2018", "quick")
+    first, second = view.element_ids[:2]
+    view = dataclasses.replace(view, answers={**view.answers, first: None, second: None},
+                               unknown=frozenset({first}))
+    screen = screens.summary(Texts(), "en", view)
+    assert f"{view.model.elements[first].title('en')}: <b>don't know</b>" in screen.text.replace(
+        "&#39;", "'")
+    assert f"{view.model.elements[second].title('en')}: <b>n/a</b>" in screen.text
+    assert screen.keyboard is not None
+    labels = [b.text for row in screen.keyboard.inline_keyboard for b in row]
+    assert f"{first} · ?" in labels and f"{second} · n/a" in labels
