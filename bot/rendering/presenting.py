@@ -63,6 +63,8 @@ class ElementRow:
     information_gap: bool = False
     questions: tuple[str, ...] = ()
     """The topic's discussion questions, for the agenda."""
+    managers_mean: float | None = None
+    """For a topic mainly for managers: the managers' level beside everyone's, where shown."""
 
     @property
     def bars(self) -> str:
@@ -120,8 +122,18 @@ def element_rows(
             (targets or {}).get(e.chapter_id), before.mean if before else None,
             now.level if now else None, now.reason if now else "", last.get(e.element_id),
             since.direction.value if since else None, e.dont_know, e.information_gap,
-            report.model.elements[e.element_id].questions(language)))
+            report.model.elements[e.element_id].questions(language),
+            _managers_mean(report, e.element_id)))
     return rows
+
+
+def _managers_mean(report: CycleReport, element_id: str) -> float | None:
+    """The managers' figure of a management topic, if `domain.disclosure` let the managers be
+    shown beside the team at all (`report.managers`) and for this topic."""
+    if report.managers is None or not report.model.elements[element_id].for_management:
+        return None
+    figures = report.managers.elements.get(element_id)
+    return figures.mean if figures is not None else None
 
 
 def short(text: str, length: int = CHAT_REASON) -> str:

@@ -235,3 +235,16 @@ async def test_the_pdf_agenda_has_discussion_questions_and_chapters_the_consulta
     assert layer is not None and evidence in text
     assert layer.evidence[0](language) in text and layer.kpis[0](language) in text
     assert "9.2" in text[text.index(layer.evidence[0](language)):]  # its ISO 9001 clause
+
+
+async def test_a_management_topic_shows_the_managers_level_beside_everyones(
+    tmp_path: Path,
+) -> None:
+    view = await view_of(tmp_path, "en")
+    rows = {e.id: e for e in presenting.element_rows(view.report, "en")}
+    managers = view.report.managers
+    assert managers is not None  # the seeded team shows its four managers beside it
+    assert rows["10.5"].managers_mean == managers.elements["10.5"].mean is not None
+    assert rows["9.2"].managers_mean is None  # everyone's topic: no managers' line
+    page = html_module.unescape(documents.html(TEXTS, "en", view, []))
+    assert "mainly for managers · the managers:" in page
