@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db import migrate
 from domain.catalog import load_model
 
-NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC).isoformat(" ")
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
 
 async def _scopes(engine: AsyncEngine) -> list[tuple[str, str]]:
