@@ -81,7 +81,7 @@ def test_dont_know_and_not_applicable_are_two_buttons(
     labels = [b.text for row in screen.keyboard.inline_keyboard for b in row]
     assert ticked in labels and sum(label.startswith("✓") for label in labels) == 1
     assert {"Weet ik niet", "Niet van toepassing"} - {ticked[2:]} <= set(labels)
-    data = {b.text: b.callback_data for row in screen.keyboard.inline_keyboard for b in row}
+    data = {b.text: str(b.callback_data) for row in screen.keyboard.inline_keyboard for b in row}
     assert data[ticked if "Weet" in ticked else "Weet ik niet"].endswith(":?")
 
 
