@@ -61,6 +61,10 @@ REMARKS = {
 }
 
 
+UNKNOWN_ELEMENT = "10.5"
+"""Internal audits: half the staff answer "don't know", an information gap for the agenda."""
+
+
 def _level(
     chooser: random.Random, element_id: str, number: int, lift: float, manager: bool
 ) -> int | None:
@@ -89,8 +93,11 @@ async def _cycle(
             started_at=opened, completed_at=opened + timedelta(days=3))
         repo.session.add(response)
         await repo.session.flush()
-        answers += [{"response_id": response.id, "element_id": e, "answered_at": opened,
-                     "level": _level(chooser, e, number, lift, is_manager)} for e in element_ids]
+        for e in element_ids:
+            level = _level(chooser, e, number, lift, is_manager)  # drawn either way: same seed
+            unknown = e == UNKNOWN_ELEMENT and not is_manager and number % 2 == 0
+            answers.append({"response_id": response.id, "element_id": e, "answered_at": opened,
+                            "level": None if unknown else level, "dont_know": unknown})
         if number < len(EXAMPLES[language]):
             element, text = list(EXAMPLES[language].items())[number]
             examples.append({"response_id": response.id, "element_id": element, "text": text,

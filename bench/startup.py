@@ -56,7 +56,7 @@ async def _seed(url: str, members: int, mid_survey: int, notifications: int) -> 
             Response: [{"id": n + 1, "cycle_id": 1, "membership_id": n + 1, "is_manager": False,
                         "started_at": now} for n in range(mid_survey)],
             Answer: [{"response_id": n + 1, "element_id": element, "level": 3, "answered_at": now}
-                     for n in range(mid_survey) for element in ("5.2", "6.2", "7.2")],
+                     for n in range(mid_survey) for element in ("5.2", "6.2", "7.4")],
             Notification: [{"key": f"remind:1:1:{40_000 + n}", "kind": "remind",
                             "user_id": 40_000 + n, "team_id": 1, "cycle_id": 1,
                             "due_at": now + timedelta(days=7), "status": "pending", "attempts": 0}

@@ -27,6 +27,7 @@ from typing import Annotated, ClassVar
 
 from bot.services.joining import LANGUAGES, STAKEHOLDER_GROUPS
 from conversations.payloads import MAX_BYTES, Button, Codec, parse, pattern_for, registered, word
+from domain.scoring import DONT_KNOW
 
 __all__ = ["MAX_BYTES", "Button", "Codec", "parse", "pattern_for", "registered"]
 
@@ -34,8 +35,10 @@ Id = Annotated[int, Codec(r"\d{1,9}", int)]
 """A database id: a team, cycle, membership or action."""
 Index = Annotated[int, Codec(r"\d{1,3}", int)]
 """An element's position in a survey."""
-Level = Annotated[int | None, Codec(r"[0-5]", lambda t: int(t) or None, lambda v: str(v or 0))]
-"""An answer: 1-5, or None (written 0) for "not applicable"."""
+Level = Annotated[int | None, Codec(
+    r"[0-5?]", lambda t: DONT_KNOW if t == "?" else int(t) or None,
+    lambda v: "?" if v == DONT_KNOW else str(v or 0))]
+"""An answer: 1-5, None (written 0) for "not applicable", or `DONT_KNOW` (written ?)."""
 TargetLevel = Annotated[int, Codec(r"[1-5]", int)]
 Days = Annotated[int, Codec(r"\d{1,3}", int)]
 Token = Annotated[str, Codec(r"[A-Za-z0-9_-]{8,40}", str)]
@@ -122,6 +125,14 @@ class ReviewAnswer(Button):
     level: Level
 
 
+class Signs(Button):
+    """Show what you would notice at each level of topic `index` ("waar zie je het aan?")."""
+
+    PREFIX: ClassVar[str] = "s"
+    cycle_id: Id
+    index: Index
+
+
 class ReviewPause(Button):
     """Pause while changing topic `index`: continuing returns to it."""
 
@@ -131,7 +142,7 @@ class ReviewPause(Button):
 
 
 SurveyButton = (Answer | View | Pause | Resume | Remark | Continue | Confirm | Overview
-                | AddExample | ReviewView | ReviewAnswer | ReviewPause)
+                | AddExample | ReviewView | ReviewAnswer | ReviewPause | Signs)
 
 
 # --- joining and the person's own account ------------------------------------------------------

@@ -13,7 +13,7 @@ from bot.telegram.keyboards import Screen, keyboard
 from conversations import callbacks
 from conversations.notice_buttons import BUTTONS
 from domain.catalog import Chapter
-from domain.scoring import profile
+from domain.scoring import DONT_KNOW, profile
 
 __all__ = ["Screen", "keyboard"]  # from `bot.telegram.keyboards`, for the outbox too
 
@@ -36,30 +36,34 @@ TOPICS_PER_ROW = 4
 
 def question(
     texts: Texts, language: str, view: SurveyView, offer: Offer = NO_OFFER, *,
-    review: bool = False,
+    review: bool = False, signs: bool = False,
 ) -> Screen:
     """The element at `view.index` (the summary when there is none). While `review`ing from the
-    summary, an answer leads back to the summary and the way out is the list of topics."""
+    summary, an answer leads back to the summary and the way out is the list of topics. With
+    `signs`, what you would notice is shown under the levels, and the button goes back."""
     if view.index is None:
         return summary(texts, language, view, offer=offer)
     b = texts.buttons(language)
     element = view.element
     text = texts.render(
         language, "question", view=view, team=view.team_name, element=element,
-        chapter=view.chapter, finished=offer.chapter, review=review,
+        chapter=view.chapter, finished=offer.chapter, review=review, signs=signs,
     )
-    chosen = view.current_answer if view.is_answered else -1
+    chosen = view.current_choice if view.is_answered else 0  # 0: no button is ticked
     answer = callbacks.ReviewAnswer if review else callbacks.Answer
     levels: Row = [
         (str(b.level(n, chosen == n)), answer(view.cycle_id, view.index, n)) for n in range(1, 6)
     ]
-    not_applicable = b.not_applicable if chosen is not None else "✓ " + b.not_applicable
-    rows: list[Row] = [levels, [(not_applicable, answer(view.cycle_id, view.index, None))]]
+    rows: list[Row] = [levels, [
+        (("✓ " if chosen == choice else "") + label, answer(view.cycle_id, view.index, choice))
+        for label, choice in ((b.dont_know, DONT_KNOW), (b.not_applicable, None))]]
     if review:
         page = page_of(view, view.index)
         rows.append([(b.to_overview, callbacks.Overview(view.cycle_id, page)),
                      (b.pause, callbacks.ReviewPause(view.cycle_id, view.index))])
         return Screen(text, keyboard(rows))
+    rows.append([(b.hide_signs, callbacks.View(view.cycle_id, view.index)) if signs
+                 else (b.signs, callbacks.Signs(view.cycle_id, view.index))])
     rows.extend(_offers(texts, language, view, offer))
     navigation: Row = [(b.pause, callbacks.Pause(view.cycle_id))]
     if view.index > 0:
@@ -122,14 +126,16 @@ def summary(
             chapters.append({"id": element.chapter_id, "level": means.get(element.chapter_id),
                              "title": view.model.chapter(element.chapter_id).title(language),
                              "topics": []})
-        chapters[-1]["topics"].append({"element": element, "level": view.answers.get(element.id)})
+        chapters[-1]["topics"].append({"element": element, "level": view.answers.get(element.id),
+                                       "unknown": element.id in view.unknown})
     text = texts.render(
         language, "summary", team=view.team_name, total=view.total, chapters=chapters,
         overall=result.overall, completed=view.completed, deadline=view.deadline,
         timezone=view.timezone, page=page, pages=len(all_pages), finished=offer.chapter,
     )
-    buttons: Row = [(str(b.topic(view.element_ids[i], view.answers.get(view.element_ids[i]))),
-                     callbacks.ReviewView(view.cycle_id, i)) for i in shown]
+    buttons: Row = [(str(b.topic(e, "?" if e in view.unknown else view.answers.get(e))),
+                     callbacks.ReviewView(view.cycle_id, i))
+                    for i in shown for e in [view.element_ids[i]]]
     rows = [buttons[n:n + TOPICS_PER_ROW] for n in range(0, len(buttons), TOPICS_PER_ROW)]
     turning: Row = []
     if page > 0:

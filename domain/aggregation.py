@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from math import log2
 from statistics import fmean, median, pstdev
 
@@ -19,6 +20,10 @@ from domain.catalog import LEVELS, AssessmentModel
 from domain.disclosure import AnswerSet, Respondent, as_respondent
 
 __all__ = ["AnswerSet", "Respondent"]
+
+
+INFORMATION_GAP = Fraction(1, 3)
+"""From this share of "don't know" on, a topic is an information gap on the meeting's agenda."""
 
 
 class Consensus(StrEnum):
@@ -41,6 +46,10 @@ class ElementResult:
     distribution: tuple[int, int, int, int, int] | None
     agreement: float | None
     """Tastle and Wierman's consensus: 1 when everyone agrees, 0 when split between the extremes."""
+    dont_know: int | None = None
+    """How many did not know (`disclosure.unknown_count`); not counted in `not_applicable`."""
+    information_gap: bool = False
+    """At least `INFORMATION_GAP` of those who answered the topic did not know."""
 
     @property
     def consensus(self) -> Consensus | None:
@@ -118,17 +127,24 @@ def aggregate(
                           if not p.is_viewer and p.answers.get(element.id) is not None)
         visible = (disclosed and disclosure.enough(from_others, threshold)
                    and (allowed is None or element.id in allowed))
+        unknown = (disclosure.unknown_count(everyone, element.id, threshold)
+                   if disclosed and (allowed is None or element.id in allowed) else None)
+        responded = sum(1 for p in everyone if element.id in p.answers)
         elements[element.id] = ElementResult(
             element_id=element.id,
             chapter_id=element.chapter_id,
             answered=len(known) if visible else None,
             not_applicable=sum(1 for p in everyone if element.id in p.answers
-                               and p.answers[element.id] is None) if visible else None,
+                               and p.answers[element.id] is None
+                               and element.id not in p.unknown) if visible else None,
             mean=fmean(known) if visible else None,
             median=float(median(known)) if visible else None,
             spread=pstdev(known) if visible else None,
             distribution=_distribution(known) if visible else None,
             agreement=agreement_of(known) if visible else None,
+            dont_know=unknown,
+            information_gap=bool(unknown) and unknown is not None
+            and Fraction(unknown, responded) >= INFORMATION_GAP,
         )
     chapters = []
     for chapter in model.scope_chapters(scope_id):

@@ -20,12 +20,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Literal, get_args
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
 LEVEL_TEXT_MAX = 160  # a level must fit on a phone screen next to four others
 MODEL_IDS: tuple[str, ...] = ("iso9004-2018", "iso9004-2009")
 DEFAULT_MODEL_ID = "iso9004-2018"
+
+Audience = Literal["everyone", "management"]
+"""Who can judge an element from their own work: everyone, or mainly the management team."""
+AUDIENCES: tuple[Audience, ...] = get_args(Audience)
 
 
 class CatalogError(ValueError):
@@ -44,6 +49,23 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Consultant:
+    """What a consultant brings to the discussion of one element, in both languages.
+
+    It lives beside the levels because a management team deciding on a level needs to know what
+    to look at (evidence), what usually goes wrong (pitfalls), which neighbours move with it
+    (related element ids), how progress could be counted (KPIs) and which ISO 9001 clauses it
+    builds on (numbers only: they are facts, the standard's text is not ours to copy).
+    """
+
+    evidence: tuple[Text, ...]
+    pitfalls: tuple[Text, ...]
+    related_ids: tuple[str, ...]
+    kpis: tuple[Text, ...]
+    iso9001: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Element:
     """One row of the self-assessment: a (sub)clause, or a key element of a quick scan."""
 
@@ -59,6 +81,14 @@ class Element:
     sign_texts: tuple[Text, ...] = ()
     step_texts: tuple[Text, ...] = ()
     question_texts: tuple[Text, ...] = ()
+    audience: Audience = "everyone"
+    consultant: Consultant | None = None
+    """The consultant layer; every shipped element has one (the parser insists)."""
+
+    @property
+    def for_management(self) -> bool:
+        """Mainly for managers: most people cannot judge it from their own work."""
+        return self.audience == "management"
 
     def level(self, level: int) -> Text:
         return self.levels[level - 1]
@@ -95,6 +125,8 @@ class Scope:
     title: Text
     minutes: int
     element_ids: tuple[str, ...]
+    retired: bool = False
+    """Kept so that old cycles still show their questions, but no longer offered for new ones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +179,15 @@ class AssessmentModel:
         except KeyError:
             raise CatalogError(f"{self.id} has no scope {scope_id!r}") from None
 
+    def offered_scopes(self) -> tuple[Scope, ...]:
+        """The scopes a manager may choose for a new survey: every scope but the retired ones."""
+        return tuple(scope for scope in self.scopes.values() if not scope.retired)
+
+    def offers(self, scope_id: str) -> bool:
+        """Whether a new survey may use this scope (it exists and is not retired)."""
+        scope = self.scopes.get(scope_id)
+        return scope is not None and not scope.retired
+
     def chapter(self, chapter_id: str) -> Chapter:
         for chapter in self.chapters:
             if chapter.id == chapter_id:
@@ -195,14 +236,17 @@ def shared_level_texts(one: AssessmentModel, other: AssessmentModel, scope_id: s
 from domain.catalog_parse import parse_model  # noqa: E402  (the parser builds the types above)
 
 __all__ = [
+    "AUDIENCES",
     "DEFAULT_MODEL_ID",
     "LANGUAGES",
     "LEVELS",
     "LEVEL_TEXT_MAX",
     "MODEL_IDS",
     "AssessmentModel",
+    "Audience",
     "CatalogError",
     "Chapter",
+    "Consultant",
     "Element",
     "GlossaryEntry",
     "Principle",

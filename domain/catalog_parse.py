@@ -13,12 +13,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.catalog import (
+    AUDIENCES,
     LANGUAGES,
     LEVEL_TEXT_MAX,
     LEVELS,
     AssessmentModel,
+    Audience,
     CatalogError,
     Chapter,
+    Consultant,
     Element,
     GlossaryEntry,
     Principle,
@@ -29,6 +32,9 @@ from domain.catalog import (
 SIGNS = (2, 3)  # how many observable signs an element has
 QUESTIONS = (1, 2)  # how many discussion questions an element has
 STEPS = len(LEVELS) - 1  # one next step for every move from level n to n + 1
+EVIDENCE = (2, 4)  # documents, records, conversations to look at
+PITFALLS = (1, 3)
+KPIS = (2, 3)  # example indicators: two or three, so a team can pick one
 
 
 def _text(raw: Any, where: str) -> Text:
@@ -72,6 +78,34 @@ def _aid(raw: Mapping[str, Any], key: str, where: str, counts: tuple[int, int]) 
     return _texts(raw.get(key), f"{where} {key}", *counts, key.replace("next_", ""))
 
 
+def _audience(raw: Any, where: str) -> Audience:
+    for audience in AUDIENCES:
+        if raw == audience:
+            return audience
+    raise CatalogError(f"{where}: audience must be one of {list(AUDIENCES)}, got {raw!r}")
+
+
+def _consultant(raw: Any, where: str) -> Consultant:
+    """The consultant layer; related ids are checked against the model once all are read."""
+    if not isinstance(raw, Mapping):
+        raise CatalogError(f"{where}: missing the consultant layer")
+    related = raw.get("related")
+    clauses = raw.get("iso9001")
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        raise CatalogError(f"{where} consultant: related must be a list of element ids")
+    if not isinstance(clauses, list) or not clauses or not all(
+        isinstance(c, str) and c[:1].isdigit() for c in clauses
+    ):
+        raise CatalogError(f"{where} consultant: needs ISO 9001 clause numbers")
+    return Consultant(
+        evidence=_aid(raw, "evidence", f"{where} consultant", EVIDENCE),
+        pitfalls=_aid(raw, "pitfalls", f"{where} consultant", PITFALLS),
+        related_ids=tuple(related),
+        kpis=_aid(raw, "kpis", f"{where} consultant", KPIS),
+        iso9001=tuple(clauses),
+    )
+
+
 def _element(
     raw: Mapping[str, Any], element_id: str, chapter_id: str, principle_ids: set[str], where: str
 ) -> Element:
@@ -101,6 +135,8 @@ def _element(
         sign_texts=_aid(raw, "signs", where, SIGNS),
         step_texts=_aid(raw, "next_steps", where, (STEPS, STEPS)),
         question_texts=_aid(raw, "questions", where, QUESTIONS),
+        audience=_audience(raw.get("audience"), where),
+        consultant=_consultant(raw.get("consultant"), where),
     )
 
 
@@ -146,7 +182,10 @@ def _scopes(raw: Any, model_id: str, elements: Mapping[str, Element]) -> dict[st
         if not isinstance(minutes, int) or minutes <= 0:
             raise CatalogError(f"{where}: minutes must be a positive whole number")
         title = _text(raw_scope.get("title"), where)
-        scopes[scope_id] = Scope(scope_id, title, minutes, element_ids)
+        retired = raw_scope.get("retired", False)
+        if not isinstance(retired, bool):
+            raise CatalogError(f"{where}: retired must be true or false")
+        scopes[scope_id] = Scope(scope_id, title, minutes, element_ids, retired)
     for required in ("quick", "full"):
         if required not in scopes:
             raise CatalogError(f"{model_id}: missing the {required!r} scope")
@@ -182,6 +221,12 @@ def parse_model(raw: Mapping[str, Any]) -> AssessmentModel:
         chapters.append(Chapter(chapter_id, _text(raw_chapter.get("title"), where), tuple(ids)))
     if not chapters:
         raise CatalogError(f"{model_id}: has no chapters")
+    for element in elements.values():
+        assert element.consultant is not None  # the parser gave every element one
+        related = element.consultant.related_ids
+        unknown = [r for r in related if r not in elements or r == element.id]
+        if unknown:
+            raise CatalogError(f"{model_id} element {element.id}: unknown related {unknown}")
     return AssessmentModel(
         id=model_id,
         edition=str(raw.get("edition", "")),

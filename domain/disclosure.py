@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 AnswerSet = Mapping[str, int | None]
-"""One person's answers: element id → level 1..5, or None for "not applicable / don't know"."""
+"""One person's answers: element id → level 1..5, or None for "not applicable" or "don't know"
+(`Respondent.unknown` says which)."""
 
 MINIMUM_THRESHOLD = 3
 """Below three, a viewer who answered could subtract herself and read the one other person."""
@@ -44,6 +45,8 @@ class Respondent:
     is_manager: bool = False
     is_viewer: bool = False
     finished: bool = True
+    unknown: frozenset[str] = frozenset()
+    """Elements answered "don't know" (None in `answers`, like not applicable)."""
 
 
 def as_respondent(person: Respondent | AnswerSet) -> Respondent:
@@ -275,6 +278,17 @@ def _rank(matrix: Sequence[Sequence[int]]) -> int:
                 rows[r] = [a - factor * b for a, b in zip(rows[r], rows[rank], strict=True)]
         rank += 1
     return rank
+
+
+def unknown_count(people: Sequence[Respondent], element_id: str, threshold: int) -> int | None:
+    """How many answered "don't know" on an element: a figure like any other, so it exists only
+    when at least k people other than the viewer answered the element at all (a level, not
+    applicable or don't know). It does not wait for k levels: a topic nobody can judge is exactly
+    the information gap a management team should see."""
+    answered = sum(1 for p in people if not p.is_viewer and element_id in p.answers)
+    if not enough(answered, threshold):
+        return None
+    return sum(1 for p in people if element_id in p.unknown and element_id in p.answers)
 
 
 def remarks_allowed(people: Sequence[Respondent], threshold: int) -> bool:

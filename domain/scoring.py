@@ -1,7 +1,9 @@
 """One participant's answers turned into a maturity profile, and where they are in a survey.
 
-"Not applicable / don't know" (None) is not a low score: it is left out of every mean, so a person
-who cannot judge an element does not drag their chapter down.
+"Not applicable" and "don't know" (both None here) are not low scores: they are left out of every
+mean, so a person who cannot judge an element does not drag their chapter down. "Don't know" is
+stored apart (`answers.dont_know`) because not knowing is a finding in itself: people lack
+information. A tap carries it as `DONT_KNOW`, which never reaches a mean.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from dataclasses import dataclass
 from statistics import fmean
 
 from domain.catalog import AssessmentModel
+
+DONT_KNOW = -1
+"""The answer "I don't know" on its way from a button to the database, where it is stored as no
+level with its own mark."""
 
 
 @dataclass(frozen=True, slots=True)

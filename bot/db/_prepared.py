@@ -31,7 +31,7 @@ class Prepared:
     costs no round trip and the two run one after the other)."""
     language: Select[str]
     participation: Select[*tuple[Any, ...]]
-    answers: Select[str, int | None]
+    answers: Select[str, int | None, bool]
     save_answer: Insert
 
 
@@ -42,6 +42,7 @@ def prepared(dialect: str) -> Prepared:
     save_answer = save_answer.on_conflict_do_update(
         index_elements=["response_id", "element_id"],
         set_={"level": save_answer.excluded.level,
+              "dont_know": save_answer.excluded.dont_know,
               "answered_at": save_answer.excluded.answered_at},
     )
     claim_update = insert(ProcessedUpdate).on_conflict_do_nothing(index_elements=["update_id"])
@@ -77,7 +78,7 @@ def prepared(dialect: str) -> Prepared:
             .outerjoin(Person, Person.user_id == Membership.user_id)
             .where(Cycle.id == bindparam("cycle_id"))
         ),
-        answers=select(Answer.element_id, Answer.level).where(
+        answers=select(Answer.element_id, Answer.level, Answer.dont_know).where(
             Answer.response_id == bindparam("response_id")),
         save_answer=save_answer,
     )

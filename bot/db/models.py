@@ -262,6 +262,9 @@ class Answer(Base):
     element_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     level: Mapped[int | None] = mapped_column(SmallInteger)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    dont_know: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """No level because the person did not know (a finding: information does not reach them),
+    as opposed to a level of None that does not apply to their work."""
 
 
 class Remark(Base):

@@ -247,17 +247,27 @@ class Repository:
         )
 
     async def answers(self, response_id: int) -> dict[str, int | None]:
+        return (await self.answer_sheet(response_id))[0]
+
+    async def answer_sheet(
+        self, response_id: int
+    ) -> tuple[dict[str, int | None], frozenset[str]]:
+        """The levels (None: not applicable or don't know) and the elements answered "don't
+        know", in one statement."""
         connection = await self._connection()
         result = await connection.execute(self._prepared.answers, {"response_id": response_id})
-        return {element_id: level for element_id, level in result.all()}
+        rows = result.all()
+        return ({element_id: level for element_id, level, _ in rows},
+                frozenset(element_id for element_id, _, unknown in rows if unknown))
 
     async def save_answer(
-        self, response_id: int, element_id: str, level: int | None, now: datetime
+        self, response_id: int, element_id: str, level: int | None, now: datetime,
+        *, dont_know: bool = False,
     ) -> None:
         connection = await self._connection()
         await connection.execute(self._prepared.save_answer, {
             "response_id": response_id, "element_id": element_id, "level": level,
-            "answered_at": now})
+            "dont_know": dont_know, "answered_at": now})
 
     async def remarks(self, response_id: int) -> dict[str, str]:
         result = await self.session.execute(

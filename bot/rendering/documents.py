@@ -143,7 +143,8 @@ def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
     period = texts.render(language, "report_period", **context)
     writer.writerow([head["team"], head["period"], head["chapter"], head["chapter_title"],
                      head["element"], head["title"], head["level"], head["median"],
-                     head["spread"], head["consensus"], head["answered"], head["target"],
+                     head["spread"], head["consensus"], head["answered"], head["dont_know"],
+                     head["target"],
                      head["previous"], *(f"{head['answers']} {n}" for n in range(1, 6)),
                      head["agreed"], head["reason"], head["last_agreed"], head["since"],
                      head["note"]])
@@ -154,7 +155,9 @@ def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
             report.team.name, period, e.chapter_id, e.chapter_title, e.id, e.title,
             number(e.mean), number(e.median), number(e.spread),
             consensus[e.consensus] if e.consensus else "",
-            e.answered if e.mean is not None else "", e.target if e.target is not None else "",
+            e.answered if e.mean is not None else "",
+            e.dont_know if e.dont_know is not None else "",
+            e.target if e.target is not None else "",
             number(e.before), *counts,
             e.agreed if e.agreed is not None else "", e.reason,
             e.last_agreed if e.last_agreed is not None else "",

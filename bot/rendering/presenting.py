@@ -58,6 +58,13 @@ class ElementRow:
     last_agreed: int | None = None
     since: str | None = None
     """"above", "same" or "below": the median against `last_agreed`, None where it is hidden."""
+    dont_know: int | None = None
+    """How many did not know, where the disclosure rule shows it (None: hidden)."""
+    information_gap: bool = False
+    questions: tuple[str, ...] = ()
+    """The topic's discussion questions, for the agenda."""
+    managers_mean: float | None = None
+    """For a topic mainly for managers: the managers' level beside everyone's, where shown."""
 
     @property
     def bars(self) -> str:
@@ -114,8 +121,19 @@ def element_rows(
             e.distribution, e.consensus.value if e.consensus else None, e.agreement, e.answered,
             (targets or {}).get(e.chapter_id), before.mean if before else None,
             now.level if now else None, now.reason if now else "", last.get(e.element_id),
-            since.direction.value if since else None))
+            since.direction.value if since else None, e.dont_know, e.information_gap,
+            report.model.elements[e.element_id].questions(language),
+            _managers_mean(report, e.element_id)))
     return rows
+
+
+def _managers_mean(report: CycleReport, element_id: str) -> float | None:
+    """The managers' figure of a management topic, if `domain.disclosure` let the managers be
+    shown beside the team at all (`report.managers`) and for this topic."""
+    if report.managers is None or not report.model.elements[element_id].for_management:
+        return None
+    figures = report.managers.elements.get(element_id)
+    return figures.mean if figures is not None else None
 
 
 def short(text: str, length: int = CHAT_REASON) -> str:
@@ -140,7 +158,28 @@ def _agenda(elements: list[ElementRow]) -> dict[str, list[ElementRow]]:
                      key=lambda e: e.agreement or 0.0)
     gaps = sorted((e for e in elements if e.mean is not None and e.target is not None
                    and e.target > e.mean), key=lambda e: (e.mean or 0.0) - (e.target or 0))
-    return {"least_agreed": divided[:AGENDA_LENGTH], "furthest": gaps[:AGENDA_LENGTH]}
+    return {"least_agreed": divided[:AGENDA_LENGTH], "furthest": gaps[:AGENDA_LENGTH],
+            "information_gap": [e for e in elements if e.information_gap]}
+
+
+def _consultant(report: CycleReport, language: str) -> dict[str, dict[str, Any]]:
+    """Per element of the scope, the consultant layer for the chapter pages."""
+    layers: dict[str, dict[str, Any]] = {}
+    for element in report.model.scope_elements(report.cycle.scope_id):
+        layer = element.consultant
+        if layer is None:
+            continue
+        layers[element.id] = {
+            "evidence": [t(language) for t in layer.evidence],
+            "pitfalls": [t(language) for t in layer.pitfalls],
+            "kpis": [t(language) for t in layer.kpis],
+            "iso9001": layer.iso9001,
+            "related": [f"{r} {report.model.elements[r].title(language)}"
+                        for r in layer.related_ids],
+            "official": element.official_title(language) if element.official_title else None,
+            "for_management": element.for_management,
+        }
+    return layers
 
 
 def _group_columns(
@@ -204,6 +243,7 @@ def context(texts: Texts, language: str, view: ReportView) -> dict[str, Any]:
         "groups": report.groups, "group_columns": _group_columns(report, texts, language),
         "columns": _columns(report, texts, language),
         **_agenda(elements), **_agreed(elements),
+        "consultant": _consultant(report, language),
     }
 
 

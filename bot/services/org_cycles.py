@@ -114,7 +114,7 @@ async def open_organisation_cycle(
         Cycle.team_id.in_([t.id for t in teams]), Cycle.closed_at.is_(None)))).all())
     taking_part = [t for t in teams if t.id not in busy]
     model_id = taking_part[0].model_id if taking_part else teams[0].model_id if teams else ""
-    if not taking_part or scope_id not in load_model(model_id).scopes:
+    if not taking_part or not load_model(model_id).offers(scope_id):
         return Opened(0, deadline, (), tuple((t.id, t.name) for t in teams if t.id in busy), 0)
     organisation_cycle = OrganisationCycle(
         organisation_id=organisation_id, model_id=model_id, scope_id=scope_id,

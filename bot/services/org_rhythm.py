@@ -22,6 +22,7 @@ from bot.db.repositories import Repository
 from bot.services import cycles, org_cycles, outbox, permissions
 from bot.services.outbox import Kind
 from bot.services.permissions import MANAGER
+from domain.catalog import load_model
 from domain.holidays import team_calendar
 from domain.rhythm import (
     WORKDAY_START,
@@ -172,10 +173,18 @@ async def open_due(repo: Repository, now: datetime) -> int:
                 .order_by(OrganisationCycle.id.desc()).limit(1))
             result = await org_cycles.open_organisation_cycle(
                 repo, frozenset(), None, organisation.id,
-                previous.scope_id if previous is not None else "quick",
+                _scope_after(previous),
                 deadline_after(now, CYCLE_DAYS, calendar), now)
             opened += 1 if result.organisation_cycle_id else 0
         if organisation.next_reassessment_at is not None and (
                 organisation.next_reassessment_at <= now):
             await schedule_next(repo, organisation, now)
     return opened
+
+
+def _scope_after(previous: OrganisationCycle | None) -> str:
+    """The next reassessment asks what the last one asked, unless that scope has been retired
+    (the old quick scan): then the quick scan of today."""
+    if previous is not None and load_model(previous.model_id).offers(previous.scope_id):
+        return previous.scope_id
+    return "quick"

@@ -98,10 +98,12 @@ async def _respondents(
     query = select(Response).where(Response.cycle_id == cycle.id)
     responses = (await repo.session.scalars(query.order_by(Response.id))).all()
     by_response = await _answers(repo, responses, query.with_only_columns(Response.id))
+    unknown = await _unknown(repo, query.with_only_columns(Response.id))
     return [(response, Respondent(
                 answers=by_response[response.id], group=response.stakeholder_group,
                 is_manager=response.is_manager, finished=response.completed_at is not None,
-                is_viewer=viewer is not None and response.membership_id == viewer))
+                is_viewer=viewer is not None and response.membership_id == viewer,
+                unknown=unknown.get(response.id, frozenset())))
             for response in responses if by_response[response.id]]
 
 
@@ -118,12 +120,14 @@ async def _shared_respondents(
     responses = (await repo.session.scalars(
         select(Response).where(Response.id.in_(list(counted))).order_by(Response.id))).all()
     by_response = await _answers(repo, responses, list(counted))
+    unknown = await _unknown(repo, list(counted))
     team = cycle.team_id
     return [(response, Respondent(
                 answers=by_response[response.id], group=counted[response.id].group_in[team],
                 is_manager=team in counted[response.id].manager_in,
                 finished=counted[response.id].completed,
-                is_viewer=viewer_id is not None and counted[response.id].user_id == viewer_id))
+                is_viewer=viewer_id is not None and counted[response.id].user_id == viewer_id,
+                unknown=unknown.get(response.id, frozenset())))
             for response in responses if by_response[response.id]]
 
 
@@ -138,6 +142,20 @@ async def _answers(
     for response_id, element_id, level in rows.all():
         by_response[response_id][element_id] = level
     return by_response
+
+
+async def _unknown(
+    repo: Repository, ids: Select[tuple[int]] | list[int]
+) -> dict[int, frozenset[str]]:
+    """Per response, the elements answered "don't know" (their level is None, as for not
+    applicable); kept apart from `_answers` so that loader stays one plain mapping."""
+    rows = await repo.session.execute(
+        select(Answer.response_id, Answer.element_id)
+        .where(Answer.response_id.in_(ids), Answer.dont_know.is_(True)))
+    found: dict[int, set[str]] = {}
+    for response_id, element_id in rows.all():
+        found.setdefault(response_id, set()).add(element_id)
+    return {response_id: frozenset(ids) for response_id, ids in found.items()}
 
 
 async def respondents_for_a_group(repo: Repository, cycle: Cycle) -> list[Respondent]:

@@ -15,7 +15,7 @@ from bot.db.models import Cycle, Example, Team
 from bot.db.repositories import Participation, Repository, dialect_insert
 from bot.services import org_cycles
 from domain.catalog import AssessmentModel, Chapter, Element, load_model
-from domain.scoring import next_position
+from domain.scoring import DONT_KNOW, next_position
 
 MAX_REMARK_LENGTH = 2000
 MAX_EXAMPLE_LENGTH = 300
@@ -48,6 +48,8 @@ class SurveyView:
     message_id: int | None
     language: str | None
     """The participant's chosen language, read along with the survey."""
+    unknown: frozenset[str] = frozenset()
+    """Elements answered "don't know" (their level in `answers` is None, as for not applicable)."""
 
     @property
     def element_ids(self) -> tuple[str, ...]:
@@ -77,6 +79,11 @@ class SurveyView:
     @property
     def is_answered(self) -> bool:
         return self.element.id in self.answers
+
+    @property
+    def current_choice(self) -> int | None:
+        """The tapped button: a level, None for not applicable, `DONT_KNOW`."""
+        return DONT_KNOW if self.element.id in self.unknown else self.current_answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +128,7 @@ async def _answering_elsewhere(repo: Repository, cycle_id: int, user_id: int) ->
 
 def _view(
     context: _Context, answers: Mapping[str, int | None], index: int | None, *,
-    completed: bool | None = None,
+    completed: bool | None = None, unknown: frozenset[str] = frozenset(),
 ) -> SurveyView:
     participation = context.participation
     return SurveyView(
@@ -136,6 +143,7 @@ def _view(
         completed=participation.completed_at is not None if completed is None else completed,
         message_id=participation.message_id,
         language=participation.language,
+        unknown=unknown,
     )
 
 
@@ -146,13 +154,13 @@ async def show(
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, AnswerRefusal):
         return context
-    answers = await repo.answers(context.response_id)
+    answers, unknown = await repo.answer_sheet(context.response_id)
     element_ids = context.model.scope(context.participation.scope_id).element_ids
     if index is None:
         index = next_position(element_ids, frozenset(answers), after_index=-1)
     elif not 0 <= index < len(element_ids):
         return AnswerRefusal.INVALID
-    return _view(context, answers, index)
+    return _view(context, answers, index, unknown=unknown)
 
 
 async def answer(
@@ -164,19 +172,24 @@ async def answer(
     message_id: int | None,
     now: datetime,
 ) -> AnswerOutcome | AnswerRefusal:
-    """Store one answer (idempotently) and say what comes next."""
+    """Store one answer (idempotently) and say what comes next. `level` is 1-5, None for "not
+    applicable" or `DONT_KNOW`; the last two store no level, "don't know" with its own mark."""
     context = await _locate(repo, user_id, cycle_id, now)
     if isinstance(context, AnswerRefusal):
         return context
     element_ids = context.model.scope(context.participation.scope_id).element_ids
+    dont_know = level == DONT_KNOW
+    if dont_know:
+        level = None
     if not 0 <= index < len(element_ids) or (level is not None and not 1 <= level <= 5):
         return AnswerRefusal.INVALID
     if message_id is not None and context.participation.message_id not in (None, message_id):
         return AnswerRefusal.STALE
-    before = await repo.answers(context.response_id)
+    before, unknown = await repo.answer_sheet(context.response_id)
     element = context.model.elements[element_ids[index]]
-    await repo.save_answer(context.response_id, element.id, level, now)
+    await repo.save_answer(context.response_id, element.id, level, now, dont_know=dont_know)
     answers = {**before, element.id: level}
+    unknown = unknown | {element.id} if dont_know else unknown - {element.id}
     chapter = context.model.chapter(element.chapter_id)
     in_scope = [e for e in chapter.element_ids if e in element_ids]
     # A remark is offered per chapter in every scope (also the quick scan's one-element chapters):
@@ -184,7 +197,8 @@ async def answer(
     # stored answers and the tapped element, so a double tap draws the very same screen.
     finished_now = element.id == in_scope[-1] and all(e in answers for e in in_scope)
     next_index = next_position(element_ids, frozenset(answers), after_index=index)
-    return AnswerOutcome(_view(context, answers, next_index), chapter if finished_now else None)
+    return AnswerOutcome(_view(context, answers, next_index, unknown=unknown),
+                         chapter if finished_now else None)
 
 
 async def save_remark(

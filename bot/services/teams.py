@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from bot.db.models import Invite, Membership, Organisation, OrganisationAdmin, Team
 from bot.db.repositories import Repository
 from bot.services.permissions import check_can_create_teams, check_can_manage
-from domain.catalog import DEFAULT_MODEL_ID
+from domain.catalog import DEFAULT_MODEL_ID, load_model
 
 INVITE_VALIDITY = timedelta(days=30)
 
@@ -117,7 +117,6 @@ async def managers(repo: Repository, team_id: int) -> list[Membership]:
 
 
 MODELS = {"2018": "iso9004-2018", "2009": "iso9004-2009"}
-SCOPES = ("quick", "full")
 RHYTHMS = ("quarterly", "half-yearly", "yearly", "off")
 TIMEZONES = ("Europe/Amsterdam", "Europe/Brussels", "Europe/London", "Europe/Berlin", "UTC")
 
@@ -142,7 +141,7 @@ async def _apply_setting(repo: Repository, team: Team, choice: str) -> SettingRe
         if await repo.open_cycle(team.id) is not None:
             return SettingRefusal.CYCLE_OPEN
         team.model_id = MODELS[value]
-    elif key == "scope" and value in SCOPES:
+    elif key == "scope" and load_model(team.model_id).offers(value):
         team.default_scope = value
     elif key == "rhythm" and value in RHYTHMS:
         team.reassessment = value

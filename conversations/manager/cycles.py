@@ -34,7 +34,7 @@ async def _choose_scope(
     b = texts.buttons(language)
     rows = [[(str(b.scope(scope.title(language), scope.minutes)),
               callbacks.SurveyScope(team.id, scope.id))]
-            for scope in model.scopes.values()]
+            for scope in model.offered_scopes()]
     await replies.show(update, context, screens.Screen(texts.render(
         language, "choose_scope", team=team.name, model_title=model.title(language)),
         screens.keyboard(rows)))
@@ -55,7 +55,7 @@ async def _survey_setup(
     """The team and its model, if the tapper manages it and the chosen scope exists."""
     team = await _managed_team(update, context, data.team_id)
     model = load_model(team.model_id)
-    return (team, model) if data.scope_id in model.scopes else None
+    return (team, model) if model.offers(data.scope_id) else None
 
 
 async def _choose_deadline(
@@ -141,7 +141,7 @@ async def _open(
     runtime = context.runtime
     async with runtime.repository() as repo:
         team = await repo.team(data.team_id)
-    if (team is None or data.scope_id not in load_model(team.model_id).scopes
+    if (team is None or not load_model(team.model_id).offers(data.scope_id)
             or not 1 <= data.days <= LONGEST_SURVEY_DAYS):
         return
     now = runtime.clock.now()

@@ -57,8 +57,8 @@ def _screen(
     rows = [
         [choice(f"ISO 9004:{key}", team.model_id == model_id, f"model-{key}")
          for key, model_id in teams.MODELS.items()],
-        [choice(b.scopes[scope], team.default_scope == scope, f"scope-{scope}")
-         for scope in teams.SCOPES],
+        [choice(b.scopes.get(scope.id, scope.title(language)), team.default_scope == scope.id,
+                f"scope-{scope.id}") for scope in model.offered_scopes()],
         [choice(b.rhythms[rhythm], team.reassessment == rhythm, f"rhythm-{rhythm}")
          for rhythm in teams.RHYTHMS],
     ]

@@ -63,7 +63,7 @@ async def _choose_scope(
     b = texts.buttons(language)
     rows = [[(str(b.scope(scope.title(language), scope.minutes)),
               callbacks.OrgScope(data.organisation_id, data.leftout, scope.id))]
-            for scope in model.scopes.values()]
+            for scope in model.offered_scopes()]
     await replies.show(update, context, screens.Screen(texts.render(
         language, "org_note", what="choose_scope", name=plan.name,
         model_title=model.title(language)), screens.keyboard(rows)))
@@ -73,7 +73,7 @@ async def _choose_deadline(
     update: Update, context: BotContext, data: callbacks.OrgScope, language: str
 ) -> None:
     plan = await _plan(update, context, data)
-    if not plan.chosen or data.scope_id not in load_model(plan.model_id).scopes:
+    if not plan.chosen or not load_model(plan.model_id).offers(data.scope_id):
         return
     texts = context.runtime.texts
     b = texts.buttons(language)
@@ -86,7 +86,7 @@ async def _choose_deadline(
 
 
 def _valid(plan: SurveyPlan, data: callbacks.OrgDeadline | callbacks.OrgOpen) -> bool:
-    return (bool(plan.chosen) and data.scope_id in load_model(plan.model_id).scopes
+    return (bool(plan.chosen) and load_model(plan.model_id).offers(data.scope_id)
             and data.days in DEADLINE_CHOICES)
 
 

@@ -28,11 +28,12 @@ from bot.telegram.runtime import BotContext
 from conversations import callbacks, screens
 from conversations.handlers import Handler
 from domain.catalog import Chapter
+from domain.scoring import DONT_KNOW
 
 SURVEY_BUTTONS = callbacks.pattern_for(
     callbacks.Answer, callbacks.View, callbacks.Pause, callbacks.Resume, callbacks.Remark,
     callbacks.Continue, callbacks.Confirm, callbacks.Overview, callbacks.AddExample,
-    callbacks.ReviewView, callbacks.ReviewAnswer, callbacks.ReviewPause,
+    callbacks.ReviewView, callbacks.ReviewAnswer, callbacks.ReviewPause, callbacks.Signs,
 )
 Reviewing = callbacks.ReviewView | callbacks.ReviewAnswer | callbacks.ReviewPause
 """Buttons of someone changing an answer from the summary, which they lead back to."""
@@ -115,12 +116,14 @@ def _screen_after(
     if isinstance(data, callbacks.Answer | callbacks.ReviewAnswer):
         # The answered topic may get an example, a finished chapter a remark: offered on the
         # next screen, so that skipping them costs nothing.
-        offer = screens.Offer(data.index if data.level is not None else None, finished)
+        offer = screens.Offer(
+            data.index if data.level not in (None, DONT_KNOW) else None, finished)
         if isinstance(data, callbacks.ReviewAnswer) and view.index is None:
             return screens.summary(texts, language, view, screens.page_of(view, data.index),
                                    offer)
         return screens.question(texts, language, view, offer)
-    return screens.question(texts, language, view, review=isinstance(data, Reviewing))
+    return screens.question(texts, language, view, review=isinstance(data, Reviewing),
+                            signs=isinstance(data, callbacks.Signs))
 
 
 async def _apply(
@@ -141,7 +144,7 @@ async def _apply(
         confirmed = await survey.confirm(repo, user_id, data.cycle_id, now)
         return confirmed if isinstance(confirmed, AnswerRefusal) else (confirmed, None)
     index = (data.index if isinstance(data, callbacks.View | callbacks.ReviewView
-                                      | callbacks.AddExample) else None)
+                                      | callbacks.AddExample | callbacks.Signs) else None)
     view = await survey.show(repo, user_id, data.cycle_id, now, index)
     if isinstance(view, AnswerRefusal):
         return view

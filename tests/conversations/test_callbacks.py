@@ -26,7 +26,7 @@ def _longest(codec: Codec[Any]) -> str:
     repeat = re.search(r"\{(\d+),(\d+)\}$", codec.pattern)
     length = int(repeat.group(2)) if repeat else 1
     sample = "9" if codec.pattern.startswith((r"\d", "[0-")) else "a"
-    text = (("5" if codec.pattern.startswith("[0-5]") or codec.pattern == "[1-5]" else sample)
+    text = (("5" if codec.pattern.startswith("[0-5") or codec.pattern == "[1-5]" else sample)
             * length)
     assert re.fullmatch(codec.pattern, text), codec.pattern
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from datetime import UTC, date, datetime
 
@@ -69,3 +70,20 @@ def test_the_summary_lists_what_was_agreed_and_what_is_still_open(language: str)
     assert "8.4" in text and ": <b>2</b> — reden" in text
     assert "Eén &lt;checklist&gt; &amp; meer" in text
     assert ("1 onderwerp op de agenda" if language == "nl" else "1 topic on the agenda") in text
+
+
+@pytest.mark.parametrize(("language", "heading", "did_not_know"), [
+    ("nl", "Om over te praten", "2 wisten het niet: een informatietekort."),
+    ("en", "To talk about", "2 did not know: an information gap."),
+])
+def test_the_topic_brings_its_discussion_questions_and_who_did_not_know(
+    language: str, heading: str, did_not_know: str,
+) -> None:
+    view = _view(language, Phase.VOTING, False, True, False, False)
+    unsure = dataclasses.replace(view, team=ElementResult(
+        "8.4", "8", 5, 0, 2.2, 1.0, 1.9, (3, 0, 0, 0, 2), 0.03, dont_know=2, information_gap=True))
+    text = meeting(Texts(), view).text
+    assert heading in text
+    assert all(q in text for q in MODEL.elements["8.4"].questions(language))
+    assert did_not_know.split(":")[0] not in text  # nobody said "don't know" here
+    assert did_not_know in meeting(Texts(), unsure).text

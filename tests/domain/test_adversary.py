@@ -54,6 +54,7 @@ ELEMENTS = ("A1", "B1")
 MODEL = small_model({"A": 1, "B": 1})
 SLICES = {e: small_model({e[0]: 1}) for e in ELEMENTS}
 MISSING = "missing"  # not answered (yet): only someone who stopped half-way
+DONT_KNOW = "?"  # no level, like None (not applicable), but counted apart in every view
 Value = int | None | str
 Views = Callable[[AssessmentModel, Sequence[Respondent], bool], TeamFigures]
 
@@ -83,16 +84,19 @@ class Team:
         """As the domain sees them; `columns` replaces elements' answers, `only` keeps one."""
         people = []
         for index, person in enumerate(self.people):
-            answers = {}
+            answers: dict[str, int | None] = {}
+            unknown: set[str] = set()
             for number, element in enumerate(ELEMENTS):
                 if only is not None and element != only:
                     continue
                 value = (columns[element][index] if columns and element in columns
                          else self.answers[index][number])
+                if value == DONT_KNOW:
+                    unknown.add(element)
                 if value != MISSING:
-                    answers[element] = value
-            people.append(Respondent(answers, person.group, person.is_manager,  # type: ignore[arg-type]
-                                     person.is_viewer, person.finished))
+                    answers[element] = None if value == DONT_KNOW else value  # type: ignore[assignment]
+            people.append(Respondent(answers, person.group, person.is_manager,
+                                     person.is_viewer, person.finished, frozenset(unknown)))
         return people
 
 
@@ -108,7 +112,7 @@ def teams(draw: st.DrawFn) -> Team:
     pool = draw(st.sampled_from([(a, b) for a in range(1, 6) for b in range(a, 6)]))
     answers = []
     for person in people:
-        options: list[Value] = [*pool, None] + ([] if person.finished else [MISSING])
+        options: list[Value] = [*pool, None, DONT_KNOW] + ([] if person.finished else [MISSING])
         row = tuple(draw(st.sampled_from(options)) for _ in ELEMENTS)
         if all(value == MISSING for value in row):
             row = (pool[0], *row[1:])
@@ -134,7 +138,8 @@ def _domains(team: Team, number: int) -> list[list[Value]]:
         if person.is_viewer:
             domains.append([row[number]])
         else:
-            domains.append([*used, *spare, None] + ([] if person.finished else [MISSING]))
+            domains.append([*used, *spare, None, DONT_KNOW]
+                           + ([] if person.finished else [MISSING]))
     return domains
 
 

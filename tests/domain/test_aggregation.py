@@ -147,3 +147,32 @@ def test_an_open_cycle_has_no_figures_at_all() -> None:
 def test_a_threshold_below_three_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 3"):
         aggregate(MODEL, "full", [{"A1": 3}] * 5, 2)
+
+
+def _unsure(answers: dict[str, int | None], unknown: bool = False,
+            viewer: bool = False) -> Respondent:
+    return Respondent(answers, is_viewer=viewer,
+                      unknown=frozenset(answers) if unknown else frozenset())
+
+
+def test_dont_know_is_counted_apart_and_makes_an_information_gap() -> None:
+    people = [_unsure({"A1": 4})] * 3 + [_unsure({"A1": None}, unknown=True)] * 2 + [
+        _unsure({"A1": None})]
+    element = aggregate(MODEL, "full", people, threshold=3).elements["A1"]
+    assert (element.mean, element.not_applicable, element.dont_know) == (4, 1, 2)
+    assert element.information_gap  # 2 of 6 did not know
+
+
+def test_a_topic_nobody_could_judge_still_shows_how_many_did_not_know() -> None:
+    people = [_unsure({"A1": None}, unknown=True)] * 3 + [_unsure({"A1": 2})]
+    element = aggregate(MODEL, "full", people, threshold=3).elements["A1"]
+    assert element.mean is None and element.dont_know == 3 and element.information_gap
+
+
+def test_the_dont_know_figure_needs_k_others_who_answered_the_topic() -> None:
+    people = [_unsure({"A1": None}, unknown=True, viewer=True),
+              _unsure({"A1": None}, unknown=True), _unsure({"A1": 3}), _unsure({"B1": 3})]
+    result = aggregate(MODEL, "full", people, threshold=3)
+    assert result.shown  # three others took part, but only two of them answered A1
+    assert result.elements["A1"].dont_know is None and not result.elements["A1"].information_gap
+    assert aggregate(MODEL, "full", people, 3, closed=False).elements["A1"].dont_know is None

@@ -44,9 +44,11 @@ def test_the_2018_quick_scan_asks_one_element_per_clause() -> None:
     assert asked == [c.id for c in model.chapters]
 
 
-def test_the_2009_quick_scan_is_the_nine_key_elements() -> None:
+def test_the_2009_quick_scan_is_the_key_elements_everyone_can_judge() -> None:
     model = load_model("iso9004-2009")
-    assert model.scope("quick").element_ids == tuple(f"K{n}" for n in range(1, 10))
+    assert model.scope("quick-2025").element_ids == tuple(f"K{n}" for n in range(1, 10))
+    key = [e for e in model.scope("quick").element_ids if e.startswith("K")]
+    assert key == ["K2", "K4", "K5", "K6", "K7", "K9"]  # K1, K3 and K8 are the management's
     assert not any(e.startswith("K") for e in model.scope("full").element_ids)
     assert {"8.3.2", "8.3.5", "6.8"} <= set(model.scope("full").element_ids)
 
@@ -98,7 +100,10 @@ def test_titles_follow_each_edition() -> None:
     assert new.elements["8.3"].title("en") == "Responsibility and authority for processes"
     assert new.elements["10.4"].title("en") == "Performance evaluation"
     assert "kwesties" not in new.elements["5.3"].title("nl")
-    assert new.elements["5.1"].official_title is None
+    assert new.elements["5.2"].official_title is None
+    general = new.elements["9.1"]
+    assert general.official_title is not None and general.official_title("nl") == "Algemeen"
+    assert general.title("en") == "Planning resources"
 
 
 def test_no_2009_element_reuses_a_2018_level_text() -> None:

@@ -19,8 +19,8 @@ from tests.support.journeys import assert_telegram_was_happy, cells_naming, expo
 from tests.support.meeting import LEVELS, Meeting, closed_cycle_with_answers, link, set_up_meeting
 from tests.support.running import RunningBot, set_up_team
 
-LOWEST_CONSENSUS = ("8.4", "6.2", "10.4", "9.2")  # consensus 0.03, 0.20, 0.38, 0.43
-AGREED = {"8.4": 2, "6.2": 3, "10.4": 2, "9.2": 3}
+LOWEST_CONSENSUS = ("8.4", "6.2", "10.2", "9.2")  # consensus 0.03, 0.20, 0.38, 0.43
+AGREED = {"8.4": 2, "6.2": 3, "10.2": 2, "9.2": 3}
 
 
 async def _vote_and_agree(meeting: Meeting, element: str, reason: str) -> None:
@@ -82,7 +82,7 @@ async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_rest
     await manon.tap_in(group, "Volgende")
     await _vote_and_agree(meeting, "6.2", "Het hangt af van de afdeling")
     await manon.tap_in(group, "Volgende")
-    await group.wait_for(lambda m: "<b>10.4 " in m.html)
+    await group.wait_for(lambda m: "<b>10.2 " in m.html)
     await manon.tap_in(group, "Pauze")
     await group.wait_for(lambda m: "Gepauzeerd" in m.text)
     assert "Alleen een manager" in (await anna.tap_in(group, "Verder") or "")
@@ -91,10 +91,10 @@ async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_rest
     messages_before = len(group.messages)
     await manon.say_in(group, "/meeting")
     resumed = await group.wait_for(lambda m: "onderwerp 3 van 7" in m.text)
-    assert "<b>10.4 " in resumed.html and "Gepauzeerd" not in resumed.text
+    assert "<b>10.2 " in resumed.html and "Gepauzeerd" not in resumed.text
     assert len(group.messages) == messages_before + 1
     assert "gaat hieronder verder" in group.messages[-2].text  # the old one, retired
-    await _vote_and_agree(meeting, "10.4", "Klachten komen nog niet bij iedereen aan")
+    await _vote_and_agree(meeting, "10.2", "Klachten komen nog niet bij iedereen aan")
     await manon.tap_in(group, "Volgende")
     await _vote_and_agree(meeting, "9.2", "Resultaten worden wel gemeten")
     await manon.tap_in(group, "Afronden")

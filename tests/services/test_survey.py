@@ -186,3 +186,24 @@ async def test_an_example_for_no_topic_or_from_outside_is_refused(
         refused = await survey.save_example(Repository(session), user, quick_scan.cycle_id,
                                             index, "Iets", quick_scan.clock.now())
     assert refused is refusal and await _examples(quick_scan) == {}
+
+
+async def test_dont_know_is_stored_apart_from_not_applicable(quick_scan: Story) -> None:
+    from bot.db.models import Answer
+    from domain.scoring import DONT_KNOW
+
+    unknown = await quick_scan.answer(ANNA, 0, DONT_KNOW)
+    assert isinstance(unknown, AnswerOutcome)
+    first = unknown.view.element_ids[0]
+    assert unknown.view.answers == {first: None} and unknown.view.unknown == {first}
+    shown = await quick_scan.show(ANNA, 0)
+    assert isinstance(shown, SurveyView) and shown.current_choice == DONT_KNOW
+    async with quick_scan.sessions() as session:
+        stored = await session.scalar(select(Answer))
+        assert stored is not None and stored.level is None and stored.dont_know
+
+    changed = await quick_scan.answer(ANNA, 0, None)  # on second thought: not applicable
+    assert isinstance(changed, AnswerOutcome) and changed.view.unknown == frozenset()
+    async with quick_scan.sessions() as session:
+        stored = await session.scalar(select(Answer))
+        assert stored is not None and stored.level is None and not stored.dont_know

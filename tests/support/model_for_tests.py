@@ -28,7 +28,15 @@ def small_model(chapters: dict[str, int] | None = None) -> AssessmentModel:
              "signs": {"nl": [f"{e} sign 1", f"{e} sign 2"], "en": [f"{e} sign 1", f"{e} sign 2"]},
              "next_steps": {"nl": [f"{e} step {n}" for n in range(1, 5)],
                             "en": [f"{e} step {n}" for n in range(1, 5)]},
-             "questions": {"nl": [f"{e} question"], "en": [f"{e} question"]}}
+             "questions": {"nl": [f"{e} question"], "en": [f"{e} question"]},
+             "audience": "everyone",
+             "consultant": {
+                 "evidence": {"nl": [f"{e} record", f"{e} talk"],
+                              "en": [f"{e} record", f"{e} talk"]},
+                 "pitfalls": {"nl": [f"{e} pitfall"], "en": [f"{e} pitfall"]},
+                 "related": [],
+                 "kpis": {"nl": [f"{e} kpi 1", f"{e} kpi 2"], "en": [f"{e} kpi 1", f"{e} kpi 2"]},
+                 "iso9001": ["9.1"]}}
             for e in ids]})
     return parse_model({
         "id": "test-model", "edition": "test", "title": _text("Test"),

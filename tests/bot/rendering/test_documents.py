@@ -144,12 +144,13 @@ async def test_the_pdf_shows_what_was_agreed_and_why_and_where_the_median_moved_
         TEXTS, language, view, await presenting.charts(TEXTS, language, view)))
     for element_id in AGREED_NOW:  # the reasons of this cycle's meeting, 9.1's too
         assert f"{agreed}: {REASONS[language][element_id]}" in text
-    agenda = pdf_text_of_page(await documents.render_pdf(TEXTS, language, view, []), 1)
+    pdf = await documents.render_pdf(TEXTS, language, view, [])
+    agenda = " ".join(pdf_text_of_page(pdf, page) for page in (1, 2))  # with its questions
     assert since in agenda and all(word in agenda for word in moved)
     rows = {e.id: e for e in presenting.element_rows(view.report, language)}
     assert rows["9.1"].median is None and rows["9.1"].last_agreed == AGREED_BEFORE["9.1"]
     assert rows["9.1"].since is None  # hidden median: no comparison, in no file
-    assert "9.1 General" not in agenda and "9.1 Algemeen" not in agenda
+    assert "9.1 Planning resources" not in agenda and "9.1 Middelen plannen" not in agenda
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -172,8 +173,8 @@ async def test_the_csv_has_the_agreed_level_its_reason_and_the_comparison_where_
 
 
 @pytest.mark.parametrize(("language", "hidden_median"), [
-    ("en", "9.1 General: 2 (median fewer than 3 answers)"),
-    ("nl", "9.1 Algemeen: 2 (mediaan minder dan 3 antwoorden)"),
+    ("en", "9.1 Planning resources: 2 (median fewer than 3 answers)"),
+    ("nl", "9.1 Middelen plannen: 2 (mediaan minder dan 3 antwoorden)"),
 ])
 async def test_the_chat_summary_lists_what_was_agreed_and_never_compares_a_hidden_median(
     tmp_path: Path, language: str, hidden_median: str,
@@ -198,3 +199,51 @@ async def test_agreed_levels_stand_in_the_report_whose_figures_are_hidden(tmp_pa
 def plain_text(html: str) -> str:
     """A chat message as the reader sees it: Telegram's HTML without its tags and entities."""
     return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize(("language", "column", "did_not_know"), [
+    ("en", "don't know", "did not know"), ("nl", "weet ik niet", "wisten het niet"),
+])
+async def test_the_csv_and_the_report_count_who_did_not_know(
+    tmp_path: Path, language: str, column: str, did_not_know: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    rows = list(csv.reader(io.StringIO(
+        documents.export_csv(TEXTS, language, view).decode("utf-8-sig")), delimiter=";"))
+    by_id = {row[4]: row[rows[0].index(column)] for row in rows[1:]}
+    assert by_id["10.5"] == "10"  # half of the 20 staff: an information gap
+    assert by_id["10.4"] == "0" and by_id["9.1"] == "0"  # 9.1: hidden levels, all answered
+    page = documents.html(TEXTS, language, view, [])
+    assert f"10 {did_not_know}" in html_module.unescape(page)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(documents.pdf_missing() is not None, reason=str(documents.pdf_missing()))
+@pytest.mark.parametrize(("language", "gap", "evidence"), [
+    ("en", "Information gap", "What to look at"), ("nl", "Informatietekort", "Waar je naar kijkt"),
+])
+async def test_the_pdf_agenda_has_discussion_questions_and_chapters_the_consultant_layer(
+    tmp_path: Path, language: str, gap: str, evidence: str,
+) -> None:
+    view = await view_of(tmp_path, language)
+    text = pdf_text(await documents.render_pdf(TEXTS, language, view, []))
+    audit = view.report.model.elements["10.5"]
+    agenda = text[text.index(gap):]
+    assert audit.questions(language)[0] in " ".join(agenda.split())
+    layer = audit.consultant
+    assert layer is not None and evidence in text
+    assert layer.evidence[0](language) in text and layer.kpis[0](language) in text
+    assert "9.2" in text[text.index(layer.evidence[0](language)):]  # its ISO 9001 clause
+
+
+async def test_a_management_topic_shows_the_managers_level_beside_everyones(
+    tmp_path: Path,
+) -> None:
+    view = await view_of(tmp_path, "en")
+    rows = {e.id: e for e in presenting.element_rows(view.report, "en")}
+    managers = view.report.managers
+    assert managers is not None  # the seeded team shows its four managers beside it
+    assert rows["10.5"].managers_mean == managers.elements["10.5"].mean is not None
+    assert rows["9.2"].managers_mean is None  # everyone's topic: no managers' line
+    page = html_module.unescape(documents.html(TEXTS, "en", view, []))
+    assert "mainly for managers · the managers:" in page
