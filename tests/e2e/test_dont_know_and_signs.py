@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Answer
 from bot.emulator import BotApiEmulator, SimulatedPerson
-from tests.e2e.conftest import RunningBot, set_up_team
-from tests.e2e.test_participant_journey import assert_telegram_was_happy, join, start_survey
 from tests.support.clock import FixedClock
+from tests.support.journeys import assert_telegram_was_happy, join, start_survey
+from tests.support.running import RunningBot, set_up_team
 
 SIGN = "Het laatste jaarplan noemt"  # the first sign of 5.1, the first topic of a full assessment
 
