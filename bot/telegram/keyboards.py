@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.rendering.texts import plain
 
@@ -35,6 +35,18 @@ def keyboard(rows: Sequence[Sequence[tuple[str, Payload]]]) -> InlineKeyboardMar
     )
 
 
+def with_web_app(
+    markup: InlineKeyboardMarkup | None, label: str, url: str | None
+) -> InlineKeyboardMarkup | None:
+    """`markup` with one more row: a button that opens the Mini App at `url` (private chats
+    only, Telegram refuses it elsewhere); unchanged when there is no `url`."""
+    if url is None:
+        return markup
+    rows = [list(row) for row in markup.inline_keyboard] if markup is not None else []
+    return InlineKeyboardMarkup(
+        [*rows, [InlineKeyboardButton(plain(label, 60), web_app=WebAppInfo(url))]])
+
+
 @dataclass(frozen=True, slots=True)
 class ReportTarget:
     """What a report button names: a cycle (`cycle_id`) or a team's latest report (`team_id`)."""
@@ -53,6 +65,8 @@ class NoticeButtons(Protocol):
     def full_report(self, cycle_id: int) -> Payload: ...
 
     def export(self, cycle_id: int) -> Payload: ...
+
+    def export_all(self, cycle_id: int) -> Payload: ...
 
     def report_target(self, data: str | None) -> ReportTarget | None:
         """The cycle or team a report's button (or the tap that asked for it) names, if any."""
@@ -76,6 +90,9 @@ class Unwired:
         return self._missing()
 
     def export(self, cycle_id: int) -> Payload:
+        return self._missing()
+
+    def export_all(self, cycle_id: int) -> Payload:
         return self._missing()
 
     def report_target(self, data: str | None) -> ReportTarget | None:

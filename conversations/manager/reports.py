@@ -62,9 +62,12 @@ async def _offer_meeting(context: BotContext, user_id: int, team_id: int, langua
 
 async def _send_file(
     update: Update, context: BotContext,
-    data: callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest, language: str,
+    data: (callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest
+           | callbacks.ExportAllCycles), language: str,
 ) -> None:
-    """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV."""
+    """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV,
+    offering every cycle's too when there are earlier ones; `ra` (a cycle): every closed cycle
+    of the edition up to it as one CSV, each cycle's rows from its own report."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
@@ -75,21 +78,31 @@ async def _send_file(
         else:
             cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
         view = await report_view.build(repo, cycle, user.id) if cycle else None
+        every = (await report_view.every_cycle(repo, cycle, user.id)
+                 if cycle is not None and isinstance(data, callbacks.ExportAllCycles) else [])
     if cycle is None or view is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
     if view.report.is_preview:  # no figures while the cycle is open: only the counts of people
         await replies.send_text(context, user.id, presenting.summary(runtime.texts, language, view))
         return
+    more = None
     if isinstance(data, callbacks.Document):
         pictures = await presenting.charts(runtime.texts, language, view)
         body = documents.html(runtime.texts, language, view, pictures).encode("utf-8")
         name = documents.file_name(view, "html")
+    elif isinstance(data, callbacks.ExportAllCycles):
+        body = documents.export_all_csv(runtime.texts, language, every)
+        name = documents.history_file_name(view)
     else:
         body = documents.export_csv(runtime.texts, language, view)
         name = documents.file_name(view, "csv")
+        if view.history is not None and len(view.history.points) > 1:
+            more = keyboard([[(runtime.texts.buttons(language).export_all,
+                               callbacks.ExportAllCycles(cycle.id))]])
     try:
-        await replies.retrying(lambda: context.bot.send_document(user.id, InputFile(body, name)))
+        await replies.retrying(lambda: context.bot.send_document(
+            user.id, InputFile(body, name), reply_markup=more))
     except Forbidden:
         return
 
@@ -101,5 +114,6 @@ def build_report_handlers() -> list[Handler]:
         managing.buttons(managing.on(callbacks.Report, _send_report),
                          managing.on(callbacks.ExportLatest, _send_file),
                          managing.on(callbacks.Document, _send_file),
-                         managing.on(callbacks.ExportCycle, _send_file)),
+                         managing.on(callbacks.ExportCycle, _send_file),
+                         managing.on(callbacks.ExportAllCycles, _send_file)),
     ]
