@@ -6,13 +6,17 @@ are registered in `conversations.callbacks` and reach this layer only as `Payloa
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
+from telegram.error import TelegramError
 
 from bot.rendering.texts import plain
+
+log = logging.getLogger(__name__)
 
 
 class Payload(Protocol):
@@ -98,3 +102,15 @@ class Unwired:
     def report_target(self, data: str | None) -> ReportTarget | None:
         self._missing()
         return None
+
+
+async def offer_cockpit_menu(bot: Bot, chat_id: int, label: str, url: str | None) -> None:
+    """The bot's menu button in this private chat opens the cockpit (for people who manage a
+    team); nothing without a cockpit address. A refusal only costs the shortcut, so it is
+    logged rather than raised: the report itself has been sent."""
+    if url is None or chat_id <= 0:
+        return
+    try:
+        await bot.set_chat_menu_button(chat_id, MenuButtonWebApp(plain(label, 30), WebAppInfo(url)))
+    except TelegramError as error:
+        log.info("no cockpit menu button for %s: %s", chat_id, error)

@@ -17,7 +17,7 @@ from telegram.error import Forbidden
 from bot.outbox.delivery import post, report_messages
 from bot.rendering import documents, presenting
 from bot.services import groups, permissions, report_view, reports
-from bot.telegram import replies
+from bot.telegram import keyboards, replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing
 from conversations.handlers import Handler
@@ -37,6 +37,9 @@ async def _send_report(
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
+    await keyboards.offer_cockpit_menu(context.bot, user.id,
+                                       runtime.texts.buttons(language).cockpit_menu,
+                                       runtime.settings.cockpit_url)
     try:
         for message in await report_messages(runtime, user.id, language, report):
             await replies.retrying(partial(post, context.bot, message))

@@ -8,6 +8,8 @@ the manager of one of its teams sees only her team and the total.
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from bot.emulator import BotApiEmulator, SimulatedPerson, launch_url, sign_init_
 from bot.ops.serve import webhook_worker
 from bot.services import cycles, joining, org_cycles, organisations, survey, teams
 from tests.bot.rendering.test_report_in_browser import ARGUMENTS, CHROMIUM, browser_missing
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import RunningBot
 from tests.e2e.test_webhook_workers import free_port
 from tests.support.clock import FixedClock
 
@@ -36,8 +38,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the machine
     async_playwright = None
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(browser_missing() is not None,
-                                                   reason=browser_missing() or "")]
+pytestmark = pytest.mark.slow
 
 MANAGER, PARTICIPANT, OTHER_MANAGER = 1, 2, 700
 OLGA, TESS = 800, 801  # the organisation's admin, the manager of one of its teams
@@ -132,7 +133,8 @@ async def cockpit(emulator: BotApiEmulator, settings: Config, clock: FixedClock,
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Any]:
-    assert async_playwright is not None
+    if (missing := browser_missing()) is not None or async_playwright is None:
+        pytest.skip(missing or "Playwright is missing")
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
         yield launched
@@ -224,7 +226,7 @@ async def test_a_manager_asking_for_another_team_gets_what_a_missing_team_gets(
 ) -> None:
     signed = cockpit.signed(OTHER_MANAGER)
     status, me = await cockpit.get("/app/api/me", signed)
-    assert [t["id"] for t in me["teams"]] == [cockpit.other_team_id]
+    assert status == 200 and [t["id"] for t in me["teams"]] == [cockpit.other_team_id]
     missing = await cockpit.get("/app/api/teams/999999", signed)
     assert missing == (404, {"error": "not found"})
     base = f"/app/api/teams/{cockpit.team_id}"
@@ -253,3 +255,38 @@ async def test_the_admin_sees_the_heatmap_and_a_team_manager_only_her_team_and_t
     rows = await page.locator("#heatmap tr.team").all_inner_texts()
     assert [row.split("\t")[0].strip() for row in rows] == ["Duo", "Keuken", "Zorg"]
     assert await page.evaluate(OVERFLOW) <= 390
+
+
+@pytest.mark.parametrize("mini_app_url", ["https://cockpit.example.org/app", None])
+async def test_the_report_in_chat_offers_every_cycle_and_the_cockpit_where_there_is_one(
+    emulator: BotApiEmulator, settings: Config, clock: FixedClock, database_url: str,
+    engine: object, mini_app_url: str | None,
+) -> None:
+    await history_example(database_url, cycles_held=3, respondents=6,
+                          now=clock.now() - timedelta(days=30))
+    running = RunningBot(emulator, settings.model_copy(update={"mini_app_url": mini_app_url}),
+                         clock)
+    await running.start()
+    try:
+        manager = emulator.person(first_name="Manager", language_code="nl", user_id=MANAGER)
+        await manager.send("/report")
+        document = await manager.wait_for(
+            lambda m: (m.document_name or "").endswith((".pdf", ".html")))
+        buttons = dict(document.buttons())
+        if mini_app_url is None:
+            assert not any("cockpit" in label for label in buttons)
+            assert MANAGER not in emulator.menu_buttons
+        else:
+            assert buttons["🧭 Open de cockpit"] == mini_app_url
+            assert emulator.menu_buttons[MANAGER]["web_app"]["url"] == mini_app_url
+        await manager.tap("Alle rondes")
+        every = await manager.wait_for(
+            lambda m: (m.document_name or "").startswith("iso9004-all-cycles"))
+        assert every.document is not None
+        rows = list(csv.reader(io.StringIO(every.document.decode("utf-8-sig")), delimiter=";"))
+        assert len({row[1] for row in rows[1:]}) == 3  # three periods, one per cycle
+        assert len(rows) - 1 == 3 * 31  # one row per cycle and topic, under one header
+        thin = [row for row in rows[1:] if row[2] == "9"]
+        assert thin and all(row[6] == "" for row in thin)  # hidden: empty, never 0
+    finally:
+        await running.stop()
