@@ -36,7 +36,7 @@ from tests.support.clock import FixedClock
 try:
     from playwright.async_api import async_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    async_playwright = None
+    async_playwright = None  # type: ignore[assignment]
 
 pytestmark = pytest.mark.slow
 
