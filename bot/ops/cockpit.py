@@ -88,12 +88,12 @@ def add_cockpit(app: web.Application, application: IsoApplication) -> None:
     async def team(request: web.Request, actor: Actor, hint: str) -> web.StreamResponse:
         team_id = int(request.match_info["team"])
         async with runtime.repository() as repo:
-            view = await cockpit.team_view(repo, actor, team_id)
+            found = await cockpit.team_history(repo, actor, team_id)
             language = (await cockpit.me(repo, actor, hint)).language
-            found = await repo.team(team_id)
-        assert found is not None
-        return web.json_response(shapes.team_json(runtime.texts, language, team_id, found.name,
-                                                  view))
+            team = await repo.team(team_id)
+        assert team is not None
+        return web.json_response(shapes.team_json(runtime.texts, language, team_id, team.name,
+                                                  found))
 
     async def chapter(request: web.Request, actor: Actor, hint: str) -> web.StreamResponse:
         async with runtime.repository() as repo:

@@ -15,9 +15,10 @@ from babel.dates import format_date
 
 from bot.rendering import presenting
 from bot.rendering.texts import Texts
-from bot.services.cockpit import ActionLine, Me
+from bot.services.cockpit import ActionLine, Me, TeamHistory
 from bot.services.org_reports import OrgReport
 from bot.services.report_view import ReportView
+from domain.catalog import load_model
 
 API = "/app/api"
 
@@ -36,38 +37,30 @@ def me_json(found: Me) -> dict[str, Any]:
 
 
 def team_json(texts: Texts, language: str, team_id: int, name: str,
-              view: ReportView | None) -> dict[str, Any]:
+              found: TeamHistory | None) -> dict[str, Any]:
     """The team's history: its chapters over every closed cycle of the edition, each figure as
-    that cycle's report shows it to this reader, and the latest cycle's chapter rows."""
+    that cycle's report shows it to this reader (None where it hid it)."""
     base = f"{API}/teams/{team_id}"
-    if view is None:
+    if found is None:
         return {"team": {"id": team_id, "name": name}, "cycles": [], "chapters": []}
-    report, found = view.report, view.history
+    past, model = found.history, load_model(found.model_id)
     words = texts.words(language, "report_words")
-    points = found.points if found is not None else ()
-    rows = presenting.chapter_rows(report, language, view.targets)
-    model = report.model
-    chapter_ids = found.chapter_ids if found is not None else tuple(r.id for r in rows)
-    elements_of = {c: [e for e in (found.element_ids if found else ())
-                       if model.elements[e].chapter_id == c] for c in chapter_ids}
-    latest = {r.id: r for r in rows}
     return {
-        "team": {"id": team_id, "name": name},
-        "threshold": report.result.threshold,
-        "hidden": str(words.hidden(report.result.threshold)),
-        "shown": report.result.shown,
+        "team": {"id": team_id, "name": found.name},
+        "threshold": found.threshold,
+        "hidden": str(words.hidden(found.threshold)),
         "cycles": [{"id": p.cycle_id, "opened": p.opened_at.isoformat(),
                     "label": format_date(p.opened_at.date(), "MMM y", locale=language),
-                    "closed": _day(p.closed_at, language), "shown": p.shown} for p in points],
+                    "closed": _day(p.closed_at, language), "shown": p.shown}
+                   for p in past.points],
         "chapters": [{
             "id": c, "title": model.chapter(c).title(language),
-            "series": list(found.chapter_series(c)) if found else [],
-            "agreed": list(found.agreed_chapter(c, elements_of[c])) if found else [],
-            "target": view.targets.get(c),
-            "level": latest[c].level if c in latest else None,
-            "path": f"{base}/cycles/{report.cycle.id}/chapters/{c}"} for c in chapter_ids],
-        "overall": report.result.overall,
-        "cycle": {"id": report.cycle.id, "closed": _day(report.cycle.closed_at, language)},
+            "series": list(past.chapter_series(c)),
+            "agreed": list(past.agreed_chapter(c, [e for e in past.element_ids
+                                                   if model.elements[e].chapter_id == c])),
+            "target": found.targets.get(c),
+            "path": f"{base}/cycles/{found.cycle_id}/chapters/{c}"} for c in past.chapter_ids],
+        "cycle": {"id": found.cycle_id},
         "downloads": {"pdf": f"{base}/report.pdf", "csv": f"{base}/export.csv",
                       "all_csv": f"{base}/all-cycles.csv"},
         "actions": f"{base}/actions",

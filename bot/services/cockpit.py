@@ -13,7 +13,7 @@ service, and the board should then read through whatever it offers (one seam: `a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,11 +21,13 @@ from sqlalchemy import select
 
 from bot.db.models import Cycle
 from bot.db.repositories import Repository
-from bot.services import improvement, org_reports, permissions, report_view, teams
+from bot.services import history, improvement, org_reports, permissions, report_view, teams
 from bot.services.actor import Actor
 from bot.services.org_reports import OrgReport
 from bot.services.permissions import Permission, PermissionsError
 from bot.services.report_view import ReportView
+from domain import disclosure
+from domain.history import History
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,21 @@ class Me:
     teams: tuple[Openable, ...]
     organisations: tuple[Openable, ...]
     """By organisation cycle: the open one (counts only) or else the one that closed last."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamHistory:
+    """A team's history for the cockpit: every point as its own cycle's report shows it to this
+    reader (`history.team_history`), with what the page needs around it."""
+
+    team_id: int
+    name: str
+    model_id: str
+    cycle_id: int
+    """The latest closed cycle, whose chapters the page drills into."""
+    threshold: int
+    targets: Mapping[str, int]
+    history: History
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +106,19 @@ async def team_view(
         if cycle is None or cycle.team_id != team_id or cycle.closed_at is None:
             raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
     return await report_view.build(repo, cycle, actor.id) if cycle is not None else None
+
+
+async def team_history(repo: Repository, actor: Actor, team_id: int) -> TeamHistory | None:
+    """The team's history up to its latest closed cycle (None before the first one closes):
+    only the points, which `history` finds again without rebuilding a closed cycle's report."""
+    team = await permissions.check_can_manage(repo, actor.id, team_id)
+    cycle = await _latest_closed(repo, team_id)
+    if cycle is None:
+        return None
+    return TeamHistory(team.id, team.name, cycle.model_id, cycle.id,
+                       disclosure.effective_threshold(team.anonymity_threshold),
+                       await improvement.targets(repo, team_id),
+                       await history.team_history(repo, cycle, actor.id))
 
 
 async def every_cycle(repo: Repository, actor: Actor, team_id: int) -> Sequence[ReportView]:
