@@ -77,3 +77,15 @@ def test_the_emulator_on_this_machine_may_be_sent_faster_than_telegram_allows() 
     with pytest.raises(ConfigError, match="BROADCAST_RATE_PER_SECOND"):
         load_settings(telegram_api_base_url="https://telegram.example.org/bot",
                       broadcast_rate_per_second=31)
+
+
+def test_the_cockpit_address_is_mini_app_url_or_else_the_webhooks_app_path() -> None:
+    """Telegram opens Mini Apps over https only; plain http only on this machine (the demo)."""
+    assert load_settings().cockpit_url is None
+    hooked = load_settings(webhook_url="https://bot.example.org/", webhook_secret="s3cret")
+    assert hooked.cockpit_url == "https://bot.example.org/app"
+    chosen = load_settings(mini_app_url="https://cockpit.example.org/app")
+    assert chosen.cockpit_url == "https://cockpit.example.org/app"
+    assert load_settings(mini_app_url="http://127.0.0.1:8443/app").cockpit_url is not None
+    with pytest.raises(ConfigError, match="MINI_APP_URL"):
+        load_settings(mini_app_url="http://cockpit.example.org/app")
