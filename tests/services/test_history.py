@@ -23,7 +23,7 @@ CYCLES = 4
 async def test_every_point_is_its_own_cycles_report_and_a_hidden_figure_a_gap(
     database_url: str, sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 ) -> None:
-    team_id, manager, latest_id = await history_example(
+    _, manager, latest_id = await history_example(
         database_url, cycles_held=CYCLES, respondents=6, now=clock.now() - timedelta(days=30))
     async with sessions.begin() as session:
         repo = Repository(session)
