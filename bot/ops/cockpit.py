@@ -19,6 +19,8 @@ import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from telegram import InputFile
+from telegram.error import TelegramError
 
 from bot.rendering import cockpit as shapes
 from bot.rendering import documents, presenting
@@ -26,7 +28,7 @@ from bot.rendering.texts import Texts
 from bot.services import cockpit
 from bot.services.actor import Actor
 from bot.services.permissions import PermissionsError
-from bot.telegram import webapp
+from bot.telegram import replies, webapp
 from bot.telegram.runtime import IsoApplication
 
 APP_PATH = "/app"
@@ -125,31 +127,50 @@ def add_cockpit(app: web.Application, application: IsoApplication) -> None:
             language = (await cockpit.me(repo, actor, hint)).language
         return web.json_response(shapes.organisation_json(runtime.texts, language, report))
 
-    async def download(request: web.Request, actor: Actor, hint: str) -> web.StreamResponse:
+    async def made(request: web.Request, actor: Actor, hint: str
+                   ) -> tuple[bytes, str, str] | None:
+        """The file a download names (body, name, media type), for this reader; None: none."""
         team_id, kind = int(request.match_info["team"]), request.match_info["file"]
         async with runtime.repository() as repo:
             language = (await cockpit.me(repo, actor, hint)).language
-            if kind == "all-cycles.csv":
-                views = await cockpit.every_cycle(repo, actor, team_id)
-                view = views[-1] if views else None
-            else:
-                view = await cockpit.team_view(repo, actor, team_id)
+            views = (await cockpit.every_cycle(repo, actor, team_id)
+                     if kind == "all-cycles.csv" else [])
+            view = views[-1] if views else (await cockpit.team_view(repo, actor, team_id)
+                                            if kind != "all-cycles.csv" else None)
         if view is None:
-            return web.json_response(NOT_FOUND, status=404)
+            return None
         texts = runtime.texts
-        body: bytes
         if kind == "all-cycles.csv":
-            body, name, kind_type = (documents.export_all_csv(texts, language, views),
-                                     documents.history_file_name(view), "text/csv")
-        elif kind == "export.csv":
-            body, name, kind_type = (documents.export_csv(texts, language, view),
-                                     documents.file_name(view, "csv"), "text/csv")
-        else:
-            pictures = await presenting.charts(texts, language, view)
-            name, body = await documents.full_report(texts, language, view, pictures)
-            kind_type = "application/pdf" if name.endswith(".pdf") else "text/html"
-        return web.Response(body=body, content_type=kind_type, headers={
+            return (documents.export_all_csv(texts, language, views),
+                    documents.history_file_name(view), "text/csv")
+        if kind == "export.csv":
+            return (documents.export_csv(texts, language, view),
+                    documents.file_name(view, "csv"), "text/csv")
+        pictures = await presenting.charts(texts, language, view)
+        name, body = await documents.full_report(texts, language, view, pictures)
+        return body, name, "application/pdf" if name.endswith(".pdf") else "text/html"
+
+    async def download(request: web.Request, actor: Actor, hint: str) -> web.StreamResponse:
+        found = await made(request, actor, hint)
+        if found is None:
+            return web.json_response(NOT_FOUND, status=404)
+        body, name, media = found
+        return web.Response(body=body, content_type=media, headers={
             "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+    async def send(request: web.Request, actor: Actor, hint: str) -> web.StreamResponse:
+        """The same file sent into the reader's chat with the bot: Telegram's phone apps do not
+        save a file a Mini App downloads, but every app opens a document in the chat."""
+        found = await made(request, actor, hint)
+        if found is None:
+            return web.json_response(NOT_FOUND, status=404)
+        body, name, _ = found
+        try:
+            await replies.retrying(lambda: application.bot.send_document(
+                actor.id, InputFile(body, name)))
+        except TelegramError:  # blocked, or Telegram refused: the page says it did not work
+            return web.json_response({"error": "not sent"}, status=502)
+        return web.json_response({"ok": True, "sent": name})
 
     app.router.add_get(APP_PATH, serve_page)
     app.router.add_get(f"{API}/me", signed(me))
@@ -160,6 +181,9 @@ def add_cockpit(app: web.Application, application: IsoApplication) -> None:
     app.router.add_post(f"{API}/teams/{{team}}/actions/{{action}}/done", signed(finish))
     app.router.add_get(f"{API}/teams/{{team}}/{{file:report\\.pdf|export\\.csv|all-cycles\\.csv}}",
                        signed(download))
+    app.router.add_post(
+        f"{API}/teams/{{team}}/{{file:report\\.pdf|export\\.csv|all-cycles\\.csv}}/send",
+        signed(send))
     app.router.add_get(f"{API}/organisations/{{cycle}}", signed(organisation))
     app.router.add_route("*", f"{API}/{{rest:.*}}", signed(_nothing))
 

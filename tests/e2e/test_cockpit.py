@@ -27,7 +27,7 @@ from bot.config import Config
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson, launch_url, sign_init_data
 from bot.ops.serve import webhook_worker
-from bot.services import cycles, joining, org_cycles, organisations, survey, teams
+from bot.services import cycles, improvement, joining, org_cycles, organisations, survey, teams
 from tests.bot.rendering.test_report_in_browser import ARGUMENTS, CHROMIUM, browser_missing
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_webhook_workers import free_port
@@ -117,10 +117,13 @@ async def _organisation(sessions: async_sessionmaker[AsyncSession], clock: Fixed
 async def cockpit(emulator: BotApiEmulator, settings: Config, clock: FixedClock,
                   database_url: str, sessions: async_sessionmaker[AsyncSession]
                   ) -> AsyncIterator[Cockpit]:
-    team_id, manager, _ = await history_example(
+    team_id, manager, latest = await history_example(
         database_url, cycles_held=CYCLES, respondents=12, language="nl",
         now=clock.now() - timedelta(days=30))
     assert manager == MANAGER
+    async with sessions.begin() as session:
+        await improvement.add_action(Repository(session), MANAGER, latest, "7.3",
+                                     "Doelen elk kwartaal bespreken", "Manager", clock.now())
     organisation_cycle_id, org_teams, other = await _organisation(sessions, clock)
     port = free_port()
     served = settings.model_copy(update={
@@ -256,6 +259,51 @@ async def test_the_admin_sees_the_heatmap_and_a_team_manager_only_her_team_and_t
     assert [row.split("\t")[0].strip() for row in rows] == ["Duo", "Keuken", "Zorg"]
     assert await page.evaluate(OVERFLOW) <= 390
 
+
+async def test_the_owner_marks_her_action_done_on_the_board_and_nobody_else_can(
+    cockpit: Cockpit,
+) -> None:
+    board = f"/app/api/teams/{cockpit.team_id}/actions"
+    status, found = await cockpit.get(board, cockpit.signed(MANAGER))
+    assert status == 200
+    [action] = found["actions"]
+    assert (action["what"], action["status"], action["mine"]) == (
+        "Doelen elk kwartaal bespreken", "open", True)
+    done = f"{cockpit.base}{board}/{action['id']}/done"
+    async with aiohttp.ClientSession() as client:
+        for stranger in (OTHER_MANAGER, PARTICIPANT):
+            async with client.post(done, headers={
+                    "Authorization": f"tma {cockpit.signed(stranger)}"}) as refused:
+                assert refused.status == 404
+        async with client.post(done, headers={
+                "Authorization": f"tma {cockpit.signed(MANAGER)}"}) as answer:
+            assert answer.status == 200
+    assert (await cockpit.get(board, cockpit.signed(MANAGER)))[1]["actions"][0]["status"] == \
+        "done"
+
+
+async def test_downloads_in_a_browser_and_into_the_chat_in_telegrams_phone_apps(
+    cockpit: Cockpit, browser: Any
+) -> None:
+    url = cockpit.url(cockpit.signed(MANAGER))
+    page = await _open(browser, url, 390)
+    await page.wait_for_selector("#chapters li")
+    async with page.expect_download() as started:
+        await page.get_by_text("Alle rondes (csv)").click()
+    saved = await (await started.value).path()
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert len({row[1] for row in rows[1:]}) == CYCLES
+    manager = cockpit.person(MANAGER, "Manager")
+    manager.started = True  # she has chatted with the bot before (Telegram requires it)
+    phone = await browser.new_page(viewport={"width": 390, "height": 844})
+    await phone.add_init_script("window.TelegramWebviewProxy = {postEvent() {}};")
+    await phone.goto(url)
+    await phone.wait_for_selector("#chapters li")
+    await phone.get_by_text("Deze ronde (csv)").click()
+    sent = await manager.wait_for(lambda m: (m.document_name or "").endswith(".csv"))
+    assert sent.document is not None and sent.document.startswith("\ufeff".encode())
+    await phone.wait_for_function("document.getElementById('sent').textContent.length > 0")
+    assert "chat" in await phone.inner_text("#sent")
 
 @pytest.mark.parametrize("mini_app_url", ["https://cockpit.example.org/app", None])
 async def test_the_report_in_chat_offers_every_cycle_and_the_cockpit_where_there_is_one(
