@@ -49,8 +49,9 @@ that misses finds the report built afresh."""
 
 
 async def _fingerprint(repo: Repository, cycle: Cycle, viewer_id: int) -> tuple[object, ...] | None:
-    """What a closed cycle's figures for this reader depend on, in one aggregate query: the
-    reader's class, the team's threshold, and the responses with their marks. None for a part of
+    """What a closed cycle's figures for this reader depend on, from a few aggregate queries:
+    the database, the reader's class, the team's threshold, and the responses with their marks
+    (who answered, as manager, in which group, finished or not). None for a part of
     an organisation cycle, whose figures also depend on the other teams (built every time)."""
     if cycle.organisation_cycle_id is not None:
         return None
@@ -68,7 +69,8 @@ async def _fingerprint(repo: Repository, cycle: Cycle, viewer_id: int) -> tuple[
                func.count(Response.completed_at), func.count(Response.stakeholder_group),
                func.sum(func.length(Response.stakeholder_group) * Response.id))
         .where(Response.cycle_id == cycle.id))).one()
-    return (cycle.id, cycle.closed_at, cycle.scope_id, team.anonymity_threshold,
+    return (str(repo.session.get_bind().engine.url), cycle.id, cycle.closed_at, cycle.scope_id,
+            team.anonymity_threshold,
             await reports.reader_class(repo, cycle, viewer_id), tuple(marks), tuple(everyone))
 
 

@@ -300,7 +300,7 @@ async def test_downloads_in_a_browser_and_into_the_chat_in_telegrams_phone_apps(
     await phone.goto(url)
     await phone.wait_for_selector("#chapters li")
     await phone.get_by_text("Deze ronde (csv)").click()
-    sent = await manager.wait_for(lambda m: (m.document_name or "").endswith(".csv"))
+    sent = await manager.wait_for(lambda m: (m.document_name or "").endswith(".csv"), timeout=60)
     assert sent.document is not None and sent.document.startswith("\ufeff".encode())
     await phone.wait_for_function("document.getElementById('sent').textContent.length > 0")
     assert "chat" in await phone.inner_text("#sent")
@@ -318,8 +318,8 @@ async def test_the_report_in_chat_offers_every_cycle_and_the_cockpit_where_there
     try:
         manager = emulator.person(first_name="Manager", language_code="nl", user_id=MANAGER)
         await manager.send("/report")
-        document = await manager.wait_for(
-            lambda m: (m.document_name or "").endswith((".pdf", ".html")))
+        document = await manager.wait_for(  # charts and a PDF: seconds on a busy machine
+            lambda m: (m.document_name or "").endswith((".pdf", ".html")), timeout=60)
         buttons = dict(document.buttons())
         if mini_app_url is None:
             assert not any("cockpit" in label for label in buttons)
@@ -329,7 +329,7 @@ async def test_the_report_in_chat_offers_every_cycle_and_the_cockpit_where_there
             assert emulator.menu_buttons[MANAGER]["web_app"]["url"] == mini_app_url
         await manager.tap("Alle rondes")
         every = await manager.wait_for(
-            lambda m: (m.document_name or "").startswith("iso9004-all-cycles"))
+            lambda m: (m.document_name or "").startswith("iso9004-all-cycles"), timeout=60)
         assert every.document is not None
         rows = list(csv.reader(io.StringIO(every.document.decode("utf-8-sig")), delimiter=";"))
         assert len({row[1] for row in rows[1:]}) == 3  # three periods, one per cycle
