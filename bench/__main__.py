@@ -1,4 +1,4 @@
-"""`python -m bench [startup answers report organisation orgreport broadcast meeting]
+"""`python -m bench [startup answers report organisation orgreport broadcast meeting cockpit]
 [--database-url URL] ...`: the benchmarks (all of them by default) in one process, printing
 figures as ratios against baselines measured in the same run."""
 
@@ -12,10 +12,20 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, meeting, org_report, organisation, report, startup
+from bench import (
+    answer_path,
+    broadcast,
+    cockpit,
+    meeting,
+    org_report,
+    organisation,
+    report,
+    startup,
+)
 
 BENCHMARKS = (
-    "startup", "answers", "report", "organisation", "orgreport", "broadcast", "meeting")
+    "startup", "answers", "report", "organisation", "orgreport", "broadcast", "meeting",
+    "cockpit")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -36,6 +46,8 @@ async def main(arguments: argparse.Namespace) -> None:
             await org_report.run()
         if "meeting" in chosen:
             await meeting.run(scratch, arguments.transcript, arguments.database_url)
+        if "cockpit" in chosen:
+            await cockpit.run(scratch)
 
 
 if __name__ == "__main__":

@@ -165,3 +165,40 @@ async def example_view(
             return await report_view.build(repo, latest, manager)
     finally:
         await engine.dispose()
+
+
+async def history_example(
+    database_url: str, *, cycles_held: int = 4, respondents: int = 24, language: str = "nl",
+    team_name: str = "Kwaliteit & Zorg", now: datetime | None = None,
+) -> tuple[int, int, int]:
+    """Seed an empty database with a team of `cycles_held` closed quarterly cycles (levels rising
+    a little each time, the earlier meetings' agreements and the targets), through the services.
+
+    Returns (team id, manager id, latest cycle id); the manager is user 1."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    now = now or datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+    manager = 1
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            repo = Repository(session)
+            await repo.touch_person(manager, "Manager", language, now)
+            team, _ = await teams.create_team(
+                repo, team_name, manager, teams.TeamSettings(model_id=MODEL, use_groups=True), now)
+            for user_id in range(manager + 1, manager + respondents + 2):
+                await repo.touch_person(user_id, f"Member {user_id}", language, now)
+                await repo.join(team.id, user_id, "member", None, now)
+            for chapter, level in TARGETS.items():
+                await improvement.set_target(repo, manager, team.id, chapter, level)
+            latest = None
+            for number in range(cycles_held):
+                opened = now - timedelta(days=91 * (cycles_held - 1 - number))
+                latest = await _cycle(repo, team.id, manager, opened, respondents,
+                                      0.12 * number, language, number + 1)
+                agreed = AGREED_BEFORE if number % 2 == 0 else AGREED_NOW
+                await _agree(repo, manager, latest.id, agreed, language,
+                             opened + timedelta(days=16))
+            assert latest is not None
+            return team.id, manager, latest.id
+    finally:
+        await engine.dispose()

@@ -57,6 +57,8 @@ class Config(BaseSettings):
     broadcast_rate_per_second: float = Field(default=29.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    mini_app_url: str | None = None
+    """Where Telegram opens the cockpit (`GET /app`); by default WEBHOOK_URL + /app."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -108,7 +110,26 @@ class Config(BaseSettings):
                 "answered can subtract her own answers and see someone else's")
         return value
 
-    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @field_validator("mini_app_url")
+    @classmethod
+    def _mini_app_telegram_opens(cls, value: str | None) -> str | None:
+        """Telegram opens Mini Apps over https only; plain http is for this machine (the
+        emulator of the tests and the demo)."""
+        if value is not None and not (
+                (value.startswith("https://") and urlsplit(value).hostname)
+                or (value.startswith("http://") and _on_this_machine(value))):
+            raise ValueError("must be the public https:// address where Telegram opens the "
+                             "cockpit (the bot serves it at /app); leave it empty for none")
+        return value
+
+    @property
+    def cockpit_url(self) -> str | None:
+        """MINI_APP_URL, or else WEBHOOK_URL + /app; None: no cockpit buttons anywhere."""
+        if self.mini_app_url:
+            return self.mini_app_url
+        return self.webhook_url.rstrip("/") + "/app" if self.webhook_url else None
+
+    @field_validator("webhook_url", "webhook_secret", "mini_app_url", mode="before")
     @classmethod
     def _empty_means_unset(cls, value: object) -> object:
         return None if value == "" else value

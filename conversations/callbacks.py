@@ -329,6 +329,13 @@ class ExportCycle(Button):
     cycle_id: Id
 
 
+class ExportAllCycles(Button):
+    """Every closed cycle of the edition up to this one as CSV, one row per cycle and topic."""
+
+    PREFIX: ClassVar[str] = "g:ra"
+    cycle_id: Id
+
+
 class OrgReport(Button):
     """The organisation report of one organisation cycle (admins, and managers of its teams)."""
 

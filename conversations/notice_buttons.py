@@ -24,9 +24,13 @@ class CallbackButtons:
     def export(self, cycle_id: int) -> Payload:
         return callbacks.ExportCycle(cycle_id)
 
+    def export_all(self, cycle_id: int) -> Payload:
+        return callbacks.ExportAllCycles(cycle_id)
+
     def report_target(self, data: str | None) -> ReportTarget | None:
         button = callbacks.parse(data)
-        if isinstance(button, callbacks.Document | callbacks.ExportCycle):
+        if isinstance(button, callbacks.Document | callbacks.ExportCycle
+                      | callbacks.ExportAllCycles):
             return ReportTarget(cycle_id=button.cycle_id)
         if isinstance(button, callbacks.ExportLatest):
             return ReportTarget(team_id=button.team_id)

@@ -9,6 +9,7 @@ from bot.emulator._model import ApiCall, ApiError, BotMessage
 from bot.emulator._people import NothingArrived, SimulatedPerson
 from bot.emulator._server import BotApiEmulator
 from bot.emulator._terminal import chat_in_terminal
+from bot.emulator._webapp import launch_url, sign_init_data
 
 __all__ = [
     "ApiCall",
@@ -19,4 +20,6 @@ __all__ = [
     "SimulatedGroup",
     "SimulatedPerson",
     "chat_in_terminal",
+    "launch_url",
+    "sign_init_data",
 ]

@@ -6,6 +6,7 @@ them to exception types and users to behaviour.
 
 from __future__ import annotations
 
+import json
 import struct
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -304,6 +305,16 @@ async def _true(api: BotApiEmulator, params: Params) -> Any:
     return True
 
 
+async def set_chat_menu_button(api: BotApiEmulator, params: Params) -> Any:
+    """Kept per chat (and for everyone without a chat), so a test can see what a person's menu
+    button opens."""
+    button = params.get("menu_button")
+    if isinstance(button, str):
+        button = json.loads(button)
+    api.menu_buttons[params.get("chat_id") and _int(params, "chat_id")] = button
+    return True
+
+
 def _buttons(markup: Mapping[str, Any] | None) -> Any:
     return (markup or {}).get("inline_keyboard") or []
 
@@ -316,7 +327,7 @@ _METHODS: dict[str, Method] = {
     "sendchataction": send_chat_action, "setwebhook": set_webhook,
     "deletewebhook": delete_webhook, "getwebhookinfo": get_webhook_info, "close": _true,
     "logout": _true, "setmydescription": _true, "setmyshortdescription": _true,
-    "setchatmenubutton": _true,
+    "setchatmenubutton": set_chat_menu_button,
 }
 
 

@@ -130,7 +130,8 @@ class StoredMessage:
 def keyboard_of(markup: Mapping[str, Any] | None) -> Keyboard:
     rows: Sequence[Sequence[Mapping[str, Any]]] = (markup or {}).get("inline_keyboard", [])
     return [
-        [(str(b.get("text", "")), str(b.get("callback_data", b.get("url", "")))) for b in row]
+        [(str(b.get("text", "")), str(b.get("callback_data", b.get("url", (
+            b.get("web_app") or {}).get("url", ""))))) for b in row]
         for row in rows
     ]
 

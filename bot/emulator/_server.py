@@ -24,6 +24,7 @@ from bot.emulator._groups import SimulatedGroup
 from bot.emulator._model import ApiCall, ApiError, RateWindow, StoredMessage
 from bot.emulator._people import SimulatedPerson
 from bot.emulator._polls import EmulatedPoll
+from bot.emulator._webapp import sign_init_data
 from bot.emulator._webhook import deliver_to_webhook
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class BotApiEmulator:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         """Command menus by (scope, language), see `_commands`."""
         self.webhook: dict[str, Any] | None = None
+        self.menu_buttons: dict[int | None, Any] = {}
+        """setChatMenuButton's button per chat id (None: the default for everyone)."""
         self.allowed_updates: list[str] | None = None
         """As the bot last asked (None: Telegram's default)."""
         self.webhook_failures: list[str] = []
@@ -150,6 +153,13 @@ class BotApiEmulator:
                                  language_code, username)
         self._people[person.user_id] = person
         return person
+
+    def init_data(self, person: SimulatedPerson, *, auth_date: int | None = None) -> str:
+        """A Mini App launch for `person`, signed with this bot's token as Telegram signs it."""
+        user = {"id": person.user_id, "first_name": person.first_name,
+                **({"language_code": person.language_code} if person.language_code else {}),
+                **({"username": person.username} if person.username else {})}
+        return sign_init_data(self.token, user, auth_date=auth_date)
 
     def people(self) -> list[SimulatedPerson]:
         return list(self._people.values())

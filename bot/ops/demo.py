@@ -14,15 +14,24 @@ import re
 import signal
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from aiohttp import web
 from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.config import Config, load_settings
 from bot.db.models import Cycle, Invite, Membership, Team
-from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson, chat_in_terminal
+from bot.emulator import (
+    BotApiEmulator,
+    BotMessage,
+    SimulatedPerson,
+    chat_in_terminal,
+    launch_url,
+)
 from bot.emulator._terminal import FileNamer, Read
+from bot.ops.cockpit import add_cockpit
 from bot.ops.operations import reach_database, sqlite_path
 from bot.ops.polling import start_polling, stop_polling
 from bot.services import cycles, reports, teams
@@ -136,6 +145,7 @@ async def run_demo(settings: Config, output: str, read: Read | None = None) -> N
         "telegram_bot_token": SecretStr(DEMO_TOKEN), "telegram_api_base_url": emulator.base_url,
         "webhook_url": None})
     application = await start_polling(settings)
+    cockpit: LocalCockpit | None = None
     try:
         manon = emulator.person(first_name="Manon", language_code="nl", user_id=1001)
         anna = emulator.person(first_name="Anna", language_code="nl", user_id=1002)
@@ -146,12 +156,39 @@ async def run_demo(settings: Config, output: str, read: Read | None = None) -> N
             await _colleagues_answer(emulator, token)
         link = f"https://t.me/iso9004_demo_bot?start={token}"
         print(_introduction(settings, output, link))
+        cockpit = await serve_cockpit(application)
+        print(cockpit_address(emulator, manon, cockpit.base))
         await anna.send(f"/start {token}")
         await chat_in_terminal(emulator, people=[anna, bram, daan, manon], output_dir=Path(output),
                                read=read, name_file=file_namer(application))
     finally:
+        if cockpit is not None:
+            await cockpit.runner.cleanup()
         await stop_polling(application)
         await emulator.stop()
+
+
+@dataclass
+class LocalCockpit:
+    runner: web.AppRunner
+    base: str
+
+
+async def serve_cockpit(application: IsoApplication, port: int = 0) -> LocalCockpit:
+    """The cockpit (`GET /app` and its API) on this machine, as the bot's own server serves it."""
+    app = web.Application()
+    add_cockpit(app, application)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return LocalCockpit(runner, f"http://127.0.0.1:{runner.addresses[0][1]}")
+
+
+def cockpit_address(emulator: BotApiEmulator, person: SimulatedPerson, base: str) -> str:
+    """A browser address that opens the cockpit as `person`, signed with the demo bot's token
+    as Telegram signs a Mini App launch (valid for an hour)."""
+    return (f"The cockpit as {person.first_name} (open in a browser; signed for an hour):\n"
+            f"{launch_url(f'{base}/app', emulator.init_data(person))}\n")
 
 
 async def _colleagues_answer(emulator: BotApiEmulator, token: str) -> None:

@@ -19,6 +19,7 @@ from bot.app import Wiring, build_application
 from bot.config import Config
 from bot.db.engine import create_engine
 from bot.db.leader import Leadership
+from bot.ops.cockpit import add_cockpit
 from bot.ops.failures import CannotStart
 from bot.ops.health import HEALTH_PATH, health_endpoint
 from bot.telegram.runtime import IsoApplication
@@ -58,6 +59,7 @@ def lone_poller(settings: Config) -> Wiring:
     async def serve_health(application: IsoApplication) -> None:
         app = web.Application()
         app.router.add_get(HEALTH_PATH, health_endpoint(application, polling=True))
+        add_cockpit(app, application)  # the cockpit, where MINI_APP_URL points in polling mode
         runner.append(web.AppRunner(app, access_log=None))
         await runner[0].setup()
         where = f"{listen}:{settings.webhook_port}"

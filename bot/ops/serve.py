@@ -30,6 +30,7 @@ from telegram import Update
 from bot.app import Wiring, build_application
 from bot.config import Config
 from bot.ops import polling
+from bot.ops.cockpit import add_cockpit
 from bot.ops.health import HEALTH_PATH, health_endpoint
 from bot.ops.logs import configure_logging
 from bot.telegram.runtime import IsoApplication
@@ -128,4 +129,5 @@ def webhook_app(application: IsoApplication, settings: Config) -> web.Applicatio
     app = web.Application()
     app.router.add_post(WEBHOOK_PATH, receive)
     app.router.add_get(HEALTH_PATH, health_endpoint(application))
+    add_cockpit(app, application)
     return app

@@ -313,8 +313,11 @@ async def report_messages(
         buttons = keyboards.keyboard([[
             (b.full_report, made.full_report(report.cycle.id)),
             (b.export, made.export(report.cycle.id)),
-        ]])
+        ], *([[(b.export_all, made.export_all(report.cycle.id))]]
+             if view.history is not None and len(view.history.points) > 1 else [])])
+        markup = keyboards.with_web_app(  # Telegram opens a Mini App from a private chat only
+            buttons, b.cockpit, runtime.settings.cockpit_url if chat_id > 0 else None)
         messages.append(Outgoing(chat_id, keyboards.Screen(
-            texts.render(language, "report_pdf", team=report.team.name), buttons),
+            texts.render(language, "report_pdf", team=report.team.name), markup),
             document=await documents.full_report(texts, language, view, pictures)))
     return messages

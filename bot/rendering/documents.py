@@ -124,6 +124,22 @@ def csv_number(value: float | None, language: str) -> str:
     return text.replace(".", ",") if language == "nl" else text
 
 
+def export_all_csv(texts: Texts, language: str, views: Sequence[ReportView]) -> bytes:
+    """Every cycle's CSV (`export_csv`, each from its own report for this reader) under one
+    header: one row per cycle and topic, the same columns, the period telling the cycles apart."""
+    rows: list[list[str]] = []
+    for number, view in enumerate(views):
+        text = export_csv(texts, language, view).decode("utf-8").removeprefix("\ufeff")
+        rows += list(csv.reader(io.StringIO(text), delimiter=";"))[0 if number == 0 else 1:]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def history_file_name(view: ReportView) -> str:
+    return f"iso9004-all-cycles-{view.report.cycle.opened_at:%Y-%m-%d}.csv"
+
+
 def export_csv(texts: Texts, language: str, view: ReportView) -> bytes:
     """Aggregates only, for Excel: semicolons, a BOM so UTF-8 is detected, decimal commas in Dutch.
 

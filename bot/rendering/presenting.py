@@ -8,12 +8,15 @@ the chart code stay language-free. The files themselves (HTML, PDF, CSV) are
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.rendering.charts import ChartData, Picture, Words, render
+from bot.rendering import history_presenting
+from bot.rendering.charts import ChartData, Picture, Words, encode, render
 from bot.rendering.texts import Texts
+from bot.rendering.trend import trend_figure
 from bot.services.report_view import ReportView
 from bot.services.reports import CycleReport
 from domain.aggregation import TeamResult
@@ -244,6 +247,7 @@ def context(texts: Texts, language: str, view: ReportView) -> dict[str, Any]:
         "columns": _columns(report, texts, language),
         **_agenda(elements), **_agreed(elements),
         "consultant": _consultant(report, language),
+        **history_presenting.context(texts, language, view),
     }
 
 
@@ -295,4 +299,7 @@ async def charts(texts: Texts, language: str, view: ReportView) -> list[Picture]
     """The report's pictures, or none when the team's figures cannot be shown."""
     if not view.report.result.shown:
         return []
-    return await render(chart_data(texts, language, view))
+    pictures = await render(chart_data(texts, language, view))
+    if (trend := history_presenting.trend_data(texts, language, view)) is not None:
+        pictures.append(await asyncio.to_thread(lambda: encode(trend_figure(trend))))
+    return pictures

@@ -52,6 +52,11 @@ class Texts:
         return self._env.get_template(f"{language}/{template}.html.j2").render(
             lang=language, **context)
 
+    def page(self, template: str, /, **context: Any) -> str:
+        """A page in both languages at once (`shared/<template>.html.j2`), e.g. the cockpit,
+        which picks its reader's language itself."""
+        return self._env.get_template(f"shared/{template}.html.j2").render(**context)
+
     def buttons(self, language: str | None) -> Any:
         """The language's button labels: `texts.buttons("nl").pause`, `.level(3, True)`.
         """

@@ -6,13 +6,17 @@ are registered in `conversations.callbacks` and reach this layer only as `Payloa
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MenuButtonWebApp, WebAppInfo
+from telegram.error import TelegramError
 
 from bot.rendering.texts import plain
+
+log = logging.getLogger(__name__)
 
 
 class Payload(Protocol):
@@ -35,6 +39,18 @@ def keyboard(rows: Sequence[Sequence[tuple[str, Payload]]]) -> InlineKeyboardMar
     )
 
 
+def with_web_app(
+    markup: InlineKeyboardMarkup | None, label: str, url: str | None
+) -> InlineKeyboardMarkup | None:
+    """`markup` with one more row: a button that opens the Mini App at `url` (private chats
+    only, Telegram refuses it elsewhere); unchanged when there is no `url`."""
+    if url is None:
+        return markup
+    rows = [list(row) for row in markup.inline_keyboard] if markup is not None else []
+    return InlineKeyboardMarkup(
+        [*rows, [InlineKeyboardButton(plain(label, 60), web_app=WebAppInfo(url))]])
+
+
 @dataclass(frozen=True, slots=True)
 class ReportTarget:
     """What a report button names: a cycle (`cycle_id`) or a team's latest report (`team_id`)."""
@@ -53,6 +69,8 @@ class NoticeButtons(Protocol):
     def full_report(self, cycle_id: int) -> Payload: ...
 
     def export(self, cycle_id: int) -> Payload: ...
+
+    def export_all(self, cycle_id: int) -> Payload: ...
 
     def report_target(self, data: str | None) -> ReportTarget | None:
         """The cycle or team a report's button (or the tap that asked for it) names, if any."""
@@ -78,6 +96,21 @@ class Unwired:
     def export(self, cycle_id: int) -> Payload:
         return self._missing()
 
+    def export_all(self, cycle_id: int) -> Payload:
+        return self._missing()
+
     def report_target(self, data: str | None) -> ReportTarget | None:
         self._missing()
         return None
+
+
+async def offer_cockpit_menu(bot: Bot, chat_id: int, label: str, url: str | None) -> None:
+    """The bot's menu button in this private chat opens the cockpit (for people who manage a
+    team); nothing without a cockpit address. A refusal only costs the shortcut, so it is
+    logged rather than raised: the report itself has been sent."""
+    if url is None or chat_id <= 0:
+        return
+    try:
+        await bot.set_chat_menu_button(chat_id, MenuButtonWebApp(plain(label, 30), WebAppInfo(url)))
+    except TelegramError as error:
+        log.info("no cockpit menu button for %s: %s", chat_id, error)

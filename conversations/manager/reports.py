@@ -17,7 +17,7 @@ from telegram.error import Forbidden
 from bot.outbox.delivery import post, report_messages
 from bot.rendering import documents, presenting
 from bot.services import groups, permissions, report_view, reports
-from bot.telegram import replies
+from bot.telegram import keyboards, replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing
 from conversations.handlers import Handler
@@ -37,6 +37,9 @@ async def _send_report(
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
+    await keyboards.offer_cockpit_menu(context.bot, user.id,
+                                       runtime.texts.buttons(language).cockpit_menu,
+                                       runtime.settings.cockpit_url)
     try:
         for message in await report_messages(runtime, user.id, language, report):
             await replies.retrying(partial(post, context.bot, message))
@@ -62,9 +65,12 @@ async def _offer_meeting(context: BotContext, user_id: int, team_id: int, langua
 
 async def _send_file(
     update: Update, context: BotContext,
-    data: callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest, language: str,
+    data: (callbacks.Document | callbacks.ExportCycle | callbacks.ExportLatest
+           | callbacks.ExportAllCycles), language: str,
 ) -> None:
-    """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV."""
+    """`rd` (a cycle): the report as a web page; `rx` (a cycle) or `re` (a team's latest): CSV,
+    offering every cycle's too when there are earlier ones; `ra` (a cycle): every closed cycle
+    of the edition up to it as one CSV, each cycle's rows from its own report."""
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
@@ -75,21 +81,31 @@ async def _send_file(
         else:
             cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
         view = await report_view.build(repo, cycle, user.id) if cycle else None
+        every = (await report_view.every_cycle(repo, cycle, user.id)
+                 if cycle is not None and isinstance(data, callbacks.ExportAllCycles) else [])
     if cycle is None or view is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
     if view.report.is_preview:  # no figures while the cycle is open: only the counts of people
         await replies.send_text(context, user.id, presenting.summary(runtime.texts, language, view))
         return
+    more = None
     if isinstance(data, callbacks.Document):
         pictures = await presenting.charts(runtime.texts, language, view)
         body = documents.html(runtime.texts, language, view, pictures).encode("utf-8")
         name = documents.file_name(view, "html")
+    elif isinstance(data, callbacks.ExportAllCycles):
+        body = documents.export_all_csv(runtime.texts, language, every)
+        name = documents.history_file_name(view)
     else:
         body = documents.export_csv(runtime.texts, language, view)
         name = documents.file_name(view, "csv")
+        if view.history is not None and len(view.history.points) > 1:
+            more = keyboard([[(runtime.texts.buttons(language).export_all,
+                               callbacks.ExportAllCycles(cycle.id))]])
     try:
-        await replies.retrying(lambda: context.bot.send_document(user.id, InputFile(body, name)))
+        await replies.retrying(lambda: context.bot.send_document(
+            user.id, InputFile(body, name), reply_markup=more))
     except Forbidden:
         return
 
@@ -101,5 +117,6 @@ def build_report_handlers() -> list[Handler]:
         managing.buttons(managing.on(callbacks.Report, _send_report),
                          managing.on(callbacks.ExportLatest, _send_file),
                          managing.on(callbacks.Document, _send_file),
-                         managing.on(callbacks.ExportCycle, _send_file)),
+                         managing.on(callbacks.ExportCycle, _send_file),
+                         managing.on(callbacks.ExportAllCycles, _send_file)),
     ]

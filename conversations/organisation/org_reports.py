@@ -18,7 +18,7 @@ from bot.outbox.delivery import Outgoing, post
 from bot.rendering import org_documents, org_presenting
 from bot.services import org_reports
 from bot.services.org_reports import OrgReport
-from bot.telegram import replies
+from bot.telegram import keyboards, replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
 from conversations.handlers import Handler
@@ -32,9 +32,10 @@ async def _messages(context: BotContext, chat_id: int, language: str, report: Or
     if picture is None:
         return messages
     b = texts.buttons(language)
-    buttons = screens.keyboard([[
+    buttons = keyboards.with_web_app(screens.keyboard([[
         (b.full_report, callbacks.OrgDocument(report.cycle_id)),
-        (b.export, callbacks.OrgExport(report.cycle_id))]])
+        (b.export, callbacks.OrgExport(report.cycle_id))]]), b.cockpit,
+        context.runtime.settings.cockpit_url if chat_id > 0 else None)
     messages.append(Outgoing(chat_id, screens.Screen(
         org_presenting.caption(texts, language, report)), (picture.png,)))
     messages.append(Outgoing(chat_id, screens.Screen(

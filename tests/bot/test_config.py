@@ -86,3 +86,13 @@ def test_only_the_emulators_own_word_allows_more_than_telegrams_pace() -> None:
     with pytest.raises(ConfigError, match=r"at most 30.*127\.0\.0\.1:8081"):
         refuse_fast_broadcasts(fast, {})  # a self-hosted Bot API server on this machine
     refuse_fast_broadcasts(load_settings(broadcast_rate_per_second=30), {})
+def test_the_cockpit_address_is_mini_app_url_or_else_the_webhooks_app_path() -> None:
+    """Telegram opens Mini Apps over https only; plain http only on this machine (the demo)."""
+    assert load_settings().cockpit_url is None
+    hooked = load_settings(webhook_url="https://bot.example.org/", webhook_secret="s3cret")
+    assert hooked.cockpit_url == "https://bot.example.org/app"
+    chosen = load_settings(mini_app_url="https://cockpit.example.org/app")
+    assert chosen.cockpit_url == "https://cockpit.example.org/app"
+    assert load_settings(mini_app_url="http://127.0.0.1:8443/app").cockpit_url is not None
+    with pytest.raises(ConfigError, match="MINI_APP_URL"):
+        load_settings(mini_app_url="http://cockpit.example.org/app")

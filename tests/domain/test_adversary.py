@@ -31,6 +31,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
@@ -47,6 +48,7 @@ from domain.aggregation import (
     team_figures,
 )
 from domain.catalog import AssessmentModel
+from domain.history import History, history, point
 from tests.support.model_for_tests import small_model
 
 K = 3
@@ -324,3 +326,70 @@ def test_no_shown_teams_can_be_combined_to_isolate_fewer_than_k(
         support = {p for p in range(8)
                    if sum(w for w, s in zip(weights, shown, strict=True) if p in s) != 0}
         assert not support or len(support) >= 3
+
+
+# The history (issue 30): every cycle of an edition on one line. The same manager sees every
+# cycle's report and the series; the series must tell her nothing the reports did not.
+
+HistoryOf = Callable[[Sequence[Team]], History]
+WHEN = [datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=91 * n) for n in range(4)]
+
+
+def history_from_reports(cycles: Sequence[Team]) -> History:
+    """What the bot does (`bot.services.history`): each point copied from its cycle's report."""
+    return history([point(n, WHEN[n], WHEN[n], current_views(MODEL, team.respondents(), True).team)
+                    for n, team in enumerate(cycles)], ("A", "B"), ELEMENTS)
+
+
+def pooled_history(cycles: Sequence[Team]) -> History:
+    """A tempting series: where a cycle's figure is hidden, fill the gap with the figure of all
+    cycles' answers pooled. Each figure has k people, and yet it gives hidden answers away."""
+    honest = history_from_reports(cycles)
+    pooled = aggregate(MODEL, "full", [p for team in cycles for p in team.respondents()], K)
+    return History(tuple(
+        p if p.shown else point(p.cycle_id, p.opened_at, p.closed_at, pooled)
+        for p in honest.points), honest.chapter_ids, honest.element_ids)
+
+
+def _worlds_like(team: Team, limit: int = 20) -> list[Team]:
+    """Other answers the team could have given that produce exactly the report the manager saw."""
+    seen = current_views(MODEL, team.respondents(), True)
+    firsts, seconds = (_consistent(team, e, current_views)[:limit] for e in ELEMENTS)
+    worlds = []
+    for first, second in product(firsts, seconds):
+        world = Team(team.people, tuple(zip(first, second, strict=True)))
+        if all(row != (MISSING, MISSING) for row in world.answers) and current_views(
+                MODEL, world.respondents(), True) == seen:
+            worlds.append(world)
+    return worlds
+
+
+def assert_history_adds_nothing(cycles: Sequence[Team], series: HistoryOf) -> None:
+    """Every world that gives the same report in every cycle gives the same history; a figure a
+    cycle's report hides is a gap (None), never a zero."""
+    truth = series(cycles)
+    for number, team in enumerate(cycles):
+        report = current_views(MODEL, team.respondents(), True).team
+        if series is history_from_reports:
+            assert truth.points[number].chapters == {
+                c.chapter_id: c.mean if report.shown else None for c in report.chapters}
+            assert all(v is None or v > 0 for v in truth.points[number].medians.values())
+        for world in _worlds_like(team):
+            other = [*cycles[:number], world, *cycles[number + 1:]]
+            assert series(other) == truth, f"cycle {number}: the history tells the worlds apart"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example([VIEWER_OF_THREE, LONE_SUPPLIER])
+@given(st.lists(teams(), min_size=2, max_size=3))
+def test_the_history_tells_a_manager_nothing_the_reports_did_not(cycles: list[Team]) -> None:
+    assert_history_adds_nothing(cycles, history_from_reports)
+
+
+def test_the_adversary_catches_a_history_that_fills_gaps_by_pooling_cycles() -> None:
+    small = _team((None, False, True, False, 1, 2), (None, False, True, False, 4, 5))
+    assert not current_views(MODEL, small.respondents(), True).team.shown
+    with pytest.raises(AssertionError, match="tells the worlds apart"):
+        assert_history_adds_nothing([small, LONE_SUPPLIER], pooled_history)
+    gaps = history_from_reports([small, LONE_SUPPLIER])
+    assert gaps.chapter_series("A")[0] is None and gaps.chapter_series("A")[1] is not None

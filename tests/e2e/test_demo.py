@@ -18,7 +18,9 @@ import signal
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs
 
+import aiohttp
 import pytest
 
 from bot.ops.demo import demo_settings, run_demo
@@ -100,8 +102,23 @@ async def join(terminal: DrivenTerminal, person: str, invite: str) -> None:
     await terminal.tap("Nederlands")
 
 
+async def the_cockpit_opens_as_printed(transcript: str) -> None:
+    """The address the demo prints opens the cockpit, signed for Manon, who manages the team."""
+    found = re.search(r"(http://127\.0\.0\.1:\d+)/app#(\S+)", transcript)
+    assert found is not None, transcript[:2000]
+    init_data = parse_qs(found[2])["tgWebAppData"][0]
+    async with aiohttp.ClientSession() as client:
+        async with client.get(f"{found[1]}/app") as page:
+            assert page.status == 200 and "Content-Security-Policy" in page.headers
+        async with client.get(f"{found[1]}/app/api/me",
+                              headers={"Authorization": f"tma {init_data}"}) as me:
+            assert me.status == 200
+            assert [t["name"] for t in (await me.json())["teams"]] == ["Demo: Zorg & Co"]
+
+
 async def newcomer(terminal: DrivenTerminal) -> None:
     await terminal.ready()
+    await the_cockpit_opens_as_printed(terminal.transcript)
     assert "nobody called 'Nobody' here" in await terminal.type(":as Nobody")
     await terminal.type(":as Manon")
     created = await terminal.type("/newteam Testteam")
