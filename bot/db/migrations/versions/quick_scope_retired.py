@@ -6,7 +6,7 @@ list, so without this step every existing quick-scan cycle (open or closed) woul
 other questions than its participants answered, and reports would mix two instruments.
 
 Revision ID: quickscope
-Revises: counted
+Revises: orgsetup
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "quickscope"
-down_revision: str | None = "counted"
+down_revision: str | None = "orgsetup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
