@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Team
 from bot.services import teams
+from bot.services.actor import Actor
 from bot.services.permissions import Permission, PermissionsError
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -39,6 +40,13 @@ class Step(Generic[B]):
 def on(kind: type[B], run: ManagerStep[B]) -> Step[B]:
     """The step that handles taps on buttons of this verb."""
     return Step(kind, run)
+
+
+def actor(context: BotContext) -> Actor:
+    """The person acting in this update, built once at its claim (`bot.telegram.updates`): what
+    every service takes to decide, itself, whether she may read or do what she asks."""
+    assert context.actor is not None, "every handled update has a sender"
+    return context.actor
 
 
 async def managed_teams(update: Update, context: BotContext) -> list[Team]:

@@ -9,10 +9,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import Cycle, OrganisationCycle
+from bot.db.models import Cycle, OrganisationCycle, Team
 from bot.db.repositories import Repository
 from bot.services import counting, outbox
-from bot.services.permissions import check_can_manage, check_can_manage_cycle
+from bot.services.actor import Actor
+from bot.services.permissions import (
+    check_can_close_cycle,
+    check_can_manage,
+    check_can_manage_cycle,
+)
 from domain.holidays import team_calendar
 from domain.rhythm import deadline_after
 
@@ -98,6 +103,25 @@ async def close_and_plan_reports(
     if found is not None and found.organisation_cycle_id is not None:
         return await close_organisation_cycle(repo, found.organisation_cycle_id, now, reports_at)
     return await _close_one(repo, cycle_id, now, reports_at)
+
+
+async def closable(
+    repo: Repository, actor: Actor, team_id: int
+) -> tuple[Team, Cycle | None]:
+    """The team and its open cycle (None: nothing to close), if the actor may close it: a
+    manager of the team, and for a team's part of an organisation cycle an admin of it."""
+    team = await check_can_manage(repo, actor.id, team_id)
+    cycle = await repo.open_cycle(team.id)
+    if cycle is not None:
+        await check_can_close_cycle(repo, actor, cycle.id)
+    return team, cycle
+
+
+async def close_now(repo: Repository, actor: Actor, cycle_id: int, now: datetime) -> Team:
+    """A manager's "close now" (an organisation cycle's part: its admin's), reports planned."""
+    cycle, team = await check_can_close_cycle(repo, actor, cycle_id)
+    await close_and_plan_reports(repo, cycle.id, now)
+    return team
 
 
 async def close_organisation_cycle(

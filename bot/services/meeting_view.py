@@ -29,8 +29,9 @@ from bot.db.models import (
     Response,
     Team,
 )
+from bot.db.queries import improvement as improvement_queries
 from bot.db.repositories import Repository
-from bot.services import agreements, improvement, positions, reports
+from bot.services import agreements, positions, reports
 from bot.services.agreements import Agreed
 from bot.services.permissions import MANAGER
 from domain import disclosure
@@ -67,7 +68,7 @@ async def agenda_for(repo: Repository, cycle: Cycle) -> tuple[str, ...]:
     result, _, _ = await _group_result(repo, cycle)
     earlier = await reports.previous_cycle(repo, cycle)
     previous = (await _group_result(repo, earlier))[0] if earlier is not None else None
-    chosen = await improvement.targets(repo, cycle.team_id)
+    chosen = await improvement_queries.targets(repo, cycle.team_id)
     ids = model.scope(cycle.scope_id).element_ids
     targets = {e: chosen[model.elements[e].chapter_id] for e in ids
                if model.elements[e].chapter_id in chosen}

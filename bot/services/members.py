@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 
 from bot.db.models import Membership, Person, Response, Team
 from bot.db.repositories import Repository
+from bot.services.actor import Actor
 from bot.services.permissions import MANAGER, Permission, PermissionsError, check_can_manage
 
 DORMANT_AFTER = timedelta(days=120)
@@ -44,10 +45,11 @@ class MemberLine:
 
 
 async def member_lines(
-    repo: Repository, actor_id: int, team_id: int, now: datetime
+    repo: Repository, actor: Actor, team_id: int, now: datetime
 ) -> tuple[Team, list[MemberLine]]:
-    """Active members with their progress in the open survey (counts of who, never answers)."""
-    team = await check_can_manage(repo, actor_id, team_id)
+    """Active members with their progress in the open survey (counts of who, never answers);
+    for a manager of the team only (else `PermissionsError`)."""
+    team = await check_can_manage(repo, actor.id, team_id)
     cycle = await repo.open_cycle(team_id)
     rows = (await repo.session.execute(
         _with_person_and_team().where(Membership.team_id == team_id, Membership.active.is_(True))
@@ -83,13 +85,13 @@ def _line(
 
 
 async def member_line(
-    repo: Repository, actor_id: int, membership_id: int, now: datetime
+    repo: Repository, actor: Actor, membership_id: int, now: datetime
 ) -> MemberLine | None:
     """One membership of a team the actor manages, also after it ended (to confirm a removal)."""
     line = await _load_line(repo, membership_id, now)
     if line is None:
-        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
-    await check_can_manage(repo, actor_id, line.team_id)
+        raise PermissionsError(Permission.MANAGE_TEAM, actor.id)
+    await check_can_manage(repo, actor.id, line.team_id)
     return line
 
 

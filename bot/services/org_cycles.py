@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import Cycle, Membership, OrganisationCycle, Person, Response, Team
 from bot.db.repositories import Repository
 from bot.services import cycles, outbox, permissions
+from bot.services.actor import Actor
 from bot.services.counting import CountedResponse as CountedResponse
 from bot.services.counting import counted_responses as counted_responses
 from bot.services.outbox import Kind
@@ -91,18 +92,19 @@ class Opened:
 
 
 async def open_organisation_cycle(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int | None, organisation_id: int,
+    repo: Repository, actor: Actor | None, organisation_id: int,
     scope_id: str, deadline: datetime, now: datetime, team_ids: Sequence[int] | None = None,
 ) -> Opened:
     """Open a cycle with the same model, scope and deadline in every team (or `team_ids`) of the
     organisation, and plan each person's one invitation and reminders, in this transaction.
 
-    `actor_id` is the admin who asks (checked), None when the rhythm opens it. A team with a
+    `actor` is the admin who asks (checked), None when the rhythm opens it. A team with a
     survey of its own open is left out (and named in what is returned). The model is that of the
     organisation's first team taking part. Everything is written with a few bulk statements: 50
     teams of 20 people is one insert of 50 cycles and one of the notifications (`bench/`)."""
-    if actor_id is not None:
-        await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    opened_by = actor.id if actor is not None else None
+    if actor is not None:
+        await permissions.check_can_administer_org(repo, actor, organisation_id)
     existing = await open_for(repo, organisation_id)
     if existing is not None:
         raise AlreadyOpen(existing)
@@ -118,7 +120,7 @@ async def open_organisation_cycle(
         return Opened(0, deadline, (), tuple((t.id, t.name) for t in teams if t.id in busy), 0)
     organisation_cycle = OrganisationCycle(
         organisation_id=organisation_id, model_id=model_id, scope_id=scope_id,
-        opened_by=actor_id, opened_at=now, deadline=deadline)
+        opened_by=opened_by, opened_at=now, deadline=deadline)
     repo.session.add(organisation_cycle)
     try:
         async with repo.session.begin_nested():
@@ -129,7 +131,7 @@ async def open_organisation_cycle(
         raise AlreadyOpen(raced) from None
     cycle_of = dict((await repo.session.execute(
         insert(Cycle).returning(Cycle.team_id, Cycle.id),
-        [{"team_id": t.id, "model_id": model_id, "scope_id": scope_id, "opened_by": actor_id,
+        [{"team_id": t.id, "model_id": model_id, "scope_id": scope_id, "opened_by": opened_by,
           "opened_at": now, "deadline": deadline,
           "organisation_cycle_id": organisation_cycle.id} for t in taking_part],
     )).all())
@@ -194,12 +196,12 @@ class TeamStatus:
 
 
 async def status(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int
+    repo: Repository, actor: Actor, organisation_cycle_id: int
 ) -> tuple[OrganisationCycle, tuple[TeamStatus, ...]]:
     """Per team: its active members, and how many of them started and finished (anywhere in the
     organisation cycle, by the answering rule: one person in two teams counts in both)."""
     organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
-        repo, admin_ids, actor_id, organisation_cycle_id)
+        repo, actor, organisation_cycle_id)
     return organisation_cycle, await team_statuses(repo, organisation_cycle_id)
 
 
@@ -225,11 +227,11 @@ async def team_statuses(repo: Repository, organisation_cycle_id: int) -> tuple[T
 
 
 async def close(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int,
+    repo: Repository, actor: Actor, organisation_cycle_id: int,
     now: datetime,
 ) -> bool:
     """An admin closes the organisation cycle: every team's part closes in this transaction and
     the reports go out (as at the deadline). Closing it twice changes nothing."""
     organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
-        repo, admin_ids, actor_id, organisation_cycle_id)
+        repo, actor, organisation_cycle_id)
     return await cycles.close_organisation_cycle(repo, organisation_cycle.id, now)

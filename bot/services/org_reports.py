@@ -9,7 +9,6 @@ but not towards k, and while the cycle is open there are counts of people only.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +26,7 @@ from bot.db.models import (
 )
 from bot.db.repositories import Repository
 from bot.services import org_cycles, permissions
+from bot.services.actor import Actor
 from bot.services.permissions import Permission, PermissionsError
 from domain import disclosure
 from domain.catalog import AssessmentModel, load_model
@@ -96,19 +96,18 @@ async def _members(
 
 
 async def build_org_report(
-    repo: Repository, organisation_cycle_id: int, viewer_id: int,
-    admin_ids: Collection[int] = (),
+    repo: Repository, actor: Actor, organisation_cycle_id: int
 ) -> OrgReport:
-    """The organisation report as `viewer_id` may see it; `PermissionsError` for anyone who is
+    """The organisation report as `actor` may see it; `PermissionsError` for anyone who is
     neither an admin of the organisation nor a manager of one of the cycle's teams."""
+    viewer_id = actor.id
     cycle = await repo.session.get(OrganisationCycle, organisation_cycle_id)
     if cycle is None:  # refused as the same as one the viewer may not see
         raise PermissionsError(Permission.MANAGE_TEAM, viewer_id)
     organisation = await repo.session.get(Organisation, cycle.organisation_id)
     assert organisation is not None
     teams = await _teams_of(repo, cycle.id)
-    as_admin = await permissions.is_org_admin(repo, frozenset(admin_ids), viewer_id,
-                                              organisation.id)
+    as_admin = await permissions.is_org_admin(repo, actor, organisation.id)
     managed = [team for team in teams
                if permissions.is_active_manager(await repo.membership(team.id, viewer_id))]
     visible = teams if as_admin else managed
@@ -131,18 +130,17 @@ async def build_org_report(
         threshold=threshold, as_admin=as_admin, teams=lines, figures=figures)
 
 
-async def reportable(
-    repo: Repository, admin_ids: Collection[int], viewer_id: int
-) -> list[tuple[int, str]]:
+async def reportable(repo: Repository, actor: Actor) -> list[tuple[int, str]]:
     """(organisation cycle, organisation name) per organisation whose report the viewer may
     read: the open cycle (counts only) or else the one that closed last; by organisation."""
+    viewer_id = actor.id
     managed = select(Team.organisation_id).join(Membership, Membership.team_id == Team.id).where(
         Membership.user_id == viewer_id, Membership.active.is_(True),
         Membership.role == permissions.MANAGER)
     administered = select(OrganisationAdmin.organisation_id).where(
         OrganisationAdmin.user_id == viewer_id)
     query = select(Organisation.id, Organisation.name).order_by(Organisation.id)
-    if viewer_id not in admin_ids:
+    if not actor.is_bot_admin:
         query = query.where(Organisation.id.in_(managed) | Organisation.id.in_(administered))
     found = []
     for organisation_id, name in (await repo.session.execute(query)).all():

@@ -89,7 +89,7 @@ async def open_due(repo: Repository, now: datetime) -> int:
                     OrganisationCycle.organisation_id == organisation.id)
                 .order_by(OrganisationCycle.id.desc()).limit(1))
             result = await org_cycles.open_organisation_cycle(
-                repo, frozenset(), None, organisation.id,
+                repo, None, organisation.id,
                 previous.scope_id if previous is not None else "quick",
                 deadline_after(now, CYCLE_DAYS, calendar), now)
             opened += 1 if result.organisation_cycle_id else 0

@@ -23,7 +23,8 @@ from bot.db.models import (
     Team,
 )
 from bot.db.repositories import Repository, dialect_insert
-from bot.services import org_cycles, permissions, teams
+from bot.services import org_cycles, permissions, positions, teams
+from bot.services.actor import Actor
 from bot.services.org_cycles import TeamStatus
 from bot.services.permissions import Permission, PermissionsError
 from domain.catalog import DEFAULT_MODEL_ID
@@ -56,36 +57,43 @@ class Overview:
     """The organisation's first team's (its dates are written in it)."""
 
 
+async def expect_name(repo: Repository, actor: Actor, now: datetime) -> None:
+    """A bare /neworg: the name is asked for, if the actor may create teams (and so
+    organisations)."""
+    permissions.check_can_create_teams(actor)
+    await positions.expect(repo, actor.id, positions.OrganisationName(), now)
+
+
 async def create(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, name: str, now: datetime
+    repo: Repository, actor: Actor, name: str, now: datetime
 ) -> OrganisationInfo:
     """A new organisation, administered by its creator; who may create teams may create one."""
-    permissions.check_can_create_teams(admin_ids, actor_id)
+    permissions.check_can_create_teams(actor)
     organisation = Organisation(name=name.strip()[:MAX_NAME], created_at=now,
                                 reassessment="quarterly")
     repo.session.add(organisation)
     await repo.session.flush()
-    await _add_admin_row(repo, organisation.id, actor_id, None, now)
+    await _add_admin_row(repo, organisation.id, actor.id, None, now)
     return OrganisationInfo(organisation.id, organisation.name)
 
 
 async def administered(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int
+    repo: Repository, actor: Actor
 ) -> list[OrganisationInfo]:
     """The organisations this person administers, oldest first (all of them for ADMIN_IDS)."""
     query = select(Organisation.id, Organisation.name).order_by(Organisation.id)
-    if actor_id not in admin_ids:
+    if not actor.is_bot_admin:
         query = query.join(OrganisationAdmin,
                            OrganisationAdmin.organisation_id == Organisation.id).where(
-            OrganisationAdmin.user_id == actor_id)
+            OrganisationAdmin.user_id == actor.id)
     return [OrganisationInfo(i, n) for i, n in (await repo.session.execute(query)).all()]
 
 
 async def overview(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> Overview:
     organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
+        repo, actor, organisation_id)
     members = func.count(Membership.id).filter(Membership.active.is_(True))
     team_rows = (await repo.session.execute(
         select(Team.id, Team.name, members).outerjoin(Membership, Membership.team_id == Team.id)
@@ -111,28 +119,28 @@ async def overview(
 
 
 async def create_team(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int, name: str,
+    repo: Repository, actor: Actor, organisation_id: int, name: str,
     settings: teams.TeamSettings, now: datetime,
 ) -> tuple[Team, Membership]:
     """A team in the organisation, with the admin as its first manager (who invites its people)."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
-    return await teams.create_team(repo, name, actor_id, settings, now,
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
+    return await teams.create_team(repo, name, actor.id, settings, now,
                                    organisation_id=organisation_id)
 
 
 async def movable_teams(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> list[tuple[int, str]]:
     """Teams the admin may move into this organisation: those they manage, and those of the
     other organisations they administer; oldest first."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
     managed = select(Membership.team_id).where(
-        Membership.user_id == actor_id, Membership.role == permissions.MANAGER,
+        Membership.user_id == actor.id, Membership.role == permissions.MANAGER,
         Membership.active.is_(True))
     query = select(Team.id, Team.name).where(Team.organisation_id != organisation_id)
-    if actor_id not in admin_ids:
+    if not actor.is_bot_admin:
         mine = select(OrganisationAdmin.organisation_id).where(
-            OrganisationAdmin.user_id == actor_id)
+            OrganisationAdmin.user_id == actor.id)
         query = query.where(Team.id.in_(managed) | Team.organisation_id.in_(mine))
     return list((await repo.session.execute(query.order_by(Team.id))).all())
 
@@ -142,21 +150,21 @@ class MoveRefusal(Exception):
 
 
 async def move_team(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, team_id: int,
+    repo: Repository, actor: Actor, team_id: int,
     organisation_id: int,
 ) -> Team:
     """Move a team into the organisation. The admin needs to administer it and to manage the team
     or administer its organisation. An organisation left without teams or surveys is removed (it
     was one team's own)."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
     team = await repo.team(team_id)
     if team is None:
-        raise PermissionsError(Permission.MANAGE_TEAM, actor_id, team_id)
+        raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
     if team.organisation_id == organisation_id:
         return team
-    if not (permissions.is_active_manager(await repo.membership(team_id, actor_id))
-            or await permissions.is_org_admin(repo, admin_ids, actor_id, team.organisation_id)):
-        raise PermissionsError(Permission.MANAGE_TEAM, actor_id, team_id)
+    if not (permissions.is_active_manager(await repo.membership(team_id, actor.id))
+            or await permissions.is_org_admin(repo, actor, team.organisation_id)):
+        raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
     current = await repo.open_cycle(team_id)
     if current is not None and current.organisation_cycle_id is not None:
         raise MoveRefusal(team.name)
@@ -173,10 +181,10 @@ async def move_team(
 
 
 async def admin_candidates(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> list[tuple[int, str]]:
     """Active members of the organisation's teams who are no admin yet: (user id, name)."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
     admins = select(OrganisationAdmin.user_id).where(
         OrganisationAdmin.organisation_id == organisation_id)
     rows = await repo.session.execute(
@@ -190,17 +198,17 @@ async def admin_candidates(
 
 
 async def add_admin(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     user_id: int, now: datetime,
 ) -> str | None:
     """Make a member of one of the organisation's teams an admin; their name, or None when they
     are no such member (a forged button). Adding someone twice changes nothing."""
-    candidates = dict(await admin_candidates(repo, admin_ids, actor_id, organisation_id))
+    candidates = dict(await admin_candidates(repo, actor, organisation_id))
     if user_id not in candidates:
-        already = await permissions.is_org_admin(repo, frozenset(), user_id, organisation_id)
+        already = await permissions.is_org_admin(repo, Actor(user_id), organisation_id)
         person = await repo.person(user_id) if already else None
         return person.display_name if person is not None else None
-    await _add_admin_row(repo, organisation_id, user_id, actor_id, now)
+    await _add_admin_row(repo, organisation_id, user_id, actor.id, now)
     return candidates[user_id]
 
 
@@ -238,11 +246,11 @@ def taking_part(index: int, leftout: int) -> bool:
 
 
 async def survey_plan(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     leftout: int,
 ) -> SurveyPlan:
     organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
+        repo, actor, organisation_id)
     rows = (await repo.session.execute(
         select(Team.id, Team.name, Team.model_id, Team.timezone)
         .where(Team.organisation_id == organisation_id).order_by(Team.id))).all()

@@ -10,8 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.db.models import Cycle
+from bot.db.queries import improvement as improvement_queries
 from bot.db.repositories import Repository
-from bot.services import improvement, reports
+from bot.services import reports
+from bot.services.actor import Actor
+from bot.services.permissions import check_can_manage, check_can_manage_cycle
 from bot.services.reports import CycleReport
 
 
@@ -23,9 +26,24 @@ class ReportView:
     previous_cycle: Cycle | None
 
 
+async def latest(repo: Repository, actor: Actor, team_id: int) -> ReportView | None:
+    """`/report` and `/export`: the team's open cycle (a preview of counts) or else its latest
+    closed one, for one of its managers only (else `PermissionsError`); None without a cycle."""
+    await check_can_manage(repo, actor.id, team_id)
+    cycle = await reports.latest_reportable_cycle(repo, team_id)
+    return await build(repo, cycle, actor.id) if cycle is not None else None
+
+
+async def of_cycle(repo: Repository, actor: Actor, cycle_id: int) -> ReportView:
+    """A cycle's report (its web page, its CSV), for a manager of the cycle's team only."""
+    cycle, _ = await check_can_manage_cycle(repo, actor.id, cycle_id)
+    return await build(repo, cycle, actor.id)
+
+
 async def build(repo: Repository, cycle: Cycle, viewer_id: int) -> ReportView:
     """The report as `viewer_id` may see it (`reports.build_report` decides) and its
-    surroundings."""
+    surroundings. Unchecked: for the outbox, which sends each reader the report planned for her
+    (a manager's report, a shared result); a person asking goes through `latest`/`of_cycle`."""
     report = await reports.build_report(repo, cycle, viewer_id)
     before = await reports.previous_cycle(repo, cycle) if report.previous is not None else None
-    return ReportView(report, await improvement.targets(repo, cycle.team_id), before)
+    return ReportView(report, await improvement_queries.targets(repo, cycle.team_id), before)

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select
 
 from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
+from bot.db.queries import improvement as improvement_queries
 from bot.db.repositories import Repository
-from bot.services import agreements, improvement, org_cycles
+from bot.services import agreements, org_cycles
+from bot.services.actor import Actor
 from bot.services.agreements import Agreed
 from bot.services.improvement import ActionEffect
-from bot.services.permissions import MANAGER
+from bot.services.permissions import MANAGER, check_can_manage
 from domain import disclosure
 from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
 from domain.agreed import Movement, since_agreed
@@ -64,6 +66,23 @@ class CycleReport:
     @property
     def is_preview(self) -> bool:
         return self.cycle.closed_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class CycleStatus:
+    """`/status`: the team, its open cycle (None: none open) and who took part so far."""
+
+    team: Team
+    cycle: Cycle | None
+    rate: ResponseRate | None
+
+
+async def cycle_status(repo: Repository, actor: Actor, team_id: int) -> CycleStatus:
+    """The open cycle's counts of people, for a manager of the team only (else
+    `PermissionsError`)."""
+    team = await check_can_manage(repo, actor.id, team_id)
+    cycle = await repo.open_cycle(team.id)
+    return CycleStatus(team, cycle, await response_rate(repo, cycle) if cycle else None)
 
 
 async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:
@@ -215,7 +234,7 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
     before_cycle = await previous_cycle(repo, cycle)
     previous = (await _result(repo, before_cycle, cycle.scope_id, threshold, viewer)
                 if before_cycle is not None and result.shown else None)
-    chapter_targets = await improvement.targets(repo, team.id)
+    chapter_targets = await improvement_queries.targets(repo, team.id)
     element_targets = {e: chapter_targets[model.elements[e].chapter_id]
                        for e in model.scope(cycle.scope_id).element_ids
                        if model.elements[e].chapter_id in chapter_targets}
@@ -253,7 +272,7 @@ async def _action_effects(
     """Actions taken after earlier cycles, with their element's level then and now."""
     effects = []
     earlier: dict[int, TeamResult] = {}  # several actions often come from the same cycle
-    for action in await improvement.actions(repo, cycle.team_id, open_only=False):
+    for action in await improvement_queries.actions(repo, cycle.team_id, open_only=False):
         if action.cycle_id is None or action.cycle_id >= cycle.id:
             continue
         source = await repo.cycle(action.cycle_id)

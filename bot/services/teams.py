@@ -11,6 +11,8 @@ from sqlalchemy import select, update
 
 from bot.db.models import Invite, Membership, Organisation, OrganisationAdmin, Team
 from bot.db.repositories import Repository
+from bot.services import positions
+from bot.services.actor import Actor
 from bot.services.permissions import check_can_create_teams, check_can_manage
 from domain.catalog import DEFAULT_MODEL_ID
 
@@ -27,19 +29,29 @@ class TeamSettings:
     anonymity_threshold: int = 3
 
 
+async def expect_name(repo: Repository, actor: Actor, now: datetime) -> None:
+    """A bare /newteam: the name is asked for, if the actor may create teams (asked before, so
+    nobody types a name only to be refused)."""
+    check_can_create_teams(actor)
+    await positions.expect(repo, actor.id, positions.TeamName(), now)
+
+
 async def create_team(
     repo: Repository, name: str, manager: int, settings: TeamSettings, now: datetime,
-    *, admin_ids: frozenset[int] = frozenset(), organisation_id: int | None = None,
+    *, creator: Actor | None = None, organisation_id: int | None = None,
 ) -> tuple[Team, Membership]:
     """The creator becomes the team's first manager (and a member who answers too).
 
-    `admin_ids` is the bot's ADMIN_IDS: when set, only they may create teams. A team always
-    belongs to an organisation: without `organisation_id` (the old way, /newteam) it gets one of
-    its own, named after it, with the creator as its admin and no rhythm of its own, so the team
-    runs exactly as a team did before organisations existed. With `organisation_id` the caller
-    (`bot.services.organisations`) has checked that the creator administers it."""
+    `creator` is the acting person (`manager`) when a person asks: with ADMIN_IDS set only they
+    may create teams (`Actor.may_create_teams`); None where no person asks (the demo's seed).
+    A team always belongs to an organisation: without `organisation_id` (the old way, /newteam)
+    it gets one of its own, named after it, with the creator as its admin and no rhythm of its
+    own, so the team runs exactly as a team did before organisations existed. With
+    `organisation_id` the caller (`bot.services.organisations`) has checked that the creator
+    administers it."""
     if organisation_id is None:
-        check_can_create_teams(admin_ids, manager)
+        if creator is not None:
+            check_can_create_teams(creator)
         organisation = Organisation(name=name.strip()[:200], created_at=now, reassessment="off")
         repo.session.add(organisation)
         await repo.session.flush()
@@ -96,6 +108,12 @@ async def revoke_invites(repo: Repository, actor_id: int, team_id: int, now: dat
 
 def invite_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
+
+
+async def managed_team(repo: Repository, actor: Actor, team_id: int) -> Team:
+    """A team as its settings and survey screens read it, for one of its managers only (else
+    `PermissionsError`): a forged team id in a button shows nothing of another team."""
+    return await check_can_manage(repo, actor.id, team_id)
 
 
 async def managed_teams(repo: Repository, user_id: int) -> list[Team]:

@@ -13,7 +13,7 @@ from telegram import Update
 
 from bot.db.models import Team
 from bot.outbox.scheduler import nudge
-from bot.services import cycles, outbox, permissions, positions, reports
+from bot.services import cycles, outbox, positions, reports, teams
 from bot.services.permissions import PermissionsError
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -42,10 +42,8 @@ async def _choose_scope(
 
 async def _managed_team(update: Update, context: BotContext, team_id: int) -> Team:
     """The team, if the person who tapped or typed manages it (else `PermissionsError`)."""
-    user = update.effective_user
-    assert user is not None
     async with context.runtime.repository() as repo:
-        return await permissions.check_can_manage(repo, user.id, team_id)
+        return await teams.managed_team(repo, managing.actor(context), team_id)
 
 
 async def _survey_setup(
@@ -171,9 +169,8 @@ async def _status(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        cycle = await repo.open_cycle(team.id)
-        rate = await reports.response_rate(repo, cycle) if cycle else None
+        status = await reports.cycle_status(repo, managing.actor(context), data.team_id)
+    team, cycle, rate = status.team, status.cycle, status.rate
     if cycle is None or rate is None:
         await replies.show(update, context, screens.Screen(runtime.texts.render(
             language, "no_open_cycle", team=team.name)))
@@ -215,11 +212,8 @@ async def _ask_close(
     assert user is not None
     texts = context.runtime.texts
     async with context.runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        cycle = await repo.open_cycle(team.id)
-        if cycle is not None:  # a team's part of an organisation cycle: its admins close it
-            await permissions.check_can_close_cycle(
-                repo, context.runtime.settings.admin_ids, user.id, cycle.id)
+        # a team's part of an organisation cycle: its admins close it
+        team, cycle = await cycles.closable(repo, managing.actor(context), data.team_id)
     if cycle is None:
         await replies.show(update, context, screens.Screen(texts.render(
             language, "no_open_cycle", team=team.name)))
@@ -238,9 +232,8 @@ async def _close_confirmed(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle, team = await permissions.check_can_close_cycle(
-            repo, runtime.settings.admin_ids, user.id, data.cycle_id)
-        await cycles.close_and_plan_reports(repo, cycle.id, runtime.clock.now())
+        team = await cycles.close_now(repo, managing.actor(context), data.cycle_id,
+                                      runtime.clock.now())
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "closed", team=team.name)))
     nudge(context.application)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.db.models import Team
-from bot.services import permissions, reassessment, teams
+from bot.services import reassessment, teams
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -24,7 +24,7 @@ async def _show(
     user = update.effective_user
     assert user is not None
     async with context.runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
+        team = await teams.managed_team(repo, managing.actor(context), data.team_id)
     await replies.show(update, context, _screen(context, team, language, None))
 
 

@@ -30,7 +30,7 @@ Step = (callbacks.OrgSurvey | callbacks.OrgTeamsChosen | callbacks.OrgScope
 async def _plan(update: Update, context: BotContext, data: Step) -> SurveyPlan:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        return await organisations.survey_plan(repo, runtime.settings.admin_ids, user_id(update),
+        return await organisations.survey_plan(repo, managing.actor(context),
                                                data.organisation_id, data.leftout)
 
 
@@ -119,7 +119,7 @@ async def _open(
     try:
         async with runtime.repository() as repo:
             opened = await org_cycles.open_organisation_cycle(
-                repo, runtime.settings.admin_ids, user_id(update), data.organisation_id,
+                repo, managing.actor(context), data.organisation_id,
                 data.scope_id, cycles.deadline_in(now, data.days, plan.timezone), now,
                 team_ids=plan.chosen)
             await org_rhythm.after_opening(repo, data.organisation_id, now)
@@ -140,8 +140,8 @@ async def _cycle(
     runtime = context.runtime
     async with runtime.repository() as repo:
         organisation_cycle, _ = await org_cycles.status(
-            repo, runtime.settings.admin_ids, user_id(update), organisation_cycle_id)
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update),
+            repo, managing.actor(context), organisation_cycle_id)
+        seen = await organisations.overview(repo, managing.actor(context),
                                             organisation_cycle.organisation_id)
     return organisation_cycle, seen
 
@@ -189,7 +189,7 @@ async def _close(
 ) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        closed = await org_cycles.close(repo, runtime.settings.admin_ids, user_id(update),
+        closed = await org_cycles.close(repo, managing.actor(context),
                                         data.organisation_cycle_id, runtime.clock.now())
     _, seen = await _cycle(update, context, data.organisation_cycle_id)
     await replies.show(update, context, screens.Screen(runtime.texts.render(

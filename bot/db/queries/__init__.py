@@ -1,0 +1,3 @@
+"""The services' queries, one small module per aggregate, each over a `Repository`'s unit of work:
+the services ask in words and never reach the session themselves. May import `domain` and `bot.db`.
+"""
