@@ -125,11 +125,12 @@ def buttons(*steps: Step[Any]) -> CallbackQueryHandler[BotContext, None]:
 
     A payload that does not parse (forged, malformed) gets the "invalid button" answer."""
     by_kind: dict[type[callbacks.Button], Step[Any]] = {step.kind: step for step in steps}
+    verbs: callbacks.Verbs[callbacks.Button] = callbacks.Verbs(tuple(by_kind))
 
     async def handle(update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None
-        data = callbacks.parse(query.data)
+        data = verbs.read(query.data)
         language = await replies.language_of(update, context)
         step = by_kind.get(type(data)) if data is not None else None
         answer: str | None = None
@@ -143,4 +144,4 @@ def buttons(*steps: Step[Any]) -> CallbackQueryHandler[BotContext, None]:
         finally:
             await replies.acknowledge(query, answer)
 
-    return CallbackQueryHandler(handle, pattern=callbacks.pattern_for(*by_kind))
+    return CallbackQueryHandler(handle, pattern=verbs.pattern)
