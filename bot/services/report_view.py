@@ -15,6 +15,7 @@ from bot.db.repositories import Repository
 from bot.services import reports
 from bot.services.actor import Actor
 from bot.services.permissions import check_can_manage, check_can_manage_cycle
+from bot.services.records import CycleInfo
 from bot.services.reports import CycleReport
 
 
@@ -23,7 +24,7 @@ class ReportView:
     report: CycleReport
     targets: Mapping[str, int]
     """Chapter id → the level the team aims for; a chapter without one has no entry."""
-    previous_cycle: Cycle | None
+    previous_cycle: CycleInfo | None
 
 
 async def latest(repo: Repository, actor: Actor, team_id: int) -> ReportView | None:
@@ -46,4 +47,5 @@ async def build(repo: Repository, cycle: Cycle, viewer_id: int) -> ReportView:
     (a manager's report, a shared result); a person asking goes through `latest`/`of_cycle`."""
     report = await reports.build_report(repo, cycle, viewer_id)
     before = await reports.previous_cycle(repo, cycle) if report.previous is not None else None
-    return ReportView(report, await improvement_queries.targets(repo, cycle.team_id), before)
+    return ReportView(report, await improvement_queries.targets(repo, cycle.team_id),
+                      CycleInfo.of(before) if before is not None else None)

@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
-
-from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
+from bot.db.models import Cycle, Response, Team
 from bot.db.queries import improvement as improvement_queries
+from bot.db.queries import reports as queries
 from bot.db.repositories import Repository
 from bot.services import agreements, org_cycles
 from bot.services.actor import Actor
 from bot.services.agreements import Agreed
 from bot.services.improvement import ActionEffect
-from bot.services.permissions import MANAGER, check_can_manage
+from bot.services.permissions import check_can_manage
+from bot.services.records import CycleInfo, TeamInfo
 from domain import disclosure
 from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
 from domain.agreed import Movement, since_agreed
@@ -41,8 +41,8 @@ class ResponseRate:
 
 @dataclass(frozen=True, slots=True)
 class CycleReport:
-    team: Team
-    cycle: Cycle
+    team: TeamInfo
+    cycle: CycleInfo
     model: AssessmentModel
     rate: ResponseRate
     result: TeamResult
@@ -88,19 +88,12 @@ async def cycle_status(repo: Repository, actor: Actor, team_id: int) -> CycleSta
 async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:
     """Counts only; for a team's part of an organisation cycle, the responses that count in the
     team (`bot.services.org_cycles`: a person in two teams answers once and counts in both)."""
-    members = await repo.session.scalar(
-        select(func.count()).select_from(Membership)
-        .where(Membership.team_id == cycle.team_id, Membership.active.is_(True))) or 0
+    members = await queries.active_members(repo, cycle.team_id)
     if cycle.organisation_cycle_id is not None:
         counted = [c for c in await org_cycles.counted_responses(
             repo, cycle.organisation_cycle_id) if cycle.team_id in c.team_ids]
-        return ResponseRate(int(members), len(counted), sum(c.completed for c in counted))
-    started = await repo.session.scalar(
-        select(func.count()).select_from(Response).where(Response.cycle_id == cycle.id)) or 0
-    completed = await repo.session.scalar(
-        select(func.count()).select_from(Response)
-        .where(Response.cycle_id == cycle.id, Response.completed_at.is_not(None))) or 0
-    return ResponseRate(int(members), int(started), int(completed))
+        return ResponseRate(members, len(counted), sum(c.completed for c in counted))
+    return ResponseRate(members, *await queries.started_and_completed(repo, cycle.id))
 
 
 async def _respondents(
@@ -114,9 +107,9 @@ async def _respondents(
     """
     if cycle.organisation_cycle_id is not None:
         return await _shared_respondents(repo, cycle, cycle.organisation_cycle_id, viewer)
-    query = select(Response).where(Response.cycle_id == cycle.id)
-    responses = (await repo.session.scalars(query.order_by(Response.id))).all()
-    by_response = await _answers(repo, responses, query.with_only_columns(Response.id))
+    query = queries.responses_of(cycle.id)
+    responses = await queries.responses(repo, query)
+    by_response = await queries.answers(repo, responses, query.with_only_columns(Response.id))
     return [(response, Respondent(
                 answers=by_response[response.id], group=response.stakeholder_group,
                 is_manager=response.is_manager, finished=response.completed_at is not None,
@@ -132,11 +125,10 @@ async def _shared_respondents(
     they answered."""
     counted = {c.response_id: c for c in await org_cycles.counted_responses(
         repo, organisation_cycle_id) if cycle.team_id in c.team_ids}
-    viewer_membership = await repo.session.get(Membership, viewer) if viewer else None
+    viewer_membership = await queries.membership(repo, viewer) if viewer else None
     viewer_id = viewer_membership.user_id if viewer_membership is not None else None
-    responses = (await repo.session.scalars(
-        select(Response).where(Response.id.in_(list(counted))).order_by(Response.id))).all()
-    by_response = await _answers(repo, responses, list(counted))
+    responses = await queries.responses(repo, list(counted))
+    by_response = await queries.answers(repo, responses, list(counted))
     team = cycle.team_id
     return [(response, Respondent(
                 answers=by_response[response.id], group=counted[response.id].group_in[team],
@@ -146,19 +138,6 @@ async def _shared_respondents(
             for response in responses if by_response[response.id]]
 
 
-async def _answers(
-    repo: Repository, responses: Sequence[Response], ids: Select[tuple[int]] | list[int]
-) -> dict[int, dict[str, int | None]]:
-    """The answers of these responses by response and element, in one query however many."""
-    by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
-    rows = await repo.session.execute(
-        select(Answer.response_id, Answer.element_id, Answer.level)
-        .where(Answer.response_id.in_(ids)))
-    for response_id, element_id, level in rows.all():
-        by_response[response_id][element_id] = level
-    return by_response
-
-
 async def respondents_for_a_group(repo: Repository, cycle: Cycle) -> list[Respondent]:
     """Every response with answers, nobody marked as the reader: for a message the whole group
     reads, whose figures `domain.meeting_figures` builds for every reader at once."""
@@ -166,10 +145,7 @@ async def respondents_for_a_group(repo: Repository, cycle: Cycle) -> list[Respon
 
 
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
-    return await repo.session.scalar(
-        select(Cycle).where(Cycle.team_id == cycle.team_id, Cycle.id < cycle.id,
-                            Cycle.closed_at.is_not(None), Cycle.model_id == cycle.model_id)
-        .order_by(Cycle.id.desc()).limit(1))
+    return await queries.previous_cycle(repo, cycle)
 
 
 async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
@@ -178,10 +154,7 @@ async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
     membership = await repo.membership(cycle.team_id, viewer_id)
     if membership is None:
         return 0
-    answered = await repo.session.scalar(  # in any team: an organisation cycle counts it here
-        select(Response.id).join(Membership, Membership.id == Response.membership_id)
-        .where(Membership.user_id == viewer_id).limit(1))
-    if answered is not None:
+    if await queries.answered_anywhere(repo, viewer_id):  # an organisation cycle counts it here
         return membership.id
     if cycle.organisation_cycle_id is not None:  # what else they see decides (`_overlap_ok`)
         seen = await visible_teams(repo, cycle.organisation_cycle_id, viewer_id)
@@ -194,13 +167,7 @@ async def visible_teams(
 ) -> frozenset[int]:
     """The teams of the organisation cycle whose figures this person gets: those they manage,
     and those that share their result with their members."""
-    rows = await repo.session.execute(
-        select(Membership.team_id).join(Team, Team.id == Membership.team_id)
-        .join(Cycle, Cycle.team_id == Team.id)
-        .where(Cycle.organisation_cycle_id == organisation_cycle_id,
-               Membership.user_id == viewer_id, Membership.active.is_(True),
-               (Membership.role == MANAGER) | Team.share_results.is_(True)))
-    return frozenset(team_id for (team_id,) in rows.all())
+    return await queries.visible_teams(repo, organisation_cycle_id, viewer_id)
 
 
 async def _overlap_ok(
@@ -241,7 +208,8 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
     remarks_shown = result.shown and disclosure.remarks_allowed(people, threshold)
     agreed, last = await _agreed(repo, cycle, model)
     return CycleReport(
-        team=team, cycle=cycle, model=model, rate=await response_rate(repo, cycle),
+        team=TeamInfo.of(team), cycle=CycleInfo.of(cycle), model=model,
+        rate=await response_rate(repo, cycle),
         result=result, managers=figures.managers, previous=previous,
         priorities=priorities(result, element_targets, previous) if result.shown else (),
         trend=trend(result, previous) if result.shown else (),
@@ -304,10 +272,7 @@ async def _remarks(
     """Remarks per chapter, sorted by text: an order that says nothing about who wrote them."""
     if not response_ids:
         return ()
-    rows = (await repo.session.execute(
-        select(Remark.chapter_id, Remark.text).where(Remark.response_id.in_(response_ids))
-    )).all()
-    return disclosure.remark_order((chapter, text) for chapter, text in rows)
+    return disclosure.remark_order(await queries.remarks(repo, response_ids))
 
 
 async def _examples(
@@ -316,14 +281,10 @@ async def _examples(
     """Examples per element, shown under the remarks' rule and in their order (by text)."""
     if not response_ids:
         return ()
-    rows = await repo.session.execute(
-        select(Example.element_id, Example.text).where(Example.response_id.in_(response_ids)))
-    return disclosure.remark_order((element_id, text) for element_id, text in rows.all())
+    return disclosure.remark_order(await queries.examples(repo, response_ids))
 
 
 async def latest_reportable_cycle(repo: Repository, team_id: int) -> Cycle | None:
     """The open cycle (for a live preview) or else the most recently closed one."""
-    return await repo.session.scalar(
-        select(Cycle).where(Cycle.team_id == team_id)
-        .order_by(Cycle.closed_at.is_not(None), Cycle.id.desc()).limit(1))
+    return await queries.latest_reportable_cycle(repo, team_id)
 
