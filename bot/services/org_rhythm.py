@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.db.models import Membership, Organisation, OrganisationCycle, Team
+from bot.db.models import Organisation
+from bot.db.queries import organisations as queries
 from bot.db.repositories import Repository
 from bot.services import cycles, org_cycles, outbox
 from bot.services.outbox import Kind
-from bot.services.permissions import MANAGER
 from domain.holidays import team_calendar
 from domain.rhythm import Calendar, deadline_after, heads_up_at, next_cycle_start, send_moment
 
@@ -26,9 +24,7 @@ DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
 
 async def calendar_of(repo: Repository, organisation_id: int, now: datetime) -> Calendar:
-    timezone = await repo.session.scalar(
-        select(Team.timezone).where(Team.organisation_id == organisation_id)
-        .order_by(Team.id).limit(1))
+    timezone = await queries.first_timezone(repo, organisation_id)
     return team_calendar(timezone or DEFAULT_TIMEZONE, now.date())
 
 
@@ -43,10 +39,7 @@ async def schedule_next(
     if upcoming is None:
         return None
     due = max(heads_up_at(upcoming, calendar), after)
-    for user_id, team_id in (await repo.session.execute(
-            select(Membership.user_id, Membership.team_id).join(Team)
-            .where(Team.organisation_id == organisation.id, Membership.active.is_(True),
-                   Membership.role == MANAGER))).all():
+    for user_id, team_id in await queries.managers_of(repo, organisation.id):
         await outbox.plan(repo, outbox.heads_up_prefix(team_id, upcoming) + str(user_id),
                           Kind.HEADS_UP, due, user_id=user_id, team_id=team_id)
     return upcoming
@@ -54,7 +47,7 @@ async def schedule_next(
 
 async def after_opening(repo: Repository, organisation_id: int, now: datetime) -> None:
     """An organisation cycle opened (by an admin or the rhythm): the next one gets its date."""
-    organisation = await repo.session.get(Organisation, organisation_id)
+    organisation = await queries.organisation(repo, organisation_id)
     if organisation is None or organisation.reassessment == "off":
         return
     if organisation.next_reassessment_at is None or organisation.next_reassessment_at <= now:
@@ -67,11 +60,7 @@ async def open_due(repo: Repository, now: datetime) -> int:
     As for a team (`bot.services.reassessment.open_due`): an organisation cycle past its deadline
     is closed first, in this transaction; one still open waits a round.
     """
-    due = (await repo.session.scalars(
-        select(Organisation).where(Organisation.reassessment != "off",
-                                   Organisation.next_reassessment_at.is_not(None),
-                                   Organisation.next_reassessment_at <= now)
-        .with_for_update(skip_locked=True))).all()
+    due = await queries.due_for_a_cycle(repo, now)
     opened = 0
     for organisation in due:
         assert organisation.next_reassessment_at is not None
@@ -84,10 +73,7 @@ async def open_due(repo: Repository, now: datetime) -> int:
                 repo, current.id, now, send_moment(current.deadline, now, calendar))
             current = None
         if current is None:
-            previous = await repo.session.scalar(
-                select(OrganisationCycle).where(
-                    OrganisationCycle.organisation_id == organisation.id)
-                .order_by(OrganisationCycle.id.desc()).limit(1))
+            previous = await queries.last_cycle(repo, organisation.id)
             result = await org_cycles.open_organisation_cycle(
                 repo, None, organisation.id,
                 previous.scope_id if previous is not None else "quick",

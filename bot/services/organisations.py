@@ -12,17 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
-
 from bot.db.models import (
     Membership,
     Organisation,
-    OrganisationAdmin,
-    OrganisationCycle,
-    Person,
     Team,
 )
-from bot.db.repositories import Repository, dialect_insert
+from bot.db.queries import organisations as queries
+from bot.db.repositories import Repository
 from bot.services import org_cycles, permissions, positions, teams
 from bot.services.actor import Actor
 from bot.services.org_cycles import TeamStatus
@@ -69,11 +65,9 @@ async def create(
 ) -> OrganisationInfo:
     """A new organisation, administered by its creator; who may create teams may create one."""
     permissions.check_can_create_teams(actor)
-    organisation = Organisation(name=name.strip()[:MAX_NAME], created_at=now,
-                                reassessment="quarterly")
-    repo.session.add(organisation)
-    await repo.session.flush()
-    await _add_admin_row(repo, organisation.id, actor.id, None, now)
+    organisation = await queries.add_organisation(repo, Organisation(
+        name=name.strip()[:MAX_NAME], created_at=now, reassessment="quarterly"))
+    await queries.add_admin(repo, organisation.id, actor.id, None, now)
     return OrganisationInfo(organisation.id, organisation.name)
 
 
@@ -81,12 +75,8 @@ async def administered(
     repo: Repository, actor: Actor
 ) -> list[OrganisationInfo]:
     """The organisations this person administers, oldest first (all of them for ADMIN_IDS)."""
-    query = select(Organisation.id, Organisation.name).order_by(Organisation.id)
-    if not actor.is_bot_admin:
-        query = query.join(OrganisationAdmin,
-                           OrganisationAdmin.organisation_id == Organisation.id).where(
-            OrganisationAdmin.user_id == actor.id)
-    return [OrganisationInfo(i, n) for i, n in (await repo.session.execute(query)).all()]
+    found = await queries.named(repo, None if actor.is_bot_admin else actor.id)
+    return [OrganisationInfo(i, n) for i, n in found]
 
 
 async def overview(
@@ -94,28 +84,18 @@ async def overview(
 ) -> Overview:
     organisation = await permissions.check_can_administer_org(
         repo, actor, organisation_id)
-    members = func.count(Membership.id).filter(Membership.active.is_(True))
-    team_rows = (await repo.session.execute(
-        select(Team.id, Team.name, members).outerjoin(Membership, Membership.team_id == Team.id)
-        .where(Team.organisation_id == organisation_id).group_by(Team.id, Team.name)
-        .order_by(Team.id))).all()
-    admins = (await repo.session.scalars(
-        select(func.coalesce(Person.display_name, "?")).select_from(OrganisationAdmin)
-        .outerjoin(Person, Person.user_id == OrganisationAdmin.user_id)
-        .where(OrganisationAdmin.organisation_id == organisation_id)
-        .order_by(OrganisationAdmin.added_at, OrganisationAdmin.user_id))).all()
+    team_rows = await queries.teams_with_members(repo, organisation_id)
+    admins = await queries.admin_names(repo, organisation_id)
     current = await org_cycles.open_for(repo, organisation_id)
     return Overview(
         id=organisation.id, name=organisation.name,
-        teams=tuple((i, n, int(c)) for i, n, c in team_rows), admins=tuple(admins),
+        teams=tuple(team_rows), admins=tuple(admins),
         reassessment=organisation.reassessment,
         next_reassessment_at=organisation.next_reassessment_at,
         open_cycle_id=current.id if current else None,
         deadline=current.deadline if current else None,
         status=await org_cycles.team_statuses(repo, current.id) if current else (),
-        timezone=await repo.session.scalar(
-            select(Team.timezone).where(Team.organisation_id == organisation_id)
-            .order_by(Team.id).limit(1)) or "Europe/Amsterdam")
+        timezone=await queries.first_timezone(repo, organisation_id) or "Europe/Amsterdam")
 
 
 async def create_team(
@@ -134,15 +114,7 @@ async def movable_teams(
     """Teams the admin may move into this organisation: those they manage, and those of the
     other organisations they administer; oldest first."""
     await permissions.check_can_administer_org(repo, actor, organisation_id)
-    managed = select(Membership.team_id).where(
-        Membership.user_id == actor.id, Membership.role == permissions.MANAGER,
-        Membership.active.is_(True))
-    query = select(Team.id, Team.name).where(Team.organisation_id != organisation_id)
-    if not actor.is_bot_admin:
-        mine = select(OrganisationAdmin.organisation_id).where(
-            OrganisationAdmin.user_id == actor.id)
-        query = query.where(Team.id.in_(managed) | Team.organisation_id.in_(mine))
-    return list((await repo.session.execute(query.order_by(Team.id))).all())
+    return await queries.movable_teams(repo, organisation_id, actor.id, actor.is_bot_admin)
 
 
 class MoveRefusal(Exception):
@@ -168,15 +140,7 @@ async def move_team(
     current = await repo.open_cycle(team_id)
     if current is not None and current.organisation_cycle_id is not None:
         raise MoveRefusal(team.name)
-    before = team.organisation_id
-    team.organisation_id = organisation_id
-    await repo.session.flush()
-    left = await repo.session.scalar(select(func.count()).select_from(Team).where(
-        Team.organisation_id == before))
-    cycles = await repo.session.scalar(select(func.count()).select_from(OrganisationCycle)
-                                       .where(OrganisationCycle.organisation_id == before))
-    if not left and not cycles:
-        await repo.session.execute(delete(Organisation).where(Organisation.id == before))
+    await queries.move_team(repo, team, organisation_id)
     return team
 
 
@@ -185,16 +149,7 @@ async def admin_candidates(
 ) -> list[tuple[int, str]]:
     """Active members of the organisation's teams who are no admin yet: (user id, name)."""
     await permissions.check_can_administer_org(repo, actor, organisation_id)
-    admins = select(OrganisationAdmin.user_id).where(
-        OrganisationAdmin.organisation_id == organisation_id)
-    rows = await repo.session.execute(
-        select(Person.user_id, Person.display_name)
-        .join(Membership, Membership.user_id == Person.user_id)
-        .join(Team, Team.id == Membership.team_id)
-        .where(Team.organisation_id == organisation_id, Membership.active.is_(True),
-               Person.user_id.not_in(admins))
-        .group_by(Person.user_id, Person.display_name).order_by(Person.display_name))
-    return list(rows.all())
+    return await queries.admin_candidates(repo, organisation_id)
 
 
 async def add_admin(
@@ -208,16 +163,8 @@ async def add_admin(
         already = await permissions.is_org_admin(repo, Actor(user_id), organisation_id)
         person = await repo.person(user_id) if already else None
         return person.display_name if person is not None else None
-    await _add_admin_row(repo, organisation_id, user_id, actor.id, now)
+    await queries.add_admin(repo, organisation_id, user_id, actor.id, now)
     return candidates[user_id]
-
-
-async def _add_admin_row(
-    repo: Repository, organisation_id: int, user_id: int, added_by: int | None, now: datetime
-) -> None:
-    await repo.session.execute(dialect_insert(repo.session, OrganisationAdmin).values(
-        organisation_id=organisation_id, user_id=user_id, added_by=added_by, added_at=now,
-    ).on_conflict_do_nothing(index_elements=["organisation_id", "user_id"]))
 
 
 MAX_CHOSEN = 50
@@ -251,15 +198,10 @@ async def survey_plan(
 ) -> SurveyPlan:
     organisation = await permissions.check_can_administer_org(
         repo, actor, organisation_id)
-    rows = (await repo.session.execute(
-        select(Team.id, Team.name, Team.model_id, Team.timezone)
-        .where(Team.organisation_id == organisation_id).order_by(Team.id))).all()
+    rows = await queries.teams_for_a_survey(repo, organisation_id)
     chosen = [(i, n, taking_part(number, leftout)) for number, (i, n, _, _) in enumerate(rows)]
     first = next((row for row, (_, _, yes) in zip(rows, chosen, strict=True) if yes), None)
-    people = await repo.session.scalar(
-        select(func.count(func.distinct(Membership.user_id))).where(
-            Membership.team_id.in_([i for i, _, yes in chosen if yes]),
-            Membership.active.is_(True))) or 0
+    people = await queries.people_in(repo, [i for i, _, yes in chosen if yes])
     return SurveyPlan(organisation.name, tuple(chosen),
                       first[2] if first else DEFAULT_MODEL_ID,
                       first[3] if first else "Europe/Amsterdam", int(people))

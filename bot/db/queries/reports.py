@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, select
 
 from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
+from bot.db.queries import MANAGER
 from bot.db.repositories import Repository
-
-MANAGER = "manager"
 
 
 async def active_members(repo: Repository, team_id: int) -> int:
