@@ -6,10 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from bot.db.models import Cycle, OrganisationCycle, Team
+from bot.db.models import Cycle, Team
+from bot.db.queries import added_once
+from bot.db.queries import org_cycles as org_cycle_queries
 from bot.db.repositories import Repository
 from bot.services import counting, outbox
 from bot.services.actor import Actor
@@ -67,15 +66,11 @@ async def open_cycle(
         opened_at=now,
         deadline=deadline,
     )
-    repo.session.add(cycle)
-    try:
-        async with repo.session.begin_nested():
-            await repo.session.flush()
-    except IntegrityError:
+    if not await added_once(repo, cycle):
         # Another worker opened one between our check and our insert.
         raced = await repo.open_cycle(team_id)
         assert raced is not None
-        raise AlreadyOpen(raced) from None
+        raise AlreadyOpen(raced)
     await plan(repo, cycle, now)
     return cycle
 
@@ -130,16 +125,12 @@ async def close_organisation_cycle(
 ) -> bool:
     """Close the organisation cycle and each of its team cycles, in the caller's transaction (the
     row is locked first on PostgreSQL, so the deadlines of fifty teams close it once)."""
-    organisation_cycle = await repo.session.scalar(
-        select(OrganisationCycle).where(OrganisationCycle.id == organisation_cycle_id)
-        .with_for_update())
+    organisation_cycle = await org_cycle_queries.locked(repo, organisation_cycle_id)
     if organisation_cycle is None or organisation_cycle.closed_at is not None:
         return False
     organisation_cycle.closed_at = now
     await counting.freeze(repo, organisation_cycle_id)  # before a member can leave
-    for team_cycle in (await repo.session.scalars(select(Cycle.id).where(
-            Cycle.organisation_cycle_id == organisation_cycle_id,
-            Cycle.closed_at.is_(None)).order_by(Cycle.id))).all():
+    for team_cycle in await org_cycle_queries.open_team_cycles(repo, organisation_cycle_id):
         await _close_one(repo, team_cycle, now, reports_at)
     return True
 

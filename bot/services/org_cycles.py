@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.models import Cycle, OrganisationCycle, Team
+from bot.db.queries import added_once
 from bot.db.queries import org_cycles as queries
 from bot.db.repositories import Repository
 from bot.services import cycles, outbox, permissions
@@ -101,7 +102,7 @@ async def open_organisation_cycle(
     organisation_cycle = OrganisationCycle(
         organisation_id=organisation_id, model_id=model_id, scope_id=scope_id,
         opened_by=opened_by, opened_at=now, deadline=deadline)
-    if not await queries.add_once(repo, organisation_cycle):
+    if not await added_once(repo, organisation_cycle):
         raced = await open_for(repo, organisation_id)  # another admin or the rhythm, just now
         assert raced is not None
         raise AlreadyOpen(raced)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
-
-from bot.db.models import Invite, Membership, Organisation, OrganisationAdmin, Team
+from bot.db.models import Invite, Membership, Organisation, Team
+from bot.db.queries import added
+from bot.db.queries import organisations as org_queries
+from bot.db.queries import teams as queries
 from bot.db.repositories import Repository
 from bot.services import positions
 from bot.services.actor import Actor
@@ -52,13 +53,11 @@ async def create_team(
     if organisation_id is None:
         if creator is not None:
             check_can_create_teams(creator)
-        organisation = Organisation(name=name.strip()[:200], created_at=now, reassessment="off")
-        repo.session.add(organisation)
-        await repo.session.flush()
-        repo.session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=manager,
-                                           added_by=None, added_at=now))
+        organisation = await added(repo, Organisation(
+            name=name.strip()[:200], created_at=now, reassessment="off"))
+        await org_queries.add_admin(repo, organisation.id, manager, None, now)
         organisation_id = organisation.id
-    team = Team(
+    team = await added(repo, Team(
         organisation_id=organisation_id,
         name=name.strip()[:200],
         model_id=settings.model_id,
@@ -70,9 +69,7 @@ async def create_team(
         reassessment="quarterly",
         reminders_enabled=True,
         created_at=now,
-    )
-    repo.session.add(team)
-    await repo.session.flush()
+    ))
     membership = await repo.join(team.id, manager, "manager",
                                  "management" if settings.use_groups else None, now)
     return team, membership
@@ -84,26 +81,20 @@ async def create_invite(
 ) -> Invite:
     """An unguessable token (96 random bits) that fits a t.me deep link; managers only."""
     await check_can_manage(repo, created_by, team_id)
-    invite = Invite(
+    return await added(repo, Invite(
         token=secrets.token_urlsafe(12),
         team_id=team_id,
         stakeholder_group=group,
         created_by=created_by,
         created_at=now,
         expires_at=now + valid_for,
-    )
-    repo.session.add(invite)
-    await repo.session.flush()
-    return invite
+    ))
 
 
 async def revoke_invites(repo: Repository, actor_id: int, team_id: int, now: datetime) -> int:
     """Every link of the team stops working at once (a link that was shared too widely)."""
     await check_can_manage(repo, actor_id, team_id)
-    result = await repo.session.execute(
-        update(Invite).where(Invite.team_id == team_id, Invite.revoked_at.is_(None))
-        .values(revoked_at=now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return await queries.revoke_invites(repo, team_id, now)
 
 
 def invite_link(bot_username: str, token: str) -> str:
@@ -118,19 +109,11 @@ async def managed_team(repo: Repository, actor: Actor, team_id: int) -> Team:
 
 async def managed_teams(repo: Repository, user_id: int) -> list[Team]:
     """The teams this person manages, oldest first (the order of the team buttons)."""
-    rows = await repo.session.scalars(
-        select(Team).join(Membership, Membership.team_id == Team.id)
-        .where(Membership.user_id == user_id, Membership.role == "manager",
-               Membership.active.is_(True))
-        .order_by(Team.id))
-    return list(rows.all())
+    return await queries.managed_by(repo, user_id)
 
 
 async def managers(repo: Repository, team_id: int) -> list[Membership]:
-    rows = await repo.session.scalars(
-        select(Membership).where(Membership.team_id == team_id, Membership.role == "manager",
-                                 Membership.active.is_(True)))
-    return list(rows.all())
+    return await queries.managers(repo, team_id)
 
 
 MODELS = {"2018": "iso9004-2018", "2009": "iso9004-2009"}
@@ -169,11 +152,7 @@ async def _apply_setting(repo: Repository, team: Team, choice: str) -> SettingRe
         setattr(team, {"groups": "use_groups", "share": "share_results",
                        "reminders": "reminders_enabled"}[key], switch)
         if key == "groups" and switch:  # managers belong to management, as when created so
-            await repo.session.execute(
-                update(Membership).where(Membership.team_id == team.id,
-                                         Membership.role == "manager",
-                                         Membership.stakeholder_group.is_(None))
-                .values(stakeholder_group="management"))
+            await queries.managers_in_management(repo, team.id)
     else:
         return SettingRefusal.UNKNOWN
     return None

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Cycle, Membership, OrganisationCycle, Person, Response, Team
 from bot.db.repositories import Repository
@@ -61,18 +60,6 @@ async def with_open_cycle(repo: Repository, team_ids: Sequence[int]) -> set[int]
         Cycle.team_id.in_(list(team_ids)), Cycle.closed_at.is_(None)))).all())
 
 
-async def add_once(repo: Repository, organisation_cycle: OrganisationCycle) -> bool:
-    """Written now; False when another one of the organisation is open (a race lost to another
-    admin or the rhythm: the unique index decides, and this unit of work goes on)."""
-    repo.session.add(organisation_cycle)
-    try:
-        async with repo.session.begin_nested():
-            await repo.session.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
 async def add_team_cycles(repo: Repository, rows: list[dict[str, object]]) -> dict[int, int]:
     """Team cycles in one statement; team id → cycle id."""
     result = await repo.session.execute(
@@ -111,3 +98,17 @@ async def active_members_per_team(repo: Repository, team_ids: Sequence[int]) -> 
                                              Membership.active.is_(True)))).all():
         members[team_id] = members.get(team_id, 0) + 1
     return members
+
+
+async def locked(repo: Repository, organisation_cycle_id: int) -> OrganisationCycle | None:
+    """The organisation cycle, its row locked on PostgreSQL (one closer at a time)."""
+    return await repo.session.scalar(
+        select(OrganisationCycle).where(OrganisationCycle.id == organisation_cycle_id)
+        .with_for_update())
+
+
+async def open_team_cycles(repo: Repository, organisation_cycle_id: int) -> Sequence[int]:
+    """The ids of the organisation cycle's team cycles still open, in order."""
+    return (await repo.session.scalars(select(Cycle.id).where(
+        Cycle.organisation_cycle_id == organisation_cycle_id,
+        Cycle.closed_at.is_(None)).order_by(Cycle.id))).all()
