@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select, update
 
-from bot.db.models import Invite, Membership, Person, Response, Team
+from bot.db.models import Invite, Membership, Organisation, Person, Response, Team
 from bot.db.queries import MANAGER
 from bot.db.repositories import Repository
 
@@ -82,3 +82,14 @@ async def other_managers(repo: Repository, team_id: int, without: int) -> int:
         Membership.team_id == team_id, Membership.role == MANAGER,
         Membership.active.is_(True), Membership.id != without))
     return len(rows.all())
+
+
+async def due_for_reassessment(repo: Repository, now: datetime) -> Sequence[Team]:
+    """Teams with a rhythm of their own (their organisation has none) whose next cycle is due,
+    locked (others' sweeps skip them)."""
+    own_rhythm = select(Organisation.id).where(Organisation.reassessment == "off")
+    return (await repo.session.scalars(
+        select(Team).where(Team.reassessment != "off", Team.next_reassessment_at.is_not(None),
+                           Team.next_reassessment_at <= now,
+                           Team.organisation_id.in_(own_rhythm))
+        .with_for_update(skip_locked=True))).all()
