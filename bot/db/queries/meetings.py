@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import (
     ConversationPosition,
+    Cycle,
     Example,
     GroupLink,
     ImprovementAction,
@@ -21,7 +22,7 @@ from bot.db.models import (
     Response,
 )
 from bot.db.queries import MANAGER
-from bot.db.repositories import Repository
+from bot.db.repositories import Repository, dialect_insert
 
 
 async def meeting(repo: Repository, meeting_id: int) -> MeetingRow | None:
@@ -77,3 +78,38 @@ async def remark_texts(repo: Repository, cycle_id: int, chapter_id: str) -> list
     return list((await repo.session.scalars(
         select(Remark.text).join(Response, Response.id == Remark.response_id)
         .where(Response.cycle_id == cycle_id, Remark.chapter_id == chapter_id))).all())
+
+
+async def latest_closed_cycle(repo: Repository, team_id: int) -> Cycle | None:
+    return await repo.session.scalar(
+        select(Cycle).where(Cycle.team_id == team_id, Cycle.closed_at.is_not(None))
+        .order_by(Cycle.closed_at.desc(), Cycle.id.desc()).limit(1))
+
+
+async def unfinished(repo: Repository, chat_id: int, *, lock: bool = False) -> MeetingRow | None:
+    """The group's unfinished meeting; `lock`: its row locked until the unit of work ends."""
+    query = select(MeetingRow).where(MeetingRow.chat_id == chat_id,
+                                     MeetingRow.finished_at.is_(None))
+    return await repo.session.scalar(query.with_for_update() if lock else query)
+
+
+async def flush(repo: Repository) -> None:
+    """Written now, so that a unique index (one unfinished meeting per group) speaks at once."""
+    await repo.session.flush()
+
+
+async def add(repo: Repository, row: MeetingRow) -> None:
+    repo.session.add(row)
+
+
+async def vote(repo: Repository, meeting_id: int, element_id: str, user_id: int, level: int
+               ) -> None:
+    """This person's vote on the element; voting again replaces it."""
+    values = {"level": level}
+    await repo.session.execute(dialect_insert(repo.session, MeetingVote).values(
+        meeting_id=meeting_id, element_id=element_id, user_id=user_id, **values
+    ).on_conflict_do_update(index_elements=["meeting_id", "element_id", "user_id"], set_=values))
+
+
+async def action(repo: Repository, action_id: int) -> ImprovementAction | None:
+    return await repo.session.get(ImprovementAction, action_id)
