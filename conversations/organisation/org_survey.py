@@ -157,7 +157,8 @@ async def _status(
             language, "org_note", what="no_open", name=seen.name)))
         return
     async with runtime.repository() as repo:
-        statuses = await org_cycles.team_statuses(repo, organisation_cycle.id)
+        _, statuses = await org_cycles.status(repo, managing.actor(context),
+                                              organisation_cycle.id)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "org_status", name=seen.name, status=statuses, timezone=seen.timezone,
         deadline=organisation_cycle.deadline,
