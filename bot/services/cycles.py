@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.db.models import Cycle, Team
+from bot.db.models import Cycle
 from bot.db.queries import added_once
 from bot.db.queries import org_cycles as org_cycle_queries
 from bot.db.repositories import Repository
@@ -17,6 +17,7 @@ from bot.services.permissions import (
     check_can_manage,
     check_can_manage_cycle,
 )
+from bot.services.records import CycleInfo, TeamInfo
 from domain.holidays import team_calendar
 from domain.rhythm import deadline_after
 
@@ -102,21 +103,21 @@ async def close_and_plan_reports(
 
 async def closable(
     repo: Repository, actor: Actor, team_id: int
-) -> tuple[Team, Cycle | None]:
+) -> tuple[TeamInfo, CycleInfo | None]:
     """The team and its open cycle (None: nothing to close), if the actor may close it: a
     manager of the team, and for a team's part of an organisation cycle an admin of it."""
     team = await check_can_manage(repo, actor.id, team_id)
     cycle = await repo.open_cycle(team.id)
     if cycle is not None:
         await check_can_close_cycle(repo, actor, cycle.id)
-    return team, cycle
+    return TeamInfo.of(team), CycleInfo.of(cycle) if cycle is not None else None
 
 
-async def close_now(repo: Repository, actor: Actor, cycle_id: int, now: datetime) -> Team:
+async def close_now(repo: Repository, actor: Actor, cycle_id: int, now: datetime) -> TeamInfo:
     """A manager's "close now" (an organisation cycle's part: its admin's), reports planned."""
     cycle, team = await check_can_close_cycle(repo, actor, cycle_id)
     await close_and_plan_reports(repo, cycle.id, now)
-    return team
+    return TeamInfo.of(team)
 
 
 async def close_organisation_cycle(

@@ -21,11 +21,19 @@ class TeamInfo:
     model_id: str
     anonymity_threshold: int
     organisation_id: int
+    default_scope: str = "quick"
+    reassessment: str = "quarterly"
+    reminders_enabled: bool = True
+    use_groups: bool = False
+    share_results: bool = True
+    next_reassessment_at: datetime | None = None
 
     @classmethod
     def of(cls, team: Team) -> TeamInfo:
         return cls(team.id, team.name, team.timezone, team.model_id, team.anonymity_threshold,
-                   team.organisation_id)
+                   team.organisation_id, team.default_scope, team.reassessment,
+                   team.reminders_enabled, team.use_groups, team.share_results,
+                   team.next_reassessment_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.db.models import Cycle, Response, Team
+from bot.db.models import Cycle, Response
 from bot.db.queries import improvement as improvement_queries
 from bot.db.queries import reports as queries
 from bot.db.repositories import Repository
@@ -72,8 +72,8 @@ class CycleReport:
 class CycleStatus:
     """`/status`: the team, its open cycle (None: none open) and who took part so far."""
 
-    team: Team
-    cycle: Cycle | None
+    team: TeamInfo
+    cycle: CycleInfo | None
     rate: ResponseRate | None
 
 
@@ -82,7 +82,9 @@ async def cycle_status(repo: Repository, actor: Actor, team_id: int) -> CycleSta
     `PermissionsError`)."""
     team = await check_can_manage(repo, actor.id, team_id)
     cycle = await repo.open_cycle(team.id)
-    return CycleStatus(team, cycle, await response_rate(repo, cycle) if cycle else None)
+    if cycle is None:
+        return CycleStatus(TeamInfo.of(team), None, None)
+    return CycleStatus(TeamInfo.of(team), CycleInfo.of(cycle), await response_rate(repo, cycle))
 
 
 async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:

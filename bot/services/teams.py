@@ -15,6 +15,7 @@ from bot.db.repositories import Repository
 from bot.services import positions
 from bot.services.actor import Actor
 from bot.services.permissions import check_can_create_teams, check_can_manage
+from bot.services.records import TeamInfo
 from domain.catalog import DEFAULT_MODEL_ID
 
 INVITE_VALIDITY = timedelta(days=30)
@@ -101,10 +102,10 @@ def invite_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
 
-async def managed_team(repo: Repository, actor: Actor, team_id: int) -> Team:
+async def managed_team(repo: Repository, actor: Actor, team_id: int) -> TeamInfo:
     """A team as its settings and survey screens read it, for one of its managers only (else
     `PermissionsError`): a forged team id in a button shows nothing of another team."""
-    return await check_can_manage(repo, actor.id, team_id)
+    return TeamInfo.of(await check_can_manage(repo, actor.id, team_id))
 
 
 async def managed_teams(repo: Repository, user_id: int) -> list[Team]:

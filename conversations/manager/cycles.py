@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from bot.db.models import Team
 from bot.outbox.scheduler import nudge
 from bot.services import cycles, outbox, positions, reports, teams
 from bot.services.permissions import PermissionsError
+from bot.services.records import TeamInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -40,7 +40,7 @@ async def _choose_scope(
         screens.keyboard(rows)))
 
 
-async def _managed_team(update: Update, context: BotContext, team_id: int) -> Team:
+async def _managed_team(update: Update, context: BotContext, team_id: int) -> TeamInfo:
     """The team, if the person who tapped or typed manages it (else `PermissionsError`)."""
     async with context.runtime.repository() as repo:
         return await teams.managed_team(repo, managing.actor(context), team_id)
@@ -49,7 +49,7 @@ async def _managed_team(update: Update, context: BotContext, team_id: int) -> Te
 async def _survey_setup(
     update: Update, context: BotContext,
     data: callbacks.SurveyScope | callbacks.SurveyDeadline, language: str,
-) -> tuple[Team, AssessmentModel] | None:
+) -> tuple[TeamInfo, AssessmentModel] | None:
     """The team and its model, if the tapper manages it and the chosen scope exists."""
     team = await _managed_team(update, context, data.team_id)
     model = load_model(team.model_id)

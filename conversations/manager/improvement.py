@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.services import improvement, teams
+from bot.services.records import TeamInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -27,8 +28,8 @@ async def _targets(
     actor = managing.actor(context)
     async with runtime.repository() as repo:
         if isinstance(data, callbacks.SetTarget):
-            team = await improvement.set_target(repo, user.id, data.team_id, data.chapter_id,
-                                                data.level)
+            team = TeamInfo.of(await improvement.set_target(
+                repo, user.id, data.team_id, data.chapter_id, data.level))
         else:
             team = await teams.managed_team(repo, actor, data.team_id)
         chosen = await improvement.targets(repo, actor, team.id)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Team
 from bot.services import reassessment, teams
+from bot.services.records import TeamInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -38,11 +38,11 @@ async def _change(
         team, refusal = await teams.change_setting(repo, user.id, data.team_id, data.choice)
         if refusal is None and data.choice.startswith("rhythm-"):
             await reassessment.schedule_next(repo, team, runtime.clock.now())
-    await replies.show(update, context, _screen(context, team, language, refusal))
+    await replies.show(update, context, _screen(context, TeamInfo.of(team), language, refusal))
 
 
 def _screen(
-    context: BotContext, team: Team, language: str, refusal: teams.SettingRefusal | None
+    context: BotContext, team: TeamInfo, language: str, refusal: teams.SettingRefusal | None
 ) -> screens.Screen:
     texts = context.runtime.texts
     b = texts.buttons(language)
