@@ -6,7 +6,6 @@ element's level before and after — the check in plan-do-check-act.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,6 +19,7 @@ from bot.services.permissions import (
     check_can_manage,
     check_can_manage_cycle,
 )
+from bot.services.records import ActionInfo
 from domain.priorities import DEFAULT_TARGET
 
 ACTION_HORIZON = timedelta(days=90)
@@ -65,10 +65,11 @@ async def add_action(
 
 async def actions(
     repo: Repository, actor: Actor, team_id: int, *, open_only: bool
-) -> Sequence[ImprovementAction]:
+) -> tuple[ActionInfo, ...]:
     """The team's actions (open ones only, or all), for one of its managers."""
     await check_can_manage(repo, actor.id, team_id)
-    return await queries.actions(repo, team_id, open_only=open_only)
+    return tuple(ActionInfo.of(a) for a in await queries.actions(repo, team_id,
+                                                                 open_only=open_only))
 
 
 async def finish(

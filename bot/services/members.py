@@ -11,6 +11,7 @@ from bot.db.queries import teams as queries
 from bot.db.repositories import Repository
 from bot.services.actor import Actor
 from bot.services.permissions import MANAGER, Permission, PermissionsError, check_can_manage
+from bot.services.records import TeamInfo
 
 DORMANT_AFTER = timedelta(days=120)
 
@@ -45,7 +46,7 @@ class MemberLine:
 
 async def member_lines(
     repo: Repository, actor: Actor, team_id: int, now: datetime
-) -> tuple[Team, list[MemberLine]]:
+) -> tuple[TeamInfo, list[MemberLine]]:
     """Active members with their progress in the open survey (counts of who, never answers);
     for a manager of the team only (else `PermissionsError`)."""
     team = await check_can_manage(repo, actor.id, team_id)
@@ -57,7 +58,7 @@ async def member_lines(
             if response.membership_id is not None:
                 progress[response.membership_id] = (
                     Progress.DONE if response.completed_at else Progress.BUSY)
-    return team, [_line(membership, person, team, progress.get(
+    return TeamInfo.of(team), [_line(membership, person, team, progress.get(
         membership.id, Progress.NOT_STARTED) if cycle else None, now)
         for membership, person, team in rows]
 

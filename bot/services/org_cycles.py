@@ -30,6 +30,7 @@ from bot.services.actor import Actor
 from bot.services.counting import CountedResponse as CountedResponse
 from bot.services.counting import counted_responses as counted_responses
 from bot.services.outbox import Kind
+from bot.services.records import OrganisationCycleInfo
 from domain.catalog import load_model
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
@@ -166,12 +167,13 @@ class TeamStatus:
 
 async def status(
     repo: Repository, actor: Actor, organisation_cycle_id: int
-) -> tuple[OrganisationCycle, tuple[TeamStatus, ...]]:
+) -> tuple[OrganisationCycleInfo, tuple[TeamStatus, ...]]:
     """Per team: its active members, and how many of them started and finished (anywhere in the
     organisation cycle, by the answering rule: one person in two teams counts in both)."""
     organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
         repo, actor, organisation_cycle_id)
-    return organisation_cycle, await team_statuses(repo, organisation_cycle_id)
+    return (OrganisationCycleInfo.of(organisation_cycle),
+            await team_statuses(repo, organisation_cycle_id))
 
 
 async def team_statuses(repo: Repository, organisation_cycle_id: int) -> tuple[TeamStatus, ...]:

@@ -8,9 +8,9 @@ fields a reader needs from a row, once, inside the unit of work.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from bot.db.models import Cycle, Team
+from bot.db.models import Cycle, ImprovementAction, OrganisationCycle, Team
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +51,39 @@ class CycleInfo:
     def of(cls, cycle: Cycle) -> CycleInfo:
         return cls(cycle.id, cycle.team_id, cycle.model_id, cycle.scope_id, cycle.opened_at,
                    cycle.deadline, cycle.closed_at, cycle.organisation_cycle_id)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationCycleInfo:
+    id: int
+    organisation_id: int
+    model_id: str
+    scope_id: str
+    opened_at: datetime
+    deadline: datetime
+    closed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, cycle: OrganisationCycle) -> OrganisationCycleInfo:
+        return cls(cycle.id, cycle.organisation_id, cycle.model_id, cycle.scope_id,
+                   cycle.opened_at, cycle.deadline, cycle.closed_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo:
+    """An improvement action as a list shows it (its owner's name as written when it was made)."""
+
+    id: int
+    team_id: int
+    cycle_id: int | None
+    element_id: str
+    what: str
+    owner: str
+    owner_id: int | None
+    due_on: date | None
+    done_at: datetime | None = None
+
+    @classmethod
+    def of(cls, action: ImprovementAction) -> ActionInfo:
+        return cls(action.id, action.team_id, action.cycle_id, action.element_id, action.what,
+                   action.owner, action.owner_id, action.due_on, action.done_at)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import OrganisationCycle
 from bot.outbox.scheduler import nudge
 from bot.services import cycles, org_cycles, org_rhythm, organisations
 from bot.services.organisations import MAX_CHOSEN, SurveyPlan
+from bot.services.records import OrganisationCycleInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -136,7 +136,7 @@ async def _open(
 
 async def _cycle(
     update: Update, context: BotContext, organisation_cycle_id: int
-) -> tuple[OrganisationCycle, organisations.Overview]:
+) -> tuple[OrganisationCycleInfo, organisations.Overview]:
     runtime = context.runtime
     async with runtime.repository() as repo:
         organisation_cycle, _ = await org_cycles.status(
