@@ -21,6 +21,7 @@ from bot.db.migrate import upgrade
 from bot.db.models import Membership, Notification, Organisation, OrganisationAdmin, Person, Team
 from bot.db.repositories import Repository
 from bot.services import cycles, org_cycles, outbox
+from bot.services.actor import Actor
 
 TEAMS, PEOPLE_PER_TEAM = 50, 20
 ADMIN = 1
@@ -76,7 +77,7 @@ async def _measure(url: str, label: str) -> None:
         started = time.perf_counter()
         async with sessions.begin() as session:
             opened = await org_cycles.open_organisation_cycle(
-                Repository(session), frozenset(), ADMIN, 1, "quick", deadline, now)
+                Repository(session), Actor(ADMIN), 1, "quick", deadline, now)
         organisation_wide = time.perf_counter() - started
 
         started = time.perf_counter()

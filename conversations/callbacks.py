@@ -13,8 +13,10 @@ Adding a verb (e.g. a participant's "show an example"):
         cycle_id: Id                     # each field's type says how it is written and read
         index: Index
 
-then `callbacks.Example(cycle_id, index).encode()` on the button, and in the handler
-`pattern_for(Example)` plus `isinstance(data, callbacks.Example)`. A field type is an `Annotated`
+then `callbacks.Example(cycle_id, index).encode()` on the button. A handler takes a group of
+verbs, declared once as a union with its `Verbs` (`SURVEY`, `JOINING`, `MEETING` below; a
+manager flow's group is built by `managing.buttons` from its steps): `group.pattern` routes the
+tap, `group.read(data)` gives the typed payload or None. A field type is an `Annotated`
 with a `Codec` (its pattern, how to read and write it); reuse the ones below or add one. Last
 fields may be optional (`index: Index | None = None`): left off while at their default. A
 manager verb's step goes into its flow's `managing.buttons({...})` mapping. The machinery (the
@@ -26,10 +28,19 @@ from __future__ import annotations
 from typing import Annotated, ClassVar
 
 from bot.services.joining import LANGUAGES, STAKEHOLDER_GROUPS
-from conversations.payloads import MAX_BYTES, Button, Codec, parse, pattern_for, registered, word
+from conversations.payloads import (
+    MAX_BYTES,
+    Button,
+    Codec,
+    Verbs,
+    parse,
+    pattern_for,
+    registered,
+    word,
+)
 from domain.scoring import DONT_KNOW
 
-__all__ = ["MAX_BYTES", "Button", "Codec", "parse", "pattern_for", "registered"]
+__all__ = ["MAX_BYTES", "Button", "Codec", "Verbs", "parse", "pattern_for", "registered"]
 
 Id = Annotated[int, Codec(r"\d{1,9}", int)]
 """A database id: a team, cycle, membership or action."""
@@ -143,6 +154,8 @@ class ReviewPause(Button):
 
 SurveyButton = (Answer | View | Pause | Resume | Remark | Continue | Confirm | Overview
                 | AddExample | ReviewView | ReviewAnswer | ReviewPause | Signs)
+SURVEY: Verbs[SurveyButton] = Verbs.of(SurveyButton)
+"""The survey's verbs, routed to `conversations.participant.survey` (its pattern and reader)."""
 
 
 # --- joining and the person's own account ------------------------------------------------------
@@ -169,6 +182,7 @@ class JoinGroup(Button):
 
 
 JoinButton = Consent | Decline | JoinLanguage | JoinGroup
+JOINING: Verbs[JoinButton] = Verbs.of(JoinButton)
 
 
 class ChooseLanguage(Button):
@@ -586,6 +600,7 @@ class MeetingDue(Button):
 
 MeetingButton = (MeetingVote | MeetingReveal | MeetingAgree | MeetingGo | MeetingPause
                  | MeetingResume | MeetingFinish | MeetingAction | MeetingOwner | MeetingDue)
+MEETING: Verbs[MeetingButton] = Verbs.of(MeetingButton)
 
 
 class StartMeeting(Button):

@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.db.models import Team
 from bot.services import teams
+from bot.services.actor import Actor
 from bot.services.permissions import Permission, PermissionsError
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -39,6 +40,13 @@ class Step(Generic[B]):
 def on(kind: type[B], run: ManagerStep[B]) -> Step[B]:
     """The step that handles taps on buttons of this verb."""
     return Step(kind, run)
+
+
+def actor(context: BotContext) -> Actor:
+    """The person acting in this update, built once at its claim (`bot.telegram.updates`): what
+    every service takes to decide, itself, whether she may read or do what she asks."""
+    assert context.actor is not None, "every handled update has a sender"
+    return context.actor
 
 
 async def managed_teams(update: Update, context: BotContext) -> list[Team]:
@@ -117,11 +125,12 @@ def buttons(*steps: Step[Any]) -> CallbackQueryHandler[BotContext, None]:
 
     A payload that does not parse (forged, malformed) gets the "invalid button" answer."""
     by_kind: dict[type[callbacks.Button], Step[Any]] = {step.kind: step for step in steps}
+    verbs: callbacks.Verbs[callbacks.Button] = callbacks.Verbs(tuple(by_kind))
 
     async def handle(update: Update, context: BotContext) -> None:
         query = update.callback_query
         assert query is not None
-        data = callbacks.parse(query.data)
+        data = verbs.read(query.data)
         language = await replies.language_of(update, context)
         step = by_kind.get(type(data)) if data is not None else None
         answer: str | None = None
@@ -135,4 +144,4 @@ def buttons(*steps: Step[Any]) -> CallbackQueryHandler[BotContext, None]:
         finally:
             await replies.acknowledge(query, answer)
 
-    return CallbackQueryHandler(handle, pattern=callbacks.pattern_for(*by_kind))
+    return CallbackQueryHandler(handle, pattern=verbs.pattern)

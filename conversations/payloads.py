@@ -119,6 +119,37 @@ def pattern_for(*kinds: type[Button]) -> re.Pattern[str]:
     return re.compile("^(?:" + "|".join(re.escape(k.PREFIX) for k in kinds) + "):")
 
 
+B = TypeVar("B", bound=Button)
+
+
+@dataclass(frozen=True, slots=True)
+class Verbs(Generic[B]):
+    """A group of verbs one handler takes: the one way a tap is routed and read.
+
+    Declared once, from the union of its payload classes (`Verbs.of(Answer | View | …)`), so
+    the handler's pattern and the check of what it parsed come from the same list: `pattern`
+    for PTB's `CallbackQueryHandler`, `read` for the payload, None for anything else (forged,
+    malformed, or another group's verb)."""
+
+    kinds: tuple[type[B], ...]
+
+    @classmethod
+    def of(cls, *kinds: Any) -> Verbs[Any]:
+        """The verbs of these payload classes or unions of them."""
+        flat: list[type[Button]] = []
+        for kind in kinds:
+            flat += [k for k in (get_args(kind) or (kind,)) if k not in flat]
+        return cls(tuple(flat))  # type: ignore[arg-type]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return pattern_for(*self.kinds)
+
+    def read(self, data: str | None) -> B | None:
+        parsed = parse(data)
+        return parsed if isinstance(parsed, self.kinds) else None
+
+
 def registered() -> dict[str, type[Button]]:
     """Every verb by prefix (for tests and documentation)."""
     return {prefix: kind for prefix, (kind, *_) in _REGISTRY.items()}

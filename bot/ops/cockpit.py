@@ -123,7 +123,7 @@ def add_cockpit(app: web.Application, application: IsoApplication) -> None:
     async def organisation(request: web.Request, actor: Actor, hint: str) -> web.StreamResponse:
         async with runtime.repository() as repo:
             report = await cockpit.organisation_view(
-                repo, actor, int(request.match_info["cycle"]), runtime.settings.admin_ids)
+                repo, actor, int(request.match_info["cycle"]))
             language = (await cockpit.me(repo, actor, hint)).language
         return web.json_response(shapes.organisation_json(runtime.texts, language, report))
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.db.models import AgreedLevel, Cycle
-from bot.db.repositories import Repository, dialect_insert
+from bot.db.models import Cycle
+from bot.db.queries import agreements as queries
+from bot.db.repositories import Repository
 from bot.services.permissions import check_can_manage_cycle
 
 MAX_REASON = 300
@@ -43,18 +42,13 @@ async def record_agreed(
     if cycle.closed_at is None:
         raise CycleStillOpen(cycle_id)
     reason = reason.strip()[:MAX_REASON]
-    values = {"level": level, "reason": reason, "agreed_by": actor_id, "agreed_at": now}
-    statement = dialect_insert(repo.session, AgreedLevel).values(
-        cycle_id=cycle_id, element_id=element_id, **values
-    ).on_conflict_do_update(index_elements=["cycle_id", "element_id"], set_=values)
-    await repo.session.execute(statement)
+    await queries.record(repo, cycle_id, element_id, level, reason, actor_id, now)
     return Agreed(element_id=element_id, level=level, reason=reason, agreed_at=now)
 
 
 async def agreed_levels(repo: Repository, cycle_id: int) -> dict[str, Agreed]:
     """What was agreed for a cycle, by element id."""
-    rows = await repo.session.scalars(
-        select(AgreedLevel).where(AgreedLevel.cycle_id == cycle_id))
+    rows = await queries.of_cycle(repo, cycle_id)
     return {row.element_id: Agreed(row.element_id, row.level, row.reason, row.agreed_at)
             for row in rows}
 
@@ -63,12 +57,7 @@ async def last_agreed(repo: Repository, cycle: Cycle) -> dict[str, Agreed]:
     """Per element, the latest level agreed in an earlier cycle of the same team and edition
     (element ids of another edition name other elements: 2009's 7.1 is not 2018's)."""
     # Earlier by id, as `reports.previous_cycle` counts: two cycles may open at the same moment.
-    rows = await repo.session.scalars(
-        select(AgreedLevel).join(Cycle, Cycle.id == AgreedLevel.cycle_id)
-        .where(Cycle.team_id == cycle.team_id, Cycle.model_id == cycle.model_id,
-               Cycle.id < cycle.id)
-        .order_by(Cycle.id)
-    )
+    rows = await queries.before(repo, cycle)
     latest: dict[str, Agreed] = {}
     for row in rows:
         latest[row.element_id] = Agreed(row.element_id, row.level, row.reason, row.agreed_at)

@@ -70,7 +70,7 @@ class ActionLine:
     owner: str
     mine: bool
     due_on: date | None
-    created_at: datetime
+    created_at: datetime | None
     done_at: datetime | None
 
 
@@ -78,13 +78,11 @@ async def me(repo: Repository, actor: Actor, language_hint: str | None = None) -
     """What this reader may open: the teams she manages and the organisations whose report she
     may read (a participant gets an empty list, never a team's figures)."""
     language = await repo.language(actor.id) or language_hint or "nl"
-    admin_ids = frozenset({actor.id}) if actor.is_bot_admin else frozenset()
     return Me(actor.id, language if language in ("nl", "en") else "nl",
               tuple(Openable("team", t.id, t.name)
                     for t in await teams.managed_teams(repo, actor.id)),
               tuple(Openable("organisation", cycle_id, name)
-                    for cycle_id, name in await org_reports.reportable(repo, admin_ids,
-                                                                       actor.id)))
+                    for cycle_id, name in await org_reports.reportable(repo, actor)))
 
 
 async def _latest_closed(repo: Repository, team_id: int) -> Cycle | None:
@@ -117,7 +115,7 @@ async def team_history(repo: Repository, actor: Actor, team_id: int) -> TeamHist
         return None
     return TeamHistory(team.id, team.name, cycle.model_id, cycle.id,
                        disclosure.effective_threshold(team.anonymity_threshold),
-                       await improvement.targets(repo, team_id),
+                       await improvement.targets(repo, actor, team_id),
                        await history.team_history(repo, cycle, actor.id))
 
 
@@ -125,15 +123,14 @@ async def every_cycle(repo: Repository, actor: Actor, team_id: int) -> Sequence[
     """Every closed cycle's report of the team's edition, for the "all cycles" download."""
     await permissions.check_can_manage(repo, actor.id, team_id)
     cycle = await _latest_closed(repo, team_id)
-    return await report_view.every_cycle(repo, cycle, actor.id) if cycle is not None else []
+    return await report_view.all_cycles_of(repo, cycle, actor.id) if cycle is not None else []
 
 
 async def action_board(repo: Repository, actor: Actor, team_id: int) -> tuple[ActionLine, ...]:
     """The team's improvement actions, open and done, for its managers."""
-    await permissions.check_can_manage(repo, actor.id, team_id)
     return tuple(ActionLine(a.id, a.element_id, a.what, a.owner, a.owner_id == actor.id,
                             a.due_on, a.created_at, a.done_at)
-                 for a in await improvement.actions(repo, team_id, open_only=False))
+                 for a in await improvement.actions(repo, actor, team_id, open_only=False))
 
 
 async def finish_action(
@@ -146,8 +143,8 @@ async def finish_action(
 
 
 async def organisation_view(
-    repo: Repository, actor: Actor, organisation_cycle_id: int, admin_ids: frozenset[int]
+    repo: Repository, actor: Actor, organisation_cycle_id: int
 ) -> OrgReport:
     """The organisation report as the chat's /orgreport builds it for this reader (an admin
     sees every team the rule allows, a team manager her teams and the total)."""
-    return await org_reports.build_org_report(repo, organisation_cycle_id, actor.id, admin_ids)
+    return await org_reports.build_org_report(repo, actor, organisation_cycle_id)

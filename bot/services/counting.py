@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
-
-from bot.db.models import CountedIn, Cycle, Membership, OrganisationCycle, Response
+from bot.db.queries import counting as queries
 from bot.db.repositories import Repository
 from bot.services import permissions
 
@@ -57,26 +55,16 @@ async def counted_responses(
 
 
 async def _live(repo: Repository, organisation_cycle_id: int) -> list[CountedResponse]:
-    team_of_cycle = dict((await repo.session.execute(
-        select(Cycle.id, Cycle.team_id).where(
-            Cycle.organisation_cycle_id == organisation_cycle_id))).all())
+    team_of_cycle = await queries.team_of_cycle(repo, organisation_cycle_id)
     if not team_of_cycle:
         return []
-    rows = (await repo.session.execute(
-        select(Response.id, Response.cycle_id, Membership.user_id, Response.is_manager,
-               Response.stakeholder_group, Response.completed_at)
-        .outerjoin(Membership, Membership.id == Response.membership_id)
-        .where(Response.cycle_id.in_(list(team_of_cycle))).order_by(Response.id))).all()
+    rows = await queries.responses_in(repo, list(team_of_cycle))
     users = {user_id for _, _, user_id, _, _, _ in rows if user_id is not None}
     teams_of: dict[int, dict[int, tuple[bool, str | None]]] = {}
     if users:
-        for user_id, team_id, role, group in (await repo.session.execute(
-                select(Membership.user_id, Membership.team_id, Membership.role,
-                       Membership.stakeholder_group)
-                .where(Membership.team_id.in_(set(team_of_cycle.values())),
-                       Membership.user_id.in_(users), Membership.active.is_(True))
-        )).all():
-            teams_of.setdefault(user_id, {})[team_id] = (role == permissions.MANAGER, group)
+        for member, team_id, role, group in await queries.memberships_of(
+                repo, team_of_cycle.values(), users):
+            teams_of.setdefault(member, {})[team_id] = (role == permissions.MANAGER, group)
     counted = []
     for response_id, cycle_id, user_id, is_manager, group, completed_at in rows:
         own = team_of_cycle[cycle_id]
@@ -99,23 +87,14 @@ async def freeze(repo: Repository, organisation_cycle_id: int) -> None:
              "is_manager": team_id in c.manager_in, "stakeholder_group": c.group_in[team_id]}
             for c in await _live(repo, organisation_cycle_id) for team_id in c.team_ids]
     if rows:
-        await repo.session.execute(insert(CountedIn), rows)
+        await queries.write_counted(repo, rows)
 
 
 async def _frozen(repo: Repository, organisation_cycle_id: int) -> list[CountedResponse] | None:
-    closed = await repo.session.scalar(select(OrganisationCycle.closed_at).where(
-        OrganisationCycle.id == organisation_cycle_id))
+    closed = await queries.closed_at(repo, organisation_cycle_id)
     if closed is None:
         return None
-    rows = (await repo.session.execute(
-        select(Response.id, Response.cycle_id, Membership.user_id, Response.stakeholder_group,
-               Response.completed_at, CountedIn.team_id, CountedIn.is_manager,
-               CountedIn.stakeholder_group)
-        .join(Cycle, Cycle.id == Response.cycle_id)
-        .join(CountedIn, CountedIn.response_id == Response.id)
-        .outerjoin(Membership, Membership.id == Response.membership_id)
-        .where(Cycle.organisation_cycle_id == organisation_cycle_id)
-        .order_by(Response.id, CountedIn.team_id))).all()
+    rows = await queries.frozen_rows(repo, organisation_cycle_id)
     if not rows:
         return None
     sides: dict[int, dict[int, tuple[bool, str | None]]] = {}

@@ -6,13 +6,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from bot.db.models import Cycle, OrganisationCycle
+from bot.db.models import Cycle
+from bot.db.queries import added_once
+from bot.db.queries import org_cycles as org_cycle_queries
 from bot.db.repositories import Repository
 from bot.services import counting, outbox
-from bot.services.permissions import check_can_manage, check_can_manage_cycle
+from bot.services.actor import Actor
+from bot.services.permissions import (
+    check_can_close_cycle,
+    check_can_manage,
+    check_can_manage_cycle,
+)
+from bot.services.records import CycleInfo, TeamInfo
 from domain.holidays import team_calendar
 from domain.rhythm import deadline_after
 
@@ -62,15 +67,11 @@ async def open_cycle(
         opened_at=now,
         deadline=deadline,
     )
-    repo.session.add(cycle)
-    try:
-        async with repo.session.begin_nested():
-            await repo.session.flush()
-    except IntegrityError:
+    if not await added_once(repo, cycle):
         # Another worker opened one between our check and our insert.
         raced = await repo.open_cycle(team_id)
         assert raced is not None
-        raise AlreadyOpen(raced) from None
+        raise AlreadyOpen(raced)
     await plan(repo, cycle, now)
     return cycle
 
@@ -100,22 +101,40 @@ async def close_and_plan_reports(
     return await _close_one(repo, cycle_id, now, reports_at)
 
 
+async def closable(
+    repo: Repository, actor: Actor, team_id: int
+) -> tuple[TeamInfo, CycleInfo | None]:
+    """The team and its open cycle (None: nothing to close), if the actor may close it: a
+    manager of the team, and for a team's part of an organisation cycle an admin of it."""
+    team = await check_can_manage(repo, actor.id, team_id)
+    cycle = await repo.open_cycle(team.id)
+    if cycle is not None:
+        await check_can_close_cycle(repo, actor, cycle.id)
+    return TeamInfo.of(team), CycleInfo.of(cycle) if cycle is not None else None
+
+
+async def close_now(
+    repo: Repository, actor: Actor, cycle_id: int, now: datetime
+) -> tuple[TeamInfo, int | None]:
+    """A manager's "close now" (an organisation cycle's part: its admin's), reports planned; the
+    team, and the organisation cycle that closed with it (all its teams' parts), if any."""
+    cycle, team = await check_can_close_cycle(repo, actor, cycle_id)
+    await close_and_plan_reports(repo, cycle.id, now)
+    return TeamInfo.of(team), cycle.organisation_cycle_id
+
+
 async def close_organisation_cycle(
     repo: Repository, organisation_cycle_id: int, now: datetime,
     reports_at: datetime | None = None,
 ) -> bool:
     """Close the organisation cycle and each of its team cycles, in the caller's transaction (the
     row is locked first on PostgreSQL, so the deadlines of fifty teams close it once)."""
-    organisation_cycle = await repo.session.scalar(
-        select(OrganisationCycle).where(OrganisationCycle.id == organisation_cycle_id)
-        .with_for_update())
+    organisation_cycle = await org_cycle_queries.locked(repo, organisation_cycle_id)
     if organisation_cycle is None or organisation_cycle.closed_at is not None:
         return False
     organisation_cycle.closed_at = now
     await counting.freeze(repo, organisation_cycle_id)  # before a member can leave
-    for team_cycle in (await repo.session.scalars(select(Cycle.id).where(
-            Cycle.organisation_cycle_id == organisation_cycle_id,
-            Cycle.closed_at.is_(None)).order_by(Cycle.id))).all():
+    for team_cycle in await org_cycle_queries.open_team_cycles(repo, organisation_cycle_id):
         await _close_one(repo, team_cycle, now, reports_at)
     return True
 

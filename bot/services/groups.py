@@ -24,20 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, select, update
-
-from bot.db.models import (
-    ConversationPosition,
-    GroupLink,
-    GroupLinkToken,
-    MeetingRow,
-    Membership,
-    Team,
-)
+from bot.db.models import GroupLink
+from bot.db.queries import groups as queries
 from bot.db.repositories import Repository
 from bot.services.joining import LANGUAGES
 from bot.services.permissions import (
-    MANAGER,
     Permission,
     PermissionsError,
     check_can_manage,
@@ -92,10 +83,7 @@ class LinkOutcome:
 
 async def linked_team(repo: Repository, chat_id: int) -> LinkedGroup | None:
     """The team this group is linked to, while the bot is in it; None for any other group."""
-    row = (await repo.session.execute(
-        select(GroupLink, Team.name).join(Team, Team.id == GroupLink.team_id)
-        .where(GroupLink.chat_id == chat_id, GroupLink.left_at.is_(None))
-    )).first()
+    row = await queries.live_link_with_team(repo, chat_id)
     if row is None:
         return None
     link, team_name = row
@@ -124,8 +112,7 @@ async def group_language(repo: Repository, chat_id: int) -> str | None:
 async def team_group(repo: Repository, actor_id: int, team_id: int) -> LinkedGroup | None:
     """The group a team is linked to now (for its managers' /settings)."""
     team = await check_can_manage(repo, actor_id, team_id)
-    link = await repo.session.scalar(
-        select(GroupLink).where(GroupLink.team_id == team_id, GroupLink.left_at.is_(None)))
+    link = await queries.live_link_of_team(repo, team_id)
     return _linked(link, team.name) if link is not None else None
 
 
@@ -138,11 +125,8 @@ async def create_link_token(
     """A fresh token for the team's `startgroup` deep link (managers only); 128 random bits in
     22 characters, within Telegram's 64 for a deep-link payload."""
     await check_can_manage(repo, actor_id, team_id)
-    await repo.session.execute(delete(GroupLinkToken).where(GroupLinkToken.expires_at <= now))
     token = secrets.token_urlsafe(16)
-    repo.session.add(GroupLinkToken(token=token, team_id=team_id, created_at=now,
-                                    expires_at=now + valid_for))
-    await repo.session.flush()
+    await queries.new_token(repo, token, team_id, now, now + valid_for)
     return token
 
 
@@ -155,13 +139,7 @@ async def deep_link_on_the_way(repo: Repository, actor_id: int, now: datetime) -
     Telegram then says `/start <token>` in the group right after adding the bot, and the bot's
     first words there should be "linked to <team>", not "a manager types /link" (tokens keep
     no user id, so a team's fresh token stands for its managers)."""
-    managed = select(Membership.team_id).where(
-        Membership.user_id == actor_id, Membership.role == MANAGER, Membership.active)
-    fresh = await repo.session.scalar(select(GroupLinkToken.token).where(
-        GroupLinkToken.team_id.in_(managed), GroupLinkToken.used_at.is_(None),
-        GroupLinkToken.expires_at > now, GroupLinkToken.created_at > now - LINK_ON_THE_WAY)
-        .limit(1))
-    return fresh is not None
+    return await queries.fresh_link_of_a_manager(repo, actor_id, now - LINK_ON_THE_WAY, now)
 
 
 def startgroup_link(bot_username: str, token: str) -> str:
@@ -176,7 +154,7 @@ async def link_with_token(
 ) -> LinkOutcome:
     """The bot arrived in a group through a deep link: link it to the token's team, if the person
     who added it manages that team. A token works until it expires and for one group."""
-    row = await repo.session.get(GroupLinkToken, token[:64])
+    row = await queries.token(repo, token[:64])
     if row is None or row.expires_at <= now:
         raise LinkRefused(LinkRefusal.TOKEN_INVALID)
     if row.used_at is not None:
@@ -197,31 +175,29 @@ async def link_group(
     if chat.chat_id >= 0:
         raise LinkRefused(LinkRefusal.NOT_A_GROUP)
     team = await check_can_manage(repo, actor_id, team_id)
-    session = repo.session
-    here = await session.get(GroupLink, chat.chat_id)
+    here = await queries.link(repo, chat.chat_id)
     if here is not None and here.team_id != team_id:
         if here.left_at is None:
             raise LinkRefused(LinkRefusal.LINKED_ELSEWHERE)
-        await session.delete(here)  # the other team's stale link: the bot had left this group
+        await queries.remove(repo, here)  # the other team's stale link: the bot had left here
         here = None
-    elsewhere = await session.scalar(select(GroupLink).where(
-        GroupLink.team_id == team_id, GroupLink.chat_id != chat.chat_id))
+    elsewhere = await queries.link_elsewhere(repo, team_id, chat.chat_id)
     moved_from = None
     if elsewhere is not None:
         moved_from = elsewhere.title if elsewhere.left_at is None else None
         language = elsewhere.language
-        await session.delete(elsewhere)
-    await session.flush()
+        await queries.remove(repo, elsewhere)
+    await queries.flush(repo)
     again = here is not None and here.left_at is None
     if here is None:
         here = GroupLink(chat_id=chat.chat_id, team_id=team_id, language=_language(language),
                          linked_at=now)
-        session.add(here)
+        await queries.add(repo, here)
     elif not again:
         here.linked_at = now
     here.title, here.bot_is_admin, here.left_at = chat.title[:200], bot_is_admin, None
     here.linked_by = actor_id if not again else here.linked_by
-    await session.flush()
+    await queries.flush(repo)
     return LinkOutcome(_linked(here, team.name), moved_from, again)
 
 
@@ -229,7 +205,7 @@ async def unlink_group(repo: Repository, actor_id: int, chat_id: int) -> LinkedG
     """The group is no longer the team's (a manager of the linked team only); the bot stays, and
     another team's manager may link it now."""
     group = await check_can_steer(repo, actor_id, chat_id)
-    await repo.session.execute(delete(GroupLink).where(GroupLink.chat_id == chat_id))
+    await queries.unlink(repo, chat_id)
     return group
 
 
@@ -238,8 +214,7 @@ async def set_group_language(
 ) -> LinkedGroup:
     """Switch the language the bot speaks in the group (a manager of the linked team only)."""
     group = await check_can_steer(repo, actor_id, chat_id)
-    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == chat_id)
-                               .values(language=_language(language)))
+    await queries.change(repo, chat_id, language=_language(language))
     return LinkedGroup(group.chat_id, group.team_id, group.team_name, _language(language),
                        group.bot_is_admin, group.title)
 
@@ -251,7 +226,7 @@ async def bot_joined(
 ) -> LinkedGroup | None:
     """The bot was added to a group: its link, if it has one. A link the bot had left comes back
     only when a manager of its team re-adds the bot (anyone else gets an unlinked group)."""
-    link = await repo.session.get(GroupLink, chat.chat_id)
+    link = await queries.link(repo, chat.chat_id)
     if link is None:
         return None
     if link.left_at is not None:
@@ -259,27 +234,23 @@ async def bot_joined(
             return None
         link.left_at = None
     link.title, link.bot_is_admin = chat.title[:200], bot_is_admin
-    await repo.session.flush()
+    await queries.flush(repo)
     return await linked_team(repo, chat.chat_id)
 
 
 async def bot_left(repo: Repository, chat_id: int, now: datetime) -> None:
     """The bot was removed or kicked (or Telegram refused a message there with 403): nothing is
     sent to the group any more, and nothing is retried."""
-    await repo.session.execute(
-        update(GroupLink).where(GroupLink.chat_id == chat_id, GroupLink.left_at.is_(None))
-        .values(left_at=now, bot_is_admin=False))
+    await queries.change(repo, chat_id, only_present=True, left_at=now, bot_is_admin=False)
 
 
 async def bot_admin_changed(repo: Repository, chat_id: int, is_admin: bool) -> None:
-    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == chat_id)
-                               .values(bot_is_admin=is_admin))
+    await queries.change(repo, chat_id, bot_is_admin=is_admin)
 
 
 async def group_renamed(repo: Repository, chat_id: int, title: str) -> None:
     """The group's new title, so /settings names the group its members know."""
-    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == chat_id)
-                               .values(title=title[:200]))
+    await queries.change(repo, chat_id, title=title[:200])
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,17 +270,8 @@ async def group_migrated(
     the second telling finds nothing left to move. The group's meetings and the replies awaited
     there move too; the meeting's message stays behind in the old chat: the unfinished meeting
     that moved is returned, to be shown anew in the new chat."""
-    unfinished = await repo.session.scalar(select(MeetingRow).where(
-        MeetingRow.chat_id == old_chat_id, MeetingRow.finished_at.is_(None)))
-    moved = (MovedMeeting(unfinished.id, unfinished.message_id)
-             if unfinished is not None else None)
-    await repo.session.execute(update(GroupLink).where(GroupLink.chat_id == old_chat_id)
-                               .values(chat_id=new_chat_id))
-    await repo.session.execute(update(MeetingRow).where(MeetingRow.chat_id == old_chat_id)
-                               .values(chat_id=new_chat_id, message_id=None))
-    await repo.session.execute(update(ConversationPosition).where(
-        ConversationPosition.chat_id == old_chat_id).values(chat_id=new_chat_id))
-    return moved
+    moved = await queries.move_chat(repo, old_chat_id, new_chat_id)
+    return MovedMeeting(*moved) if moved is not None else None
 
 
 def _language(language: str) -> str:

@@ -6,29 +6,30 @@ element's level before and after — the check in plan-do-check-act.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
-from bot.db.models import ImprovementAction, Target, Team
-from bot.db.repositories import Repository, dialect_insert
+from bot.db.models import ImprovementAction, Team
+from bot.db.queries import improvement as queries
+from bot.db.repositories import Repository
+from bot.services.actor import Actor
 from bot.services.permissions import (
     Permission,
     PermissionsError,
     check_can_manage,
     check_can_manage_cycle,
 )
+from bot.services.records import ActionInfo
 from domain.priorities import DEFAULT_TARGET
 
 ACTION_HORIZON = timedelta(days=90)
 
 
-async def targets(repo: Repository, team_id: int) -> dict[str, int]:
-    rows = await repo.session.execute(
-        select(Target.chapter_id, Target.level).where(Target.team_id == team_id))
-    return dict(rows.all())
+async def targets(repo: Repository, actor: Actor, team_id: int) -> dict[str, int]:
+    """The team's chosen target per chapter, for one of its managers (else `PermissionsError`).
+    Reports read them unchecked from `bot.db.queries.improvement`: their reader is decided there."""
+    await check_can_manage(repo, actor.id, team_id)
+    return await queries.targets(repo, team_id)
 
 
 async def set_target(
@@ -36,10 +37,7 @@ async def set_target(
 ) -> Team:
     """A chapter's target level, chosen by a manager of the team."""
     team = await check_can_manage(repo, actor_id, team_id)
-    statement = dialect_insert(repo.session, Target).values(
-        team_id=team_id, chapter_id=chapter_id, level=level
-    ).on_conflict_do_update(index_elements=["team_id", "chapter_id"], set_={"level": level})
-    await repo.session.execute(statement)
+    await queries.set_target(repo, team_id, chapter_id, level)
     return team
 
 
@@ -56,34 +54,29 @@ async def add_action(
     The actor, a manager of the cycle's team, owns it (`owner` is their name as shown)."""
     cycle, _ = await check_can_manage_cycle(repo, actor_id, cycle_id)
     team_id = cycle.team_id
-    existing = await repo.session.scalar(select(ImprovementAction).where(
-        ImprovementAction.team_id == team_id, ImprovementAction.cycle_id == cycle_id,
-        ImprovementAction.element_id == element_id))
+    existing = await queries.action_for(repo, team_id, cycle_id, element_id)
     if existing is not None:
         return existing
-    action = ImprovementAction(team_id=team_id, cycle_id=cycle_id, element_id=element_id,
-                               what=what[:500], owner=owner[:200], owner_id=actor_id,
-                               created_at=now,
-                               due_on=due or (now + ACTION_HORIZON).date())
-    repo.session.add(action)
-    await repo.session.flush()
-    return action
+    return await queries.add(repo, ImprovementAction(
+        team_id=team_id, cycle_id=cycle_id, element_id=element_id, what=what[:500],
+        owner=owner[:200], owner_id=actor_id, created_at=now,
+        due_on=due or (now + ACTION_HORIZON).date()))
 
 
 async def actions(
-    repo: Repository, team_id: int, *, open_only: bool
-) -> Sequence[ImprovementAction]:
-    query = select(ImprovementAction).where(ImprovementAction.team_id == team_id)
-    if open_only:
-        query = query.where(ImprovementAction.done_at.is_(None))
-    return (await repo.session.scalars(query.order_by(ImprovementAction.id))).all()
+    repo: Repository, actor: Actor, team_id: int, *, open_only: bool
+) -> tuple[ActionInfo, ...]:
+    """The team's actions (open ones only, or all), for one of its managers."""
+    await check_can_manage(repo, actor.id, team_id)
+    return tuple(ActionInfo.of(a) for a in await queries.actions(repo, team_id,
+                                                                 open_only=open_only))
 
 
 async def finish(
     repo: Repository, actor_id: int, action_id: int, now: datetime
 ) -> ImprovementAction:
     """Mark an action of a team the actor manages as done (once)."""
-    action = await repo.session.get(ImprovementAction, action_id)
+    action = await queries.action(repo, action_id)
     if action is None:
         raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
     await check_can_manage(repo, actor_id, action.team_id)
@@ -98,7 +91,7 @@ async def change_action(
 ) -> ImprovementAction:
     """Another owner (their name and id; a manager of the same team) or due date for an action
     of a team the actor manages: made in the meeting, an action's owner is often someone else."""
-    action = await repo.session.get(ImprovementAction, action_id)
+    action = await queries.action(repo, action_id)
     if action is None:
         raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
     await check_can_manage(repo, actor_id, action.team_id)
@@ -107,7 +100,7 @@ async def change_action(
         action.owner, action.owner_id = owner[0][:200], owner[1]
     if due is not None:
         action.due_on = due
-    await repo.session.flush()
+    await queries.flush(repo)
     return action
 
 

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
-
-from bot.db.models import Cycle, ImprovementAction, MeetingRow, MeetingVote, Person
-from bot.db.repositories import Repository, dialect_insert
+from bot.db.models import Cycle, MeetingRow
+from bot.db.queries import meetings as queries
+from bot.db.repositories import Repository
 from bot.services import agreements, groups, improvement, positions
 from bot.services.groups import LinkedGroup
 from bot.services.meeting_view import agenda_for, agreed_ids, as_state
@@ -59,14 +58,11 @@ class Started:
 
 
 async def latest_closed_cycle(repo: Repository, team_id: int) -> Cycle | None:
-    return await repo.session.scalar(
-        select(Cycle).where(Cycle.team_id == team_id, Cycle.closed_at.is_not(None))
-        .order_by(Cycle.closed_at.desc(), Cycle.id.desc()).limit(1))
+    return await queries.latest_closed_cycle(repo, team_id)
 
 
 async def unfinished(repo: Repository, chat_id: int) -> MeetingRow | None:
-    return await repo.session.scalar(
-        select(MeetingRow).where(MeetingRow.chat_id == chat_id, MeetingRow.finished_at.is_(None)))
+    return await queries.unfinished(repo, chat_id)
 
 
 async def start(
@@ -82,7 +78,7 @@ async def start(
     old_message = row.message_id if row is not None else None
     if row is not None and row.cycle_id != cycle.id:  # a newer cycle closed since: start anew
         row.finished_at = now
-        await repo.session.flush()
+        await queries.flush(repo)
         row = None
     resumed = row is not None
     if row is None:
@@ -90,12 +86,12 @@ async def start(
         state = steps.start(await agenda_for(repo, cycle), now, agreed)
         row = MeetingRow(cycle_id=cycle.id, chat_id=chat_id, agenda=list(state.agenda),
                       position=0, phase=state.phase.value, started_by=actor_id, started_at=now)
-        repo.session.add(row)
+        await queries.add(repo, row)
     else:
         _store(row, steps.resume(as_state(row)))
     if add is not None:
         await _add(repo, row, cycle, add)
-    await repo.session.flush()
+    await queries.flush(repo)
     return Started(row.id, group, resumed, old_message)
 
 
@@ -107,7 +103,7 @@ async def _add(repo: Repository, row: MeetingRow, cycle: Cycle, element_id: str)
 
 async def shown_in(repo: Repository, meeting_id: int, message_id: int | None) -> None:
     """The message that shows the meeting from now on (after it was sent, in its own unit)."""
-    row = await repo.session.get(MeetingRow, meeting_id)
+    row = await queries.meeting(repo, meeting_id)
     if row is not None:
         row.message_id = message_id
 
@@ -121,9 +117,7 @@ async def _current(repo: Repository, chat_id: int, meeting_id: int) -> MeetingRo
     """The group's unfinished meeting, if the button is one of its own; locked on PostgreSQL
     until the step commits, so two managers tapping at once take their steps one after the
     other instead of one overwriting the other's (SQLite has one writer anyway)."""
-    row = await repo.session.scalar(
-        select(MeetingRow).where(MeetingRow.chat_id == chat_id, MeetingRow.finished_at.is_(None))
-        .with_for_update())
+    row = await queries.unfinished(repo, chat_id, lock=True)
     if row is None or row.id != meeting_id:
         raise MeetingRefused(MeetingRefusal.STALE)
     return row
@@ -145,10 +139,7 @@ async def vote(
         raise MeetingRefused(MeetingRefusal.STALE)
     if not state.running or state.phase is not Phase.VOTING:
         raise MeetingRefused(MeetingRefusal.NOT_NOW)
-    values = {"level": level}
-    await repo.session.execute(dialect_insert(repo.session, MeetingVote).values(
-        meeting_id=meeting_id, element_id=element_id, user_id=actor_id, **values
-    ).on_conflict_do_update(index_elements=["meeting_id", "element_id", "user_id"], set_=values))
+    await queries.vote(repo, meeting_id, element_id, actor_id, level)
 
 
 Transition = Callable[[steps.Meeting, Collection[str]], steps.Meeting]
@@ -256,7 +247,7 @@ async def add_action(
     """The action, owned by the chair and due in 90 days until a button changes that."""
     await groups.check_can_steer(repo, actor_id, chat_id)
     row = await _current(repo, chat_id, position.meeting_id)
-    person = await repo.session.get(Person, actor_id)
+    person = await repo.person(actor_id)
     action = await improvement.add_action(
         repo, actor_id, row.cycle_id, position.element_id, what.strip(),
         person.display_name if person else "", now)
@@ -270,12 +261,12 @@ async def change_action(
 ) -> None:
     """Another owner (a manager of the team) or due date, from the meeting's buttons."""
     group = await groups.check_can_steer(repo, actor_id, chat_id)
-    action = await repo.session.get(ImprovementAction, action_id)
+    action = await queries.action(repo, action_id)
     if action is None or action.team_id != group.team_id:
         raise MeetingRefused(MeetingRefusal.STALE)
     owner = None
     if owner_id is not None:
-        person = await repo.session.get(Person, owner_id)
+        person = await repo.person(owner_id)
         if person is None or not is_active_manager(await repo.membership(group.team_id,
                                                                          owner_id)):
             raise MeetingRefused(MeetingRefusal.STALE)

@@ -13,26 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-
 from bot.db.models import (
-    ConversationPosition,
     Cycle,
-    Example,
-    GroupLink,
-    ImprovementAction,
     MeetingRow,
-    MeetingVote,
-    Membership,
-    Person,
-    Remark,
-    Response,
     Team,
 )
+from bot.db.queries import improvement as improvement_queries
+from bot.db.queries import meetings as queries
 from bot.db.repositories import Repository
-from bot.services import agreements, improvement, positions, reports
+from bot.services import agreements, positions, reports
 from bot.services.agreements import Agreed
-from bot.services.permissions import MANAGER
 from domain import disclosure
 from domain import meeting as steps
 from domain.aggregation import ElementResult, TeamResult
@@ -67,7 +57,7 @@ async def agenda_for(repo: Repository, cycle: Cycle) -> tuple[str, ...]:
     result, _, _ = await _group_result(repo, cycle)
     earlier = await reports.previous_cycle(repo, cycle)
     previous = (await _group_result(repo, earlier))[0] if earlier is not None else None
-    chosen = await improvement.targets(repo, cycle.team_id)
+    chosen = await improvement_queries.targets(repo, cycle.team_id)
     ids = model.scope(cycle.scope_id).element_ids
     targets = {e: chosen[model.elements[e].chapter_id] for e in ids
                if model.elements[e].chapter_id in chosen}
@@ -121,32 +111,23 @@ class MeetingView:
 
 
 async def view(repo: Repository, meeting_id: int) -> MeetingView:
-    row = await repo.session.get(MeetingRow, meeting_id)
+    row = await queries.meeting(repo, meeting_id)
     assert row is not None
     cycle = await repo.cycle(row.cycle_id)
     assert cycle is not None
     team = await repo.team(cycle.team_id)
     assert team is not None
-    link = await repo.session.get(GroupLink, row.chat_id)
+    link = await queries.group_link(repo, row.chat_id)
     model = load_model(cycle.model_id)
     state = as_state(row)
     element_id = state.current
     result, managers, words_allowed = await _group_result(repo, cycle)
     all_agreed = await agreements.agreed_levels(repo, cycle.id)
     all_actions = await _actions(repo, cycle)
-    counts = [0, 0, 0, 0, 0]
-    if element_id is not None:
-        rows = await repo.session.execute(
-            select(MeetingVote.level, func.count()).where(
-                MeetingVote.meeting_id == row.id, MeetingVote.element_id == element_id)
-            .group_by(MeetingVote.level))
-        for level, count in rows.all():
-            counts[int(level) - 1] = int(count)
-    awaited = await repo.session.execute(
-        select(ConversationPosition.kind, ConversationPosition.payload).where(
-            ConversationPosition.chat_id == row.chat_id,
-            ConversationPosition.kind == positions.MeetingAction.KIND))
-    asking = next((kind for kind, payload in awaited.all()
+    counts = ([0, 0, 0, 0, 0] if element_id is None
+              else await queries.vote_counts(repo, row.id, element_id))
+    awaited = await queries.positions_in_chat(repo, row.chat_id, positions.MeetingAction.KIND)
+    asking = next((kind for kind, payload in awaited
                    if positions.decode(kind, payload)
                    == positions.MeetingAction(row.id, element_id or "")), None)
     return MeetingView(
@@ -179,37 +160,24 @@ async def unfinished_view(
     repo: Repository, meeting_id: int, chat_id: int
 ) -> MeetingView | None:
     """The meeting as shown now, if it is this group's and not finished."""
-    row = await repo.session.get(MeetingRow, meeting_id)
+    row = await queries.meeting(repo, meeting_id)
     if row is None or row.finished_at is not None or row.chat_id != chat_id:
         return None
     return await view(repo, meeting_id)
 
 
 async def _actions(repo: Repository, cycle: Cycle) -> tuple[ActionView, ...]:
-    rows = await repo.session.scalars(select(ImprovementAction).where(
-        ImprovementAction.cycle_id == cycle.id).order_by(ImprovementAction.id))
     return tuple(ActionView(a.id, a.element_id, a.what, a.owner, a.owner_id, a.due_on)
-                 for a in rows)
+                 for a in await queries.actions_of_cycle(repo, cycle.id))
 
 
 async def _managers(repo: Repository, team: Team) -> tuple[tuple[int, str], ...]:
-    rows = await repo.session.execute(
-        select(Person.user_id, Person.display_name).join(
-            Membership, Membership.user_id == Person.user_id)
-        .where(Membership.team_id == team.id, Membership.active.is_(True),
-               Membership.role == MANAGER).order_by(Membership.id))
-    return tuple((int(user_id), name) for user_id, name in rows.all())
+    return tuple(await queries.manager_names(repo, team.id))
 
 
 async def _examples(repo: Repository, cycle: Cycle, element_id: str) -> tuple[str, ...]:
-    texts = await repo.session.scalars(
-        select(Example.text).join(Response, Response.id == Example.response_id)
-        .where(Response.cycle_id == cycle.id, Example.element_id == element_id))
-    return tuple(sorted(texts))
+    return tuple(sorted(await queries.example_texts(repo, cycle.id, element_id)))
 
 
 async def _remarks(repo: Repository, cycle: Cycle, chapter_id: str) -> tuple[str, ...]:
-    texts = await repo.session.scalars(
-        select(Remark.text).join(Response, Response.id == Remark.response_id)
-        .where(Response.cycle_id == cycle.id, Remark.chapter_id == chapter_id))
-    return tuple(sorted(texts))
+    return tuple(sorted(await queries.remark_texts(repo, cycle.id, chapter_id)))

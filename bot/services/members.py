@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, select
-
-from bot.db.models import Membership, Person, Response, Team
+from bot.db.models import Membership, Person, Team
+from bot.db.queries import teams as queries
 from bot.db.repositories import Repository
+from bot.services.actor import Actor
 from bot.services.permissions import MANAGER, Permission, PermissionsError, check_can_manage
+from bot.services.records import TeamInfo
 
 DORMANT_AFTER = timedelta(days=120)
 
@@ -44,30 +45,22 @@ class MemberLine:
 
 
 async def member_lines(
-    repo: Repository, actor_id: int, team_id: int, now: datetime
-) -> tuple[Team, list[MemberLine]]:
-    """Active members with their progress in the open survey (counts of who, never answers)."""
-    team = await check_can_manage(repo, actor_id, team_id)
+    repo: Repository, actor: Actor, team_id: int, now: datetime
+) -> tuple[TeamInfo, list[MemberLine]]:
+    """Active members with their progress in the open survey (counts of who, never answers);
+    for a manager of the team only (else `PermissionsError`)."""
+    team = await check_can_manage(repo, actor.id, team_id)
     cycle = await repo.open_cycle(team_id)
-    rows = (await repo.session.execute(
-        _with_person_and_team().where(Membership.team_id == team_id, Membership.active.is_(True))
-        .order_by(Membership.role, Person.display_name))).all()  # managers first
+    rows = await queries.active_members(repo, team_id)  # managers first
     progress: dict[int, Progress] = {}
     if cycle is not None:
-        for response in (await repo.session.scalars(
-                select(Response).where(Response.cycle_id == cycle.id))).all():
+        for response in await queries.responses_of(repo, cycle.id):
             if response.membership_id is not None:
                 progress[response.membership_id] = (
                     Progress.DONE if response.completed_at else Progress.BUSY)
-    return team, [_line(membership, person, team, progress.get(
+    return TeamInfo.of(team), [_line(membership, person, team, progress.get(
         membership.id, Progress.NOT_STARTED) if cycle else None, now)
         for membership, person, team in rows]
-
-
-def _with_person_and_team() -> Select[Membership, Person, Team]:
-    return (select(Membership, Person, Team)
-            .join(Person, Person.user_id == Membership.user_id)
-            .join(Team, Team.id == Membership.team_id))
 
 
 def _line(
@@ -83,19 +76,18 @@ def _line(
 
 
 async def member_line(
-    repo: Repository, actor_id: int, membership_id: int, now: datetime
+    repo: Repository, actor: Actor, membership_id: int, now: datetime
 ) -> MemberLine | None:
     """One membership of a team the actor manages, also after it ended (to confirm a removal)."""
     line = await _load_line(repo, membership_id, now)
     if line is None:
-        raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
-    await check_can_manage(repo, actor_id, line.team_id)
+        raise PermissionsError(Permission.MANAGE_TEAM, actor.id)
+    await check_can_manage(repo, actor.id, line.team_id)
     return line
 
 
 async def _load_line(repo: Repository, membership_id: int, now: datetime) -> MemberLine | None:
-    row = (await repo.session.execute(
-        _with_person_and_team().where(Membership.id == membership_id))).first()
+    row = await queries.membership_with_person(repo, membership_id)
     if row is None:
         return None
     membership, person, team = row
@@ -106,7 +98,7 @@ async def _managed_membership(
     repo: Repository, actor_id: int, membership_id: int
 ) -> Membership | None:
     """An active membership in a team the actor manages (refused otherwise); None if it ended."""
-    found = await repo.session.get(Membership, membership_id)
+    found = await queries.membership(repo, membership_id)
     if found is None:
         raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
     await check_can_manage(repo, actor_id, found.team_id)
@@ -118,10 +110,7 @@ Changed = tuple[MemberLine | None, MemberRefusal | None]
 
 
 async def _managers_left(repo: Repository, team_id: int, without: int) -> int:
-    rows = await repo.session.scalars(select(Membership.id).where(
-        Membership.team_id == team_id, Membership.role == MANAGER,
-        Membership.active.is_(True), Membership.id != without))
-    return len(rows.all())
+    return await queries.other_managers(repo, team_id, without)
 
 
 async def set_manager(

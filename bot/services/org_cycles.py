@@ -21,15 +21,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
-
-from bot.db.models import Cycle, Membership, OrganisationCycle, Person, Response, Team
+from bot.db.models import Cycle, OrganisationCycle, Team
+from bot.db.queries import added_once
+from bot.db.queries import org_cycles as queries
 from bot.db.repositories import Repository
 from bot.services import cycles, outbox, permissions
+from bot.services.actor import Actor
 from bot.services.counting import CountedResponse as CountedResponse
 from bot.services.counting import counted_responses as counted_responses
 from bot.services.outbox import Kind
+from bot.services.records import OrganisationCycleInfo
 from domain.catalog import load_model
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
@@ -40,11 +41,7 @@ async def response_elsewhere(repo: Repository, cycle: Cycle, user_id: int) -> Cy
     response, if any."""
     if cycle.organisation_cycle_id is None:
         return None
-    return await repo.session.scalar(
-        select(Cycle).join(Response, Response.cycle_id == Cycle.id)
-        .join(Membership, Membership.id == Response.membership_id)
-        .where(Cycle.organisation_cycle_id == cycle.organisation_cycle_id, Cycle.id != cycle.id,
-               Membership.user_id == user_id).order_by(Cycle.id).limit(1))
+    return await queries.response_elsewhere(repo, cycle, user_id)
 
 
 async def answering_cycle(repo: Repository, cycle: Cycle, user_id: int) -> Cycle:
@@ -53,20 +50,10 @@ async def answering_cycle(repo: Repository, cycle: Cycle, user_id: int) -> Cycle
     invitation went. A reminder planned in any team's part leads there."""
     if cycle.organisation_cycle_id is None:
         return cycle
-    siblings = select(Cycle.id).where(Cycle.organisation_cycle_id == cycle.organisation_cycle_id)
-    started = await repo.session.scalar(
-        select(Cycle).join(Response, Response.cycle_id == Cycle.id)
-        .join(Membership, Membership.id == Response.membership_id)
-        .where(Cycle.id.in_(siblings), Membership.user_id == user_id)
-        .order_by(Cycle.id).limit(1))
+    started = await queries.answered_in(repo, cycle.organisation_cycle_id, user_id)
     if started is not None:
         return started
-    first = await repo.session.scalar(
-        select(Cycle).join(Membership, Membership.team_id == Cycle.team_id)
-        .where(Cycle.id.in_(siblings), Membership.user_id == user_id,
-               Membership.active.is_(True))
-        .order_by(Cycle.team_id).limit(1))
-    return first or cycle
+    return await queries.first_team_cycle(repo, cycle.organisation_cycle_id, user_id) or cycle
 
 
 class AlreadyOpen(Exception):
@@ -91,48 +78,39 @@ class Opened:
 
 
 async def open_organisation_cycle(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int | None, organisation_id: int,
+    repo: Repository, actor: Actor | None, organisation_id: int,
     scope_id: str, deadline: datetime, now: datetime, team_ids: Sequence[int] | None = None,
 ) -> Opened:
     """Open a cycle with the same model, scope and deadline in every team (or `team_ids`) of the
     organisation, and plan each person's one invitation and reminders, in this transaction.
 
-    `actor_id` is the admin who asks (checked), None when the rhythm opens it. A team with a
+    `actor` is the admin who asks (checked), None when the rhythm opens it. A team with a
     survey of its own open is left out (and named in what is returned). The model is that of the
     organisation's first team taking part. Everything is written with a few bulk statements: 50
     teams of 20 people is one insert of 50 cycles and one of the notifications (`bench/`)."""
-    if actor_id is not None:
-        await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    opened_by = actor.id if actor is not None else None
+    if actor is not None:
+        await permissions.check_can_administer_org(repo, actor, organisation_id)
     existing = await open_for(repo, organisation_id)
     if existing is not None:
         raise AlreadyOpen(existing)
-    query = select(Team).where(Team.organisation_id == organisation_id).order_by(Team.id)
-    if team_ids is not None:
-        query = query.where(Team.id.in_(list(team_ids)))
-    teams = list((await repo.session.scalars(query)).all())
-    busy = set((await repo.session.scalars(select(Cycle.team_id).where(
-        Cycle.team_id.in_([t.id for t in teams]), Cycle.closed_at.is_(None)))).all())
+    teams = await queries.teams_of(repo, organisation_id, team_ids)
+    busy = await queries.with_open_cycle(repo, [t.id for t in teams])
     taking_part = [t for t in teams if t.id not in busy]
     model_id = taking_part[0].model_id if taking_part else teams[0].model_id if teams else ""
     if not taking_part or not load_model(model_id).offers(scope_id):
         return Opened(0, deadline, (), tuple((t.id, t.name) for t in teams if t.id in busy), 0)
     organisation_cycle = OrganisationCycle(
         organisation_id=organisation_id, model_id=model_id, scope_id=scope_id,
-        opened_by=actor_id, opened_at=now, deadline=deadline)
-    repo.session.add(organisation_cycle)
-    try:
-        async with repo.session.begin_nested():
-            await repo.session.flush()
-    except IntegrityError:  # another admin (or the rhythm) opened one just now
-        raced = await open_for(repo, organisation_id)
+        opened_by=opened_by, opened_at=now, deadline=deadline)
+    if not await added_once(repo, organisation_cycle):
+        raced = await open_for(repo, organisation_id)  # another admin or the rhythm, just now
         assert raced is not None
-        raise AlreadyOpen(raced) from None
-    cycle_of = dict((await repo.session.execute(
-        insert(Cycle).returning(Cycle.team_id, Cycle.id),
-        [{"team_id": t.id, "model_id": model_id, "scope_id": scope_id, "opened_by": actor_id,
-          "opened_at": now, "deadline": deadline,
-          "organisation_cycle_id": organisation_cycle.id} for t in taking_part],
-    )).all())
+        raise AlreadyOpen(raced)
+    cycle_of = await queries.add_team_cycles(repo, [
+        {"team_id": t.id, "model_id": model_id, "scope_id": scope_id, "opened_by": opened_by,
+         "opened_at": now, "deadline": deadline,
+         "organisation_cycle_id": organisation_cycle.id} for t in taking_part])
     invited = await _plan(repo, taking_part, cycle_of, now, deadline)
     return Opened(organisation_cycle.id, deadline, tuple((t.id, t.name) for t in taking_part),
                   tuple((t.id, t.name) for t in teams if t.id in busy), invited)
@@ -145,11 +123,7 @@ async def _plan(
     """Each person's invitation and reminders in the cycle of their first team, and every team
     cycle's closing at the deadline (the first to run closes them all, `outbox`)."""
     by_id = {t.id: t for t in teams}
-    members = (await repo.session.execute(
-        select(Membership.user_id, Membership.team_id)
-        .join(Person, Person.user_id == Membership.user_id)
-        .where(Membership.team_id.in_(list(by_id)), Membership.active.is_(True))
-        .order_by(Membership.team_id, Membership.id))).all()
+    members = await queries.members_of(repo, list(by_id))
     first_team: dict[int, int] = {}
     for user_id, team_id in members:
         first_team.setdefault(user_id, team_id)
@@ -177,9 +151,7 @@ async def _plan(
 
 
 async def open_for(repo: Repository, organisation_id: int) -> OrganisationCycle | None:
-    return await repo.session.scalar(select(OrganisationCycle).where(
-        OrganisationCycle.organisation_id == organisation_id,
-        OrganisationCycle.closed_at.is_(None)))
+    return await queries.open_for(repo, organisation_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,25 +166,19 @@ class TeamStatus:
 
 
 async def status(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int
-) -> tuple[OrganisationCycle, tuple[TeamStatus, ...]]:
+    repo: Repository, actor: Actor, organisation_cycle_id: int
+) -> tuple[OrganisationCycleInfo, tuple[TeamStatus, ...]]:
     """Per team: its active members, and how many of them started and finished (anywhere in the
     organisation cycle, by the answering rule: one person in two teams counts in both)."""
     organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
-        repo, admin_ids, actor_id, organisation_cycle_id)
-    return organisation_cycle, await team_statuses(repo, organisation_cycle_id)
+        repo, actor, organisation_cycle_id)
+    return (OrganisationCycleInfo.of(organisation_cycle),
+            await team_statuses(repo, organisation_cycle_id))
 
 
 async def team_statuses(repo: Repository, organisation_cycle_id: int) -> tuple[TeamStatus, ...]:
-    teams = (await repo.session.execute(
-        select(Team.id, Team.name).join(Cycle, Cycle.team_id == Team.id)
-        .where(Cycle.organisation_cycle_id == organisation_cycle_id).order_by(Team.id)
-    )).all()
-    members: dict[int, int] = {}
-    for (team_id,) in (await repo.session.execute(
-            select(Membership.team_id).where(Membership.team_id.in_([t for t, _ in teams]),
-                                             Membership.active.is_(True)))).all():
-        members[team_id] = members.get(team_id, 0) + 1
+    teams = await queries.teams_in(repo, organisation_cycle_id)
+    members = await queries.active_members_per_team(repo, [t for t, _ in teams])
     started: dict[int, int] = {}
     completed: dict[int, int] = {}
     for counted in await counted_responses(repo, organisation_cycle_id):
@@ -225,11 +191,11 @@ async def team_statuses(repo: Repository, organisation_cycle_id: int) -> tuple[T
 
 
 async def close(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int,
+    repo: Repository, actor: Actor, organisation_cycle_id: int,
     now: datetime,
 ) -> bool:
     """An admin closes the organisation cycle: every team's part closes in this transaction and
     the reports go out (as at the deadline). Closing it twice changes nothing."""
     organisation_cycle, _ = await permissions.check_can_administer_org_cycle(
-        repo, admin_ids, actor_id, organisation_cycle_id)
+        repo, actor, organisation_cycle_id)
     return await cycles.close_organisation_cycle(repo, organisation_cycle.id, now)

@@ -9,24 +9,16 @@ but not towards k, and while the cycle is open there are counts of people only.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.db.models import (
-    Answer,
-    Cycle,
-    Membership,
-    Organisation,
-    OrganisationAdmin,
-    OrganisationCycle,
-    Response,
     Team,
 )
+from bot.db.queries import organisations as queries
 from bot.db.repositories import Repository
 from bot.services import org_cycles, permissions
+from bot.services.actor import Actor
 from bot.services.permissions import Permission, PermissionsError
 from domain import disclosure
 from domain.catalog import AssessmentModel, load_model
@@ -70,10 +62,7 @@ class OrgReport:
 
 async def _teams_of(repo: Repository, organisation_cycle_id: int) -> list[Team]:
     """The teams of the organisation cycle, in name order (as the report lists them)."""
-    return list((await repo.session.scalars(
-        select(Team).join(Cycle, Cycle.team_id == Team.id)
-        .where(Cycle.organisation_cycle_id == organisation_cycle_id)
-        .order_by(Team.name, Team.id))).all())
+    return await queries.teams_of_cycle(repo, organisation_cycle_id)
 
 
 async def _members(
@@ -83,12 +72,8 @@ async def _members(
     of `bot.services.org_cycles`); the viewer's own found by person, wherever she answered."""
     counted = await org_cycles.counted_responses(repo, organisation_cycle_id)
     answers: dict[int, dict[str, int | None]] = {c.response_id: {} for c in counted}
-    rows = await repo.session.execute(  # one query for the whole organisation
-        select(Answer.response_id, Answer.element_id, Answer.level)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Cycle, Cycle.id == Response.cycle_id)
-        .where(Cycle.organisation_cycle_id == organisation_cycle_id))
-    for response_id, element_id, level in rows.all():
+    for response_id, element_id, level in await queries.answers_of_cycle(
+            repo, organisation_cycle_id):
         answers[response_id][element_id] = level
     return [Member(answers[c.response_id], c.team_ids, c.is_manager,
                    is_viewer=c.user_id == viewer_id, finished=c.completed)
@@ -96,19 +81,18 @@ async def _members(
 
 
 async def build_org_report(
-    repo: Repository, organisation_cycle_id: int, viewer_id: int,
-    admin_ids: Collection[int] = (),
+    repo: Repository, actor: Actor, organisation_cycle_id: int
 ) -> OrgReport:
-    """The organisation report as `viewer_id` may see it; `PermissionsError` for anyone who is
+    """The organisation report as `actor` may see it; `PermissionsError` for anyone who is
     neither an admin of the organisation nor a manager of one of the cycle's teams."""
-    cycle = await repo.session.get(OrganisationCycle, organisation_cycle_id)
+    viewer_id = actor.id
+    cycle = await queries.organisation_cycle(repo, organisation_cycle_id)
     if cycle is None:  # refused as the same as one the viewer may not see
         raise PermissionsError(Permission.MANAGE_TEAM, viewer_id)
-    organisation = await repo.session.get(Organisation, cycle.organisation_id)
+    organisation = await queries.organisation(repo, cycle.organisation_id)
     assert organisation is not None
     teams = await _teams_of(repo, cycle.id)
-    as_admin = await permissions.is_org_admin(repo, frozenset(admin_ids), viewer_id,
-                                              organisation.id)
+    as_admin = await permissions.is_org_admin(repo, actor, organisation.id)
     managed = [team for team in teams
                if permissions.is_active_manager(await repo.membership(team.id, viewer_id))]
     visible = teams if as_admin else managed
@@ -135,25 +119,7 @@ async def build_org_report(
         threshold=threshold, as_admin=as_admin, teams=lines, figures=figures)
 
 
-async def reportable(
-    repo: Repository, admin_ids: Collection[int], viewer_id: int
-) -> list[tuple[int, str]]:
+async def reportable(repo: Repository, actor: Actor) -> list[tuple[int, str]]:
     """(organisation cycle, organisation name) per organisation whose report the viewer may
     read: the open cycle (counts only) or else the one that closed last; by organisation."""
-    managed = select(Team.organisation_id).join(Membership, Membership.team_id == Team.id).where(
-        Membership.user_id == viewer_id, Membership.active.is_(True),
-        Membership.role == permissions.MANAGER)
-    administered = select(OrganisationAdmin.organisation_id).where(
-        OrganisationAdmin.user_id == viewer_id)
-    query = select(Organisation.id, Organisation.name).order_by(Organisation.id)
-    if viewer_id not in admin_ids:
-        query = query.where(Organisation.id.in_(managed) | Organisation.id.in_(administered))
-    found = []
-    for organisation_id, name in (await repo.session.execute(query)).all():
-        cycle_id = await repo.session.scalar(
-            select(OrganisationCycle.id).where(OrganisationCycle.organisation_id == organisation_id)
-            .order_by(OrganisationCycle.closed_at.is_not(None), OrganisationCycle.id.desc())
-            .limit(1))
-        if cycle_id is not None:
-            found.append((cycle_id, name))
-    return found
+    return await queries.reportable(repo, None if actor.is_bot_admin else actor.id)

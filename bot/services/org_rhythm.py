@@ -13,15 +13,15 @@ day before goes to the admins and to every team's managers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
-from bot.db.models import Membership, Organisation, OrganisationCycle, Team
+from bot.db.models import Organisation, OrganisationCycle
+from bot.db.queries import organisations as queries
 from bot.db.repositories import Repository
 from bot.services import cycles, org_cycles, outbox, permissions
+from bot.services.actor import Actor
 from bot.services.outbox import Kind
-from bot.services.permissions import MANAGER
 from domain.catalog import load_model
 from domain.holidays import team_calendar
 from domain.rhythm import (
@@ -41,17 +41,8 @@ DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
 
 async def calendar_of(repo: Repository, organisation_id: int, now: datetime) -> Calendar:
-    timezone = await repo.session.scalar(
-        select(Team.timezone).where(Team.organisation_id == organisation_id)
-        .order_by(Team.id).limit(1))
+    timezone = await queries.first_timezone(repo, organisation_id)
     return team_calendar(timezone or DEFAULT_TIMEZONE, now.date())
-
-
-async def _last_survey(repo: Repository, organisation_id: int) -> datetime | None:
-    return await repo.session.scalar(
-        select(OrganisationCycle.opened_at).where(
-            OrganisationCycle.organisation_id == organisation_id)
-        .order_by(OrganisationCycle.opened_at.desc()).limit(1))
 
 
 async def schedule_next(
@@ -62,7 +53,7 @@ async def schedule_next(
     rhythm is off."""
     calendar = await calendar_of(repo, organisation.id, after)
     months = RHYTHMS.get(organisation.reassessment, 3)
-    upcoming = one_period_after(await _last_survey(repo, organisation.id) or after,
+    upcoming = one_period_after(await queries.last_opened(repo, organisation.id) or after,
                                 calendar, months)
     while upcoming is not None and upcoming <= after:
         upcoming = one_period_after(upcoming, calendar, months)
@@ -80,47 +71,47 @@ async def _plan(
     if upcoming is None:
         return None
     due = max(heads_up_at(upcoming, calendar), now)
-    told: dict[int, int] = {}
-    for user_id, team_id in (await repo.session.execute(
-            select(Membership.user_id, Membership.team_id).join(Team)
-            .where(Team.organisation_id == organisation.id, Membership.active.is_(True),
-                   Membership.role == MANAGER).order_by(Team.id))).all():
-        told.setdefault(user_id, team_id)
-    first_team = await repo.session.scalar(select(Team.id).where(
-        Team.organisation_id == organisation.id).order_by(Team.id).limit(1))
-    if first_team is not None:
-        for user_id, _ in await repo.organisation_admins(organisation.id):
-            told.setdefault(user_id, first_team)
-    for user_id, team_id in told.items():
+    for user_id, team_id in await queries.people_to_tell(repo, organisation.id):
         await outbox.plan(repo, outbox.heads_up_prefix(team_id, upcoming) + str(user_id),
                           Kind.HEADS_UP, due, user_id=user_id, team_id=team_id)
     return upcoming
 
 
-async def governing(repo: Repository, team: Team) -> Organisation | None:
-    """The team's organisation when its rhythm, not the team's own, opens the next survey (for
-    `/settings` to say so, and point to `/org`)."""
-    organisation = await repo.session.get(Organisation, team.organisation_id)
-    return organisation if organisation is not None and organisation.reassessment != "off" else None
+@dataclass(frozen=True, slots=True)
+class Governing:
+    """The organisation whose rhythm, not the team's own, opens the team's next survey."""
+
+    name: str
+    reassessment: str
+    next_reassessment_at: datetime | None
+
+
+async def governing(repo: Repository, organisation_id: int) -> Governing | None:
+    """The team's organisation when its rhythm governs (for `/settings` to say so, and point to
+    `/org`)."""
+    organisation = await queries.organisation(repo, organisation_id)
+    if organisation is None or organisation.reassessment == "off":
+        return None
+    return Governing(organisation.name, organisation.reassessment,
+                     organisation.next_reassessment_at)
 
 
 async def after_opening(repo: Repository, organisation_id: int, now: datetime) -> None:
     """An organisation cycle opened (by an admin or the rhythm): the next one a full period
     after it."""
-    organisation = await repo.session.get(Organisation, organisation_id)
+    organisation = await queries.organisation(repo, organisation_id)
     if organisation is None or organisation.reassessment == "off":
         return
     await schedule_next(repo, organisation, now)
 
 
 async def set_rhythm(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     rhythm: str, now: datetime,
 ) -> datetime | None:
     """An admin sets the rhythm; the next date follows from it (None when off). An unknown
     choice changes nothing (a forged button)."""
-    organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
+    organisation = await permissions.check_can_administer_org(repo, actor, organisation_id)
     if rhythm not in CHOICES:
         return organisation.next_reassessment_at
     organisation.reassessment = rhythm
@@ -128,14 +119,13 @@ async def set_rhythm(
 
 
 async def set_next(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     day: date, now: datetime,
 ) -> datetime | None:
     """An admin moves the next organisation survey to a day (its first working day, at the
     start of the working day); None, and nothing changes, for a day not after today or while
     the rhythm is off."""
-    organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
+    organisation = await permissions.check_can_administer_org(repo, actor, organisation_id)
     calendar = await calendar_of(repo, organisation.id, now)
     if organisation.reassessment == "off" or day <= now.astimezone(calendar.timezone).date():
         return None
@@ -150,11 +140,7 @@ async def open_due(repo: Repository, now: datetime) -> int:
     As for a team (`bot.services.reassessment.open_due`): an organisation cycle past its deadline
     is closed first, in this transaction; one still open waits a round.
     """
-    due = (await repo.session.scalars(
-        select(Organisation).where(Organisation.reassessment != "off",
-                                   Organisation.next_reassessment_at.is_not(None),
-                                   Organisation.next_reassessment_at <= now)
-        .with_for_update(skip_locked=True))).all()
+    due = await queries.due_for_a_cycle(repo, now)
     opened = 0
     for organisation in due:
         assert organisation.next_reassessment_at is not None
@@ -167,13 +153,9 @@ async def open_due(repo: Repository, now: datetime) -> int:
                 repo, current.id, now, send_moment(current.deadline, now, calendar))
             current = None
         if current is None:
-            previous = await repo.session.scalar(
-                select(OrganisationCycle).where(
-                    OrganisationCycle.organisation_id == organisation.id)
-                .order_by(OrganisationCycle.id.desc()).limit(1))
+            previous = await queries.last_cycle(repo, organisation.id)
             result = await org_cycles.open_organisation_cycle(
-                repo, frozenset(), None, organisation.id,
-                _scope_after(previous),
+                repo, None, organisation.id, _scope_after(previous),
                 deadline_after(now, CYCLE_DAYS, calendar), now)
             opened += 1 if result.organisation_cycle_id else 0
         if organisation.next_reassessment_at is not None and (

@@ -21,6 +21,7 @@ from enum import Enum
 from bot.db.models import Organisation, OrganisationToken, Team
 from bot.db.repositories import Repository
 from bot.services import permissions, teams
+from bot.services.actor import Actor
 from bot.services.permissions import MANAGER, Permission, PermissionsError
 from domain.catalog import load_model
 
@@ -49,12 +50,12 @@ class NewTeam:
 
 
 async def create_team(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int, name: str,
+    repo: Repository, actor: Actor, organisation_id: int, name: str,
     settings: teams.TeamSettings, now: datetime,
 ) -> NewTeam:
     """A team in the organisation without a manager yet: the admin chooses one next."""
     organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
+        repo, actor, organisation_id)
     team = Team(
         organisation_id=organisation.id, name=name.strip()[:200], model_id=settings.model_id,
         default_scope=settings.default_scope, timezone=settings.timezone,
@@ -67,35 +68,35 @@ async def create_team(
 
 
 async def _administered_team(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, team_id: int
+    repo: Repository, actor: Actor, team_id: int
 ) -> tuple[Team, Organisation]:
     team = await repo.team(team_id)
     if team is None:
-        raise PermissionsError(Permission.ADMINISTER_ORG, actor_id)
+        raise PermissionsError(Permission.ADMINISTER_ORG, actor.id)
     return team, await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, team.organisation_id)
+        repo, actor, team.organisation_id)
 
 
 async def manager_candidates(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, team_id: int
+    repo: Repository, actor: Actor, team_id: int
 ) -> tuple[NewTeam, list[tuple[int, str]]]:
     """The team, and the people the admin knows through its organisation (its teams' active
     members and its admins) who do not manage it yet, herself left out: (user id, name)."""
-    team, organisation = await _administered_team(repo, admin_ids, actor_id, team_id)
+    team, organisation = await _administered_team(repo, actor, team_id)
     known = await repo.people_of_organisation(organisation.id)
     managers = set(await repo.managers_of(team.id))
     return (NewTeam(team.id, team.name, organisation.name, organisation.id),
-            [(user, name) for user, name in known if user != actor_id and user not in managers])
+            [(user, name) for user, name in known if user != actor.id and user not in managers])
 
 
 async def choose_manager(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, team_id: int, user_id: int,
+    repo: Repository, actor: Actor, team_id: int, user_id: int,
     now: datetime,
 ) -> Recipient | None:
     """Make one of the candidates (or the admin herself) a manager of the team; the new manager
     to tell, or None when the choice is no candidate (a forged or stale button)."""
-    team, candidates = await manager_candidates(repo, admin_ids, actor_id, team_id)
-    if user_id != actor_id and user_id not in dict(candidates):
+    team, candidates = await manager_candidates(repo, actor, team_id)
+    if user_id != actor.id and user_id not in dict(candidates):
         return None
     membership = await repo.join(team.team_id, user_id, MANAGER, None, now)
     membership.role = MANAGER
@@ -103,16 +104,16 @@ async def choose_manager(
 
 
 async def make_link(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     kind: str, team_id: int | None, now: datetime,
 ) -> tuple[str, datetime]:
     """A one-time link's payload and its expiry: "become admin of" the organisation, or "become
     the manager of" one of its teams."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
     if kind == MANAGER_LINK:
         team = await repo.team(team_id) if team_id is not None else None
         if team is None or team.organisation_id != organisation_id:
-            raise PermissionsError(Permission.ADMINISTER_ORG, actor_id)
+            raise PermissionsError(Permission.ADMINISTER_ORG, actor.id)
     token = LINK_PREFIX + secrets.token_urlsafe(12)
     expires = now + timedelta(days=LINK_DAYS)
     repo.session.add(OrganisationToken(
@@ -175,12 +176,12 @@ async def admins_to_tell(
 
 
 async def closing(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int
+    repo: Repository, actor: Actor, organisation_cycle_id: int
 ) -> tuple[str, tuple[str, ...]]:
     """What closing an organisation cycle closes, for an admin to confirm: the organisation's
     name and every team taking part (closing one part closes them all)."""
     _, organisation = await permissions.check_can_administer_org_cycle(
-        repo, admin_ids, actor_id, organisation_cycle_id)
+        repo, actor, organisation_cycle_id)
     return organisation.name, tuple(await repo.organisation_cycle_teams(organisation_cycle_id))
 
 
@@ -193,11 +194,11 @@ class Targets:
 
 
 async def targets(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> Targets:
     """The organisation's targets per chapter of its first team's model, for its admins."""
     organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
+        repo, actor, organisation_id)
     model = load_model(await repo.organisation_model(organisation.id))
     chosen = await repo.organisation_targets(organisation.id)
     return Targets(organisation.id, organisation.name, tuple(
@@ -206,13 +207,13 @@ async def targets(
 
 
 async def set_target(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     chapter_id: str, level: int | None,
 ) -> Targets:
     """Set (1-5) or remove (None) one chapter's target; a chapter not in the model changes
     nothing (a forged button)."""
-    before = await targets(repo, admin_ids, actor_id, organisation_id)
+    before = await targets(repo, actor, organisation_id)
     if chapter_id not in {c for c, *_ in before.chapters} or level not in (None, 1, 2, 3, 4, 5):
         return before
     await repo.set_organisation_target(organisation_id, chapter_id, level)
-    return await targets(repo, admin_ids, actor_id, organisation_id)
+    return await targets(repo, actor, organisation_id)

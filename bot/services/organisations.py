@@ -12,18 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
-
 from bot.db.models import (
     Membership,
     Organisation,
-    OrganisationAdmin,
-    OrganisationCycle,
-    Person,
     Team,
 )
+from bot.db.queries import organisations as queries
 from bot.db.repositories import Repository
-from bot.services import org_cycles, org_setup, permissions, teams
+from bot.services import org_cycles, org_setup, permissions, positions, teams
+from bot.services.actor import Actor
 from bot.services.org_cycles import TeamStatus
 from bot.services.permissions import Permission, PermissionsError
 from domain.catalog import DEFAULT_MODEL_ID
@@ -68,58 +65,49 @@ class TeamPeople:
     """The active members who do not manage it."""
 
 
+async def expect_name(repo: Repository, actor: Actor, now: datetime) -> None:
+    """A bare /neworg: the name is asked for, if the actor may create teams (and so
+    organisations)."""
+    permissions.check_can_create_teams(actor)
+    await positions.expect(repo, actor.id, positions.OrganisationName(), now)
+
+
 async def create(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, name: str, now: datetime
+    repo: Repository, actor: Actor, name: str, now: datetime
 ) -> OrganisationInfo:
     """A new organisation, administered by its creator; who may create teams may create one."""
-    permissions.check_can_create_teams(admin_ids, actor_id)
-    organisation = Organisation(name=name.strip()[:MAX_NAME], created_at=now,
-                                reassessment="quarterly")
-    repo.session.add(organisation)
-    await repo.session.flush()
-    await repo.add_organisation_admin(organisation.id, actor_id, None, now)
+    permissions.check_can_create_teams(actor)
+    organisation = await queries.add_organisation(repo, Organisation(
+        name=name.strip()[:MAX_NAME], created_at=now, reassessment="quarterly"))
+    await queries.add_admin(repo, organisation.id, actor.id, None, now)
     return OrganisationInfo(organisation.id, organisation.name)
 
 
 async def administered(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int
+    repo: Repository, actor: Actor
 ) -> list[OrganisationInfo]:
     """The organisations this person administers, oldest first (all of them for ADMIN_IDS)."""
-    query = select(Organisation.id, Organisation.name).order_by(Organisation.id)
-    if actor_id not in admin_ids:
-        query = query.join(OrganisationAdmin,
-                           OrganisationAdmin.organisation_id == Organisation.id).where(
-            OrganisationAdmin.user_id == actor_id)
-    return [OrganisationInfo(i, n) for i, n in (await repo.session.execute(query)).all()]
+    found = await queries.named(repo, None if actor.is_bot_admin else actor.id)
+    return [OrganisationInfo(i, n) for i, n in found]
 
 
 async def overview(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> Overview:
     organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
-    members = func.count(Membership.id).filter(Membership.active.is_(True))
-    team_rows = (await repo.session.execute(
-        select(Team.id, Team.name, members).outerjoin(Membership, Membership.team_id == Team.id)
-        .where(Team.organisation_id == organisation_id).group_by(Team.id, Team.name)
-        .order_by(Team.id))).all()
-    admins = (await repo.session.scalars(
-        select(func.coalesce(Person.display_name, "?")).select_from(OrganisationAdmin)
-        .outerjoin(Person, Person.user_id == OrganisationAdmin.user_id)
-        .where(OrganisationAdmin.organisation_id == organisation_id)
-        .order_by(OrganisationAdmin.added_at, OrganisationAdmin.user_id))).all()
+        repo, actor, organisation_id)
+    team_rows = await queries.teams_with_members(repo, organisation_id)
+    admins = await queries.admin_names(repo, organisation_id)
     current = await org_cycles.open_for(repo, organisation_id)
     return Overview(
         id=organisation.id, name=organisation.name,
-        teams=tuple((i, n, int(c)) for i, n, c in team_rows), admins=tuple(admins),
+        teams=tuple(team_rows), admins=tuple(admins),
         reassessment=organisation.reassessment,
         next_reassessment_at=organisation.next_reassessment_at,
         open_cycle_id=current.id if current else None,
         deadline=current.deadline if current else None,
         status=await org_cycles.team_statuses(repo, current.id) if current else (),
-        timezone=await repo.session.scalar(
-            select(Team.timezone).where(Team.organisation_id == organisation_id)
-            .order_by(Team.id).limit(1)) or "Europe/Amsterdam",
+        timezone=await queries.first_timezone(repo, organisation_id) or "Europe/Amsterdam",
         people=await _people(repo, organisation_id), solo=organisation.solo)
 
 
@@ -133,33 +121,23 @@ async def _people(repo: Repository, organisation_id: int) -> tuple[TeamPeople, .
 
 
 async def create_team(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int, name: str,
+    repo: Repository, actor: Actor, organisation_id: int, name: str,
     settings: teams.TeamSettings, now: datetime,
 ) -> tuple[Team, Membership]:
     """A team in the organisation, with the admin as its first manager (who invites its people)."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
-    return await teams.create_team(repo, name, actor_id, settings, now,
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
+    return await teams.create_team(repo, name, actor.id, settings, now,
                                    organisation_id=organisation_id)
 
 
 async def movable_teams(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> list[tuple[int, str]]:
     """Teams the admin may move into this organisation: those of the other organisations she
     administers, and those she manages that are alone in the organisation /newteam made for
     them; oldest first."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
-    managed = select(Membership.team_id).where(
-        Membership.user_id == actor_id, Membership.role == permissions.MANAGER,
-        Membership.active.is_(True))
-    query = select(Team.id, Team.name).join(Organisation).where(
-        Team.organisation_id != organisation_id)
-    if actor_id not in admin_ids:
-        mine = select(OrganisationAdmin.organisation_id).where(
-            OrganisationAdmin.user_id == actor_id)
-        query = query.where((Team.id.in_(managed) & Organisation.solo.is_(True))
-                            | Team.organisation_id.in_(mine))
-    return list((await repo.session.execute(query.order_by(Team.id))).all())
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
+    return await queries.movable_teams(repo, organisation_id, actor.id, actor.is_bot_admin)
 
 
 class MoveRefusal(Exception):
@@ -179,73 +157,57 @@ class Moved:
 
 
 async def move_team(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, team_id: int,
+    repo: Repository, actor: Actor, team_id: int,
     organisation_id: int,
 ) -> Moved:
     """Move a team into the organisation. The mover administers it, and administers the team's
     present organisation too, unless that is the team's own (made by /newteam for it alone),
     where managing the team is enough. Only such an organisation is removed once empty: one an
     admin created stays with its admins, so a manager cannot make it disappear."""
-    target = await permissions.check_can_administer_org(repo, admin_ids, actor_id,
-                                                        organisation_id)
+    target = await permissions.check_can_administer_org(repo, actor, organisation_id)
     team = await repo.team(team_id)
     if team is None:
-        raise PermissionsError(Permission.MANAGE_TEAM, actor_id, team_id)
+        raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
     if team.organisation_id == organisation_id:
         return Moved(team.name, target.name, None, ())
-    before = await repo.session.get(Organisation, team.organisation_id)
+    before = await queries.organisation(repo, team.organisation_id)
     assert before is not None
-    allowed = await permissions.is_org_admin(repo, admin_ids, actor_id, before.id) or (
-        before.solo and permissions.is_active_manager(await repo.membership(team_id, actor_id)))
+    allowed = await permissions.is_org_admin(repo, actor, before.id) or (
+        before.solo and permissions.is_active_manager(await repo.membership(team_id, actor.id)))
     if not allowed:
         raise MoveRefusal(team.name, "not_admin", before.name)
     current = await repo.open_cycle(team_id)
     if current is not None and current.organisation_cycle_id is not None:
         raise MoveRefusal(team.name, "open", before.name)
-    team.organisation_id = organisation_id
-    await repo.session.flush()
-    left = await repo.session.scalar(select(func.count()).select_from(Team).where(
-        Team.organisation_id == before.id))
-    cycles = await repo.session.scalar(select(func.count()).select_from(OrganisationCycle)
-                                       .where(OrganisationCycle.organisation_id == before.id))
-    tell = await org_setup.admins_to_tell(repo, target.id, without=actor_id)
-    if before.solo and not left and not cycles:
-        await repo.session.execute(delete(Organisation).where(Organisation.id == before.id))
+    removed = await queries.move_team(repo, team, organisation_id, remove_empty=before.solo)
+    tell = await org_setup.admins_to_tell(repo, target.id, without=actor.id)
+    if removed:
         return Moved(team.name, target.name, None, tell)
-    tell += tuple(r for r in await org_setup.admins_to_tell(repo, before.id, without=actor_id)
+    tell += tuple(r for r in await org_setup.admins_to_tell(repo, before.id, without=actor.id)
                   if r not in tell)
     return Moved(team.name, target.name, before.name, tell)
 
 
 async def admin_candidates(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> list[tuple[int, str]]:
     """Active members of the organisation's teams who are no admin yet: (user id, name)."""
-    await permissions.check_can_administer_org(repo, admin_ids, actor_id, organisation_id)
-    admins = select(OrganisationAdmin.user_id).where(
-        OrganisationAdmin.organisation_id == organisation_id)
-    rows = await repo.session.execute(
-        select(Person.user_id, Person.display_name)
-        .join(Membership, Membership.user_id == Person.user_id)
-        .join(Team, Team.id == Membership.team_id)
-        .where(Team.organisation_id == organisation_id, Membership.active.is_(True),
-               Person.user_id.not_in(admins))
-        .group_by(Person.user_id, Person.display_name).order_by(Person.display_name))
-    return list(rows.all())
+    await permissions.check_can_administer_org(repo, actor, organisation_id)
+    return await queries.admin_candidates(repo, organisation_id)
 
 
 async def add_admin(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     user_id: int, now: datetime,
 ) -> str | None:
     """Make a member of one of the organisation's teams an admin; their name, or None when they
     are no such member (a forged button). Adding someone twice changes nothing."""
-    candidates = dict(await admin_candidates(repo, admin_ids, actor_id, organisation_id))
+    candidates = dict(await admin_candidates(repo, actor, organisation_id))
     if user_id not in candidates:
-        already = await permissions.is_org_admin(repo, frozenset(), user_id, organisation_id)
+        already = await permissions.is_org_admin(repo, Actor(user_id), organisation_id)
         person = await repo.person(user_id) if already else None
         return person.display_name if person is not None else None
-    await repo.add_organisation_admin(organisation_id, user_id, actor_id, now)
+    await queries.add_admin(repo, organisation_id, user_id, actor.id, now)
     return candidates[user_id]
 
 
@@ -275,20 +237,15 @@ def taking_part(index: int, leftout: int) -> bool:
 
 
 async def survey_plan(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int,
+    repo: Repository, actor: Actor, organisation_id: int,
     leftout: int,
 ) -> SurveyPlan:
     organisation = await permissions.check_can_administer_org(
-        repo, admin_ids, actor_id, organisation_id)
-    rows = (await repo.session.execute(
-        select(Team.id, Team.name, Team.model_id, Team.timezone)
-        .where(Team.organisation_id == organisation_id).order_by(Team.id))).all()
+        repo, actor, organisation_id)
+    rows = await queries.teams_for_a_survey(repo, organisation_id)
     chosen = [(i, n, taking_part(number, leftout)) for number, (i, n, _, _) in enumerate(rows)]
     first = next((row for row, (_, _, yes) in zip(rows, chosen, strict=True) if yes), None)
-    people = await repo.session.scalar(
-        select(func.count(func.distinct(Membership.user_id))).where(
-            Membership.team_id.in_([i for i, _, yes in chosen if yes]),
-            Membership.active.is_(True))) or 0
+    people = await queries.people_in(repo, [i for i, _, yes in chosen if yes])
     return SurveyPlan(organisation.name, tuple(chosen),
                       first[2] if first else DEFAULT_MODEL_ID,
                       first[3] if first else "Europe/Amsterdam", int(people))

@@ -13,18 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select, update
-
-from bot.db.engine import WAKE_CHANNEL
 from bot.db.models import (
     Cycle,
     Membership,
     Notification,
-    Person,
-    Response,
     Team,
 )
-from bot.db.repositories import Repository, dialect_insert
+from bot.db.queries import outbox as queries
+from bot.db.repositories import Repository
 from domain.holidays import team_calendar
 from domain.rhythm import reminder_times
 
@@ -64,11 +60,9 @@ async def plan(
     team_id: int | None = None, cycle_id: int | None = None,
 ) -> None:
     """Add a notification unless one with this key exists already (planning is idempotent)."""
-    statement = dialect_insert(repo.session, Notification).values(
+    await queries.add_unless_keyed(repo, [dict(
         key=key, kind=kind.value, user_id=user_id, team_id=team_id, cycle_id=cycle_id,
-        due_at=due_at, status="pending", attempts=0,
-    ).on_conflict_do_nothing(index_elements=["key"])
-    await repo.session.execute(statement)
+        due_at=due_at, status="pending", attempts=0)])
 
 
 def heads_up_prefix(team_id: int, opens_at: datetime) -> str:
@@ -80,9 +74,7 @@ async def plan_many(repo: Repository, rows: Sequence[Mapping[str, object]]) -> N
     """`plan` for many notifications in one statement (an organisation cycle's thousand
     invitations); each row has every column `plan` writes. Idempotent the same way."""
     if rows:
-        await repo.session.execute(
-            dialect_insert(repo.session, Notification).on_conflict_do_nothing(
-                index_elements=["key"]), list(rows))
+        await queries.add_unless_keyed(repo, list(rows))
 
 
 async def plan_cycle(repo: Repository, cycle: Cycle, now: datetime) -> None:
@@ -110,11 +102,7 @@ async def active_members(
     """The team's active members who can be reached (or, `blocked_too`, also those marked as
     having blocked the bot: what is planned for them is checked again when it is due, by which
     time they may have come back)."""
-    query = select(Membership).join(Person, Person.user_id == Membership.user_id).where(
-        Membership.team_id == team_id, Membership.active.is_(True))
-    if not blocked_too:
-        query = query.where(Person.blocked_at.is_(None))
-    return (await repo.session.scalars(query.order_by(Membership.id))).all()
+    return await queries.active_members(repo, team_id, blocked_too=blocked_too)
 
 
 async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Membership]:
@@ -126,39 +114,21 @@ async def unfinished_members(repo: Repository, cycle: Cycle) -> Sequence[Members
 
 async def finished_users(repo: Repository, cycle: Cycle) -> set[int]:
     """Who confirmed their answers in this cycle or, for an organisation cycle, in any of it."""
-    cycle_ids = (select(Cycle.id).where(Cycle.organisation_cycle_id == cycle.organisation_cycle_id)
-                 if cycle.organisation_cycle_id is not None
-                 else select(Cycle.id).where(Cycle.id == cycle.id))
-    return set((await repo.session.scalars(
-        select(Membership.user_id).join(Response, Response.membership_id == Membership.id)
-        .where(Response.cycle_id.in_(cycle_ids), Response.completed_at.is_not(None)))).all())
+    return await queries.finished_users(repo, cycle)
 
 
 async def claim_due(repo: Repository, now: datetime, limit: int) -> list[int]:
     """Claim up to `limit` due notifications for this process; others skip what is claimed."""
-    query = (
-        select(Notification.id)
-        .where(Notification.status == "pending", Notification.due_at <= now,
-               or_(Notification.claimed_until.is_(None), Notification.claimed_until < now))
-        .order_by(Notification.due_at, Notification.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list((await repo.session.scalars(query)).all())
-    if ids:
-        await repo.session.execute(
-            update(Notification).where(Notification.id.in_(ids))
-            .values(claimed_until=now + CLAIM_FOR))
-    return ids
+    return await queries.claim_due(repo, now, limit, now + CLAIM_FOR)
 
 
 async def notification(repo: Repository, notification_id: int) -> Notification | None:
-    return await repo.session.get(Notification, notification_id)
+    return await queries.notification(repo, notification_id)
 
 
 async def settle(repo: Repository, notification_id: int, settled: Settled, now: datetime) -> None:
     """Record what happened; a retry is due again after Telegram's `retry_after` or a backoff."""
-    row = await repo.session.get(Notification, notification_id)
+    row = await queries.notification(repo, notification_id)
     if row is None:
         return
     row.claimed_until = None
@@ -184,25 +154,17 @@ async def set_reachable(repo: Repository, user_id: int, reachable: bool, now: da
     if reachable:
         await repo.unblock(user_id)
     else:
-        await repo.session.execute(
-            update(Person).where(Person.user_id == user_id, Person.blocked_at.is_(None))
-            .values(blocked_at=now))
+        await queries.mark_blocked(repo, user_id, now)
 
 
 async def wake_the_sweep(repo: Repository) -> None:
     """Something is due now: on PostgreSQL, tell the scheduler's leader (whichever worker it is)
     when this transaction commits (`bot.db.leader` listens); one process needs no telling."""
-    bind = repo.session.bind
-    if bind is not None and bind.dialect.name == "postgresql":
-        await repo.session.execute(select(func.pg_notify(WAKE_CHANNEL, "")))
+    await queries.notify_leader(repo)
 
 
 async def cancel_for_cycle(repo: Repository, cycle_id: int, kinds: Sequence[Kind]) -> None:
-    await repo.session.execute(
-        update(Notification)
-        .where(Notification.cycle_id == cycle_id, Notification.status == "pending",
-               Notification.kind.in_([k.value for k in kinds]))
-        .values(status=Outcome.SKIPPED.value))
+    await queries.skip_pending(repo, cycle_id, [k.value for k in kinds], Outcome.SKIPPED.value)
 
 
 async def team_of(repo: Repository, team_id: int | None) -> Team | None:

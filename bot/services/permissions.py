@@ -17,17 +17,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import select
-
 from bot.db.models import (
     Cycle,
     Membership,
     Organisation,
-    OrganisationAdmin,
     OrganisationCycle,
     Team,
 )
+from bot.db.queries import organisations as org_queries
 from bot.db.repositories import Repository
+from bot.services.actor import Actor
 
 MANAGER = "manager"
 
@@ -51,10 +50,10 @@ class PermissionsError(Exception):
         self.team_id = team_id
 
 
-def check_can_create_teams(admin_ids: frozenset[int], actor_id: int) -> None:
+def check_can_create_teams(actor: Actor) -> None:
     """With ADMIN_IDS set only they create teams; without it, anyone may start one."""
-    if admin_ids and actor_id not in admin_ids:
-        raise PermissionsError(Permission.CREATE_TEAMS, actor_id)
+    if not actor.may_create_teams:
+        raise PermissionsError(Permission.CREATE_TEAMS, actor.id)
 
 
 def is_active_manager(membership: Membership | None) -> bool:
@@ -79,47 +78,39 @@ async def check_can_manage_cycle(
     return cycle, await check_can_manage(repo, actor_id, cycle.team_id)
 
 
-async def is_org_admin(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
-) -> bool:
+async def is_org_admin(repo: Repository, actor: Actor, organisation_id: int) -> bool:
     """ADMIN_IDS administer every organisation; anyone else by a row in organisation_admins."""
-    if actor_id in admin_ids:
+    if actor.is_bot_admin:
         return True
-    row = await repo.session.scalar(select(OrganisationAdmin.user_id).where(
-        OrganisationAdmin.organisation_id == organisation_id,
-        OrganisationAdmin.user_id == actor_id))
-    return row is not None
+    return await org_queries.has_admin_row(repo, organisation_id, actor.id)
 
 
 async def check_can_administer_org(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_id: int
+    repo: Repository, actor: Actor, organisation_id: int
 ) -> Organisation:
     """The organisation, if the actor administers it (its teams, admins and cycles)."""
-    organisation = await repo.session.get(Organisation, organisation_id)
-    if organisation is None or not await is_org_admin(repo, admin_ids, actor_id,
-                                                      organisation_id):
-        raise PermissionsError(Permission.ADMINISTER_ORG, actor_id)
+    organisation = await org_queries.organisation(repo, organisation_id)
+    if organisation is None or not await is_org_admin(repo, actor, organisation_id):
+        raise PermissionsError(Permission.ADMINISTER_ORG, actor.id)
     return organisation
 
 
 async def check_can_administer_org_cycle(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, organisation_cycle_id: int
+    repo: Repository, actor: Actor, organisation_cycle_id: int
 ) -> tuple[OrganisationCycle, Organisation]:
     """An organisation cycle and its organisation, if the actor administers that organisation."""
-    found = await repo.session.get(OrganisationCycle, organisation_cycle_id)
+    found = await org_queries.organisation_cycle(repo, organisation_cycle_id)
     if found is None:
-        raise PermissionsError(Permission.ADMINISTER_ORG, actor_id)
-    return found, await check_can_administer_org(repo, admin_ids, actor_id,
-                                                 found.organisation_id)
+        raise PermissionsError(Permission.ADMINISTER_ORG, actor.id)
+    return found, await check_can_administer_org(repo, actor, found.organisation_id)
 
 
 async def check_can_close_cycle(
-    repo: Repository, admin_ids: frozenset[int], actor_id: int, cycle_id: int
+    repo: Repository, actor: Actor, cycle_id: int
 ) -> tuple[Cycle, Team]:
     """A team's own cycle is closed by its managers; a team's part of an organisation cycle only
     by an admin of the organisation, since closing it closes every team's part at once."""
-    cycle, team = await check_can_manage_cycle(repo, actor_id, cycle_id)
+    cycle, team = await check_can_manage_cycle(repo, actor.id, cycle_id)
     if cycle.organisation_cycle_id is not None:
-        await check_can_administer_org_cycle(repo, admin_ids, actor_id,
-                                             cycle.organisation_cycle_id)
+        await check_can_administer_org_cycle(repo, actor, cycle.organisation_cycle_id)
     return cycle, team

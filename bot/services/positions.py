@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import delete, select
-
-from bot.db.models import ConversationPosition
-from bot.db.repositories import Repository, dialect_insert
+from bot.db.queries import positions as queries
+from bot.db.repositories import Repository
 
 
 @dataclass(frozen=True)
@@ -129,12 +127,8 @@ async def expect(
     """From now on, this person's next typed text in `chat_id` (default: the private chat) is
     read as `position` says."""
     payload = dataclasses.asdict(position)
-    statement = dialect_insert(repo.session, ConversationPosition).values(
-        user_id=user_id, chat_id=user_id if chat_id is None else chat_id, kind=position.KIND,
-        payload=payload, updated_at=now)
-    await repo.session.execute(statement.on_conflict_do_update(
-        index_elements=["user_id", "chat_id"],
-        set_={"kind": position.KIND, "payload": payload, "updated_at": now}))
+    await queries.store(repo, user_id, user_id if chat_id is None else chat_id, position.KIND,
+                        payload, now)
 
 
 async def expected(
@@ -142,19 +136,13 @@ async def expected(
 ) -> Position | None:
     """What this person's typed text in `chat_id` (default: the private chat) is for; None when
     the bot waits for no text from them there."""
-    row = (await repo.session.execute(
-        select(ConversationPosition.kind, ConversationPosition.payload)
-        .where(ConversationPosition.user_id == user_id,
-               ConversationPosition.chat_id == (user_id if chat_id is None else chat_id))
-    )).first()
-    return None if row is None else decode(row[0], row[1])
+    row = await queries.stored(repo, user_id, user_id if chat_id is None else chat_id)
+    return None if row is None else decode(*row)
 
 
 async def clear(repo: Repository, user_id: int, *, chat_id: int | None = None) -> None:
     """The typed reply has been used (or the step was left): text is no longer expected there."""
-    await repo.session.execute(delete(ConversationPosition).where(
-        ConversationPosition.user_id == user_id,
-        ConversationPosition.chat_id == (user_id if chat_id is None else chat_id)))
+    await queries.remove(repo, user_id, user_id if chat_id is None else chat_id)
 
 
 def decode(kind: str, payload: Any) -> Position | None:

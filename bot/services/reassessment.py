@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.db.models import Cycle, Organisation, Team
+from bot.db.models import Cycle, Team
+from bot.db.queries import organisations as org_queries
+from bot.db.queries import teams as team_queries
 from bot.db.repositories import Repository
 from bot.services import cycles, org_rhythm, outbox, teams
 from bot.services.outbox import Kind
@@ -30,7 +30,7 @@ async def schedule_next(repo: Repository, team: Team, after: datetime) -> dateti
     """Set the team's next reassessment and tell its managers on the working day before.
 
     A team of an organisation with a rhythm has none of its own: the organisation asks it."""
-    organisation = await repo.session.get(Organisation, team.organisation_id)
+    organisation = await org_queries.organisation(repo, team.organisation_id)
     if organisation is not None and rhythm_owner(organisation.reassessment) == "organisation":
         team.next_reassessment_at = None
         return None
@@ -66,12 +66,8 @@ async def open_due(repo: Repository, now: datetime) -> int:
     with a rhythm of their own open theirs first (`org_rhythm`); their teams have none.
     """
     opened = await org_rhythm.open_due(repo, now)
-    own_rhythm = select(Organisation.id).where(Organisation.reassessment == "off")
-    due = (await repo.session.scalars(  # a team of an organisation with a rhythm: it asks them
-        select(Team).where(Team.reassessment != "off", Team.next_reassessment_at.is_not(None),
-                           Team.next_reassessment_at <= now,
-                           Team.organisation_id.in_(own_rhythm))
-        .with_for_update(skip_locked=True))).all()
+    # a team of an organisation with a rhythm: it asks them (`org_rhythm.open_due`)
+    due = await team_queries.due_for_reassessment(repo, now)
     for team in due:
         assert team.next_reassessment_at is not None
         calendar = team_calendar(team.timezone, now.date())

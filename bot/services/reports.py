@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
-
-from bot.db.models import Answer, Cycle, Example, Membership, Remark, Response, Team
+from bot.db.models import Cycle, Response
+from bot.db.queries import improvement as improvement_queries
+from bot.db.queries import reports as queries
 from bot.db.repositories import Repository
-from bot.services import agreements, improvement, org_cycles
+from bot.services import agreements, org_cycles
+from bot.services.actor import Actor
 from bot.services.agreements import Agreed
 from bot.services.improvement import ActionEffect
-from bot.services.permissions import MANAGER
+from bot.services.permissions import check_can_manage
+from bot.services.records import CycleInfo, TeamInfo
 from domain import disclosure
 from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
 from domain.agreed import Movement, since_agreed
@@ -39,8 +41,8 @@ class ResponseRate:
 
 @dataclass(frozen=True, slots=True)
 class CycleReport:
-    team: Team
-    cycle: Cycle
+    team: TeamInfo
+    cycle: CycleInfo
     model: AssessmentModel
     rate: ResponseRate
     result: TeamResult
@@ -66,22 +68,34 @@ class CycleReport:
         return self.cycle.closed_at is None
 
 
+@dataclass(frozen=True, slots=True)
+class CycleStatus:
+    """`/status`: the team, its open cycle (None: none open) and who took part so far."""
+
+    team: TeamInfo
+    cycle: CycleInfo | None
+    rate: ResponseRate | None
+
+
+async def cycle_status(repo: Repository, actor: Actor, team_id: int) -> CycleStatus:
+    """The open cycle's counts of people, for a manager of the team only (else
+    `PermissionsError`)."""
+    team = await check_can_manage(repo, actor.id, team_id)
+    cycle = await repo.open_cycle(team.id)
+    if cycle is None:
+        return CycleStatus(TeamInfo.of(team), None, None)
+    return CycleStatus(TeamInfo.of(team), CycleInfo.of(cycle), await response_rate(repo, cycle))
+
+
 async def response_rate(repo: Repository, cycle: Cycle) -> ResponseRate:
     """Counts only; for a team's part of an organisation cycle, the responses that count in the
     team (`bot.services.org_cycles`: a person in two teams answers once and counts in both)."""
-    members = await repo.session.scalar(
-        select(func.count()).select_from(Membership)
-        .where(Membership.team_id == cycle.team_id, Membership.active.is_(True))) or 0
+    members = await queries.active_members(repo, cycle.team_id)
     if cycle.organisation_cycle_id is not None:
         counted = [c for c in await org_cycles.counted_responses(
             repo, cycle.organisation_cycle_id) if cycle.team_id in c.team_ids]
-        return ResponseRate(int(members), len(counted), sum(c.completed for c in counted))
-    started = await repo.session.scalar(
-        select(func.count()).select_from(Response).where(Response.cycle_id == cycle.id)) or 0
-    completed = await repo.session.scalar(
-        select(func.count()).select_from(Response)
-        .where(Response.cycle_id == cycle.id, Response.completed_at.is_not(None))) or 0
-    return ResponseRate(int(members), int(started), int(completed))
+        return ResponseRate(members, len(counted), sum(c.completed for c in counted))
+    return ResponseRate(members, *await queries.started_and_completed(repo, cycle.id))
 
 
 async def _respondents(
@@ -95,10 +109,10 @@ async def _respondents(
     """
     if cycle.organisation_cycle_id is not None:
         return await _shared_respondents(repo, cycle, cycle.organisation_cycle_id, viewer)
-    query = select(Response).where(Response.cycle_id == cycle.id)
-    responses = (await repo.session.scalars(query.order_by(Response.id))).all()
-    by_response = await _answers(repo, responses, query.with_only_columns(Response.id))
-    unknown = await _unknown(repo, query.with_only_columns(Response.id))
+    query = queries.responses_of(cycle.id)
+    responses = await queries.responses(repo, query)
+    by_response = await queries.answers(repo, responses, query.with_only_columns(Response.id))
+    unknown = await queries.unknown(repo, query.with_only_columns(Response.id))
     return [(response, Respondent(
                 answers=by_response[response.id], group=response.stakeholder_group,
                 is_manager=response.is_manager, finished=response.completed_at is not None,
@@ -115,12 +129,11 @@ async def _shared_respondents(
     they answered."""
     counted = {c.response_id: c for c in await org_cycles.counted_responses(
         repo, organisation_cycle_id) if cycle.team_id in c.team_ids}
-    viewer_membership = await repo.session.get(Membership, viewer) if viewer else None
+    viewer_membership = await queries.membership(repo, viewer) if viewer else None
     viewer_id = viewer_membership.user_id if viewer_membership is not None else None
-    responses = (await repo.session.scalars(
-        select(Response).where(Response.id.in_(list(counted))).order_by(Response.id))).all()
-    by_response = await _answers(repo, responses, list(counted))
-    unknown = await _unknown(repo, list(counted))
+    responses = await queries.responses(repo, list(counted))
+    by_response = await queries.answers(repo, responses, list(counted))
+    unknown = await queries.unknown(repo, list(counted))
     team = cycle.team_id
     return [(response, Respondent(
                 answers=by_response[response.id], group=counted[response.id].group_in[team],
@@ -131,33 +144,6 @@ async def _shared_respondents(
             for response in responses if by_response[response.id]]
 
 
-async def _answers(
-    repo: Repository, responses: Sequence[Response], ids: Select[tuple[int]] | list[int]
-) -> dict[int, dict[str, int | None]]:
-    """The answers of these responses by response and element, in one query however many."""
-    by_response: dict[int, dict[str, int | None]] = {response.id: {} for response in responses}
-    rows = await repo.session.execute(
-        select(Answer.response_id, Answer.element_id, Answer.level)
-        .where(Answer.response_id.in_(ids)))
-    for response_id, element_id, level in rows.all():
-        by_response[response_id][element_id] = level
-    return by_response
-
-
-async def _unknown(
-    repo: Repository, ids: Select[tuple[int]] | list[int]
-) -> dict[int, frozenset[str]]:
-    """Per response, the elements answered "don't know" (their level is None, as for not
-    applicable); kept apart from `_answers` so that loader stays one plain mapping."""
-    rows = await repo.session.execute(
-        select(Answer.response_id, Answer.element_id)
-        .where(Answer.response_id.in_(ids), Answer.dont_know.is_(True)))
-    found: dict[int, set[str]] = {}
-    for response_id, element_id in rows.all():
-        found.setdefault(response_id, set()).add(element_id)
-    return {response_id: frozenset(ids) for response_id, ids in found.items()}
-
-
 async def respondents_for_a_group(repo: Repository, cycle: Cycle) -> list[Respondent]:
     """Every response with answers, nobody marked as the reader: for a message the whole group
     reads, whose figures `domain.meeting_figures` builds for every reader at once."""
@@ -165,10 +151,7 @@ async def respondents_for_a_group(repo: Repository, cycle: Cycle) -> list[Respon
 
 
 async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
-    return await repo.session.scalar(
-        select(Cycle).where(Cycle.team_id == cycle.team_id, Cycle.id < cycle.id,
-                            Cycle.closed_at.is_not(None), Cycle.model_id == cycle.model_id)
-        .order_by(Cycle.id.desc()).limit(1))
+    return await queries.previous_cycle(repo, cycle)
 
 
 async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
@@ -177,10 +160,7 @@ async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
     membership = await repo.membership(cycle.team_id, viewer_id)
     if membership is None:
         return 0
-    answered = await repo.session.scalar(  # in any team: an organisation cycle counts it here
-        select(Response.id).join(Membership, Membership.id == Response.membership_id)
-        .where(Membership.user_id == viewer_id).limit(1))
-    if answered is not None:
+    if await queries.answered_anywhere(repo, viewer_id):  # an organisation cycle counts it here
         return membership.id
     if cycle.organisation_cycle_id is not None:  # what else they see decides (`_overlap_ok`)
         seen = await visible_teams(repo, cycle.organisation_cycle_id, viewer_id)
@@ -193,13 +173,7 @@ async def visible_teams(
 ) -> frozenset[int]:
     """The teams of the organisation cycle whose figures this person gets: those they manage,
     and those that share their result with their members."""
-    rows = await repo.session.execute(
-        select(Membership.team_id).join(Team, Team.id == Membership.team_id)
-        .join(Cycle, Cycle.team_id == Team.id)
-        .where(Cycle.organisation_cycle_id == organisation_cycle_id,
-               Membership.user_id == viewer_id, Membership.active.is_(True),
-               (Membership.role == MANAGER) | Team.share_results.is_(True)))
-    return frozenset(team_id for (team_id,) in rows.all())
+    return await queries.visible_teams(repo, organisation_cycle_id, viewer_id)
 
 
 async def _overlap_ok(
@@ -233,14 +207,15 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
     before_cycle = await previous_cycle(repo, cycle)
     previous = (await _result(repo, before_cycle, cycle.scope_id, threshold, viewer)
                 if before_cycle is not None and result.shown else None)
-    chapter_targets = await improvement.targets(repo, team.id)
+    chapter_targets = await improvement_queries.targets(repo, team.id)
     element_targets = {e: chapter_targets[model.elements[e].chapter_id]
                        for e in model.scope(cycle.scope_id).element_ids
                        if model.elements[e].chapter_id in chapter_targets}
     remarks_shown = result.shown and disclosure.remarks_allowed(people, threshold)
     agreed, last = await _agreed(repo, cycle, model)
     return CycleReport(
-        team=team, cycle=cycle, model=model, rate=await response_rate(repo, cycle),
+        team=TeamInfo.of(team), cycle=CycleInfo.of(cycle), model=model,
+        rate=await response_rate(repo, cycle),
         result=result, managers=figures.managers, previous=previous,
         priorities=priorities(result, element_targets, previous) if result.shown else (),
         trend=trend(result, previous) if result.shown else (),
@@ -271,7 +246,7 @@ async def _action_effects(
     """Actions taken after earlier cycles, with their element's level then and now."""
     effects = []
     earlier: dict[int, TeamResult] = {}  # several actions often come from the same cycle
-    for action in await improvement.actions(repo, cycle.team_id, open_only=False):
+    for action in await improvement_queries.actions(repo, cycle.team_id, open_only=False):
         if action.cycle_id is None or action.cycle_id >= cycle.id:
             continue
         source = await repo.cycle(action.cycle_id)
@@ -303,10 +278,7 @@ async def _remarks(
     """Remarks per chapter, sorted by text: an order that says nothing about who wrote them."""
     if not response_ids:
         return ()
-    rows = (await repo.session.execute(
-        select(Remark.chapter_id, Remark.text).where(Remark.response_id.in_(response_ids))
-    )).all()
-    return disclosure.remark_order((chapter, text) for chapter, text in rows)
+    return disclosure.remark_order(await queries.remarks(repo, response_ids))
 
 
 async def _examples(
@@ -315,14 +287,10 @@ async def _examples(
     """Examples per element, shown under the remarks' rule and in their order (by text)."""
     if not response_ids:
         return ()
-    rows = await repo.session.execute(
-        select(Example.element_id, Example.text).where(Example.response_id.in_(response_ids)))
-    return disclosure.remark_order((element_id, text) for element_id, text in rows.all())
+    return disclosure.remark_order(await queries.examples(repo, response_ids))
 
 
 async def latest_reportable_cycle(repo: Repository, team_id: int) -> Cycle | None:
     """The open cycle (for a live preview) or else the most recently closed one."""
-    return await repo.session.scalar(
-        select(Cycle).where(Cycle.team_id == team_id)
-        .order_by(Cycle.closed_at.is_not(None), Cycle.id.desc()).limit(1))
+    return await queries.latest_reportable_cycle(repo, team_id)
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.db.models import Cycle, Example, Team
-from bot.db.repositories import Participation, Repository, dialect_insert
+from bot.db.models import Cycle, Team
+from bot.db.queries import survey as survey_queries
+from bot.db.repositories import Participation, Repository
 from bot.services import org_cycles
 from domain.catalog import AssessmentModel, Chapter, Element, load_model
 from domain.scoring import DONT_KNOW, next_position
@@ -227,12 +228,8 @@ async def save_example(
         return AnswerRefusal.INVALID
     cleaned = " ".join(text.split())[:MAX_EXAMPLE_LENGTH]
     if cleaned:
-        statement = dialect_insert(repo.session, Example).values(
-            response_id=context.response_id, element_id=element_ids[index], text=cleaned,
-            written_at=now)
-        await repo.session.execute(statement.on_conflict_do_update(
-            index_elements=["response_id", "element_id"],
-            set_={"text": cleaned, "written_at": now}))
+        await survey_queries.save_example(repo, context.response_id, element_ids[index],
+                                          cleaned, now)
     return await show(repo, user_id, cycle_id, now)
 
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
-
-from bot.db.models import Invite, Membership, Organisation, OrganisationAdmin, Team
+from bot.db.models import Invite, Membership, Organisation, Team
+from bot.db.queries import added
+from bot.db.queries import organisations as org_queries
+from bot.db.queries import teams as queries
 from bot.db.repositories import Repository
+from bot.services import positions
+from bot.services.actor import Actor
 from bot.services.permissions import check_can_create_teams, check_can_manage
+from bot.services.records import TeamInfo
 from domain.catalog import DEFAULT_MODEL_ID, load_model
 
 INVITE_VALIDITY = timedelta(days=30)
@@ -27,27 +31,34 @@ class TeamSettings:
     anonymity_threshold: int = 3
 
 
+async def expect_name(repo: Repository, actor: Actor, now: datetime) -> None:
+    """A bare /newteam: the name is asked for, if the actor may create teams (asked before, so
+    nobody types a name only to be refused)."""
+    check_can_create_teams(actor)
+    await positions.expect(repo, actor.id, positions.TeamName(), now)
+
+
 async def create_team(
     repo: Repository, name: str, manager: int, settings: TeamSettings, now: datetime,
-    *, admin_ids: frozenset[int] = frozenset(), organisation_id: int | None = None,
+    *, creator: Actor | None = None, organisation_id: int | None = None,
 ) -> tuple[Team, Membership]:
     """The creator becomes the team's first manager (and a member who answers too).
 
-    `admin_ids` is the bot's ADMIN_IDS: when set, only they may create teams. A team always
-    belongs to an organisation: without `organisation_id` (the old way, /newteam) it gets one of
-    its own, named after it, with the creator as its admin and no rhythm of its own, so the team
-    runs exactly as a team did before organisations existed. With `organisation_id` the caller
-    (`bot.services.organisations`) has checked that the creator administers it."""
+    `creator` is the acting person (`manager`) when a person asks: with ADMIN_IDS set only they
+    may create teams (`Actor.may_create_teams`); None where no person asks (the demo's seed).
+    A team always belongs to an organisation: without `organisation_id` (the old way, /newteam)
+    it gets one of its own, named after it, with the creator as its admin and no rhythm of its
+    own, so the team runs exactly as a team did before organisations existed. With
+    `organisation_id` the caller (`bot.services.organisations`) has checked that the creator
+    administers it."""
     if organisation_id is None:
-        check_can_create_teams(admin_ids, manager)
-        organisation = Organisation(name=name.strip()[:200], created_at=now, reassessment="off",
-                                    solo=True)
-        repo.session.add(organisation)
-        await repo.session.flush()
-        repo.session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=manager,
-                                           added_by=None, added_at=now))
+        if creator is not None:
+            check_can_create_teams(creator)
+        organisation = await added(repo, Organisation(
+            name=name.strip()[:200], created_at=now, reassessment="off", solo=True))
+        await org_queries.add_admin(repo, organisation.id, manager, None, now)
         organisation_id = organisation.id
-    team = Team(
+    team = await added(repo, Team(
         organisation_id=organisation_id,
         name=name.strip()[:200],
         model_id=settings.model_id,
@@ -59,9 +70,7 @@ async def create_team(
         reassessment="quarterly",
         reminders_enabled=True,
         created_at=now,
-    )
-    repo.session.add(team)
-    await repo.session.flush()
+    ))
     membership = await repo.join(team.id, manager, "manager",
                                  "management" if settings.use_groups else None, now)
     return team, membership
@@ -73,47 +82,39 @@ async def create_invite(
 ) -> Invite:
     """An unguessable token (96 random bits) that fits a t.me deep link; managers only."""
     await check_can_manage(repo, created_by, team_id)
-    invite = Invite(
+    return await added(repo, Invite(
         token=secrets.token_urlsafe(12),
         team_id=team_id,
         stakeholder_group=group,
         created_by=created_by,
         created_at=now,
         expires_at=now + valid_for,
-    )
-    repo.session.add(invite)
-    await repo.session.flush()
-    return invite
+    ))
 
 
 async def revoke_invites(repo: Repository, actor_id: int, team_id: int, now: datetime) -> int:
     """Every link of the team stops working at once (a link that was shared too widely)."""
     await check_can_manage(repo, actor_id, team_id)
-    result = await repo.session.execute(
-        update(Invite).where(Invite.team_id == team_id, Invite.revoked_at.is_(None))
-        .values(revoked_at=now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return await queries.revoke_invites(repo, team_id, now)
 
 
 def invite_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
 
+async def managed_team(repo: Repository, actor: Actor, team_id: int) -> TeamInfo:
+    """A team as its settings and survey screens read it, for one of its managers only (else
+    `PermissionsError`): a forged team id in a button shows nothing of another team."""
+    return TeamInfo.of(await check_can_manage(repo, actor.id, team_id))
+
+
 async def managed_teams(repo: Repository, user_id: int) -> list[Team]:
     """The teams this person manages, oldest first (the order of the team buttons)."""
-    rows = await repo.session.scalars(
-        select(Team).join(Membership, Membership.team_id == Team.id)
-        .where(Membership.user_id == user_id, Membership.role == "manager",
-               Membership.active.is_(True))
-        .order_by(Team.id))
-    return list(rows.all())
+    return await queries.managed_by(repo, user_id)
 
 
 async def managers(repo: Repository, team_id: int) -> list[Membership]:
-    rows = await repo.session.scalars(
-        select(Membership).where(Membership.team_id == team_id, Membership.role == "manager",
-                                 Membership.active.is_(True)))
-    return list(rows.all())
+    return await queries.managers(repo, team_id)
 
 
 MODELS = {"2018": "iso9004-2018", "2009": "iso9004-2009"}
@@ -151,11 +152,7 @@ async def _apply_setting(repo: Repository, team: Team, choice: str) -> SettingRe
         setattr(team, {"groups": "use_groups", "share": "share_results",
                        "reminders": "reminders_enabled"}[key], switch)
         if key == "groups" and switch:  # managers belong to management, as when created so
-            await repo.session.execute(
-                update(Membership).where(Membership.team_id == team.id,
-                                         Membership.role == "manager",
-                                         Membership.stakeholder_group.is_(None))
-                .values(stakeholder_group="management"))
+            await queries.managers_in_management(repo, team.id)
     else:
         return SettingRefusal.UNKNOWN
     return None

@@ -28,6 +28,9 @@ from conversations.group.group_chat import (
 )
 from conversations.handlers import Handler
 
+GROUP_LANGUAGE: callbacks.Verbs[callbacks.GroupLanguage] = callbacks.Verbs.of(
+    callbacks.GroupLanguage)
+
 
 async def on_language(update: Update, context: BotContext) -> None:
     user = update.effective_user
@@ -46,10 +49,10 @@ async def on_language_button(update: Update, context: BotContext) -> None:
     """A tap on a language in the group: switched, if the tapper manages the linked team."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
-    data = callbacks.parse(query.data)
+    data = GROUP_LANGUAGE.read(query.data)
     texts = context.runtime.texts
     language = await language_in_group(update, context)
-    if not isinstance(data, callbacks.GroupLanguage):
+    if data is None:
         await replies.acknowledge(query, texts.render(language, "group_refusal",
                                                       reason="invalid"))
         return
@@ -100,6 +103,6 @@ def build_group_command_handlers() -> list[Handler]:
         CommandHandler("language", politely_in_group(on_language), filters=IN_GROUPS),
         CommandHandler("help", on_help, filters=IN_GROUPS),
         CallbackQueryHandler(on_language_button,
-                             pattern=callbacks.pattern_for(callbacks.GroupLanguage)),
+                             pattern=GROUP_LANGUAGE.pattern),
         MessageHandler(IN_GROUPS & _PrivateOnlyCommand(), on_private_only),
     ]

@@ -40,6 +40,8 @@ from conversations.group.group_chat import (
 )
 from conversations.handlers import Handler
 
+LINK_TEAM: callbacks.Verbs[callbacks.LinkTeam] = callbacks.Verbs.of(callbacks.LinkTeam)
+
 log = logging.getLogger(__name__)
 IN = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
 
@@ -109,9 +111,9 @@ async def on_link_team(update: Update, context: BotContext) -> None:
     """A tap on a team button in the group: link it, if the tapper manages that team."""
     query = update.callback_query
     assert query is not None
-    data = callbacks.parse(query.data)
+    data = LINK_TEAM.read(query.data)
     language = await language_in_group(update, context)
-    if not isinstance(data, callbacks.LinkTeam):
+    if data is None:
         await replies.acknowledge(query, context.runtime.texts.render(
             language, "group_refusal", reason="invalid"))
         return
@@ -251,7 +253,7 @@ def build_group_link_handlers() -> list[Handler]:
         CommandHandler("unlink", politely_in_group(on_unlink), filters=IN_GROUPS),
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrated),
         MessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE & IN_GROUPS, on_renamed),
-        CallbackQueryHandler(on_link_team, pattern=callbacks.pattern_for(callbacks.LinkTeam)),
+        CallbackQueryHandler(on_link_team, pattern=LINK_TEAM.pattern),
         managing.buttons(managing.on(callbacks.OfferGroupLink, _offer)),
         managing.command("link", callbacks.OfferGroupLink, _offer),  # in private: the link
     ]

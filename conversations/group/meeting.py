@@ -175,12 +175,6 @@ async def refresh(context: BotContext, meeting_id: int, showing: Screen | None =
             current = latest
 
 
-MEETING = (callbacks.MeetingVote, callbacks.MeetingReveal, callbacks.MeetingAgree,
-           callbacks.MeetingGo, callbacks.MeetingPause, callbacks.MeetingResume,
-           callbacks.MeetingFinish, callbacks.MeetingAction, callbacks.MeetingOwner,
-           callbacks.MeetingDue)
-
-
 async def _shown(context: BotContext, meeting_id: int, chat_id: int) -> Screen | None:
     """What the message shows before a step (taps that change nothing visible edit nothing:
     Telegram would answer "not modified"); None for a meeting of another group or none."""
@@ -202,7 +196,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     """Any meeting button: the service decides whether this person may; a refusal is a toast."""
     query = update.callback_query
     assert query is not None and query.message is not None
-    data = callbacks.parse(query.data)
+    data = callbacks.MEETING.read(query.data)
     chat_id, user_id = query.message.chat.id, query.from_user.id
     runtime = context.runtime
     now = runtime.clock.now()
@@ -212,7 +206,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     try:
         language = await language_in_group(update, context)
         before = (await _shown(context, data.meeting_id, chat_id)
-                  if isinstance(data, MEETING) and data.meeting_id not in RENDERING.shown
+                  if data is not None and data.meeting_id not in RENDERING.shown
                   else None)
         async with runtime.repository() as repo:
             match data:
@@ -324,6 +318,6 @@ def build_meeting_handlers() -> list[Handler]:
     return [
         CommandHandler("meeting", on_meeting_command, filters=filters.ChatType.GROUPS
                        | filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_meeting_button, pattern=callbacks.pattern_for(*MEETING)),
+        CallbackQueryHandler(on_meeting_button, pattern=callbacks.MEETING.pattern),
         managing.buttons(managing.on(callbacks.StartMeeting, _start_from_report)),
     ]

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from bot.db.models import Team
 from bot.outbox.scheduler import nudge
-from bot.services import cycles, org_setup, outbox, permissions, positions, reports
+from bot.services import cycles, org_setup, outbox, positions, reports, teams
 from bot.services.permissions import PermissionsError
+from bot.services.records import TeamInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -40,18 +40,16 @@ async def _choose_scope(
         screens.keyboard(rows)))
 
 
-async def _managed_team(update: Update, context: BotContext, team_id: int) -> Team:
+async def _managed_team(update: Update, context: BotContext, team_id: int) -> TeamInfo:
     """The team, if the person who tapped or typed manages it (else `PermissionsError`)."""
-    user = update.effective_user
-    assert user is not None
     async with context.runtime.repository() as repo:
-        return await permissions.check_can_manage(repo, user.id, team_id)
+        return await teams.managed_team(repo, managing.actor(context), team_id)
 
 
 async def _survey_setup(
     update: Update, context: BotContext,
     data: callbacks.SurveyScope | callbacks.SurveyDeadline, language: str,
-) -> tuple[Team, AssessmentModel] | None:
+) -> tuple[TeamInfo, AssessmentModel] | None:
     """The team and its model, if the tapper manages it and the chosen scope exists."""
     team = await _managed_team(update, context, data.team_id)
     model = load_model(team.model_id)
@@ -171,9 +169,8 @@ async def _status(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        cycle = await repo.open_cycle(team.id)
-        rate = await reports.response_rate(repo, cycle) if cycle else None
+        status = await reports.cycle_status(repo, managing.actor(context), data.team_id)
+    team, cycle, rate = status.team, status.cycle, status.rate
     if cycle is None or rate is None:
         await replies.show(update, context, screens.Screen(runtime.texts.render(
             language, "no_open_cycle", team=team.name)))
@@ -215,11 +212,8 @@ async def _ask_close(
     assert user is not None
     texts = context.runtime.texts
     async with context.runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        cycle = await repo.open_cycle(team.id)
-        if cycle is not None:  # a team's part of an organisation cycle: its admins close it
-            await permissions.check_can_close_cycle(
-                repo, context.runtime.settings.admin_ids, user.id, cycle.id)
+        # a team's part of an organisation cycle: its admins close it
+        team, cycle = await cycles.closable(repo, managing.actor(context), data.team_id)
     if cycle is None:
         await replies.show(update, context, screens.Screen(texts.render(
             language, "no_open_cycle", team=team.name)))
@@ -227,8 +221,8 @@ async def _ask_close(
     b = texts.buttons(language)
     if cycle.organisation_cycle_id is not None:  # closing it closes every team's part: say so
         async with context.runtime.repository() as repo:
-            name, teams = await org_setup.closing(repo, context.runtime.settings.admin_ids,
-                                                  user.id, cycle.organisation_cycle_id)
+            name, teams = await org_setup.closing(repo, managing.actor(context),
+                                                  cycle.organisation_cycle_id)
         question = texts.render(language, "org_note", what="close_confirm", name=name,
                                 teams=teams)
     else:
@@ -245,12 +239,10 @@ async def _close_confirmed(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle, team = await permissions.check_can_close_cycle(
-            repo, runtime.settings.admin_ids, user.id, data.cycle_id)
-        await cycles.close_and_plan_reports(repo, cycle.id, runtime.clock.now())
-        whole = await org_setup.closing(repo, runtime.settings.admin_ids, user.id,
-                                        cycle.organisation_cycle_id) if (
-            cycle.organisation_cycle_id is not None) else None
+        actor = managing.actor(context)
+        team, whole_id = await cycles.close_now(repo, actor, data.cycle_id, runtime.clock.now())
+        whole = (await org_setup.closing(repo, actor, whole_id)
+                 if whole_id is not None else None)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         lang, "closed", team=team.name) if whole is None else runtime.texts.render(
         lang, "org_note", what="closed", name=whole[0], teams=whole[1])))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.services import improvement, permissions
+from bot.services import improvement, teams
+from bot.services.records import TeamInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -24,13 +25,14 @@ async def _targets(
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
+    actor = managing.actor(context)
     async with runtime.repository() as repo:
         if isinstance(data, callbacks.SetTarget):
-            team = await improvement.set_target(repo, user.id, data.team_id, data.chapter_id,
-                                                data.level)
+            team = TeamInfo.of(await improvement.set_target(
+                repo, user.id, data.team_id, data.chapter_id, data.level))
         else:
-            team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        chosen = await improvement.targets(repo, team.id)
+            team = await teams.managed_team(repo, actor, data.team_id)
+        chosen = await improvement.targets(repo, actor, team.id)
     model = load_model(team.model_id)
     chapters = [(c, improvement.target_of(chosen, c.id)) for c in model.chapters]
     rows = [[(f"{c.id} {c.title(language)}: {level}", callbacks.TargetChapter(team.id, c.id))]
@@ -45,7 +47,7 @@ async def _chapter(
     user = update.effective_user
     assert user is not None
     async with context.runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
+        team = await teams.managed_team(repo, managing.actor(context), data.team_id)
     model = load_model(team.model_id)
     chapter = next((c for c in model.chapters if c.id == data.chapter_id), None)
     if chapter is None:
@@ -84,14 +86,14 @@ async def _actions(
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
+    actor = managing.actor(context)
     async with runtime.repository() as repo:
         if isinstance(data, callbacks.ActionDone):
             action = await improvement.finish(repo, user.id, data.action_id, runtime.clock.now())
-            team = await repo.team(action.team_id)  # loaded by the service's check
-            assert team is not None
+            team = await teams.managed_team(repo, actor, action.team_id)
         else:
-            team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        open_actions = await improvement.actions(repo, team.id, open_only=True)
+            team = await teams.managed_team(repo, actor, data.team_id)
+        open_actions = await improvement.actions(repo, actor, team.id, open_only=True)
     b = runtime.texts.buttons(language)
     rows = [[(f"{b.mark_done} {a.element_id}", callbacks.ActionDone(a.id))]
             for a in open_actions]

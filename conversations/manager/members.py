@@ -22,7 +22,7 @@ async def _list(
     user = update.effective_user
     assert user is not None
     async with context.runtime.repository() as repo:
-        team, lines = await members.member_lines(repo, user.id, data.team_id,
+        team, lines = await members.member_lines(repo, managing.actor(context), data.team_id,
                                                  context.runtime.clock.now())
     texts = context.runtime.texts
     rows = [[(line.name, callbacks.Member(line.membership_id))]
@@ -49,7 +49,7 @@ async def _act(
         elif isinstance(data, callbacks.RemoveMember):
             line, refusal = await members.remove(repo, user.id, data.membership_id, now)
         else:
-            line = await members.member_line(repo, user.id, data.membership_id, now)
+            line = await members.member_line(repo, managing.actor(context), data.membership_id, now)
     if line is None:
         return
     texts = runtime.texts

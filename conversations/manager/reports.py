@@ -16,7 +16,7 @@ from telegram.error import Forbidden
 
 from bot.outbox.delivery import post, report_messages
 from bot.rendering import documents, presenting
-from bot.services import groups, permissions, report_view, reports
+from bot.services import groups, report_view
 from bot.telegram import keyboards, replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing
@@ -31,9 +31,7 @@ async def _send_report(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        cycle = await reports.latest_reportable_cycle(repo, team.id)
-        report = await report_view.build(repo, cycle, user.id) if cycle else None
+        report = await report_view.latest(repo, managing.actor(context), data.team_id)
     if report is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
@@ -74,16 +72,14 @@ async def _send_file(
     user = update.effective_user
     assert user is not None
     runtime = context.runtime
+    actor = managing.actor(context)
     async with runtime.repository() as repo:
-        if isinstance(data, callbacks.ExportLatest):
-            await permissions.check_can_manage(repo, user.id, data.team_id)
-            cycle = await reports.latest_reportable_cycle(repo, data.team_id)
-        else:
-            cycle, _ = await permissions.check_can_manage_cycle(repo, user.id, data.cycle_id)
-        view = await report_view.build(repo, cycle, user.id) if cycle else None
-        every = (await report_view.every_cycle(repo, cycle, user.id)
-                 if cycle is not None and isinstance(data, callbacks.ExportAllCycles) else [])
-    if cycle is None or view is None:
+        view = (await report_view.latest(repo, actor, data.team_id)
+                if isinstance(data, callbacks.ExportLatest)
+                else await report_view.of_cycle(repo, actor, data.cycle_id))
+        every = (await report_view.every_cycle(repo, actor, data.cycle_id)
+                 if isinstance(data, callbacks.ExportAllCycles) else [])
+    if view is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
     if view.report.is_preview:  # no figures while the cycle is open: only the counts of people
@@ -102,7 +98,7 @@ async def _send_file(
         name = documents.file_name(view, "csv")
         if view.history is not None and len(view.history.points) > 1:
             more = keyboard([[(runtime.texts.buttons(language).export_all,
-                               callbacks.ExportAllCycles(cycle.id))]])
+                               callbacks.ExportAllCycles(view.report.cycle.id))]])
     try:
         await replies.retrying(lambda: context.bot.send_document(
             user.id, InputFile(body, name), reply_markup=more))

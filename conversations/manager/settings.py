@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import Organisation, Team
-from bot.services import org_rhythm, permissions, reassessment, teams
+from bot.services import org_rhythm, reassessment, teams
+from bot.services.records import TeamInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -24,8 +24,8 @@ async def _show(
     user = update.effective_user
     assert user is not None
     async with context.runtime.repository() as repo:
-        team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        governing = await org_rhythm.governing(repo, team)
+        team = await teams.managed_team(repo, managing.actor(context), data.team_id)
+        governing = await org_rhythm.governing(repo, team.organisation_id)
     await replies.show(update, context, _screen(context, team, language, None, governing))
 
 
@@ -39,13 +39,14 @@ async def _change(
         team, refusal = await teams.change_setting(repo, user.id, data.team_id, data.choice)
         if refusal is None and data.choice.startswith("rhythm-"):
             await reassessment.schedule_next(repo, team, runtime.clock.now())
-        governing = await org_rhythm.governing(repo, team)
-    await replies.show(update, context, _screen(context, team, language, refusal, governing))
+        governing = await org_rhythm.governing(repo, team.organisation_id)
+    await replies.show(update, context, _screen(context, TeamInfo.of(team), language, refusal,
+                                                governing))
 
 
 def _screen(
-    context: BotContext, team: Team, language: str, refusal: teams.SettingRefusal | None,
-    governing: Organisation | None = None,
+    context: BotContext, team: TeamInfo, language: str, refusal: teams.SettingRefusal | None,
+    governing: org_rhythm.Governing | None = None,
 ) -> screens.Screen:
     texts = context.runtime.texts
     b = texts.buttons(language)

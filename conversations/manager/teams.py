@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.services import permissions, positions, teams
+from bot.services import positions, teams
 from bot.services.joining import STAKEHOLDER_GROUPS
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -18,11 +18,10 @@ async def on_newteam(update: Update, context: BotContext) -> None:
     assert user is not None and message is not None
     runtime = context.runtime
     language = await replies.language_of(update, context)
-    permissions.check_can_create_teams(runtime.settings.admin_ids, user.id)  # before asking
     name = " ".join((message.text or "").split()[1:])
     if not name:
         async with runtime.repository() as repo:  # committed before the question shows
-            await positions.expect(repo, user.id, positions.TeamName(), runtime.clock.now())
+            await teams.expect_name(repo, managing.actor(context), runtime.clock.now())
         await replies.send_text(context, user.id, runtime.texts.render(language, "ask_team_name"))
         return
     await _create(update, context, name, language)
@@ -48,7 +47,7 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
         team, _ = await teams.create_team(repo, name, user.id, teams.TeamSettings(
             timezone=runtime.settings.default_timezone,
             anonymity_threshold=runtime.settings.anonymity_threshold), now,
-            admin_ids=runtime.settings.admin_ids)
+            creator=managing.actor(context))
         invite = await teams.create_invite(repo, team.id, user.id, None, now)
     await replies.send_text(context, user.id, runtime.texts.render(
         language, "team_created", team=team.name, expires=invite.expires_at,

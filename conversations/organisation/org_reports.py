@@ -53,7 +53,7 @@ async def _report(
     runtime = context.runtime
     async with runtime.repository() as repo:
         return user.id, await org_reports.build_org_report(
-            repo, organisation_cycle_id, user.id, runtime.settings.admin_ids)
+            repo, managing.actor(context), organisation_cycle_id)
 
 
 async def _send_report(
@@ -98,7 +98,7 @@ async def _command(update: Update, context: BotContext) -> None:
     language = await replies.language_of(update, context)
     runtime = context.runtime
     async with runtime.repository() as repo:
-        found = await org_reports.reportable(repo, runtime.settings.admin_ids, user.id)
+        found = await org_reports.reportable(repo, managing.actor(context))
     if not found:
         await replies.send_text(context, user.id,
                                 runtime.texts.render(language, "no_org_report"))

@@ -52,7 +52,7 @@ async def on_team_name(
         await positions.clear(repo, user.id)
         await repo.touch_person(user.id, user.full_name, language, now)
         team = await org_setup.create_team(
-            repo, runtime.settings.admin_ids, user.id, expected.organisation_id,
+            repo, managing.actor(context), expected.organisation_id,
             message.text or "", teams.TeamSettings(
                 timezone=runtime.settings.default_timezone,
                 anonymity_threshold=runtime.settings.anonymity_threshold), now)
@@ -70,10 +70,10 @@ async def _choose_manager(
     now = runtime.clock.now()
     async with runtime.repository() as repo:
         team, candidates = await org_setup.manager_candidates(
-            repo, runtime.settings.admin_ids, user_id(update), data.team_id)
+            repo, managing.actor(context), data.team_id)
         if not ask:
             token, expires = await org_setup.make_link(
-                repo, runtime.settings.admin_ids, user_id(update), team.organisation_id,
+                repo, managing.actor(context), team.organisation_id,
                 org_setup.MANAGER_LINK, team.team_id, now)
     if not ask:
         await replies.send_text(context, user_id(update), _note(
@@ -100,10 +100,9 @@ async def _manager_chosen(
     now = runtime.clock.now()
     me = user_id(update)
     async with runtime.repository() as repo:
-        team, _ = await org_setup.manager_candidates(repo, runtime.settings.admin_ids, me,
-                                                     data.team_id)
-        chosen = await org_setup.choose_manager(repo, runtime.settings.admin_ids, me,
-                                                team.team_id, data.user_id, now)
+        team, _ = await org_setup.manager_candidates(repo, managing.actor(context), data.team_id)
+        chosen = await org_setup.choose_manager(repo, managing.actor(context), team.team_id,
+                                                data.user_id, now)
         person = await repo.person(data.user_id) if chosen else None
         invite = await teams.create_invite(repo, team.team_id, me, None, now) if (
             chosen and data.user_id == me) else None
@@ -130,10 +129,9 @@ async def _admin_link(
     runtime = context.runtime
     async with runtime.repository() as repo:
         token, expires = await org_setup.make_link(
-            repo, runtime.settings.admin_ids, user_id(update), data.organisation_id,
+            repo, managing.actor(context), data.organisation_id,
             org_setup.ADMIN_LINK, None, runtime.clock.now())
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update),
-                                            data.organisation_id)
+        seen = await organisations.overview(repo, managing.actor(context), data.organisation_id)
     await replies.send_text(context, user_id(update), _note(
         context, language, "admin_link", name=seen.name, expires=expires,
         timezone=seen.timezone, link=teams.invite_link(runtime.bot_username, token)))
@@ -168,12 +166,11 @@ async def _rhythm(
     language: str,
 ) -> None:
     runtime = context.runtime
-    me, admin_ids = user_id(update), runtime.settings.admin_ids
     async with runtime.repository() as repo:
         if isinstance(data, callbacks.OrgSetRhythm):
-            await org_rhythm.set_rhythm(repo, admin_ids, me, data.organisation_id, data.rhythm,
-                                        runtime.clock.now())
-        seen = await organisations.overview(repo, admin_ids, me, data.organisation_id)
+            await org_rhythm.set_rhythm(repo, managing.actor(context), data.organisation_id,
+                                        data.rhythm, runtime.clock.now())
+        seen = await organisations.overview(repo, managing.actor(context), data.organisation_id)
     await _show_rhythm(update, context, seen, language)
 
 
@@ -200,8 +197,7 @@ async def _ask_date(
 ) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update),
-                                            data.organisation_id)
+        seen = await organisations.overview(repo, managing.actor(context), data.organisation_id)
         await positions.expect(repo, user_id(update),
                                positions.OrganisationNextDate(seen.id), runtime.clock.now())
     await replies.send_text(context, user_id(update), _note(
@@ -218,14 +214,14 @@ async def on_next_date(
     runtime = context.runtime
     language = await replies.language_of(update, context)
     now = runtime.clock.now()
-    me, admin_ids = user_id(update), runtime.settings.admin_ids
+    me = user_id(update)
     day = parse_day(message.text or "", now.date())
     async with runtime.repository() as repo:
-        moved = await org_rhythm.set_next(repo, admin_ids, me, expected.organisation_id,
+        moved = await org_rhythm.set_next(repo, managing.actor(context), expected.organisation_id,
                                           day, now) if day is not None else None
         if moved is not None:
             await positions.clear(repo, me)
-        seen = await organisations.overview(repo, admin_ids, me, expected.organisation_id)
+        seen = await organisations.overview(repo, managing.actor(context), expected.organisation_id)
     if moved is None:
         await replies.send_text(context, me, _note(context, language, "bad_date"))
         return
@@ -237,13 +233,12 @@ async def _targets(
     language: str,
 ) -> None:
     runtime = context.runtime
-    me, admin_ids = user_id(update), runtime.settings.admin_ids
     async with runtime.repository() as repo:
         if isinstance(data, callbacks.OrgSetTarget):
-            found = await org_setup.set_target(repo, admin_ids, me, data.organisation_id,
+            found = await org_setup.set_target(repo, managing.actor(context), data.organisation_id,
                                                data.chapter_id, data.level or None)
         else:
-            found = await org_setup.targets(repo, admin_ids, me, data.organisation_id)
+            found = await org_setup.targets(repo, managing.actor(context), data.organisation_id)
     b = runtime.texts.buttons(language)
     rows: list[list[tuple[str, callbacks.Button]]] = [
         [(f"{level or '–'} · {chapter} {nl if language == 'nl' else en}",  # a long title is cut
@@ -259,8 +254,7 @@ async def _target_chapter(
 ) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        found = await org_setup.targets(repo, runtime.settings.admin_ids, user_id(update),
-                                        data.organisation_id)
+        found = await org_setup.targets(repo, managing.actor(context), data.organisation_id)
     chapter = next((c for c in found.chapters if c[0] == data.chapter_id), None)
     if chapter is None:
         return

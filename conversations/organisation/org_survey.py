@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.db.models import OrganisationCycle
 from bot.outbox.scheduler import nudge
 from bot.services import cycles, org_cycles, org_rhythm, org_setup, organisations
 from bot.services.organisations import MAX_CHOSEN, SurveyPlan
+from bot.services.records import OrganisationCycleInfo
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -30,7 +30,7 @@ Step = (callbacks.OrgSurvey | callbacks.OrgTeamsChosen | callbacks.OrgScope
 async def _plan(update: Update, context: BotContext, data: Step) -> SurveyPlan:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        return await organisations.survey_plan(repo, runtime.settings.admin_ids, user_id(update),
+        return await organisations.survey_plan(repo, managing.actor(context),
                                                data.organisation_id, data.leftout)
 
 
@@ -119,7 +119,7 @@ async def _open(
     try:
         async with runtime.repository() as repo:
             opened = await org_cycles.open_organisation_cycle(
-                repo, runtime.settings.admin_ids, user_id(update), data.organisation_id,
+                repo, managing.actor(context), data.organisation_id,
                 data.scope_id, cycles.deadline_in(now, data.days, plan.timezone), now,
                 team_ids=plan.chosen)
             await org_rhythm.after_opening(repo, data.organisation_id, now)
@@ -136,12 +136,12 @@ async def _open(
 
 async def _cycle(
     update: Update, context: BotContext, organisation_cycle_id: int
-) -> tuple[OrganisationCycle, organisations.Overview]:
+) -> tuple[OrganisationCycleInfo, organisations.Overview]:
     runtime = context.runtime
     async with runtime.repository() as repo:
         organisation_cycle, _ = await org_cycles.status(
-            repo, runtime.settings.admin_ids, user_id(update), organisation_cycle_id)
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update),
+            repo, managing.actor(context), organisation_cycle_id)
+        seen = await organisations.overview(repo, managing.actor(context),
                                             organisation_cycle.organisation_id)
     return organisation_cycle, seen
 
@@ -157,7 +157,8 @@ async def _status(
             language, "org_note", what="no_open", name=seen.name)))
         return
     async with runtime.repository() as repo:
-        statuses = await org_cycles.team_statuses(repo, organisation_cycle.id)
+        _, statuses = await org_cycles.status(repo, managing.actor(context),
+                                              organisation_cycle.id)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "org_status", name=seen.name, status=statuses, timezone=seen.timezone,
         deadline=organisation_cycle.deadline,
@@ -179,8 +180,7 @@ async def _ask_close(
             language, "org_note", what="no_open", name=seen.name)))
         return
     async with context.runtime.repository() as repo:
-        name, teams = await org_setup.closing(repo, context.runtime.settings.admin_ids,
-                                              user_id(update), organisation_cycle.id)
+        name, teams = await org_setup.closing(repo, managing.actor(context), organisation_cycle.id)
     await replies.show(update, context, screens.Screen(
         texts.render(language, "org_note", what="close_confirm", name=name, teams=teams),
         screens.keyboard([[(b.yes_close, callbacks.OrgCloseNow(organisation_cycle.id)),
@@ -192,9 +192,9 @@ async def _close(
 ) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        closed = await org_cycles.close(repo, runtime.settings.admin_ids, user_id(update),
+        closed = await org_cycles.close(repo, managing.actor(context),
                                         data.organisation_cycle_id, runtime.clock.now())
-        name, teams = await org_setup.closing(repo, runtime.settings.admin_ids, user_id(update),
+        name, teams = await org_setup.closing(repo, managing.actor(context),
                                               data.organisation_cycle_id)
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "org_note", what="closed" if closed else "no_open", name=name, teams=teams)))

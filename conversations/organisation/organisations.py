@@ -17,7 +17,7 @@ from typing import TypeVar
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.services import organisations, permissions, positions
+from bot.services import organisations, positions
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
@@ -39,7 +39,7 @@ async def pick_organisation(
     (or the line that they administer none)."""
     runtime = context.runtime
     async with runtime.repository() as repo:
-        mine = await organisations.administered(repo, runtime.settings.admin_ids, user_id(update))
+        mine = await organisations.administered(repo, managing.actor(context))
     if len(mine) == 1:
         return mine[0].id
     texts = runtime.texts
@@ -75,9 +75,7 @@ async def on_neworg(update: Update, context: BotContext) -> None:
     name = " ".join((message.text or "").split()[1:])
     if not name:
         async with runtime.repository() as repo:
-            permissions.check_can_create_teams(runtime.settings.admin_ids, user_id(update))
-            await positions.expect(repo, user_id(update), positions.OrganisationName(),
-                                   runtime.clock.now())
+            await organisations.expect_name(repo, managing.actor(context), runtime.clock.now())
         await replies.send_text(context, user_id(update), runtime.texts.render(
             language, "org_note", what="ask_name"))
         return
@@ -101,7 +99,7 @@ async def _create(update: Update, context: BotContext, name: str, language: str)
     async with runtime.repository() as repo:
         await positions.clear(repo, user.id)
         await repo.touch_person(user.id, user.full_name, language, now)
-        created = await organisations.create(repo, runtime.settings.admin_ids, user.id, name, now)
+        created = await organisations.create(repo, managing.actor(context), name, now)
     await _overview(update, context, callbacks.OrgOverview(created.id), language,
                     note=runtime.texts.render(language, "org_note", what="created",
                                               name=created.name))
@@ -113,7 +111,7 @@ async def _overview(
 ) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update),
+        seen = await organisations.overview(repo, managing.actor(context),
                                             data.organisation_id)
     b = runtime.texts.buttons(language)
     org = seen.id
@@ -149,7 +147,7 @@ async def _ask_team_name(
 ) -> None:
     runtime = context.runtime
     async with runtime.repository() as repo:
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update),
+        seen = await organisations.overview(repo, managing.actor(context),
                                             data.organisation_id)
         await positions.expect(repo, user_id(update),
                                positions.OrganisationTeamName(seen.id), runtime.clock.now())
@@ -176,9 +174,8 @@ async def _move_list(
     runtime = context.runtime
     org = data.organisation_id
     async with runtime.repository() as repo:
-        movable = await organisations.movable_teams(repo, runtime.settings.admin_ids,
-                                                    user_id(update), org)
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update), org)
+        movable = await organisations.movable_teams(repo, managing.actor(context), org)
+        seen = await organisations.overview(repo, managing.actor(context), org)
     await _show_choices(update, context, language, org, seen.name,
                         [(name, callbacks.OrgMove(org, team_id)) for team_id, name in movable],
                         "choose_move" if movable else "nothing_to_move")
@@ -194,8 +191,8 @@ async def _move(
     assert user is not None
     try:
         async with runtime.repository() as repo:
-            moved = await organisations.move_team(repo, runtime.settings.admin_ids, user.id,
-                                                  data.team_id, data.organisation_id)
+            moved = await organisations.move_team(repo, managing.actor(context), data.team_id,
+                                                  data.organisation_id)
         note = texts.render(language, "org_note", what="moved", team=moved.team,
                             name=moved.organisation)
     except organisations.MoveRefusal as refusal:
@@ -219,9 +216,8 @@ async def _admins(
     runtime = context.runtime
     org = data.organisation_id
     async with runtime.repository() as repo:
-        candidates = await organisations.admin_candidates(repo, runtime.settings.admin_ids,
-                                                          user_id(update), org)
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update), org)
+        candidates = await organisations.admin_candidates(repo, managing.actor(context), org)
+        seen = await organisations.overview(repo, managing.actor(context), org)
     b = runtime.texts.buttons(language)
     await _show_choices(update, context, language, org, seen.name,
                         [(name, callbacks.OrgAddAdmin(org, person))
@@ -236,9 +232,9 @@ async def _add_admin(
     runtime = context.runtime
     org = data.organisation_id
     async with runtime.repository() as repo:
-        person = await organisations.add_admin(repo, runtime.settings.admin_ids, user_id(update),
+        person = await organisations.add_admin(repo, managing.actor(context),
                                                org, data.user_id, runtime.clock.now())
-        seen = await organisations.overview(repo, runtime.settings.admin_ids, user_id(update), org)
+        seen = await organisations.overview(repo, managing.actor(context), org)
     note = runtime.texts.render(language, "org_note", what="admin_added" if person else "stale",
                                 person=person, name=seen.name)
     await _overview(update, context, callbacks.OrgOverview(org), language, note=note)

@@ -14,6 +14,10 @@ from bot.telegram.runtime import BotContext
 from conversations import callbacks, screens
 from conversations.handlers import Handler
 
+FORGET: callbacks.Verbs[callbacks.Forget] = callbacks.Verbs.of(callbacks.Forget)
+CHOOSE_LANGUAGE: callbacks.Verbs[callbacks.ChooseLanguage] = callbacks.Verbs.of(
+    callbacks.ChooseLanguage)
+
 
 class AccountState(Enum):
     CONFIRMING_FORGET = auto()
@@ -47,10 +51,10 @@ async def on_language(update: Update, context: BotContext) -> None:
 async def on_language_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
-    data = callbacks.parse(query.data)
+    data = CHOOSE_LANGUAGE.read(query.data)
     runtime = context.runtime
     now = runtime.clock.now()
-    if not isinstance(data, callbacks.ChooseLanguage):
+    if data is None:
         await _refuse_invalid(update, context)
         return
     async with runtime.repository() as repo:
@@ -110,8 +114,8 @@ async def on_deleteme(update: Update, context: BotContext) -> AccountState | int
 async def on_forget_button(update: Update, context: BotContext) -> int:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
-    data = callbacks.parse(query.data)
-    if not isinstance(data, callbacks.Forget):
+    data = FORGET.read(query.data)
+    if data is None:
         await _refuse_invalid(update, context)
         return ConversationHandler.END
     language = await replies.language_of(update, context)
@@ -132,10 +136,10 @@ def build_account_handlers() -> list[Handler]:
     """Plain handlers: the confirmation button says what it confirms, so nothing is remembered
     between /deleteme and the tap (`AccountState` only documents the step)."""
     forget_button: Handler = CallbackQueryHandler(
-        on_forget_button, pattern=callbacks.pattern_for(callbacks.Forget)
+        on_forget_button, pattern=FORGET.pattern
     )
     language_button: Handler = CallbackQueryHandler(
-        on_language_button, pattern=callbacks.pattern_for(callbacks.ChooseLanguage)
+        on_language_button, pattern=CHOOSE_LANGUAGE.pattern
     )
     commands: list[Handler] = [
         CommandHandler("help", on_help),

@@ -27,9 +27,7 @@ class JoinState(Enum):
     CHOOSING_GROUP = auto()
 
 
-JOIN_BUTTONS = callbacks.pattern_for(
-    callbacks.Consent, callbacks.Decline, callbacks.JoinLanguage, callbacks.JoinGroup
-)
+JOIN_BUTTONS = callbacks.JOINING.pattern
 
 
 async def on_start(update: Update, context: BotContext) -> JoinState | int:
@@ -83,8 +81,8 @@ async def on_join_button(update: Update, context: BotContext) -> JoinState | int
     assert query is not None and update.effective_user is not None
     user, runtime = update.effective_user, context.runtime
     texts, now = runtime.texts, runtime.clock.now()
-    data = callbacks.parse(query.data)
-    if not isinstance(data, callbacks.JoinButton):
+    data = callbacks.JOINING.read(query.data)
+    if data is None:
         await replies.acknowledge(query, texts.render(None, "refusal", reason="invalid"))
         return ConversationHandler.END
     async with runtime.repository() as repo:

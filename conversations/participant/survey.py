@@ -30,11 +30,7 @@ from conversations.handlers import Handler
 from domain.catalog import Chapter
 from domain.scoring import DONT_KNOW
 
-SURVEY_BUTTONS = callbacks.pattern_for(
-    callbacks.Answer, callbacks.View, callbacks.Pause, callbacks.Resume, callbacks.Remark,
-    callbacks.Continue, callbacks.Confirm, callbacks.Overview, callbacks.AddExample,
-    callbacks.ReviewView, callbacks.ReviewAnswer, callbacks.ReviewPause, callbacks.Signs,
-)
+SURVEY_BUTTONS = callbacks.SURVEY.pattern
 Reviewing = callbacks.ReviewView | callbacks.ReviewAnswer | callbacks.ReviewPause
 """Buttons of someone changing an answer from the summary, which they lead back to."""
 
@@ -48,8 +44,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None and update.effective_user is not None
     runtime, user = context.runtime, update.effective_user
     message = query.message
-    parsed = callbacks.parse(query.data)
-    data = parsed if isinstance(parsed, callbacks.SurveyButton) else None
+    data = callbacks.SURVEY.read(query.data)
     now = runtime.clock.now()
     async with runtime.repository() as repo:
         result = await _apply(repo, user.id, data, message.message_id if message else None, now)

@@ -113,3 +113,27 @@ def test_changing_an_answer_and_adding_an_example_are_verbs_of_their_own() -> No
     assert callbacks.ReviewAnswer(12, 4, 3).encode() != callbacks.Answer(12, 4, 3).encode()
     for forged in ("ra:12:4", "rv:12", "rp:12:4:1", "o:12", "x:12:-1", "x:12:4:r"):
         assert callbacks.parse(forged) is None
+
+
+GROUPS = {"survey": callbacks.SURVEY, "joining": callbacks.JOINING,
+          "meeting": callbacks.MEETING}
+
+
+def test_each_group_of_verbs_is_declared_once_and_reads_only_its_own() -> None:
+    """The survey's, joining's and meeting's verbs: one declaration each (the union), from which
+    the handler's pattern and its reader both come; no verb is in two groups."""
+    for name, group in GROUPS.items():
+        others = [kind for other, verbs in GROUPS.items() if other != name
+                  for kind in verbs.kinds]
+        assert group.kinds and not set(group.kinds) & set(others), name
+    answer = callbacks.Answer(12, 3, 4)
+    consent = callbacks.Consent("abcdefgh12")
+    vote = callbacks.MeetingVote(7, "5.2", 3)
+    assert callbacks.SURVEY.read(answer.encode()) == answer
+    assert callbacks.JOINING.read(consent.encode()) == consent
+    assert callbacks.MEETING.read(vote.encode()) == vote
+    for data in (consent.encode(), vote.encode(), callbacks.Report(12).encode(), "a:12:3:9"):
+        assert callbacks.SURVEY.read(data) is None, data
+    assert callbacks.SURVEY.pattern.match(answer.encode())
+    assert not callbacks.SURVEY.pattern.match(consent.encode())
+    assert callbacks.MEETING.pattern.match(vote.encode())

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson
 from bot.services import org_cycles, organisations, teams
+from bot.services.actor import Actor
 from tests.support.clock import FixedClock
 from tests.support.journeys import answer_quick_scan, assert_telegram_was_happy, join
 from tests.support.running import RunningBot
@@ -48,8 +49,7 @@ async def test_the_admin_sees_the_teams_the_rule_allows_and_a_manager_only_her_o
         repo = Repository(session)
         for manager in (olga, tess, kees):
             await repo.touch_person(manager.user_id, manager.first_name, "nl", now)
-        organisation = await organisations.create(repo, frozenset(), olga.user_id, "Zorg & Co",
-                                                  now)
+        organisation = await organisations.create(repo, Actor(olga.user_id), "Zorg & Co", now)
         for name in LEVELS:
             team, _ = await teams.create_team(
                 repo, name, (tess if name == "Zorg" else kees).user_id, teams.TeamSettings(),
@@ -71,7 +71,7 @@ async def test_the_admin_sees_the_teams_the_rule_allows_and_a_manager_only_her_o
 
     async with sessions.begin() as session:
         opened = await org_cycles.open_organisation_cycle(
-            Repository(session), frozenset(), olga.user_id, organisation.id, "quick",
+            Repository(session), Actor(olga.user_id), organisation.id, "quick",
             now + timedelta(days=7), now)
     assert opened.invitations == 14  # Xander is invited once; Tess and Kees too
     await bot.sweep()
@@ -86,7 +86,7 @@ async def test_the_admin_sees_the_teams_the_rule_allows_and_a_manager_only_her_o
     assert all(m.photo is None and m.document is None for m in olga.messages)
 
     async with sessions.begin() as session:
-        assert await org_cycles.close(Repository(session), frozenset(), olga.user_id,
+        assert await org_cycles.close(Repository(session), Actor(olga.user_id),
                                       opened.organisation_cycle_id, clock.now())
     await bot.sweep()
 

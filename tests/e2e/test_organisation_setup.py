@@ -17,6 +17,7 @@ from bot.db.models import Membership, Organisation, OrganisationAdmin, Team
 from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, BotMessage, SimulatedPerson
 from bot.services import org_cycles, organisations, teams
+from bot.services.actor import Actor
 from conversations import callbacks
 from tests.support.clock import FixedClock
 from tests.support.journeys import assert_telegram_was_happy, join
@@ -204,7 +205,7 @@ async def test_the_organisations_targets_its_report_and_closing_all_its_teams(
     links = {}
     async with sessions.begin() as session:
         repo = Repository(session)
-        organisation = await organisations.create(repo, frozenset(), olga.user_id, "Care Group",
+        organisation = await organisations.create(repo, Actor(olga.user_id), "Care Group",
                                                   now)
         for name, manager in (("Wards", olga), ("Kitchen", kees)):
             team, _ = await teams.create_team(repo, name, manager.user_id, teams.TeamSettings(),
@@ -219,7 +220,7 @@ async def test_the_organisations_targets_its_report_and_closing_all_its_teams(
             people.append(person)
     async with sessions.begin() as session:
         await org_cycles.open_organisation_cycle(
-            Repository(session), frozenset(), olga.user_id, organisation.id, "quick",
+            Repository(session), Actor(olga.user_id), organisation.id, "quick",
             now + timedelta(days=7), now)
     await bot.sweep()
     for person in people:

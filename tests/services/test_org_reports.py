@@ -12,11 +12,11 @@ import pytest
 
 from bot.db.repositories import Repository
 from bot.services import org_cycles, org_reports
+from bot.services.actor import Actor
 from bot.services.permissions import PermissionsError
 from tests.support.organisation_story import (
     ADMIN,
     GLOBAL_ADMIN,
-    NO_ADMIN_IDS,
     OUTSIDER,
     PEOPLE,
     Story,
@@ -28,10 +28,10 @@ from tests.support.organisation_story import (
 
 async def _report(story: Story, viewer: int) -> org_reports.OrgReport:
     async with story.sessions.begin() as session:
-        found = await org_reports.reportable(Repository(session), {GLOBAL_ADMIN}, viewer)
+        actor = Actor.of(viewer, {GLOBAL_ADMIN})
+        found = await org_reports.reportable(Repository(session), actor)
         assert len(found) == 1
-        return await org_reports.build_org_report(Repository(session), found[0][0], viewer,
-                                                  frozenset({GLOBAL_ADMIN}))
+        return await org_reports.build_org_report(Repository(session), actor, found[0][0])
 
 
 async def test_only_admins_and_team_managers_get_it_and_no_figures_while_open(
@@ -40,10 +40,10 @@ async def test_only_admins_and_team_managers_get_it_and_no_figures_while_open(
     opened = await _open(story)
     for user in (OUTSIDER, PEOPLE["Zorg"][0]):
         async with story.sessions.begin() as session:
-            assert await org_reports.reportable(Repository(session), NO_ADMIN_IDS, user) == []
+            assert await org_reports.reportable(Repository(session), Actor(user)) == []
             with pytest.raises(PermissionsError):
-                await org_reports.build_org_report(Repository(session),
-                                                   opened.organisation_cycle_id, user)
+                await org_reports.build_org_report(Repository(session), Actor(user),
+                                                   opened.organisation_cycle_id)
     cycles = await _cycles(story)
     for name, people in PEOPLE.items():
         for person in people:
@@ -64,7 +64,7 @@ async def test_who_reads_the_team_reports_too_gets_no_total_beside_overlapping_t
         for person in people:
             await _answer_all(story, person, cycles[name].id)
     async with story.sessions.begin() as session:
-        await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+        await org_cycles.close(Repository(session), Actor(ADMIN),
                                opened.organisation_cycle_id, story.clock.now())
     outside = await _report(story, GLOBAL_ADMIN)
     assert outside.as_admin and outside.figures.total.shown

@@ -37,13 +37,13 @@ from bot.services import (
 from bot.services import (
     cycles as cycles_service,
 )
+from bot.services.actor import Actor
 from bot.services.permissions import Permission, PermissionsError
 from bot.services.survey import AnswerRefusal
 from tests.support.clock import FixedClock
 from tests.support.organisation_story import (
     ADMIN,
     GLOBAL_ADMIN,
-    NO_ADMIN_IDS,
     OUTSIDER,
     PEOPLE,
     PIET,
@@ -76,8 +76,9 @@ async def test_only_an_admin_opens_it(story: Story) -> None:
     assert refused.value.permission is Permission.ADMINISTER_ORG
     async with story.sessions.begin() as session:
         assert await session.scalar(select(func.count()).select_from(Cycle)) == 0
-        assert await permissions.is_org_admin(Repository(session), frozenset({GLOBAL_ADMIN}),
-                                              GLOBAL_ADMIN, story.organisation_id)
+        assert await permissions.is_org_admin(Repository(session),
+                                              Actor.of(GLOBAL_ADMIN, {GLOBAL_ADMIN}),
+                                              story.organisation_id)
 
 
 async def test_a_person_in_two_teams_answers_once_and_counts_in_both(story: Story) -> None:
@@ -97,7 +98,7 @@ async def test_a_person_in_two_teams_answers_once_and_counts_in_both(story: Stor
         assert [(c.team_ids, c.user_id, c.completed, c.is_manager) for c in counted] == [
             (frozenset({story.team_ids["Zorg"], story.team_ids["Logistiek"]}), PIET, True,
              False)]
-        _, statuses = await org_cycles.status(repo, NO_ADMIN_IDS, ADMIN,
+        _, statuses = await org_cycles.status(repo, Actor(ADMIN),
                                               opened.organisation_cycle_id)
         assert [(s.team, s.members, s.started, s.completed) for s in statuses] == [
             ("Zorg", 4, 1, 1), ("Logistiek", 4, 1, 1), ("Kantoor", 4, 0, 0), ("Duo", 3, 0, 0)]
@@ -106,7 +107,7 @@ async def test_a_person_in_two_teams_answers_once_and_counts_in_both(story: Stor
         unfinished = await outbox.unfinished_members(repo, cycles["Logistiek"])
         assert PIET not in {m.user_id for m in unfinished}
         with pytest.raises(PermissionsError):
-            await org_cycles.status(repo, NO_ADMIN_IDS, OUTSIDER, opened.organisation_cycle_id)
+            await org_cycles.status(repo, Actor(OUTSIDER), opened.organisation_cycle_id)
 
 
 async def test_closing_closes_every_team_at_once_and_only_an_admin_may(story: Story) -> None:
@@ -118,16 +119,16 @@ async def test_closing_closes_every_team_at_once_and_only_an_admin_may(story: St
         await repo.join(story.team_ids["Zorg"], OUTSIDER, "manager", None, now)
     async with story.sessions.begin() as session:  # a team's manager, no admin
         with pytest.raises(PermissionsError):
-            await permissions.check_can_close_cycle(Repository(session), NO_ADMIN_IDS,
-                                                    OUTSIDER, cycles["Zorg"].id)
+            await permissions.check_can_close_cycle(Repository(session), Actor(OUTSIDER),
+                                                    cycles["Zorg"].id)
         with pytest.raises(PermissionsError):
-            await org_cycles.close(Repository(session), NO_ADMIN_IDS, OUTSIDER,
+            await org_cycles.close(Repository(session), Actor(OUTSIDER),
                                    opened.organisation_cycle_id, now)
     async with story.sessions.begin() as session:
-        assert await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+        assert await org_cycles.close(Repository(session), Actor(ADMIN),
                                       opened.organisation_cycle_id, now)
     async with story.sessions.begin() as session:
-        assert not await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+        assert not await org_cycles.close(Repository(session), Actor(ADMIN),
                                           opened.organisation_cycle_id, now)
         closed = await session.get(OrganisationCycle, opened.organisation_cycle_id)
         assert closed is not None and closed.closed_at == now
@@ -145,7 +146,7 @@ async def test_where_an_answer_counts_is_frozen_at_the_close(story: Story) -> No
     assert await _answer_all(story, PIET, cycles["Zorg"].id) is None
     both = frozenset({story.team_ids["Zorg"], story.team_ids["Logistiek"]})
     async with story.sessions.begin() as session:
-        assert await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+        assert await org_cycles.close(Repository(session), Actor(ADMIN),
                                       opened.organisation_cycle_id, story.clock.now())
     async with story.sessions.begin() as session:
         await session.execute(update(Membership).where(
@@ -171,7 +172,7 @@ async def test_forgetting_a_sole_manager_unmarks_where_his_answer_counts(story: 
     cycles = await _cycles(story)
     assert await _answer_all(story, PIET, cycles["Zorg"].id) is None
     async with story.sessions.begin() as session:
-        await org_cycles.close(Repository(session), NO_ADMIN_IDS, ADMIN,
+        await org_cycles.close(Repository(session), Actor(ADMIN),
                                opened.organisation_cycle_id, story.clock.now())
     async with story.sessions.begin() as session:
         before = await org_cycles.counted_responses(Repository(session),
@@ -235,15 +236,15 @@ async def test_a_team_made_the_old_way_has_its_own_organisation_and_can_move(
         team, _ = await teams.create_team(repo, "Apart", OUTSIDER, teams.TeamSettings(), now)
         own = await session.get(Organisation, team.organisation_id)
         assert own is not None and (own.name, own.reassessment) == ("Apart", "off")
-        assert [o.name for o in await organisations.administered(repo, NO_ADMIN_IDS,
-                                                                 OUTSIDER)] == ["Apart"]
+        mine = await organisations.administered(repo, Actor(OUTSIDER))
+        assert [o.name for o in mine] == ["Apart"]
         with pytest.raises(PermissionsError):  # Otto administers not the Zorggroep
-            await organisations.move_team(repo, NO_ADMIN_IDS, OUTSIDER, team.id,
+            await organisations.move_team(repo, Actor(OUTSIDER), team.id,
                                           story.organisation_id)
         with pytest.raises(organisations.MoveRefusal):  # the admin neither manages Apart
-            await organisations.move_team(repo, NO_ADMIN_IDS, ADMIN, team.id,
+            await organisations.move_team(repo, Actor(ADMIN), team.id,
                                           story.organisation_id)
-        assert await organisations.move_team(repo, frozenset({ADMIN}), ADMIN, team.id,
+        assert await organisations.move_team(repo, Actor.of(ADMIN, {ADMIN}), team.id,
                                              story.organisation_id)
         assert await session.get(Organisation, own.id) is None  # left empty: gone
     async with story.sessions.begin() as session:
@@ -258,20 +259,20 @@ async def test_an_admin_adds_admins_from_the_members_and_forgetting_removes_them
     async with story.sessions.begin() as session:
         repo = Repository(session)
         candidates = dict(await organisations.admin_candidates(
-            repo, NO_ADMIN_IDS, ADMIN, story.organisation_id))
+            repo, Actor(ADMIN), story.organisation_id))
         assert PIET in candidates and ADMIN not in candidates and OUTSIDER not in candidates
-        assert await organisations.add_admin(repo, NO_ADMIN_IDS, ADMIN, story.organisation_id,
+        assert await organisations.add_admin(repo, Actor(ADMIN), story.organisation_id,
                                              OUTSIDER, now) is None  # no member: refused
-        assert await organisations.add_admin(repo, NO_ADMIN_IDS, ADMIN, story.organisation_id,
+        assert await organisations.add_admin(repo, Actor(ADMIN), story.organisation_id,
                                              PIET, now) == "P2"
-        assert await permissions.is_org_admin(repo, NO_ADMIN_IDS, PIET, story.organisation_id)
+        assert await permissions.is_org_admin(repo, Actor(PIET), story.organisation_id)
         with pytest.raises(PermissionsError):
-            await organisations.add_admin(repo, NO_ADMIN_IDS, OUTSIDER,
+            await organisations.add_admin(repo, Actor(OUTSIDER),
                                           story.organisation_id, 10, now)
     async with story.sessions.begin() as session:
         repo = Repository(session)
         assert await account.forget(repo, PIET, now) is None
-        assert not await permissions.is_org_admin(repo, NO_ADMIN_IDS, PIET,
+        assert not await permissions.is_org_admin(repo, Actor(PIET),
                                                   story.organisation_id)
         rows = (await session.execute(select(OrganisationAdmin.user_id,
                                              OrganisationAdmin.added_by))).all()
@@ -289,18 +290,18 @@ async def test_a_team_that_is_another_plus_one_shows_no_figures_to_who_sees_both
         repo = Repository(session)
         for user in (manager, other_manager, 10, 11, 12, sam):
             await repo.touch_person(user, f"P{user}", "nl", now)
-        organisation = await organisations.create(repo, NO_ADMIN_IDS, manager, "Groep", now)
+        organisation = await organisations.create(repo, Actor(manager), "Groep", now)
         members = {"Kern": (10, 11, 12), "Kern plus": (10, 11, 12, sam)}
         for name, people in members.items():
             team, _ = await organisations.create_team(
-                repo, NO_ADMIN_IDS, manager, organisation.id, name,
+                repo, Actor(manager), organisation.id, name,
                 teams.TeamSettings(share_results=False), now)
             for person in people:
                 await repo.join(team.id, person, "member", None, now)
             if name == "Kern plus":
                 await repo.join(team.id, other_manager, "manager", None, now)
         opened = await org_cycles.open_organisation_cycle(
-            repo, NO_ADMIN_IDS, manager, organisation.id, "quick", now + timedelta(days=7), now)
+            repo, Actor(manager), organisation.id, "quick", now + timedelta(days=7), now)
     story = Story(sessions, clock, organisation.id, {})
     cycles = await _cycles(story)
     for person in (10, 11, 12, sam):
@@ -308,7 +309,7 @@ async def test_a_team_that_is_another_plus_one_shows_no_figures_to_who_sees_both
         assert await _answer_all(story, person, where.id) is None
     async with sessions.begin() as session:
         repo = Repository(session)
-        await org_cycles.close(repo, NO_ADMIN_IDS, manager, opened.organisation_cycle_id, now)
+        await org_cycles.close(repo, Actor(manager), opened.organisation_cycle_id, now)
     async with sessions.begin() as session:
         repo = Repository(session)
         kern, plus = await repo.cycle(cycles["Kern"].id), await repo.cycle(cycles["Kern plus"].id)

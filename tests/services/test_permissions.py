@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import Membership
 from bot.db.repositories import Repository
 from bot.services import cycles, improvement, joining, members, teams
+from bot.services.actor import Actor
 from bot.services.permissions import Permission, PermissionsError
 from tests.support.clock import FixedClock
 
@@ -53,8 +54,8 @@ async def test_every_manager_service_refuses_a_non_manager(
         lambda repo: teams.create_invite(repo, team, actor, None, now),
         lambda repo: teams.revoke_invites(repo, actor, team, now),
         lambda repo: teams.change_setting(repo, actor, team, "reminders-off"),
-        lambda repo: members.member_lines(repo, actor, team, now),
-        lambda repo: members.member_line(repo, actor, manons, now),
+        lambda repo: members.member_lines(repo, Actor(actor), team, now),
+        lambda repo: members.member_line(repo, Actor(actor), manons, now),
         lambda repo: members.set_manager(repo, actor, manons, False, now),
         lambda repo: members.remove(repo, actor, manons, now),
         lambda repo: cycles.remind_now(repo, actor, cycle, now),
@@ -94,14 +95,14 @@ async def test_admin_ids_decide_who_creates_teams(
         repo = Repository(session)
         with pytest.raises(PermissionsError) as refused:
             await teams.create_team(repo, "Stiekem", ANNA, teams.TeamSettings(), clock.now(),
-                                    admin_ids=frozenset({MANAGER}))
+                                    creator=Actor.of(ANNA, frozenset({MANAGER})))
     assert refused.value.permission is Permission.CREATE_TEAMS
     async with sessions.begin() as session:
         repo = Repository(session)
         await repo.touch_person(MANAGER, "Manon", "nl", clock.now())
         created, _ = await teams.create_team(repo, "Officieel", MANAGER,
                                              teams.TeamSettings(), clock.now(),
-                                             admin_ids=frozenset({MANAGER}))
+                                             creator=Actor.of(MANAGER, frozenset({MANAGER})))
         assert created.name == "Officieel"
 
 

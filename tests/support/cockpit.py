@@ -19,6 +19,7 @@ from bot.db.repositories import Repository
 from bot.emulator import BotApiEmulator, SimulatedPerson, launch_url
 from bot.ops.serve import webhook_worker
 from bot.services import cycles, improvement, joining, org_cycles, organisations, survey, teams
+from bot.services.actor import Actor
 from tests.support.browser import ARGUMENTS, CHROMIUM, browser_missing
 from tests.support.clock import FixedClock
 from tests.support.webhooks import free_port
@@ -78,18 +79,18 @@ async def _organisation(sessions: async_sessionmaker[AsyncSession], clock: Fixed
             await repo.touch_person(user, f"P{user}", "nl", now)
         other, _ = await teams.create_team(repo, "Elders", OTHER_MANAGER, teams.TeamSettings(),
                                            now)
-        organisation = await organisations.create(repo, frozenset(), OLGA, "Zorg & Co", now)
+        organisation = await organisations.create(repo, Actor(OLGA), "Zorg & Co", now)
         ids = {}
         for name, members in people.items():
             team, _ = await organisations.create_team(
-                repo, frozenset(), OLGA, organisation.id, name, teams.TeamSettings(), now)
+                repo, Actor(OLGA), organisation.id, name, teams.TeamSettings(), now)
             ids[name] = team.id
             invite = await teams.create_invite(repo, team.id, OLGA, None, now)
             for person in members:
                 await joining.join(repo, invite.token, person, None, now)
         await repo.join(ids["Zorg"], TESS, "manager", None, now)
         opened = await org_cycles.open_organisation_cycle(
-            repo, frozenset(), OLGA, organisation.id, "quick", now + timedelta(days=7), now)
+            repo, Actor(OLGA), organisation.id, "quick", now + timedelta(days=7), now)
         for name, members in people.items():
             cycle = await repo.open_cycle(ids[name])
             assert cycle is not None

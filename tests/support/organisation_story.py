@@ -24,12 +24,12 @@ from bot.services import (
     survey,
     teams,
 )
+from bot.services.actor import Actor
 from bot.services.survey import AnswerRefusal
 from tests.support.clock import FixedClock
 
 ADMIN, PIET, OUTSIDER = 1, 2, 3
 GLOBAL_ADMIN = 99
-NO_ADMIN_IDS: frozenset[int] = frozenset()
 PEOPLE = {"Zorg": (10, 11, PIET), "Logistiek": (20, 21, PIET), "Kantoor": (30, 31, 32),
           "Duo": (40, 41)}
 
@@ -50,11 +50,11 @@ async def story(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -
         everyone = {ADMIN, OUTSIDER, *(p for people in PEOPLE.values() for p in people)}
         for user in sorted(everyone):
             await repo.touch_person(user, f"P{user}", "nl", now)
-        organisation = await organisations.create(repo, NO_ADMIN_IDS, ADMIN, "Zorggroep", now)
+        organisation = await organisations.create(repo, Actor(ADMIN), "Zorggroep", now)
         team_ids = {}
         for name, people in PEOPLE.items():
             team, _ = await organisations.create_team(
-                repo, NO_ADMIN_IDS, ADMIN, organisation.id, name, teams.TeamSettings(), now)
+                repo, Actor(ADMIN), organisation.id, name, teams.TeamSettings(), now)
             invite = await teams.create_invite(repo, team.id, ADMIN, None, now)
             for person in people:
                 await joining.join(repo, invite.token, person, None, now)
@@ -66,7 +66,7 @@ async def _open(story: Story, actor: int = ADMIN) -> org_cycles.Opened:
     now = story.clock.now()
     async with story.sessions.begin() as session:
         return await org_cycles.open_organisation_cycle(
-            Repository(session), NO_ADMIN_IDS, actor, story.organisation_id, "quick",
+            Repository(session), Actor(actor), story.organisation_id, "quick",
             now + timedelta(days=7), now)
 
 

@@ -34,7 +34,7 @@ async def _views(tmp_path: Path, language: str) -> tuple[ReportView, list[Report
             latest = await repo.cycle(latest_id)
             assert latest is not None
             return (await report_view.build(repo, latest, manager),
-                    await report_view.every_cycle(repo, latest, manager))
+                    await report_view.all_cycles_of(repo, latest, manager))
     finally:
         await engine.dispose()
 
