@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Cycle, OrganisationCycle
 from bot.db.repositories import Repository
-from bot.services import counting, outbox
+from bot.services import counting, families, outbox
 from bot.services.permissions import check_can_manage, check_can_manage_cycle
 from domain.holidays import team_calendar
 from domain.rhythm import deadline_after
@@ -117,6 +117,7 @@ async def close_organisation_cycle(
             Cycle.organisation_cycle_id == organisation_cycle_id,
             Cycle.closed_at.is_(None)).order_by(Cycle.id))).all():
         await _close_one(repo, team_cycle, now, reports_at)
+    await families.of_organisation_cycle(repo, organisation_cycle_id)  # decided at the close
     return True
 
 
@@ -126,6 +127,8 @@ async def _close_one(
     cycle = await close_cycle(repo, cycle_id, now)
     if cycle is None:
         return False
+    if cycle.organisation_cycle_id is None:  # decided at the close (an organisation's: above)
+        await families.of_cycle(repo, cycle)
     team = await repo.team(cycle.team_id)
     assert team is not None
     due = reports_at or now

@@ -1,14 +1,15 @@
 """An organisation cycle's answers gathered from the database and handed to `domain.organisation`.
 
-As in `bot.services.reports`, individual answers never leave this module: what it returns is
-already anonymous for the person who asked. An organisation admin sees every team of the cycle
-that the disclosure rule allows, a manager of one of its teams her own team(s) and the total (when
-both can be shown together), anyone else is refused. The viewer's own answers count in the figures
-but not towards k, and while the cycle is open there are counts of people only.
+As in `bot.services.reports`, individual answers never leave this module: what it returns obeys
+the organisation cycle's stored family (`bot.services.families`), the same for every reader.
+Access only narrows it: an organisation admin sees the total and every team the family shows, a
+manager of one of its teams the total and her own team(s) that the family shows, anyone else is
+refused. While the cycle is open there are counts of people only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +27,11 @@ from bot.db.models import (
     Team,
 )
 from bot.db.repositories import Repository
-from bot.services import org_cycles, permissions
+from bot.services import families, org_cycles, permissions
 from bot.services.permissions import Permission, PermissionsError
-from domain import disclosure
+from domain import disclosure, family_figures
 from domain.catalog import AssessmentModel, load_model
-from domain.organisation import Member, OrganisationFigures, organisation_figures
+from domain.organisation import Member, OrganisationFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +118,13 @@ async def build_org_report(
     # One rule for the whole organisation: the strictest threshold of its teams.
     threshold = max(disclosure.effective_threshold(team.anonymity_threshold) for team in teams)
     model = load_model(cycle.model_id)
-    figures = organisation_figures(
-        model, cycle.scope_id, await _members(repo, cycle.id, viewer_id),
-        [team.id for team in visible], threshold, closed=cycle.closed_at is not None,
-        known=[team.id for team in managed])
+    family = await families.of_organisation_cycle(repo, cycle.id)
+    people = [dataclasses.replace(m, is_viewer=False)
+              for m in await _members(repo, cycle.id, viewer_id)]
+    figures = family_figures.organisation_figures(
+        model, cycle.scope_id, people, [team.id for team in visible], family)
+    if family.shown:  # the stored family's rule: every part holds k + 1 people
+        threshold = family.minimum
     members = {s.team_id: s.members for s in await org_cycles.team_statuses(repo, cycle.id)}
     lines = tuple(TeamLine(team.id, team.name, members.get(team.id, 0), column.respondents)
                   for team, column in zip(visible, figures.teams, strict=True))
