@@ -14,9 +14,12 @@ closed cycle, for everyone at once:
 * Chosen greedily in a fixed order that prefers what most readers need (the whole, then the teams
   largest first, then each team's groups by name and its managers), from who answered where and in
   which group or role: never from how they answered.
-* Per element the same, on who answered it (and with a level or "not applicable"): which shown
-  cuts may carry that element's figure. Remarks and examples: each atom of the whole and the
-  shown teams holds none or at least k + 1 people who finished.
+* Per element the same, on who answered it (a level or "not applicable" alike: deciding on the
+  kind of answer would itself tell something about a part nobody sees): which shown cuts may
+  carry that element's figure. A shown figure may still say "too few levels" on its own (fewer
+  than k + 1 gave a level): that is a coarser view of the figure itself, never of a smaller part.
+* Remarks and examples: each atom of the whole and the shown teams holds none or at least k + 1
+  people who finished.
 
 What is hidden keeps its reason, in terms a manager can act on ("too few people", "shares too few
 people with team A"). Access control only narrows this family afterwards; it never widens it.
@@ -63,13 +66,12 @@ class Reason(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Answered:
     """One response as the family sees it: where it counts, in which group and role, which
-    elements it answered and which of those with a level; never the levels themselves."""
+    elements it answered (a level or "not applicable" alike); never what it answered."""
 
     teams: frozenset[int]
     groups: Mapping[int, str | None] = field(default_factory=dict)
     managing: frozenset[int] = frozenset()
     answered: frozenset[str] = frozenset()
-    levelled: frozenset[str] = frozenset()
     finished: bool = True
 
 
@@ -251,10 +253,7 @@ def decide(people: Sequence[Answered], team_ids: Sequence[int], element_ids: Seq
         def answered(index: int, e: str = element_id) -> int:
             return int(e in people[index].answered)
 
-        def levelled(index: int, e: str = element_id) -> int:
-            return int(e in people[index].levelled)
-
-        for key in _choose(size, ordered, [answered, levelled], minimum, keep_whole=True):
+        for key in _choose(size, ordered, [answered], minimum, keep_whole=True):
             carried[key].add(element_id)
     with_remarks = _choose(size, [c for c in ordered if not c[0].startswith(("group:", "mana"))],
                            [lambda index: int(people[index].finished)], minimum, keep_whole=True)

@@ -25,17 +25,14 @@ from domain.catalog import load_model
 from domain.family import Answered, Family, decide, nothing
 
 
-async def _elements(repo: Repository, response_ids: Sequence[int]
-                    ) -> dict[int, tuple[set[str], set[str]]]:
-    """Per response: the elements answered, and those answered with a level (not the level)."""
-    found: dict[int, tuple[set[str], set[str]]] = {r: (set(), set()) for r in response_ids}
+async def _elements(repo: Repository, response_ids: Sequence[int]) -> dict[int, set[str]]:
+    """Per response: the elements it answered (never the level)."""
+    found: dict[int, set[str]] = {r: set() for r in response_ids}
     rows = await repo.session.execute(
-        select(Answer.response_id, Answer.element_id, Answer.level.is_not(None))
+        select(Answer.response_id, Answer.element_id)
         .where(Answer.response_id.in_(list(response_ids))))
-    for response_id, element_id, has_level in rows.all():
-        found[response_id][0].add(element_id)
-        if has_level:
-            found[response_id][1].add(element_id)
+    for response_id, element_id in rows.all():
+        found[response_id].add(element_id)
     return found
 
 
@@ -54,9 +51,8 @@ async def _decide_team(repo: Repository, cycle: Cycle) -> Family:
     team = cycle.team_id
     people = [Answered(frozenset({team}), {team: r.stakeholder_group},
                        frozenset({team}) if r.is_manager else frozenset(),
-                       frozenset(elements[r.id][0]), frozenset(elements[r.id][1]),
-                       r.completed_at is not None)
-              for r in responses if elements[r.id][0]]
+                       frozenset(elements[r.id]), r.completed_at is not None)
+              for r in responses if elements[r.id]]
     return decide(people, [team], load_model(cycle.model_id).scope(cycle.scope_id).element_ids,
                   await _team_threshold(repo, [team]), organisation=False)
 
@@ -68,9 +64,8 @@ async def _decide_organisation(repo: Repository, organisation_cycle: Organisatio
     team_ids = sorted((await repo.session.scalars(select(Cycle.team_id).where(
         Cycle.organisation_cycle_id == organisation_cycle.id))).all())
     people = [Answered(c.team_ids, dict(c.group_in), c.manager_in,
-                       frozenset(elements[c.response_id][0]),
-                       frozenset(elements[c.response_id][1]), c.completed)
-              for c in counted if elements[c.response_id][0]]
+                       frozenset(elements[c.response_id]), c.completed)
+              for c in counted if elements[c.response_id]]
     model = load_model(organisation_cycle.model_id)
     return decide(people, team_ids, model.scope(organisation_cycle.scope_id).element_ids,
                   await _team_threshold(repo, team_ids), organisation=True)
