@@ -14,7 +14,8 @@ from functools import partial
 from telegram import InputFile, Update
 from telegram.error import Forbidden
 
-from bot.outbox.delivery import post, report_messages
+from bot.outbox import report_cache
+from bot.outbox.delivery import post
 from bot.rendering import documents, presenting
 from bot.services import groups, permissions, report_view, reports
 from bot.telegram import replies
@@ -33,16 +34,17 @@ async def _send_report(
     async with runtime.repository() as repo:
         team = await permissions.check_can_manage(repo, user.id, data.team_id)
         cycle = await reports.latest_reportable_cycle(repo, team.id)
-        report = await report_view.build(repo, cycle, user.id) if cycle else None
-    if report is None:
+    if cycle is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
+    # A closed cycle's report is the same for every manager: rendered once, then kept.
+    found, preview = await report_cache.messages(runtime, user.id, language, cycle, user.id)
     try:
-        for message in await report_messages(runtime, user.id, language, report):
+        for message in found:
             await replies.retrying(partial(post, context.bot, message))
     except Forbidden:
         return
-    if not report.report.is_preview:
+    if not preview:
         await _offer_meeting(context, user.id, data.team_id, language)
 
 
