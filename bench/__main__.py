@@ -12,7 +12,16 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, meeting, org_report, organisation, report, startup
+from bench import (
+    answer_path,
+    broadcast,
+    meeting,
+    org_report,
+    organisation,
+    report,
+    report_cache,
+    startup,
+)
 
 BENCHMARKS = (
     "startup", "answers", "report", "organisation", "orgreport", "broadcast", "meeting")
@@ -28,6 +37,7 @@ async def main(arguments: argparse.Namespace) -> None:
             await answer_path.run(scratch, arguments.database_url)
         if "report" in chosen:
             await report.run(scratch)
+            await report_cache.run(scratch)
         if "organisation" in chosen:
             await organisation.run(scratch, arguments.database_url)
         if "broadcast" in chosen:
