@@ -65,6 +65,8 @@ PRIVACY_PROMISE = {  # docs/PRIVACY.md in short: team figures, after the close, 
     "en": ("only team figures", "closed", "besides the one reading"),
     "nl": ("alleen teamcijfers", "gesloten", "naast degene die"),
 }
+NEEDS_K_PLUS_ONE = {"en": "A team needs that many respondents for figures",
+                    "nl": "Zoveel antwoorden heeft een team nodig voor cijfers"}
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -80,5 +82,7 @@ def test_consent_help_and_mydata_make_the_privacy_promise_of_privacy_md(language
     for name, text in rendered.items():
         for words in PRIVACY_PROMISE[language]:
             assert words in text, (name, words)
-    assert "4" in rendered["welcome"]
+    assert "4" in rendered["welcome"] and "5" in rendered["welcome"]  # k + 1 answered
+    assert NEEDS_K_PLUS_ONE[language] in rendered["help"]
+    assert NEEDS_K_PLUS_ONE[language] in rendered["mydata"]
     assert "/deleteme" in rendered["mydata"] and "/deleteme" in rendered["help"]
