@@ -12,7 +12,8 @@ close froze (`bot.services.counting`); an open cycle has none (no figures while 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -115,3 +116,49 @@ async def of_cycle(repo: Repository, cycle: Cycle) -> Family:
         await _keep(repo, DisclosureFamily(cycle_id=cycle.id, family=found.to_json(),
                                            decided_at=cycle.closed_at))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """Why a team, group or the managers show no figures, in plain data for the words: `kind`
+    is "whole", "team", "group" or "managers"; `other_*` names the cut it collides with."""
+
+    kind: str
+    name: str
+    reason: str
+    other_kind: str | None = None
+    other_name: str | None = None
+
+
+def _kind_and_team(key: str) -> tuple[str, int | None, str]:
+    parts = key.split(":", 2)
+    if parts[0] == "whole":
+        return "whole", None, ""
+    team_id = int(parts[1])
+    return parts[0], team_id, parts[2] if parts[0] == "group" else ""
+
+
+async def withheld(repo: Repository, family: Family, team_ids: Collection[int],
+                   *, parts: bool = False) -> tuple[Withheld, ...]:
+    """The reasons for what the family hides of these teams (with `parts`, also their groups and
+    managers), with team names, in the family's order."""
+    wanted = []
+    for hidden in family.hidden:
+        kind, team_id, _ = _kind_and_team(hidden.key)
+        if team_id in team_ids and (kind == "team" or parts):
+            wanted.append(hidden)
+    ids = {t for h in wanted for key in (h.key, h.other or "whole")
+           if (t := _kind_and_team(key)[1]) is not None}
+    names = dict((await repo.session.execute(
+        select(Team.id, Team.name).where(Team.id.in_(list(ids))))).all()) if ids else {}
+
+    def named(key: str) -> tuple[str, str]:
+        kind, team_id, group = _kind_and_team(key)
+        return kind, group if kind == "group" else names.get(team_id, "") if team_id else ""
+
+    found = []
+    for hidden in wanted:
+        kind, name = named(hidden.key)
+        other = named(hidden.other) if hidden.other else (None, None)
+        found.append(Withheld(kind, name, hidden.reason.value, *other))
+    return tuple(found)

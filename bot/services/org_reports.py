@@ -60,6 +60,8 @@ class OrgReport:
     teams: tuple[TeamLine, ...]
     """The teams the viewer may know of, in name order (the same order as `figures.teams`)."""
     figures: OrganisationFigures
+    withheld: tuple[families.Withheld, ...] = ()
+    """Why a team the viewer may know of shows no figures (from the stored family)."""
 
     @property
     def is_preview(self) -> bool:
@@ -123,8 +125,7 @@ async def build_org_report(
               for m in await _members(repo, cycle.id, viewer_id)]
     figures = family_figures.organisation_figures(
         model, cycle.scope_id, people, [team.id for team in visible], family)
-    if family.shown:  # the stored family's rule: every part holds k + 1 people
-        threshold = family.minimum
+    threshold += 1  # the stored family's rule: every part holds k + 1 people
     members = {s.team_id: s.members for s in await org_cycles.team_statuses(repo, cycle.id)}
     lines = tuple(TeamLine(team.id, team.name, members.get(team.id, 0), column.respondents)
                   for team, column in zip(visible, figures.teams, strict=True))
@@ -132,7 +133,8 @@ async def build_org_report(
         organisation=organisation.name, cycle_id=cycle.id, model=model, scope_id=cycle.scope_id,
         opened_at=cycle.opened_at, deadline=cycle.deadline, closed_at=cycle.closed_at,
         timezone=min(teams, key=lambda team: team.id).timezone,
-        threshold=threshold, as_admin=as_admin, teams=lines, figures=figures)
+        threshold=threshold, as_admin=as_admin, teams=lines, figures=figures,
+        withheld=await families.withheld(repo, family, {team.id for team in visible}))
 
 
 async def reportable(

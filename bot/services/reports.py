@@ -61,6 +61,8 @@ class CycleReport:
     """Per element of this cycle, the level agreed in the latest earlier cycle that agreed one."""
     movement: Movement = field(default_factory=lambda: Movement(()))
     """This cycle's medians against `last_agreed`, only where the median is shown."""
+    withheld: tuple[families.Withheld, ...] = ()
+    """Why the team, a group or the managers show no figures (from the stored family)."""
 
     @property
     def is_preview(self) -> bool:
@@ -206,6 +208,7 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
         examples=await _examples(repo, [r.id for r, _ in sets]) if remarks_shown else (),
         agreed=agreed, last_agreed=last,
         movement=since_agreed(result, {a.element_id: a.level for a in last}),
+        withheld=await families.withheld(repo, family, {team.id}, parts=True),
     )
 
 
