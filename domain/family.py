@@ -184,7 +184,7 @@ class _Atoms:
             if cell in inside:
                 whole[cell] = whole.get(cell, 0) + weight(index)
         for is_inside in (True, False):  # a small overlap first: the likelier thing to fix
-            for cell in sorted(inside):
+            for cell in sorted(inside, key=lambda c: (-len(self.keys_of[c]), c)):
                 count = inside[cell] if is_inside else whole[cell] - inside[cell]
                 if 0 < count < minimum:
                     return is_inside, self.keys_of[cell]
