@@ -1,9 +1,10 @@
 """One family of figures per closed cycle, on the real database: every reader the same figures,
 access only narrowing, reasons for what is hidden, and the rendered report kept per version.
 
-The organisation: Ann (its admin, who made and so manages every team; she does not answer), teams Alpha (Xander and three), Beta (Xander and
-three more), Delta (four, apart) and Ci (two). Mia manages Alpha, later Beta too (issue #25's
-first attack); Dirk manages Alpha and Delta; Cees manages the small team Ci.
+The organisation: Ann (its admin, who made and so manages every team; she does not answer),
+teams Alpha (Xander and three), Beta (Xander and three more), Delta (four, apart) and Ci (two).
+Mia manages Alpha, later Beta too (issue #25's first attack); Dirk manages Alpha and Delta; Cees
+manages the small team Ci.
 """
 
 from __future__ import annotations
