@@ -163,7 +163,7 @@ def organisations(draw: st.DrawFn) -> Organisation:
     return Organisation(tuple(people), reader, moments, ())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(organisations())
 def test_no_reader_in_any_sequence_of_roles_pins_down_anyones_answer(org: Organisation) -> None:
     assert pinned(org, family_views, atoms_of, (1, 2, None)) == []
