@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy.exc import IntegrityError
 from telegram import InlineKeyboardMarkup
 
 from bot.db.models import Cycle
@@ -70,8 +71,11 @@ async def messages(runtime: Runtime, chat_id: int, language: str, cycle: Cycle,
     assert view is not None
     made = await report_messages(runtime, chat_id, language, view)
     if wanted is not None:
-        async with runtime.repository() as repo:
-            await rendered.keep(repo, cycle.id, language, wanted, pack(made))
+        try:
+            async with runtime.repository() as repo:
+                await rendered.keep(repo, cycle.id, language, wanted, pack(made))
+        except IntegrityError:  # another reader kept the same version first: it is the same
+            pass
     return made, view.report.is_preview
 
 
