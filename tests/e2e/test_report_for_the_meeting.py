@@ -67,10 +67,11 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
     customers = start_command((await manon.wait_for(lambda m: "groep Klanten" in m.text)).text)
     await manon.tap("Medewerkers")
     staff = start_command((await manon.wait_for(lambda m: "groep Medewerkers" in m.text)).text)
-    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(6)]
+    # Four customers and four staff: each group holds k + 1 (issue #25).
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(8)]
     for number, person in enumerate(people):
-        await join_in_group(person, customers if number < 3 else staff,
-                            "Klanten" if number < 3 else "Medewerkers")
+        await join_in_group(person, customers if number < 4 else staff,
+                            "Klanten" if number < 4 else "Medewerkers")
 
     await open_survey(manon, "Snelle scan", "1 week")  # the previous cycle
     await bot.sweep()
@@ -88,15 +89,15 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
     await open_survey(manon, "Snelle scan", "1 week")
     await bot.sweep()
     for number, person in enumerate(people):
-        if number < 4:
+        if number < 5:  # three give 9.2 a level: fewer than k + 1
             await answer_but_skip_chapter_9(person, 3)
         else:
-            await answer_quick_scan(person, 4)
+            await answer_quick_scan(person, 3)
     await close(bot, manon)
     summary = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
     pdf = await manon.wait_for(lambda m: (m.document_name or "").endswith(".pdf"))
     assert "9 Management van middelen: minder dan 4 antwoorden" in summary.text
-    assert "7 Leiderschap: 3,3 (doel 4) (+1,3 t.o.v. vorige ronde)" in summary.text
+    assert "7 Leiderschap: 3,0 (doel 4) (+1,0 t.o.v. vorige ronde)" in summary.text
     assert "Per groep" in summary.text
 
     album = [m for m in manon.messages[before:] if m.photo is not None]
