@@ -195,7 +195,8 @@ def _choose(people_count: int, cuts: Sequence[tuple[str, frozenset[int]]],
             weights: Sequence[Callable[[int], int]], minimum: int, *, keep_whole: bool,
             reasons: list[Hidden] | None = None) -> list[str]:
     """Greedy in the given order: a cut is added when every atom, under each weight (people, who
-    answered, who gave a level…), stays empty or at least `minimum`."""
+    answered an element, who finished), stays empty or at least `minimum`. A cut adds nothing
+    known before it was tried, so a rejected one leaves the atoms as they were."""
     atoms = _Atoms(people_count)
     chosen: list[str] = []
     for key, cut in cuts:
