@@ -20,6 +20,7 @@ from bench import (
     org_report,
     organisation,
     report,
+    report_cache,
     startup,
 )
 
@@ -38,6 +39,7 @@ async def main(arguments: argparse.Namespace) -> None:
             await answer_path.run(scratch, arguments.database_url)
         if "report" in chosen:
             await report.run(scratch)
+            await report_cache.run(scratch)
         if "organisation" in chosen:
             await organisation.run(scratch, arguments.database_url)
         if "broadcast" in chosen:

@@ -180,3 +180,9 @@ def _spread(
                             tuple(t for v, t in values if v == high)))
     order = {spread.id: number for number, spread in enumerate(found)}
     return tuple(sorted(found, key=lambda s: (-s.range, order[s.id])))
+
+
+# Public names for `domain.family_figures`, which builds the same report from a stored family.
+spread = _spread
+median_of = _median
+chapter_of = _chapter

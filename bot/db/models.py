@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -510,3 +511,38 @@ class CountedIn(Base):
     )
     is_manager: Mapped[bool] = mapped_column(Boolean)
     stakeholder_group: Mapped[str | None] = mapped_column(String(16))
+
+
+class DisclosureFamily(Base):
+    """The one family of figures a closed cycle may ever show (`domain.family`), decided at the
+    close for a team cycle or for an organisation cycle at once, so no reader, role change or
+    later /deleteme moves what exists. Exactly one of the two cycle columns is set."""
+
+    __tablename__ = "disclosure_families"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cycles.id", ondelete="CASCADE"), unique=True
+    )
+    organisation_cycle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation_cycles.id", ondelete="CASCADE"), unique=True
+    )
+    family: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RenderedReport(Base):
+    """A closed cycle's report rendered once per language and variant (a chart, the PDF, the
+    web page, the CSV, the summary): the same for every reader with the same rights, so it is
+    kept and rendered again only when its `version` (agreed levels, actions, targets…) changes."""
+
+    __tablename__ = "rendered_reports"
+
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -4,6 +4,7 @@ The demo keeps its state in a SQLite file of its own in the output folder (or in
 given with `--database-url`), so what you try survives between runs, and it never touches the
 database of a real bot (DATABASE_URL). It seeds one demo team with an open survey (of
 the team's scope setting) the first time, and you chat as three of its people.
+Four more colleagues answer first, so a closed survey has figures (k + 1 respondents).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from bot.telegram.runtime import IsoApplication
 
 DEMO_TOKEN = "100000:DEMO-TOKEN-for-the-local-emulator"
 DEMO_TEAM = "Demo: Zorg & Co"
-COLLEAGUES = ((1101, "Eva"), (1102, "Femke"), (1103, "Gijs"))
+COLLEAGUES = ((1101, "Eva"), (1102, "Femke"), (1103, "Gijs"), (1104, "Hans"))
 
 
 async def _demo_invite(application: IsoApplication, manager: SimulatedPerson) -> tuple[str, bool]:
@@ -192,9 +193,9 @@ def cockpit_address(emulator: BotApiEmulator, person: SimulatedPerson, base: str
 
 
 async def _colleagues_answer(emulator: BotApiEmulator, token: str) -> None:
-    """Three colleagues answer a new demo survey first, so that Manon can close it and see a
-    report at once: figures need three people besides the one who looks."""
-    print("(Eva, Femke and Gijs, three colleagues, answer the demo team's survey first: "
+    """Four colleagues answer a new demo survey first, so that Manon can close it and see a
+    report at once: figures need k + 1 respondents (three besides whoever reads them)."""
+    print("(Eva, Femke, Gijs and Hans, four colleagues, answer the demo team's survey first: "
           "a few seconds)")
     chooser = random.Random(9004)
     for user_id, name in COLLEAGUES:

@@ -75,6 +75,7 @@ def context(texts: Texts, language: str, report: OrgReport) -> dict[str, Any]:
         "report": report, "organisation": report.organisation, "timezone": report.timezone,
         "w": texts.words(language, "org_report_words"),
         "rw": texts.words(language, "report_words"),
+        "ww": texts.words(language, "withheld_words"),
         "model_title": model.title(language),
         "scope_title": model.scope(report.scope_id).title(language),
         "period_start": report.opened_at, "period_end": report.closed_at or report.deadline,

@@ -230,6 +230,7 @@ def context(texts: Texts, language: str, view: ReportView) -> dict[str, Any]:
     return {
         "report": report, "team": report.team.name, "timezone": report.team.timezone,
         "w": texts.words(language, "report_words"),
+        "ww": texts.words(language, "withheld_words"),
         "model_title": model.title(language),
         "scope_title": model.scope(cycle.scope_id).title(language),
         "period_start": cycle.opened_at, "period_end": cycle.closed_at or cycle.deadline,

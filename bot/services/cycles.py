@@ -10,7 +10,7 @@ from bot.db.models import Cycle
 from bot.db.queries import added_once
 from bot.db.queries import org_cycles as org_cycle_queries
 from bot.db.repositories import Repository
-from bot.services import counting, outbox
+from bot.services import counting, families, outbox
 from bot.services.actor import Actor
 from bot.services.permissions import (
     check_can_close_cycle,
@@ -136,6 +136,7 @@ async def close_organisation_cycle(
     await counting.freeze(repo, organisation_cycle_id)  # before a member can leave
     for team_cycle in await org_cycle_queries.open_team_cycles(repo, organisation_cycle_id):
         await _close_one(repo, team_cycle, now, reports_at)
+    await families.of_organisation_cycle(repo, organisation_cycle_id)  # decided at the close
     return True
 
 
@@ -145,6 +146,8 @@ async def _close_one(
     cycle = await close_cycle(repo, cycle_id, now)
     if cycle is None:
         return False
+    if cycle.organisation_cycle_id is None:  # decided at the close (an organisation's: above)
+        await families.of_cycle(repo, cycle)
     team = await repo.team(cycle.team_id)
     assert team is not None
     due = reports_at or now

@@ -21,13 +21,13 @@ from bot.db.models import (
 from bot.db.queries import improvement as improvement_queries
 from bot.db.queries import meetings as queries
 from bot.db.repositories import Repository
-from bot.services import agreements, positions, reports
+from bot.services import agreements, families, positions, reports
 from bot.services.agreements import Agreed
-from domain import disclosure
+from domain import family_figures
 from domain import meeting as steps
 from domain.aggregation import ElementResult, TeamResult
 from domain.catalog import AssessmentModel, Element, load_model
-from domain.meeting_figures import group_figures, remarks_allowed
+from domain.family import team_key
 
 
 def as_state(row: MeetingRow) -> steps.Meeting:
@@ -41,13 +41,13 @@ async def agreed_ids(repo: Repository, cycle_id: int) -> frozenset[str]:
 
 async def _group_result(repo: Repository, cycle: Cycle) -> tuple[TeamResult, TeamResult | None,
                                                                    bool]:
-    team = await repo.team(cycle.team_id)
-    assert team is not None
-    threshold = disclosure.effective_threshold(team.anonymity_threshold)
+    """The cycle's stored family (`bot.services.families`), as every report reads it: already
+    k + 1 for any reader, so the group sees exactly the team report's figures, never more."""
     people = await reports.respondents_for_a_group(repo, cycle)
-    figures = group_figures(load_model(cycle.model_id), cycle.scope_id, people, threshold,
-                            closed=cycle.closed_at is not None)
-    return figures.team, figures.managers, remarks_allowed(people, threshold)
+    family = await families.of_cycle(repo, cycle)
+    figures = family_figures.team_figures(load_model(cycle.model_id), cycle.scope_id, people,
+                                          family, cycle.team_id)
+    return figures.team, figures.managers, team_key(cycle.team_id) in family.remarks
 
 
 async def agenda_for(repo: Repository, cycle: Cycle) -> tuple[str, ...]:

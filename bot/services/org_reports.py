@@ -1,14 +1,15 @@
 """An organisation cycle's answers gathered from the database and handed to `domain.organisation`.
 
-As in `bot.services.reports`, individual answers never leave this module: what it returns is
-already anonymous for the person who asked. An organisation admin sees every team of the cycle
-that the disclosure rule allows, a manager of one of its teams her own team(s) and the total (when
-both can be shown together), anyone else is refused. The viewer's own answers count in the figures
-but not towards k, and while the cycle is open there are counts of people only.
+As in `bot.services.reports`, individual answers never leave this module: what it returns obeys
+the organisation cycle's stored family (`bot.services.families`), the same for every reader.
+Access only narrows it: an organisation admin sees the total and every team the family shows, a
+manager of one of its teams the total and her own team(s) that the family shows, anyone else is
+refused. While the cycle is open there are counts of people only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,12 +18,12 @@ from bot.db.models import (
 )
 from bot.db.queries import organisations as queries
 from bot.db.repositories import Repository
-from bot.services import org_cycles, permissions
+from bot.services import families, org_cycles, permissions
 from bot.services.actor import Actor
 from bot.services.permissions import Permission, PermissionsError
-from domain import disclosure
+from domain import disclosure, family_figures
 from domain.catalog import AssessmentModel, load_model
-from domain.organisation import Member, OrganisationFigures, organisation_figures
+from domain.organisation import Member, OrganisationFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class OrgReport:
     teams: tuple[TeamLine, ...]
     """The teams the viewer may know of, in name order (the same order as `figures.teams`)."""
     figures: OrganisationFigures
+    withheld: tuple[families.Withheld, ...] = ()
+    """Why a team the viewer may know of shows no figures (from the stored family)."""
 
     @property
     def is_preview(self) -> bool:
@@ -102,13 +105,15 @@ async def build_org_report(
     threshold = max(disclosure.effective_threshold(team.anonymity_threshold) for team in teams)
     model = load_model(cycle.model_id)
     chapter_targets = await repo.organisation_targets(organisation.id)  # its own, or none
-    figures = organisation_figures(
-        model, cycle.scope_id, await _members(repo, cycle.id, viewer_id),
-        [team.id for team in visible], threshold, closed=cycle.closed_at is not None,
-        known=[team.id for team in managed],
+    family = await families.of_organisation_cycle(repo, cycle.id)
+    people = [dataclasses.replace(m, is_viewer=False)
+              for m in await _members(repo, cycle.id, viewer_id)]
+    figures = family_figures.organisation_figures(
+        model, cycle.scope_id, people, [team.id for team in visible], family,
         targets={e: chapter_targets[model.elements[e].chapter_id]
                  for e in model.scope(cycle.scope_id).element_ids
                  if model.elements[e].chapter_id in chapter_targets})
+    threshold += 1  # the stored family's rule: every part holds k + 1 people
     members = {s.team_id: s.members for s in await org_cycles.team_statuses(repo, cycle.id)}
     lines = tuple(TeamLine(team.id, team.name, members.get(team.id, 0), column.respondents)
                   for team, column in zip(visible, figures.teams, strict=True))
@@ -116,7 +121,8 @@ async def build_org_report(
         organisation=organisation.name, cycle_id=cycle.id, model=model, scope_id=cycle.scope_id,
         opened_at=cycle.opened_at, deadline=cycle.deadline, closed_at=cycle.closed_at,
         timezone=min(teams, key=lambda team: team.id).timezone,
-        threshold=threshold, as_admin=as_admin, teams=lines, figures=figures)
+        threshold=threshold, as_admin=as_admin, teams=lines, figures=figures,
+        withheld=await families.withheld(repo, family, {team.id for team in visible}))
 
 
 async def reportable(repo: Repository, actor: Actor) -> list[tuple[int, str]]:

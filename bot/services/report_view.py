@@ -39,6 +39,13 @@ async def latest(repo: Repository, actor: Actor, team_id: int) -> ReportView | N
     return await build(repo, cycle, actor.id) if cycle is not None else None
 
 
+async def latest_cycle(repo: Repository, actor: Actor, team_id: int) -> Cycle | None:
+    """The cycle `/report` shows (as `latest`), for one of the team's managers only: the row,
+    so that a closed cycle's kept rendering is found without building its report again."""
+    await check_can_manage(repo, actor.id, team_id)
+    return await reports.latest_reportable_cycle(repo, team_id)
+
+
 async def of_cycle(repo: Repository, actor: Actor, cycle_id: int) -> ReportView:
     """A cycle's report (its web page, its CSV), for a manager of the cycle's team only."""
     cycle, _ = await check_can_manage_cycle(repo, actor.id, cycle_id)

@@ -1,9 +1,9 @@
 """A cycle's answers gathered from the database and handed to the domain to become a team report.
 
-Individual answers never leave this module: what it returns are aggregates that already obey the
-disclosure rule (see `domain.disclosure`) for the person who asked: a report is built for one
-viewer, whose own answers do not count towards the threshold, and it has figures only once the
-cycle is closed.
+Individual answers never leave this module: what it returns are aggregates that obey the cycle's
+stored family (`bot.services.families`, `domain.family`): decided once at the close, the same for
+every reader (every shown part holds k + 1 people, so whoever reads it has k others), and no
+figures while the cycle is open. The caller decides who may open the report; nothing here widens.
 """
 
 from __future__ import annotations
@@ -15,16 +15,17 @@ from bot.db.models import Cycle, Response
 from bot.db.queries import improvement as improvement_queries
 from bot.db.queries import reports as queries
 from bot.db.repositories import Repository
-from bot.services import agreements, org_cycles
+from bot.services import agreements, families, org_cycles
 from bot.services.actor import Actor
 from bot.services.agreements import Agreed
 from bot.services.improvement import ActionEffect
 from bot.services.permissions import check_can_manage
 from bot.services.records import CycleInfo, TeamInfo
-from domain import disclosure
-from domain.aggregation import GroupResult, Respondent, TeamResult, aggregate, team_figures
+from domain import disclosure, family_figures
+from domain.aggregation import GroupResult, Respondent, TeamResult
 from domain.agreed import Movement, since_agreed
 from domain.catalog import AssessmentModel, load_model
+from domain.family import team_key
 from domain.priorities import Change, Priority, priorities, trend
 
 
@@ -62,6 +63,8 @@ class CycleReport:
     """Per element of this cycle, the level agreed in the latest earlier cycle that agreed one."""
     movement: Movement = field(default_factory=lambda: Movement(()))
     """This cycle's medians against `last_agreed`, only where the median is shown."""
+    withheld: tuple[families.Withheld, ...] = ()
+    """Why the team, a group or the managers show no figures (from the stored family)."""
 
     @property
     def is_preview(self) -> bool:
@@ -155,16 +158,8 @@ async def previous_cycle(repo: Repository, cycle: Cycle) -> Cycle | None:
 
 
 async def reader_class(repo: Repository, cycle: Cycle, viewer_id: int) -> int:
-    """Readers who answered in none of the cycles all see the same report (class 0);
-    anyone else gets their own (their membership id), so a broadcast builds few reports."""
-    membership = await repo.membership(cycle.team_id, viewer_id)
-    if membership is None:
-        return 0
-    if await queries.answered_anywhere(repo, viewer_id):  # an organisation cycle counts it here
-        return membership.id
-    if cycle.organisation_cycle_id is not None:  # what else they see decides (`_overlap_ok`)
-        seen = await visible_teams(repo, cycle.organisation_cycle_id, viewer_id)
-        return -1 - hash(tuple(sorted(seen))) % 2**62
+    """Every reader of a cycle's report sees the same figures (its stored family,
+    `bot.services.families`), so a broadcast builds one report per cycle: class 0."""
     return 0
 
 
@@ -176,19 +171,6 @@ async def visible_teams(
     return await queries.visible_teams(repo, organisation_cycle_id, viewer_id)
 
 
-async def _overlap_ok(
-    repo: Repository, cycle: Cycle, organisation_cycle_id: int, viewer_id: int, threshold: int
-) -> bool:
-    """Beside the other teams of the organisation cycle the viewer gets figures of, this team's
-    figures leave nobody to subtract (`domain.disclosure.shown_teams`)."""
-    counted = await org_cycles.counted_responses(repo, organisation_cycle_id)
-    seen = sorted(await visible_teams(repo, organisation_cycle_id, viewer_id) | {cycle.team_id})
-    shown = disclosure.shown_teams(
-        [frozenset(c.response_id for c in counted if t in c.team_ids) for t in seen],
-        frozenset(c.response_id for c in counted if c.user_id == viewer_id), threshold)
-    return seen.index(cycle.team_id) in shown
-
-
 async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleReport:
     """The report as the person `viewer_id` may see it (see `domain.disclosure`)."""
     team = await repo.team(cycle.team_id)
@@ -196,22 +178,19 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
     membership = await repo.membership(team.id, viewer_id)
     viewer = membership.id if membership is not None else None
     model = load_model(cycle.model_id)
-    threshold = disclosure.effective_threshold(team.anonymity_threshold)
-    sets = await _respondents(repo, cycle, viewer)
+    family = await families.of_cycle(repo, cycle)
+    sets = await _respondents(repo, cycle, None)  # the same for every reader: nobody is "viewer"
     people = [person for _, person in sets]
-    closed = cycle.closed_at is not None and (
-        cycle.organisation_cycle_id is None
-        or await _overlap_ok(repo, cycle, cycle.organisation_cycle_id, viewer_id, threshold))
-    figures = team_figures(model, cycle.scope_id, people, threshold, closed=closed)
+    figures = family_figures.team_figures(model, cycle.scope_id, people, family, team.id)
     result = figures.team
     before_cycle = await previous_cycle(repo, cycle)
-    previous = (await _result(repo, before_cycle, cycle.scope_id, threshold, viewer)
+    previous = (await _result(repo, before_cycle, cycle.scope_id, 0, viewer)
                 if before_cycle is not None and result.shown else None)
     chapter_targets = await improvement_queries.targets(repo, team.id)
     element_targets = {e: chapter_targets[model.elements[e].chapter_id]
                        for e in model.scope(cycle.scope_id).element_ids
                        if model.elements[e].chapter_id in chapter_targets}
-    remarks_shown = result.shown and disclosure.remarks_allowed(people, threshold)
+    remarks_shown = result.shown and team_key(team.id) in family.remarks
     agreed, last = await _agreed(repo, cycle, model)
     return CycleReport(
         team=TeamInfo.of(team), cycle=CycleInfo.of(cycle), model=model,
@@ -225,6 +204,7 @@ async def build_report(repo: Repository, cycle: Cycle, viewer_id: int) -> CycleR
         examples=await _examples(repo, [r.id for r, _ in sets]) if remarks_shown else (),
         agreed=agreed, last_agreed=last,
         movement=since_agreed(result, {a.element_id: a.level for a in last}),
+        withheld=await families.withheld(repo, family, {team.id}, parts=True),
     )
 
 
@@ -266,10 +246,11 @@ async def _action_effects(
 async def _result(
     repo: Repository, cycle: Cycle, scope_id: str, threshold: int, viewer: int | None
 ) -> TeamResult:
-    """Only the team figures of an earlier cycle, for comparisons, under the same rule."""
-    people = [person for _, person in await _respondents(repo, cycle, viewer)]
-    return aggregate(load_model(cycle.model_id), scope_id, people, threshold,
-                     closed=cycle.closed_at is not None)
+    """Only the team figures of an earlier cycle, for comparisons, as its own stored family
+    shows them to every reader (`threshold` and `viewer` no longer change anything)."""
+    people = [person for _, person in await _respondents(repo, cycle, None)]
+    return family_figures.cut(load_model(cycle.model_id), scope_id, people,
+                              await families.of_cycle(repo, cycle), team_key(cycle.team_id))
 
 
 async def _remarks(

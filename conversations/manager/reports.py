@@ -14,7 +14,8 @@ from functools import partial
 from telegram import InputFile, Update
 from telegram.error import Forbidden
 
-from bot.outbox.delivery import post, report_messages
+from bot.outbox import report_cache
+from bot.outbox.delivery import post
 from bot.rendering import documents, presenting
 from bot.services import groups, report_view
 from bot.telegram import keyboards, replies
@@ -31,19 +32,21 @@ async def _send_report(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        report = await report_view.latest(repo, managing.actor(context), data.team_id)
-    if report is None:
+        cycle = await report_view.latest_cycle(repo, managing.actor(context), data.team_id)
+    if cycle is None:
         await replies.send_text(context, user.id, runtime.texts.render(language, "no_report"))
         return
     await keyboards.offer_cockpit_menu(context.bot, user.id,
                                        runtime.texts.buttons(language).cockpit_menu,
                                        runtime.settings.cockpit_url)
+    # A closed cycle's report is the same for every manager: rendered once, then kept.
+    found, preview = await report_cache.messages(runtime, user.id, language, cycle, user.id)
     try:
-        for message in await report_messages(runtime, user.id, language, report):
+        for message in found:
             await replies.retrying(partial(post, context.bot, message))
     except Forbidden:
         return
-    if not report.report.is_preview:
+    if not preview:
         await _offer_meeting(context, user.id, data.team_id, language)
 
 

@@ -47,7 +47,7 @@ async def test_the_report_and_export_show_what_was_agreed_and_where_the_team_mov
 ) -> None:
     start = await create_team(manon, "Zorg & Co")
     colleagues = [emulator.person(first_name=name, language_code="nl")
-                  for name in ("Anna", "Bram", "Cas")]
+                  for name in ("Anna", "Bram", "Cas", "Dee")]  # k + 1 answer
     for person in colleagues:
         await join(person, start, "Nederlands")
         await person.wait_for(lambda m: "Je bent lid van" in m.text)

@@ -129,11 +129,12 @@ async def newcomer(terminal: DrivenTerminal) -> None:
     await terminal.tap("Snelle scan")
     await terminal.tap("1 week")
     assert "is open" in await terminal.tap("Vragenlijst openen")
-    # Figures need three people besides the manager who reads them.
+    # Figures need k + 1 = 4 respondents: three colleagues and the manager herself.
     for person, level in (("Anna", 2), ("Bram", 3), ("Daan", 2)):
         await join(terminal, person, found[1])
         await answer_the_quick_scan(terminal, "Testteam", level)
     await terminal.type(":as Manon")
+    await answer_the_quick_scan(terminal, "Testteam", 3)
     await terminal.type("/close")
     await terminal.tap("Testteam")
     await terminal.tap("Ja, afsluiten")
@@ -168,7 +169,7 @@ async def test_a_newcomer_can_try_every_feature_in_the_demo(
         run_demo(settings, str(output), read=terminal.read), newcomer(terminal)), 240)
     transcript = terminal.transcript + capsys.readouterr().out
     assert f"State: the SQLite file {output / 'demo.sqlite3'}" in transcript
-    assert "Eva, Femke and Gijs, three colleagues, answer the demo team's survey" in transcript
+    assert "Eva, Femke, Gijs and Hans, four colleagues, answer the demo team's survey" in transcript
     saved = names_in(output)
     assert "demo.sqlite3" in saved
     for kind in (r"chart-\d+\.png", r"report\.pdf", r"report\.html"):

@@ -102,7 +102,7 @@ async def test_a_deadline_and_a_quarter_start_passed_during_downtime_cost_no_qua
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson,
 ) -> None:
-    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(4)]  # k + 1
     await team_with_survey(bot, manon, [(p, "Nederlands") for p in people])
     for person in people:
         await answer_quick_scan(person, 4)
@@ -132,7 +132,7 @@ async def test_a_deadline_passed_at_night_closes_at_once_and_reports_in_the_morn
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson,
 ) -> None:
-    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(4)]  # k + 1
     await team_with_survey(bot, manon, [(p, "Nederlands") for p in people])
     for person in people:
         await answer_quick_scan(person, 3)
@@ -154,7 +154,7 @@ async def test_the_real_scheduler_after_downtime_closes_reports_and_opens_the_qu
     clock: FixedClock, engine: AsyncEngine, manon: SimulatedPerson,
 ) -> None:
     """The same downtime, with APScheduler running its jobs in whatever order they come."""
-    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(4)]  # k + 1
     running = RunningBot(emulator, settings, clock, run_scheduler=True)
     await running.start()
     try:

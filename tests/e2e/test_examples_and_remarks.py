@@ -74,6 +74,12 @@ async def test_quick_scan_participants_add_a_remark_and_an_example_that_reach_th
     await answer_everything(cas, WORDS["nl"], 7, 3)
     await cas.tap("bevestigen")
     await cas.wait_for(lambda m: "bevestigd" in m.text)
+    dee = emulator.person(first_name="Dee", language_code="nl")  # k + 1: figures, remarks
+    await join(dee, team.start_command, "Nederlands")
+    await start_survey(dee, "Beginnen")
+    await answer_everything(dee, WORDS["nl"], 7, 4)
+    await dee.tap("bevestigen")
+    await dee.wait_for(lambda m: "bevestigd" in m.text)
 
     async with sessions() as session:
         stored = (await session.scalars(select(Example.text).order_by(Example.text))).all()

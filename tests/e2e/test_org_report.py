@@ -3,9 +3,10 @@ team manager who sees her own team and the total but no other team.
 
 Four teams as in issue 20: Zorg (three people, the manager Tess and Xander, who is also in
 Keuken), Keuken (three more), Techniek (three) and Bestuur (two). Xander answers once and counts
-in both his teams, so Zorg and Keuken cannot both be shown beside the total (Zorg plus Keuken
-minus the total would be him and the rest); Bestuur is too small, and whatever is hidden stays
-mixed with at least three others in "the total minus the shown teams".
+in both his teams, so Zorg and Keuken are never both shown (Zorg plus Keuken minus the total
+would be him and the rest); with k + 1 = 4 needed in every part (issue #25), Techniek and Bestuur
+are too small, and whatever is hidden stays mixed in "the total minus the shown teams". The
+report says why each team is hidden, the same for every reader.
 """
 
 from __future__ import annotations
@@ -96,8 +97,11 @@ async def test_the_admin_sees_the_teams_the_rule_allows_and_a_manager_only_her_o
     assert "Antwoorden: 13 personen, ieder één keer geteld" in summary.text
     assert "Bestuur: verborgen voor de anonimiteit (2 personen)" in summary.text
     assert "Zorg: 2,2 (5 personen)" in summary.text  # (4 × 2 + 3) / 5
-    assert "Techniek: 3,0 (3 personen)" in summary.text
+    # k + 1 = 4: Techniek's three are too few; Keuken shares Xander with Zorg.
+    assert "Techniek: verborgen voor de anonimiteit (3 personen)" in summary.text
     assert "Keuken: verborgen voor de anonimiteit (4 personen)" in summary.text
+    assert "team Keuken: maar een paar van zijn mensen zitten ook in team Zorg" in summary.text
+    assert "team Techniek: te weinig mensen (cijfers vragen 4 antwoorden)" in summary.text
     heatmap = await olga.wait_for(lambda m: m.photo is not None)
     assert "niveau per hoofdstuk" in heatmap.text and "grijze rijen" in heatmap.text
     await olga.wait_for(lambda m: m.document is not None)
@@ -108,14 +112,15 @@ async def test_the_admin_sees_the_teams_the_rule_allows_and_a_manager_only_her_o
     by_team: dict[str, list[list[str]]] = {}
     for row in rows[1:]:
         by_team.setdefault(row[0], []).append(row)
-    assert all(row[5] == "" for row in by_team["Bestuur"] + by_team["Keuken"])
+    assert all(row[5] == "" for row in by_team["Bestuur"] + by_team["Keuken"]
+               + by_team["Techniek"])
     for number, total in enumerate(by_team["Hele organisatie"]):  # total minus shown teams
-        shown = [by_team[name][number] for name in ("Zorg", "Techniek")]
+        shown = [by_team[name][number] for name in ("Zorg",)]
         rest = int(total[7]) - sum(int(row[7]) for row in shown)
         rest_sum = (float(total[5].replace(",", ".")) * int(total[7])
                     - sum(float(r[5].replace(",", ".")) * int(r[7]) for r in shown))
-        assert rest == 5  # Keuken's three with Bestuur's two: Bestuur never stands alone
-        assert round(rest_sum) == 3 * 4 + 2 * 5
+        assert rest == 8  # Keuken's three, Techniek's three, Bestuur's two: none alone
+        assert round(rest_sum) == 3 * 4 + 3 * 3 + 2 * 5
 
     await tess.send("/orgreport")
     own = await tess.wait_for(lambda m: "ieder één keer geteld" in m.text)

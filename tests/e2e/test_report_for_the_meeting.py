@@ -66,10 +66,11 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
     customers = start_command((await manon.wait_for(lambda m: "groep Klanten" in m.text)).text)
     await manon.tap("Medewerkers")
     staff = start_command((await manon.wait_for(lambda m: "groep Medewerkers" in m.text)).text)
-    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(6)]
+    # Four customers and four staff: each group holds k + 1 (issue #25).
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(8)]
     for number, person in enumerate(people):
-        await join_in_group(person, customers if number < 3 else staff,
-                            "Klanten" if number < 3 else "Medewerkers")
+        await join_in_group(person, customers if number < 4 else staff,
+                            "Klanten" if number < 4 else "Medewerkers")
 
     await open_survey(manon, "Snelle scan", "1 week")  # the previous cycle
     await bot.sweep()
@@ -87,15 +88,15 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
     await open_survey(manon, "Snelle scan", "1 week")
     await bot.sweep()
     for number, person in enumerate(people):
-        if number < 4:
+        if number < 5:  # three give 9.2 a level: fewer than k + 1
             await answer_but_skip_chapter_9(person, 3)
         else:
-            await answer_quick_scan(person, 4)
+            await answer_quick_scan(person, 3)
     await close(bot, manon)
     summary = await manon.wait_for(lambda m: "Niveau per hoofdstuk" in m.text)
     pdf = await manon.wait_for(lambda m: (m.document_name or "").endswith(".pdf"))
-    assert "9 Management van middelen: minder dan 3 antwoorden" in summary.text
-    assert "7 Leiderschap: 3,3 (doel 4) (+1,3 t.o.v. vorige ronde)" in summary.text
+    assert "9 Management van middelen: minder dan 4 antwoorden" in summary.text
+    assert "7 Leiderschap: 3,0 (doel 4) (+1,0 t.o.v. vorige ronde)" in summary.text
     assert "Per groep" in summary.text
 
     album = [m for m in manon.messages[before:] if m.photo is not None]
@@ -112,7 +113,7 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
               for language in ("nl", "en")}  # the days as the chat writes them
     assert all(str(cycle.closed_at.year) in text for text in period.values())
     text = pdf_text(pdf)
-    for expected in (TEAM, period["nl"], "minder dan 3 antwoorden", "doel 4", "doel 3",
+    for expected in (TEAM, period["nl"], "minder dan 4 antwoorden", "doel 4", "doel 3",
                      "Leiderschap", "Management van middelen", "Klanten", "Medewerkers"):
         assert expected in text
 
@@ -123,13 +124,13 @@ async def test_a_closed_cycle_gives_the_summary_an_album_and_a_pdf_for_the_meeti
     english = await manon.wait_for(lambda m: (m.document_name or "").endswith(".pdf")
                                    and m is not pdf)
     text = pdf_text(english)
-    for expected in (TEAM, period["en"], "fewer than 3 answers", "target 4", "target 3",
+    for expected in (TEAM, period["en"], "fewer than 4 answers", "target 4", "target 3",
                      "Agenda for the meeting", "Customers", "Staff"):
         assert expected in text
 
     await manon.tap("As a web page", message=english)
     page = await manon.wait_for(lambda m: (m.document_name or "").endswith(".html"))
-    assert page.document is not None and b"fewer than 3 answers" in page.document
+    assert page.document is not None and b"fewer than 4 answers" in page.document
     assert_telegram_was_happy(emulator)
     if (missing := browser_missing()) is not None:
         pytest.skip(f"the web page's phone check needs a browser: {missing}")

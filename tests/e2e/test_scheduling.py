@@ -55,7 +55,7 @@ async def test_the_deadline_closes_the_survey_and_brings_the_report(
     bot: RunningBot, emulator: BotApiEmulator, sessions: async_sessionmaker[AsyncSession],
     clock: FixedClock, manon: SimulatedPerson,
 ) -> None:
-    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(3)]
+    people = [emulator.person(first_name=f"P{n}", language_code="nl") for n in range(4)]  # k + 1
     await team_with_survey(bot, manon, [(p, "Nederlands") for p in people])
     for person in people:
         await answer_quick_scan(person, 4)

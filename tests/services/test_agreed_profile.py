@@ -77,7 +77,7 @@ async def test_the_report_carries_what_was_agreed_and_why_in_catalog_order(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 ) -> None:
     team = await _team(sessions, clock)
-    cycle = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 2))
+    cycle = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 2))
     await _agree(sessions, clock, MANAGER, cycle, {
         SECOND: (3, "  We do it, but only on paper  "), FIRST: (2, "A first step")})
     await _agree(sessions, clock, MANAGER, cycle, {SECOND: (4, "On second thoughts")})
@@ -103,10 +103,10 @@ async def test_the_next_cycle_compares_its_median_with_the_last_agreement(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 ) -> None:
     team = await _team(sessions, clock)
-    first = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 2))
+    first = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 2))
     await _agree(sessions, clock, MANAGER, first, {
         FIRST: (2, "low"), SECOND: (4, "high"), THIRD: (3, "middle")})
-    second = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 3))
+    second = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 3))
     report = await _report(sessions, second, MANAGER)
     assert report.agreed == ()  # the new cycle's meeting has not been held yet
     assert [(a.element_id, a.level) for a in report.last_agreed] == [
@@ -114,7 +114,7 @@ async def test_the_next_cycle_compares_its_median_with_the_last_agreement(
     assert [(e.element_id, e.direction) for e in report.movement.elements] == [
         (FIRST, Direction.ABOVE), (SECOND, Direction.BELOW), (THIRD, Direction.SAME)]
     await _agree(sessions, clock, MANAGER, second, {FIRST: (3, "up one")})
-    third = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 3))
+    third = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 3))
     latest = {a.element_id: a.level for a in (await _report(sessions, third, MANAGER)).last_agreed}
     assert latest[FIRST] == 3 and latest[SECOND] == 4  # each element's latest agreement
 
@@ -123,28 +123,32 @@ async def test_a_reader_whose_own_answers_hide_the_median_gets_no_comparison(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 ) -> None:
     team = await _team(sessions, clock)
-    first = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 2))
+    first = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 2))
     await _agree(sessions, clock, MANAGER, first, {FIRST: (3, "agreed")})
-    # Three answered; the second colleague, reading, has only two others: no figure, and so no
-    # "above" or "below" either, which would tell her which side of 3 the other two are on.
+    # Three answered; the second colleague, reading, would have only two others: no figure, and
+    # so no "above" or "below" either, which would tell her which side of 3 the other two are on.
+    # The family is decided once for every reader: the one who did not answer sees no more.
     second = await _cycle(sessions, clock, team, {2: 4, 3: 4, 4: 1})
     for_her = await _report(sessions, second, 3)
     assert not for_her.result.shown and for_her.movement.elements == ()
     assert [a.level for a in for_her.last_agreed] == [3]  # the agreement itself is shown
     for_the_silent_one = await _report(sessions, second, SILENT)
-    assert [e.direction for e in for_the_silent_one.movement.elements] == [Direction.ABOVE]
+    assert not for_the_silent_one.result.shown and for_the_silent_one.movement.elements == ()
+    third = await _cycle(sessions, clock, team, {2: 4, 3: 4, 4: 1, SILENT: 4})  # k + 1 answered
+    for_both = [await _report(sessions, third, reader) for reader in (3, SILENT)]
+    assert [[e.direction for e in r.movement.elements] for r in for_both] == [[Direction.ABOVE]] * 2
 
 
 async def test_an_agreement_of_another_edition_is_not_compared(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 ) -> None:
     team = await _team(sessions, clock)
-    first = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 2))
+    first = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 2))
     await _agree(sessions, clock, MANAGER, first, {FIRST: (3, "agreed")})
     async with sessions.begin() as session:  # as if the team assessed the 2009 edition then
         await session.execute(update(Cycle).where(Cycle.id == first)
                               .values(model_id="iso9004-2009"))
-    second = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 3))
+    second = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 3))
     report = await _report(sessions, second, MANAGER)
     assert report.last_agreed == () and report.movement.elements == ()
 
@@ -153,7 +157,7 @@ async def test_only_a_manager_agrees_and_only_on_a_closed_cycle(
     sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
 ) -> None:
     team = await _team(sessions, clock)
-    open_cycle = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES[:3], 2),
+    open_cycle = await _cycle(sessions, clock, team, dict.fromkeys(COLLEAGUES, 2),
                               close=False)
     with pytest.raises(CycleStillOpen):
         await _agree(sessions, clock, MANAGER, open_cycle, {FIRST: (3, "too early")})

@@ -37,8 +37,8 @@ def pdf_text(pdf: bytes) -> str:
 
 @pytest.mark.skipif(documents.pdf_missing() is not None, reason=str(documents.pdf_missing()))
 @pytest.mark.parametrize(("language", "hidden", "month", "target"), [
-    ("en", "fewer than 3 answers", "October", "Target"),
-    ("nl", "minder dan 3 antwoorden", "oktober", "Doel"),
+    ("en", "fewer than 4 answers", "October", "Target"),
+    ("nl", "minder dan 4 antwoorden", "oktober", "Doel"),
 ])
 async def test_the_pdf_carries_team_period_chapters_targets_and_the_hidden_chapter(
     tmp_path: Path, language: str, hidden: str, month: str, target: str,
@@ -56,7 +56,7 @@ async def test_the_pdf_carries_team_period_chapters_targets_and_the_hidden_chapt
     assert period in text
     for chapter in view.report.model.scope_chapters("full"):
         assert chapter.title(language) in text
-    assert hidden in text  # chapter 9 had fewer than 3 answers
+    assert hidden in text  # chapter 9 had fewer than k + 1 = 4 answers
     assert f"{target.lower()} 4" in text and f"{target.lower()} 3" in text  # chapters' targets
     assert REMARKS[language]["7"] in text and EXAMPLES[language]["7.3"] in text
     first_page = pdf_text_of_page(pdf, 0)
@@ -105,7 +105,7 @@ async def test_the_csv_speaks_the_managers_language_and_holds_aggregates_only(
     assert leadership[0] == "R&D $^$ <b>" and "2026" in leadership[1]
     assert leadership[3] == view.report.model.chapter("7").title(language)
     hidden = next(row for row in rows if row[4] == "9.1")
-    assert hidden[6] == "" and hidden[-1] == TEXTS.words(language, "report_words").hidden(3)
+    assert hidden[6] == "" and hidden[-1] == TEXTS.words(language, "report_words").hidden(4)
     decimal = "," if language == "nl" else "."
     assert decimal in leadership[6]
 
@@ -173,8 +173,8 @@ async def test_the_csv_has_the_agreed_level_its_reason_and_the_comparison_where_
 
 
 @pytest.mark.parametrize(("language", "hidden_median"), [
-    ("en", "9.1 Planning resources: 2 (median fewer than 3 answers)"),
-    ("nl", "9.1 Middelen plannen: 2 (mediaan minder dan 3 antwoorden)"),
+    ("en", "9.1 Planning resources: 2 (median fewer than 4 answers)"),
+    ("nl", "9.1 Middelen plannen: 2 (mediaan minder dan 4 antwoorden)"),
 ])
 async def test_the_chat_summary_lists_what_was_agreed_and_never_compares_a_hidden_median(
     tmp_path: Path, language: str, hidden_median: str,

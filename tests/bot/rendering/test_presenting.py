@@ -25,7 +25,7 @@ async def test_a_first_cycle_without_targets_promises_no_comparison(tmp_path: Pa
     caption = TEXTS.render("en", "report_caption", **presenting.context(TEXTS, "en", view))
     assert "since the previous cycle" not in summary and "previous" not in caption
     assert "(target" not in summary.split("Improve first")[0]  # no chapter targets were set
-    assert "9 Resource management: <i>fewer than 3 answers</i>" in summary
+    assert "9 Resource management: <i>fewer than 4 answers</i>" in summary
     data = presenting.chart_data(TEXTS, "en", view)
     assert data.chapter_previous is None and data.chapter_targets is None
 

@@ -65,6 +65,8 @@ PRIVACY_PROMISE = {  # docs/PRIVACY.md in short: team figures, after the close, 
     "en": ("only team figures", "closed", "besides the one reading"),
     "nl": ("alleen teamcijfers", "gesloten", "naast degene die"),
 }
+NEEDS_K_PLUS_ONE = {"en": "A team needs that many respondents for figures",
+                    "nl": "Zoveel antwoorden heeft een team nodig voor cijfers"}
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -80,5 +82,28 @@ def test_consent_help_and_mydata_make_the_privacy_promise_of_privacy_md(language
     for name, text in rendered.items():
         for words in PRIVACY_PROMISE[language]:
             assert words in text, (name, words)
-    assert "4" in rendered["welcome"]
+    assert "4" in rendered["welcome"] and "5" in rendered["welcome"]  # k + 1 answered
+    assert NEEDS_K_PLUS_ONE[language] in rendered["help"]
+    assert NEEDS_K_PLUS_ONE[language] in rendered["mydata"]
     assert "/deleteme" in rendered["mydata"] and "/deleteme" in rendered["help"]
+
+
+@pytest.mark.parametrize(("language", "overlap", "remainder"), [
+    ("en", "team Beta: only a few of its people are also in team Alpha",
+     "group Staff: beside it, only a few people of team Zorg would remain"),
+    ("nl", "team Beta: maar een paar van zijn mensen zitten ook in team Alpha",
+     "groep Medewerkers: ernaast blijven maar een paar mensen van team Zorg over"),
+])
+def test_what_is_hidden_says_why_in_words_a_manager_can_act_on(
+    language: str, overlap: str, remainder: str,
+) -> None:
+    words = Texts().words(language, "withheld_words")
+    beta = SimpleNamespace(kind="team", name="Beta", reason="overlap", other_kind="team",
+                           other_name="Alpha")
+    staff = SimpleNamespace(kind="group", name="staff", reason="remainder", other_kind="team",
+                            other_name="Zorg")
+    small = SimpleNamespace(kind="team", name="Ci", reason="too_few", other_kind=None,
+                            other_name=None)
+    assert str(words.why(beta, 4)).startswith(overlap)
+    assert str(words.why(staff, 4)) == remainder
+    assert "4" in str(words.why(small, 4))
