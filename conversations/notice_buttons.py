@@ -24,6 +24,12 @@ class CallbackButtons:
     def export(self, cycle_id: int) -> Payload:
         return callbacks.ExportCycle(cycle_id)
 
+    def action_answer(self, action_id: int, accept: bool) -> Payload:
+        return callbacks.ActionAnswer(action_id, accept)
+
+    def action_status(self, action_id: int, status: str) -> Payload:
+        return callbacks.ActionStatus(action_id, status)
+
     def report_target(self, data: str | None) -> ReportTarget | None:
         button = callbacks.parse(data)
         if isinstance(button, callbacks.Document | callbacks.ExportCycle):

@@ -25,7 +25,6 @@ from bot.db.models import (
     Cycle,
     Example,
     GroupLink,
-    ImprovementAction,
     Invite,
     MeetingRow,
     MeetingVote,
@@ -40,6 +39,7 @@ from bot.db.models import (
     Team,
 )
 from bot.db.repositories import Repository
+from bot.services import actions
 from bot.services.permissions import MANAGER
 
 
@@ -117,8 +117,7 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
         update(Notification).where(Notification.user_id == user_id).values(
             user_id=None, detail=None,
             key=literal("forgotten:") + cast(Notification.id, String)))
-    await session.execute(update(ImprovementAction).where(
-        ImprovementAction.owner_id == user_id).values(owner="", owner_id=None))
+    await actions.forget_owner(repo, user_id, now)
     await session.execute(update(Cycle).where(Cycle.opened_by == user_id).values(opened_by=None))
     await session.execute(update(Invite).where(Invite.created_by == user_id)
                           .values(created_by=None))

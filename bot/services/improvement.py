@@ -75,7 +75,7 @@ async def actions(
 ) -> Sequence[ImprovementAction]:
     query = select(ImprovementAction).where(ImprovementAction.team_id == team_id)
     if open_only:
-        query = query.where(ImprovementAction.done_at.is_(None))
+        query = query.where(ImprovementAction.status.not_in(("done", "dropped")))
     return (await repo.session.scalars(query.order_by(ImprovementAction.id))).all()
 
 
@@ -88,7 +88,7 @@ async def finish(
         raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
     await check_can_manage(repo, actor_id, action.team_id)
     if action.done_at is None:
-        action.done_at = now
+        action.done_at, action.status = now, "done"
     return action
 
 

@@ -1,0 +1,140 @@
+"""Actions with an owner who agreed, a status with history, and permissions decided here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import ActionEvent, ImprovementAction, Notification
+from bot.db.repositories import Repository
+from bot.services import account, actions, cycles, improvement, joining, positions, teams
+from bot.services.actions import Status
+from bot.services.actor import Actor
+from bot.services.permissions import PermissionsError
+from tests.support.clock import FixedClock
+
+MANON, ANNA, BOB, OTTO = Actor(1), Actor(2), Actor(3), Actor(4)
+
+
+async def _action(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> int:
+    """Manon's team with Anna and Bob; Otto is in no team; one action made by Manon."""
+    now = clock.now()
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        for actor, name in ((MANON, "Manon"), (ANNA, "Anna"), (BOB, "Bob"), (OTTO, "Otto")):
+            await repo.touch_person(actor.id, name, "en", now)
+        team, _ = await teams.create_team(repo, "Care", MANON.id, teams.TeamSettings(), now)
+        invite = await teams.create_invite(repo, team.id, MANON.id, None, now)
+        await joining.join(repo, invite.token, ANNA.id, None, now)
+        await joining.join(repo, invite.token, BOB.id, None, now)
+        cycle = await cycles.open_cycle(repo, team.id, "quick", now + timedelta(days=7),
+                                        MANON.id, now)
+        action = await improvement.add_action(repo, MANON.id, cycle.id, "5.2", "Plan it",
+                                              "Manon", now)
+        return action.id
+
+
+async def _run(sessions: async_sessionmaker[AsyncSession], call):  # type: ignore[no-untyped-def]
+    async with sessions.begin() as session:
+        return await call(Repository(session))
+
+
+async def test_an_owner_is_asked_first_and_owns_it_once_she_accepts(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()
+    view = await _run(sessions, lambda r: actions.assign(r, MANON, action_id, ANNA.id, now))
+    assert (view.owner, view.proposed_owner) == ("Manon", "Anna")
+    async with sessions() as session:
+        asks = (await session.scalars(select(Notification).where(
+            Notification.kind == "action_ask"))).all()
+    assert [a.user_id for a in asks] == [ANNA.id]
+    with pytest.raises(PermissionsError):  # Bob was not asked
+        await _run(sessions, lambda r: actions.respond(r, BOB, action_id, True, now))
+    view = await _run(sessions, lambda r: actions.respond(r, ANNA, action_id, True, now))
+    assert (view.owner, view.owner_id, view.proposed_owner) == ("Anna", ANNA.id, None)
+    with pytest.raises(PermissionsError):  # a second tap changes nothing
+        await _run(sessions, lambda r: actions.respond(r, ANNA, action_id, False, now))
+    board = await _run(sessions, lambda r: actions.list_actions(r, ANNA, view.team_id, now))
+    assert [a.id for a in board] == [action_id]
+
+
+async def test_a_declined_action_stays_with_the_manager(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()
+    await _run(sessions, lambda r: actions.assign(r, MANON, action_id, BOB.id, now))
+    view = await _run(sessions, lambda r: actions.respond(r, BOB, action_id, False, now))
+    assert (view.owner_id, view.proposed_owner) == (MANON.id, None)
+    full = await _run(sessions, lambda r: actions.show(r, MANON, action_id, now))
+    assert [(e.who, e.kind) for e in full.history] == [("Manon", "assigned"), ("Bob", "declined")]
+
+
+async def test_stuck_asks_for_a_note_kept_in_the_history(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()
+    await _run(sessions, lambda r: actions.assign(r, MANON, action_id, ANNA.id, now))
+    await _run(sessions, lambda r: actions.respond(r, ANNA, action_id, True, now))
+    view = await _run(sessions, lambda r: actions.update_status(
+        r, ANNA, action_id, Status.STUCK, None, now))
+    assert view.status is Status.STUCK
+    position = await _run(sessions, lambda r: positions.expected(r, ANNA.id))
+    assert isinstance(position, positions.ActionNote)
+    await _run(sessions, lambda r: actions.add_note(r, ANNA, position.event_id, "No budget "))
+    full = await _run(sessions, lambda r: actions.show(r, MANON, action_id, now))
+    assert (full.history[-1].kind, full.history[-1].note) == ("stuck", "No budget")
+    assert await _run(sessions, lambda r: positions.expected(r, ANNA.id)) is None
+
+
+@pytest.mark.parametrize("actor", [BOB, OTTO])  # a member who does not own it, a stranger
+async def test_everyone_else_is_refused_and_nothing_changes(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock, actor: Actor,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()
+    for attempt in (
+        lambda r: actions.update_status(r, actor, action_id, Status.DONE, None, now),
+        lambda r: actions.assign(r, actor, action_id, actor.id, now),
+        lambda r: actions.change_due(r, actor, action_id, date(2030, 1, 1), now),
+        lambda r: actions.members(r, actor, action_id),
+        lambda r: actions.show(r, actor, action_id, now),
+        lambda r: actions.update_status(r, actor, 424242, Status.DONE, None, now),
+    ):
+        with pytest.raises(PermissionsError):
+            await _run(sessions, attempt)
+    with pytest.raises(PermissionsError):  # a stranger sees no board
+        await _run(sessions, lambda r: actions.list_actions(r, OTTO, 1, now))
+    with pytest.raises(PermissionsError):  # an owner-to-be may not be someone outside the team
+        await _run(sessions, lambda r: actions.assign(r, MANON, action_id, OTTO.id, now))
+    async with sessions() as session:
+        row = await session.get(ImprovementAction, action_id)
+        assert row is not None and (row.status, row.owner_id) == ("open", MANON.id)
+        assert (await session.scalars(select(ActionEvent))).all() == []
+    team_id = row.team_id
+    assert await _run(sessions, lambda r: actions.list_actions(r, BOB, team_id, now)) == []
+
+
+async def test_deleteme_of_an_owner_keeps_no_name_or_id(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()
+    await _run(sessions, lambda r: actions.assign(r, MANON, action_id, ANNA.id, now))
+    await _run(sessions, lambda r: actions.respond(r, ANNA, action_id, True, now))
+    await _run(sessions, lambda r: actions.update_status(r, ANNA, action_id, Status.ON_TRACK,
+                                                         "going", now))
+    await _run(sessions, lambda r: account.forget(r, ANNA.id, now))
+    full = await _run(sessions, lambda r: actions.show(r, MANON, action_id, now))
+    assert (full.owner, full.owner_id) == ("", None)
+    assert all(e.who != "Anna" for e in full.history)
+    assert full.history[-1].kind == "owner_left"
+    async with sessions() as session:
+        ids = (await session.scalars(select(ActionEvent.actor_id))).all()
+    assert ANNA.id not in ids
