@@ -52,6 +52,7 @@ from bot.telegram.updates import PerPersonOrderedProcessor, SecondChances, claim
 from conversations.group.group_commands import build_group_command_handlers
 from conversations.group.group_link import build_group_link_handlers
 from conversations.group.meeting import build_meeting_handlers
+from conversations.manager.actions import build_action_handlers
 from conversations.manager.cycles import build_cycle_handlers
 from conversations.manager.improvement import build_improvement_handlers
 from conversations.manager.members import build_member_handlers
@@ -209,6 +210,7 @@ def build_application(settings: Config, wiring: Wiring | None = None) -> IsoAppl
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),
+        *build_action_handlers(),
         *build_organisation_handlers(),
         *build_org_survey_handlers(),
         *build_meeting_handlers(),

@@ -76,37 +76,11 @@ async def _new_action(
         language, "action_added", action=action)))
 
 
-async def _actions(
-    update: Update, context: BotContext, data: callbacks.Actions | callbacks.ActionDone,
-    language: str,
-) -> None:
-    """`ac:<team>` lists the open actions; `ad:<action>` marks one done, then lists again."""
-    user = update.effective_user
-    assert user is not None
-    runtime = context.runtime
-    async with runtime.repository() as repo:
-        if isinstance(data, callbacks.ActionDone):
-            action = await improvement.finish(repo, user.id, data.action_id, runtime.clock.now())
-            team = await repo.team(action.team_id)  # loaded by the service's check
-            assert team is not None
-        else:
-            team = await permissions.check_can_manage(repo, user.id, data.team_id)
-        open_actions = await improvement.actions(repo, team.id, open_only=True)
-    b = runtime.texts.buttons(language)
-    rows = [[(f"{b.mark_done} {a.element_id}", callbacks.ActionDone(a.id))]
-            for a in open_actions]
-    await replies.show(update, context, screens.Screen(runtime.texts.render(
-        language, "actions", team=team.name, actions=open_actions), screens.keyboard(rows)))
-
-
 def build_improvement_handlers() -> list[Handler]:
     return [
         managing.command("targets", callbacks.Targets, _targets),
-        managing.command("actions", callbacks.Actions, _actions),
         managing.buttons(managing.on(callbacks.Targets, _targets),
                          managing.on(callbacks.TargetChapter, _chapter),
                          managing.on(callbacks.SetTarget, _targets),
-                         managing.on(callbacks.Actions, _actions),
-                         managing.on(callbacks.NewAction, _new_action),
-                         managing.on(callbacks.ActionDone, _actions)),
+                         managing.on(callbacks.NewAction, _new_action)),
     ]
