@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from bot.db.models import ActionEvent, ImprovementAction, Membership, Person
 from bot.db.repositories import Repository
-from bot.services import positions
+from bot.services import action_checkins, positions
 from bot.services.actor import Actor
 from bot.services.outbox import Kind, plan, wake_the_sweep
 from bot.services.permissions import (
@@ -253,6 +253,8 @@ async def respond(
         action.owner = person.display_name[:200] if person is not None else ""
         action.owner_id = actor.id
     await record(repo, action.id, actor.id, "accepted" if accept else "declined", now)
+    if accept:
+        await action_checkins.plan(repo, now, action_id=action.id)
     return await _view(repo, action, now.date(), await _is_manager(repo, actor, action.team_id))
 
 
