@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from bot.db.models import Invite, Membership, Organisation, OrganisationAdmin, Team
 from bot.db.repositories import Repository
 from bot.services.permissions import check_can_create_teams, check_can_manage
+from domain.action_rhythm import EVERY
 from domain.catalog import DEFAULT_MODEL_ID
 
 INVITE_VALIDITY = timedelta(days=30)
@@ -145,6 +146,8 @@ async def _apply_setting(repo: Repository, team: Team, choice: str) -> SettingRe
         team.default_scope = value
     elif key == "rhythm" and value in RHYTHMS:
         team.reassessment = value
+    elif key == "checkins" and value in EVERY:  # how often action owners are asked
+        team.checkins = value
     elif key == "tz" and value.isdigit() and int(value) < len(TIMEZONES):
         team.timezone = TIMEZONES[int(value)]
     elif key in ("groups", "share", "reminders") and switch is not None:

@@ -15,6 +15,7 @@ from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
 from conversations.handlers import Handler
+from domain.action_rhythm import EVERY
 from domain.catalog import load_model
 
 
@@ -59,6 +60,9 @@ def _screen(
         [choice(b.rhythms[rhythm], team.reassessment == rhythm, f"rhythm-{rhythm}")
          for rhythm in teams.RHYTHMS],
     ]
+    w = texts.words(language, "action_words")
+    rows.append([choice(w.checkins[every], team.checkins == every, f"checkins-{every}")
+                 for every in EVERY])
     rows.append([choice(zone.split("/")[-1], team.timezone == zone, f"tz-{number}")
                  for number, zone in enumerate(teams.TIMEZONES)])
     for name, on in (("reminders", team.reminders_enabled), ("groups", team.use_groups),
@@ -68,7 +72,8 @@ def _screen(
     rows.append([(b.link_group, callbacks.OfferGroupLink(team.id))])
     text = texts.render(language, "team_settings", team=team, model_title=model.title(language),
                         scope_title=model.scope(team.default_scope).title(language),
-                        rhythm=b.rhythms[team.reassessment], refusal=refusal)
+                        rhythm=b.rhythms[team.reassessment], refusal=refusal,
+                        checkins=w.checkins[team.checkins])
     return screens.Screen(text, screens.keyboard(rows))
 
 
