@@ -136,7 +136,7 @@ async def record(
 async def list_actions(repo: Repository, actor: Actor, team_id: int, now: datetime
                        ) -> list[ActionView]:
     """The board: a manager sees all of the team's actions, a member the ones she owns or is
-    asked to own; anyone else is refused. Sorted stuck first, then open, on track, done, dropped,
+    asked to own; anyone else (a member owning none included) is refused. Sorted stuck first, then open, on track, done, dropped,
     each by due date."""
     manager = await _is_manager(repo, actor, team_id)
     query = select(ImprovementAction).where(ImprovementAction.team_id == team_id)
@@ -147,6 +147,8 @@ async def list_actions(repo: Repository, actor: Actor, team_id: int, now: dateti
         query = query.where((ImprovementAction.owner_id == actor.id)
                             | (ImprovementAction.proposed_owner_id == actor.id))
     rows = (await repo.session.scalars(query)).all()
+    if not manager and not rows:  # a member owns nothing here: no board to see
+        raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
     views = [await _view(repo, a, now.date(), manager) for a in rows]
     return sorted(views, key=lambda v: (BOARD_ORDER.index(v.status), v.due_on or date.max,
                                         v.id))

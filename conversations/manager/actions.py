@@ -18,7 +18,6 @@ from bot.outbox.scheduler import nudge
 from bot.services import actions
 from bot.services.actions import ActionView, Status
 from bot.services.actor import Actor
-from bot.services.permissions import Permission, PermissionsError
 from bot.services.positions import ActionNote
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
@@ -36,14 +35,17 @@ def _actor(update: Update, context: BotContext) -> Actor:
 
 async def on_command(update: Update, context: BotContext) -> None:
     """`/actions`: straight to the board when the person has one team with actions, else a
-    button per team; someone with no board at all gets the manager refusal."""
+    button per team; someone with no board at all hears that she manages no team (as after any
+    manager command)."""
     actor = _actor(update, context)
     language = await replies.language_of(update, context)
     async with context.runtime.repository() as repo:
         team_ids = await actions.teams_with_actions(repo, actor)
         names = {t: team.name for t in team_ids if (team := await repo.team(t)) is not None}
     if not names:
-        raise PermissionsError(Permission.MANAGE_TEAM, actor.id)
+        await replies.send_text(context, actor.id, context.runtime.texts.render(
+            language, "no_teams"))
+        return
     if len(names) == 1:
         await _board(update, context, callbacks.ActionBoard(next(iter(names))), language)
         return
