@@ -52,7 +52,7 @@ from bot.telegram.updates import PerPersonOrderedProcessor, SecondChances, claim
 from conversations.group.group_commands import build_group_command_handlers
 from conversations.group.group_link import build_group_link_handlers
 from conversations.group.meeting import build_meeting_handlers
-from conversations.manager.actions import build_action_handlers
+from conversations.manager.actions import build_action_handlers, build_org_action_handlers
 from conversations.manager.cycles import build_cycle_handlers
 from conversations.manager.improvement import build_improvement_handlers
 from conversations.manager.members import build_member_handlers
@@ -97,13 +97,14 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("members", "Leden van het team (managers)"),
         ("settings", "Teaminstellingen en ritme (managers)"),
         ("targets", "Doelniveaus per hoofdstuk (managers)"),
-        ("actions", "Verbeteracties (managers)"),
+        ("actions", "Verbeteracties (managers, eigenaars)"),
         ("organisatie", "Organisatie: teams en vragenlijsten (beheerders)"),
         ("nieuweorg", "Organisatie aanmaken (beheerders)"),
         ("teamerbij", "Nieuw team in de organisatie (beheerders)"),
         ("orgvragenlijst", "Vragenlijst voor alle teams (beheerders)"),
         ("beheerder", "Beheerder toevoegen (beheerders)"),
         ("organisatierapport", "Organisatierapport (beheerders, managers)"),
+        ("orgactions", "Verbeteracties van alle teams (beheerders)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -123,13 +124,14 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("members", "Team members (managers)"),
         ("settings", "Team settings and rhythm (managers)"),
         ("targets", "Target levels per chapter (managers)"),
-        ("actions", "Improvement actions (managers)"),
+        ("actions", "Improvement actions (managers, owners)"),
         ("org", "Organisation: teams and surveys (admins)"),
         ("neworg", "Create an organisation (admins)"),
         ("orgteam", "New team in the organisation (admins)"),
         ("orgsurvey", "Survey for all teams (admins)"),
         ("orgadmin", "Add an admin (admins)"),
         ("orgreport", "Organisation report (admins, managers)"),
+        ("orgactions", "Improvement actions of all teams (admins)"),
     ),
 }
 
@@ -211,6 +213,7 @@ def build_application(settings: Config, wiring: Wiring | None = None) -> IsoAppl
         *build_member_handlers(),
         *build_improvement_handlers(),
         *build_action_handlers(),
+        *build_org_action_handlers(),
         *build_organisation_handlers(),
         *build_org_survey_handlers(),
         *build_meeting_handlers(),

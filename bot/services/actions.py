@@ -136,8 +136,8 @@ async def record(
 async def list_actions(repo: Repository, actor: Actor, team_id: int, now: datetime
                        ) -> list[ActionView]:
     """The board: a manager sees all of the team's actions, a member the ones she owns or is
-    asked to own; anyone else (a member owning none included) is refused. Sorted stuck first, then open, on track, done, dropped,
-    each by due date."""
+    asked to own; anyone else (a member owning none included) is refused. Sorted stuck first,
+    then open, on track, done, dropped, each by due date."""
     manager = await _is_manager(repo, actor, team_id)
     query = select(ImprovementAction).where(ImprovementAction.team_id == team_id)
     if not manager:

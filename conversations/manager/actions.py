@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.outbox.scheduler import nudge
-from bot.services import actions
+from bot.services import action_overview, actions
 from bot.services.actions import ActionView, Status
 from bot.services.actor import Actor
 from bot.services.positions import ActionNote
@@ -207,4 +207,38 @@ def build_action_handlers() -> list[Handler]:
                          managing.on(callbacks.ActionOwners, _owners),
                          managing.on(callbacks.ActionAssign, _assign),
                          managing.on(callbacks.ActionAnswer, _answer)),
+    ]
+
+
+async def on_org_command(update: Update, context: BotContext) -> None:
+    """`/orgactions`: the one organisation she administers, or a button for each."""
+    actor, runtime = _actor(update, context), context.runtime
+    language = await replies.language_of(update, context)
+    async with runtime.repository() as repo:
+        found = await action_overview.administered(repo, actor)
+    if len(found) == 1:
+        await _org(update, context, callbacks.OrgActions(found[0][0]), language)
+    elif not found:
+        await replies.send_text(context, actor.id, runtime.texts.render(language,
+                                                                        "not_org_admin"))
+    else:
+        rows = [[(name, callbacks.OrgActions(org_id))] for org_id, name in found]
+        await replies.send(context, actor.id, screens.Screen(
+            runtime.texts.render(language, "choose_organisation"), screens.keyboard(rows)))
+
+
+async def _org(update: Update, context: BotContext, data: callbacks.OrgActions,
+               language: str) -> None:
+    actor, runtime = _actor(update, context), context.runtime
+    async with runtime.repository() as repo:
+        name, teams = await action_overview.org_actions(repo, actor, data.organisation_id,
+                                                        runtime.clock.now())
+    await replies.show(update, context, screens.Screen(runtime.texts.render(
+        language, "org_actions", organisation=name, teams=teams)))
+
+
+def build_org_action_handlers() -> list[Handler]:
+    return [
+        CommandHandler("orgactions", managing.politely(on_org_command)),
+        managing.buttons(managing.on(callbacks.OrgActions, _org)),
     ]
