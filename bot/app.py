@@ -49,6 +49,7 @@ from bot.telegram.runtime import (
     Runtime,
 )
 from bot.telegram.updates import PerPersonOrderedProcessor, SecondChances, claim_with_first_write
+from conversations.group.action_review import build_action_review_handlers
 from conversations.group.group_commands import build_group_command_handlers
 from conversations.group.group_link import build_group_link_handlers
 from conversations.group.meeting import build_meeting_handlers
@@ -217,6 +218,7 @@ def build_application(settings: Config, wiring: Wiring | None = None) -> IsoAppl
         *build_organisation_handlers(),
         *build_org_survey_handlers(),
         *build_meeting_handlers(),
+        *build_action_review_handlers(),
         *typed_handlers(),
         *fallback_handlers(),
     ):

@@ -597,3 +597,13 @@ class OrgActions(Button):
 
     PREFIX: ClassVar[str] = "g:ax"
     organisation_id: Id
+
+
+class MeetingReview(Button):
+    """At the meeting's start, the chair's decision on one open action: done, extend, drop or
+    keep (`bot.services.action_review`)."""
+
+    PREFIX: ClassVar[str] = "mt:av"
+    meeting_id: Id
+    action_id: Id
+    choice: Annotated[str, word("done", "extend", "drop", "keep")]

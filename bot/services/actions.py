@@ -176,7 +176,7 @@ async def show(repo: Repository, actor: Actor, action_id: int, now: datetime) ->
 
 async def update_status(
     repo: Repository, actor: Actor, action_id: int, status: Status, note: str | None,
-    now: datetime,
+    now: datetime, *, ask_note: bool = True,
 ) -> ActionView:
     """A new status (with an optional note) by a manager of the team or the owner. Stuck and
     dropped then expect one typed line from the actor (`positions.ActionNote`) unless a note
@@ -187,7 +187,7 @@ async def update_status(
     action.status = status.value
     action.done_at = now if status is Status.DONE else None
     event_id = await record(repo, action.id, actor.id, status.value, now, note)
-    if status in NEEDS_NOTE and not note:
+    if status in NEEDS_NOTE and not note and ask_note:
         await positions.expect(repo, actor.id, positions.ActionNote(event_id), now)
     return await _view(repo, action, now.date(), manager)
 

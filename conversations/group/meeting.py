@@ -29,6 +29,7 @@ from bot.services.positions import MeetingAction, MeetingReason
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing
+from conversations.group import action_review
 from conversations.group.group_chat import (
     edit_in_group,
     language_in_group,
@@ -65,6 +66,7 @@ async def on_meeting_command(update: Update, context: BotContext) -> None:
         await say_in_group(update, context, "meeting_note", kind=_kind(refusal))
         return
     await present(context, started)
+    await action_review.post(context, started, user.id)
 
 
 def _kind(refusal: Exception) -> str:
@@ -290,6 +292,7 @@ async def _start_from_report(
         await replies.send_text(context, user.id, _note(context, language, _kind(refusal)))
         return
     await present(context, started)
+    await action_review.post(context, started, user.id)
     await replies.send_text(context, user.id,
                             _note(context, language, "started_in_group", title=link.title))
 
