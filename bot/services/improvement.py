@@ -120,3 +120,8 @@ class ActionEffect:
     done: bool
     before: float | None
     after: float | None
+    status: str = "open"
+    """open, on_track, stuck, done or dropped (`bot.services.actions.Status`)."""
+    agreed_before: int | None = None
+    """The level the team agreed in the cycle the action came from, and in this one."""
+    agreed_after: int | None = None
