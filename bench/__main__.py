@@ -1,4 +1,4 @@
-"""`python -m bench [startup answers report organisation orgreport broadcast meeting]
+"""`python -m bench [startup answers report organisation orgreport broadcast meeting actions]
 [--database-url URL] ...`: the benchmarks (all of them by default) in one process, printing
 figures as ratios against baselines measured in the same run."""
 
@@ -12,10 +12,20 @@ import platform
 import tempfile
 from pathlib import Path
 
-from bench import answer_path, broadcast, meeting, org_report, organisation, report, startup
+from bench import (
+    actions,
+    answer_path,
+    broadcast,
+    meeting,
+    org_report,
+    organisation,
+    report,
+    startup,
+)
 
 BENCHMARKS = (
-    "startup", "answers", "report", "organisation", "orgreport", "broadcast", "meeting")
+    "startup", "answers", "report", "organisation", "orgreport", "broadcast", "meeting",
+    "actions")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -36,6 +46,9 @@ async def main(arguments: argparse.Namespace) -> None:
             await org_report.run()
         if "meeting" in chosen:
             await meeting.run(scratch, arguments.transcript, arguments.database_url)
+        if "actions" in chosen:
+            await actions.run(arguments.members, arguments.teams, arguments.actions_per_team,
+                              scratch, arguments.database_url)
 
 
 if __name__ == "__main__":
@@ -43,6 +56,9 @@ if __name__ == "__main__":
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK",
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--teams", type=int, default=250, help="actions: teams with actions")
+    parser.add_argument("--actions-per-team", type=int, default=20,
+                        help="actions: open actions (owners) per team")
     parser.add_argument("--transcript", action="store_true",
                         help="meeting: print the first element and the summary as seen")
     parser.add_argument("--database-url", default=None,
