@@ -131,8 +131,9 @@ async def run(members: int, teams: int, per_team: int, scratch: Path,
               f"{len(owners) - len(checkins)} · doubled {sum(checkins.values()) - len(checkins)}"
               f" · invitations lost {members - len(invitations)} · doubled "
               f"{sum(invitations.values()) - len(invitations)} · 429s {floods}")
-        print(f"   replies to /resume meanwhile: {summary_ms(replies)}")
-        print(f"   answers (taps) meanwhile:     {summary_ms(taps)}")
+        if replies and taps:
+            print(f"   replies to /resume meanwhile: {summary_ms(replies)}")
+            print(f"   answers (taps) meanwhile:     {summary_ms(taps)}")
 
 
 async def _sweep_until_done(application: IsoApplication) -> float:
