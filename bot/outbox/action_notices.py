@@ -12,12 +12,13 @@ from datetime import datetime
 
 from bot.db.models import ImprovementAction, Notification
 from bot.db.repositories import Repository
-from bot.services import action_checkins
+from bot.services import action_checkins, action_review
 from bot.services.outbox import Kind
 from bot.telegram.keyboards import Screen, keyboard
 from bot.telegram.runtime import Runtime
+from domain.catalog import load_model
 
-KINDS = (Kind.ACTION_ASK, Kind.CHECKIN, Kind.DIGEST)
+KINDS = (Kind.ACTION_ASK, Kind.CHECKIN, Kind.DIGEST, Kind.WE_DID)
 DIGEST_ICONS = {"stuck": "🧱", "done": "✅", "dropped": "🗑", "owner_left": "👋", "overdue": "⏰"}
 
 
@@ -49,6 +50,15 @@ async def compose(
                  for s in ("on_track", "stuck")],
                 [(w.set_status[s], made.action_status(notice.action_id, s))
                  for s in ("done", "dropped")]]))]
+    if kind is Kind.WE_DID:
+        told = await action_review.we_did(repo, row.cycle_id or 0, row.user_id)
+        if told is None or not (told.agreed or told.actions):
+            return []
+        elements = load_model(told.model_id).elements
+        return [Screen(texts.render(
+            language, "you_said_we_did", team=told.team, w=w,
+            agreed=[(e, elements[e].title(language) if e in elements else "", level)
+                    for e, level in told.agreed], actions=told.actions))]
     team_name, items = await action_checkins.digest(repo, row.key, row.user_id)
     if not items:
         return []

@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 
 from bot.db.models import ActionEvent, ImprovementAction, MeetingRow
 from bot.db.repositories import Repository
-from bot.services import actions, groups
+from bot.services import actions, agreements, groups, outbox
 from bot.services.actions import Status
 from bot.services.actor import Actor
 from bot.services.meeting import MeetingRefusal, MeetingRefused
@@ -87,3 +87,47 @@ async def decide(
         await actions.change_due(repo, actor, action_id, start + EXTEND, now)
     else:
         await actions.record(repo, action_id, actor_id, "kept", now)
+
+
+async def plan_we_did(repo: Repository, meeting_id: int, now: datetime) -> None:
+    """"You said, we did": when the meeting has finished and the team shares its results, every
+    active member gets the agreed levels and the actions, once (an outbox row each, in the same
+    unit of work as the finish)."""
+    row = await repo.session.get(MeetingRow, meeting_id)
+    cycle = await repo.cycle(row.cycle_id) if row is not None else None
+    team = await repo.team(cycle.team_id) if cycle is not None else None
+    if row is None or cycle is None or team is None or not team.share_results:
+        return
+    members = await outbox.active_members(repo, team.id, blocked_too=True)
+    await outbox.plan_many(repo, [
+        {"key": f"we_did:{meeting_id}:{m.user_id}", "kind": outbox.Kind.WE_DID.value,
+         "user_id": m.user_id, "team_id": team.id, "cycle_id": cycle.id, "due_at": now,
+         "status": "pending", "attempts": 0} for m in members])
+    await outbox.wake_the_sweep(repo)
+
+
+@dataclass(frozen=True, slots=True)
+class WeDid:
+    team: str
+    model_id: str
+    agreed: tuple[tuple[str, int], ...]
+    """(element id, level) as the management team agreed them."""
+    actions: tuple[tuple[str, str, str, date | None], ...]
+    """(element id, what, owner's name, due date) of the cycle's actions still worth doing."""
+
+
+async def we_did(repo: Repository, cycle_id: int, user_id: int) -> WeDid | None:
+    """What a member is told; None when the team stopped sharing or she left it."""
+    cycle = await repo.cycle(cycle_id)
+    team = await repo.team(cycle.team_id) if cycle is not None else None
+    membership = await repo.membership(team.id, user_id) if team is not None else None
+    if cycle is None or team is None or not team.share_results or membership is None or (
+            not membership.active):
+        return None
+    agreed = await agreements.agreed_levels(repo, cycle.id)
+    rows = (await repo.session.scalars(select(ImprovementAction).where(
+        ImprovementAction.cycle_id == cycle.id, ImprovementAction.status != "dropped")
+        .order_by(ImprovementAction.element_id, ImprovementAction.id))).all()
+    return WeDid(team.name, cycle.model_id,
+                 tuple(sorted((e, a.level) for e, a in agreed.items())),
+                 tuple((a.element_id, a.what, a.owner, a.due_on) for a in rows))

@@ -42,6 +42,7 @@ class Kind(StrEnum):
     ACTION_ASK = "action_ask"  # a member: will you own this action? (`bot.services.actions`)
     CHECKIN = "checkin"        # an action's owner: how is it going? (`action_checkins`)
     DIGEST = "digest"          # a team's managers: what became stuck, overdue or done
+    WE_DID = "we_did"          # members, after the meeting: "you said, we did"
 
 
 class Outcome(StrEnum):

@@ -20,6 +20,7 @@ import json
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.services import action_review as review_service
 from bot.services import groups
 from bot.services import meeting as service
 from bot.services.meeting import MeetingRefused, Started
@@ -213,6 +214,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
                     await service.steer(repo, user_id, chat_id, m, lambda s, _: steps.resume(s))
                 case callbacks.MeetingFinish(meeting_id=m):
                     await service.steer(repo, user_id, chat_id, m, service.finish_at(now))
+                    await review_service.plan_we_did(repo, m, now)
                 case callbacks.MeetingAction(meeting_id=m, element_id=e):
                     await service.ask_action(repo, user_id, chat_id, m, e, now)
                 case callbacks.MeetingOwner(meeting_id=m, action_id=a, user_id=owner):

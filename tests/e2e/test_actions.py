@@ -79,7 +79,7 @@ async def test_actions_are_owned_checked_and_learned_from(
     (checklist, *_), (other, *_) = await _actions(sessions)
 
     # Manon gives the checklist to Anna, who is asked first and accepts with one tap.
-    for person in (anna, *meeting.managers[1:]):  # they talked to the bot before (its invite)
+    for person in meeting.everyone[1:]:  # they talked to the bot before (its invite)
         await person.send("/help")
         await person.wait_for(lambda m: "/" in m.text)
     await manon.send("/actions")
@@ -90,6 +90,10 @@ async def test_actions_are_owned_checked_and_learned_from(
     await manon.tap("Anna")
     await manon.wait_for(lambda m: "gevraagd: Anna" in m.text)
     await bot.sweep()
+    told = await anna.wait_for(lambda m: "Jullie zeiden, wij doen" in m.text)  # the team shares
+    assert f"8.4 {'Procesmanagement'}" not in told.text  # levels agreed, no medians
+    assert f": {AGREED['8.4']}" in told.text and f"• {CHECKLIST} (8.4) · Manon" in told.text
+    assert "Afdelingen vergelijken (6.2)" in told.text
     asked = await anna.wait_for(lambda m: "eigenaar te worden" in m.text)
     assert CHECKLIST in asked.text
     await anna.tap("✅ Ja, ik pak het op")
@@ -153,7 +157,8 @@ async def test_actions_are_owned_checked_and_learned_from(
     better = {**LEVELS, "8.4": [3, 3, 3, 3, 3]}
     await closed_cycle_with_answers(sessions, team_id, manon, people, better, clock.now())
     await manon.send("/report")
-    report = await manon.wait_for(lambda m: "Verbeteracties" in m.text and "→" in m.text)
+    report = await manon.wait_for(lambda m: "Verbeteracties" in m.text and "→" in m.text,
+                                  timeout=30)  # charts are drawn first
     assert f"8.4 {CHECKLIST} ✅: 2,6 → 3,0 · afgesproken {AGREED['8.4']} → –" in report.text
     await manon.say_in(group, "/meeting")
     review = await group.wait_for(lambda m: "Eerst de open acties" in m.text)
