@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import ActionEvent, ImprovementAction, Notification
+from bot.db.models import ActionEvent, ImprovementAction, Notification, Team
 from bot.db.repositories import Repository
-from bot.services import account, actions, cycles, improvement, joining, positions, teams
+from bot.services import (
+    account,
+    action_checkins,
+    actions,
+    cycles,
+    improvement,
+    joining,
+    positions,
+    teams,
+)
 from bot.services.actions import Status
 from bot.services.actor import Actor
 from bot.services.permissions import PermissionsError
@@ -139,3 +148,55 @@ async def test_deleteme_of_an_owner_keeps_no_name_or_id(
     async with sessions() as session:
         ids = (await session.scalars(select(ActionEvent.actor_id))).all()
     assert ANNA.id not in ids
+
+
+async def _checkin_rows(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, int]]:
+    async with sessions() as session:
+        rows = await session.execute(select(Notification.key, Notification.user_id).where(
+            Notification.kind.in_(("checkin", "digest"))).order_by(Notification.key))
+        return [(key, user_id) for key, user_id in rows]
+
+
+async def test_check_ins_are_planned_once_for_accepted_owners_and_off_means_none(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()  # Monday 2 November 2026
+    await _run(sessions, lambda r: actions.assign(r, MANON, action_id, ANNA.id, now))
+    assert [k for k, _ in await _checkin_rows(sessions) if k.startswith("checkin")] == []
+    await _run(sessions, lambda r: actions.respond(r, ANNA, action_id, True, now))
+    later = now + timedelta(days=10)
+    await _run(sessions, lambda r: action_checkins.plan(r, later))
+    planned = await _checkin_rows(sessions)
+    await _run(sessions, lambda r: action_checkins.plan(r, later))  # twice: nothing new
+    assert await _checkin_rows(sessions) == planned
+    assert (f"checkin:{action_id}:20261116", ANNA.id) in planned
+    assert (f"digest:1:20261116:{MANON.id}", MANON.id) in planned  # the managers' Monday
+    assert all(user != ANNA.id for key, user in planned if key.startswith("digest"))
+
+    async with sessions.begin() as session:
+        team = await session.get(Team, 1)
+        assert team is not None
+        team.checkins = "off"
+    monday = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    assert await _run(sessions, lambda r: action_checkins.checkin(
+        r, f"checkin:{action_id}:20261116", ANNA.id, monday)) is None
+
+
+async def test_the_digest_names_a_stuck_action_with_its_note_in_one_week_only(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()  # Monday 2 November 2026, 10:00 in Amsterdam
+    await _run(sessions, lambda r: actions.update_status(r, MANON, action_id, Status.STUCK,
+                                                         "No room", now))
+    this_week = await _run(sessions, lambda r: action_checkins.digest(
+        r, f"digest:1:20261109:{MANON.id}", MANON.id))
+    assert this_week == ("Care", [action_checkins.DigestItem("stuck", "Plan it", "Manon",
+                                                             "No room")])
+    next_week = await _run(sessions, lambda r: action_checkins.digest(
+        r, f"digest:1:20261116:{MANON.id}", MANON.id))
+    assert next_week == ("Care", [])
+    not_a_manager = await _run(sessions, lambda r: action_checkins.digest(
+        r, f"digest:1:20261109:{ANNA.id}", ANNA.id))
+    assert not_a_manager == ("", [])
