@@ -12,14 +12,16 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import ImprovementAction, Target, Team
+from bot.db.models import Cycle, ImprovementAction, Target, Team
 from bot.db.repositories import Repository, dialect_insert
+from bot.services import agreements
 from bot.services.permissions import (
     Permission,
     PermissionsError,
     check_can_manage,
     check_can_manage_cycle,
 )
+from domain.catalog import Element
 from domain.priorities import DEFAULT_TARGET
 
 ACTION_HORIZON = timedelta(days=90)
@@ -125,3 +127,12 @@ class ActionEffect:
     agreed_before: int | None = None
     """The level the team agreed in the cycle the action came from, and in this one."""
     agreed_after: int | None = None
+
+
+async def default_what(repo: Repository, cycle: Cycle, element: Element, language: str) -> str:
+    """What an action offers by default: the catalog's next step from the level the team agreed
+    (in this cycle, else the last agreement), or the topic's title when none is known."""
+    agreed = (await agreements.agreed_levels(repo, cycle.id)).get(element.id) or (
+        await agreements.last_agreed(repo, cycle)).get(element.id)
+    step = element.next_step(agreed.level, language) if agreed is not None else None
+    return step or element.title(language)

@@ -67,11 +67,12 @@ async def _new_action(
     async with runtime.repository() as repo:
         cycle = await repo.cycle(data.cycle_id)
         element = load_model(cycle.model_id).elements.get(data.element_id) if cycle else None
-        if element is None:  # a forged cycle id ends here; `add_action` checks the rights
+        if cycle is None or element is None:  # a forged cycle id ends here
             return
+        await permissions.check_can_manage_cycle(repo, user.id, cycle.id)  # before any read
+        what = await improvement.default_what(repo, cycle, element, language)
         action = await improvement.add_action(
-            repo, user.id, data.cycle_id, element.id, element.title(language),
-            user.full_name, runtime.clock.now())
+            repo, user.id, data.cycle_id, element.id, what, user.full_name, runtime.clock.now())
     await replies.send(context, user.id, screens.Screen(runtime.texts.render(
         language, "action_added", action=action)))
 
