@@ -69,6 +69,21 @@ async def next_item(repo: Repository, actor_id: int, chat_id: int, meeting_id: i
                       first.due_on, first.status, note, len(waiting))
 
 
+async def decisions(repo: Repository, actor_id: int, chat_id: int, meeting_id: int
+                    ) -> list[tuple[str, str]]:
+    """(what, decision) for each earlier action decided in this meeting, in order: what the
+    review's last screen lists."""
+    row, team_id = await _meeting(repo, actor_id, chat_id, meeting_id)
+    found = await repo.session.execute(
+        select(ImprovementAction.what, ActionEvent.kind)
+        .join(ActionEvent, ActionEvent.action_id == ImprovementAction.id)
+        .where(ImprovementAction.team_id == team_id, ImprovementAction.created_at < row.started_at,
+               ActionEvent.at >= row.started_at,
+               ActionEvent.kind.in_(("done", "dropped", "due", "kept")))
+        .order_by(ActionEvent.id))
+    return [(what, kind) for what, kind in found]
+
+
 async def decide(
     repo: Repository, actor_id: int, chat_id: int, meeting_id: int, action_id: int, choice: str,
     now: datetime,

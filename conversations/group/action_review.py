@@ -20,11 +20,11 @@ from conversations.handlers import Handler
 from conversations.screens import Screen, keyboard
 
 
-def _screen(context: BotContext, language: str | None, item: action_review.ReviewItem | None
-            ) -> Screen:
+def _screen(context: BotContext, language: str | None, item: action_review.ReviewItem | None,
+            decided: list[tuple[str, str]] | None = None) -> Screen:
     texts = context.runtime.texts
     w = texts.words(language, "action_words")
-    text = texts.render(language, "meeting_review", item=item, w=w)
+    text = texts.render(language, "meeting_review", item=item, w=w, decided=decided or [])
     if item is None:
         return Screen(text)
     labels = w.review
@@ -62,8 +62,10 @@ async def on_review_button(update: Update, context: BotContext) -> None:
             await action_review.decide(repo, user_id, chat_id, data.meeting_id, data.action_id,
                                        data.choice, runtime.clock.now())
             item = await action_review.next_item(repo, user_id, chat_id, data.meeting_id)
+            decided = (await action_review.decisions(repo, user_id, chat_id, data.meeting_id)
+                       if item is None else [])
         await edit_in_group(context, chat_id, query.message.message_id,
-                            _screen(context, language, item))
+                            _screen(context, language, item, decided))
     except (PermissionsError, MeetingRefused) as refusal:
         kind = refusal.refusal.value if isinstance(refusal, MeetingRefused) else "not_manager"
         toast = runtime.texts.render(language, "meeting_note", kind=kind)

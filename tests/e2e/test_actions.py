@@ -164,5 +164,6 @@ async def test_actions_are_owned_checked_and_learned_from(
     review = await group.wait_for(lambda m: "Eerst de open acties" in m.text)
     assert "Afdelingen vergelijken" in review.text and CHECKLIST not in review.text
     await manon.tap_in(group, "➡️ Zo laten")
-    await group.wait_for(lambda m: "Alle open acties zijn besproken" in m.text)
+    decided = await group.wait_for(lambda m: "Alle open acties zijn besproken" in m.text)
+    assert "• Afdelingen vergelijken: zo gelaten" in decided.text
     assert_telegram_was_happy(emulator)
