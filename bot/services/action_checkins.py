@@ -10,6 +10,7 @@ to working hours by the outbox like every other notification.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,9 +23,15 @@ from bot.services import away
 from bot.services.outbox import Kind, plan_many
 from domain.action_rhythm import CHECKIN_AT, EVERY, checkins, moment_of
 from domain.holidays import team_calendar
-from domain.rhythm import WORKDAY_START
+from domain.rhythm import WORKDAY_START, Calendar
 
 HORIZON = timedelta(days=14)
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(timezone: str, year: int) -> Calendar:
+    """A time zone's working days around a year (built once: thousands of actions share it)."""
+    return team_calendar(timezone, date(year, 1, 1))
 OPEN = ("open", "on_track", "stuck")
 DIGEST_KINDS = ("stuck", "done", "dropped", "owner_left")
 
@@ -44,7 +51,7 @@ async def plan(repo: Repository, now: datetime, *, action_id: int | None = None)
     teams: dict[int, str] = {}
     for aid, team_id, owner_id, created_at, due_on, setting, timezone in (
             await repo.session.execute(query)):
-        calendar = team_calendar(timezone, now.date())
+        calendar = _calendar(timezone, now.year)
         today = now.astimezone(calendar.timezone).date()
         start = created_at.astimezone(calendar.timezone).date()
         for check in checkins(start, setting, due_on, today, today + HORIZON, calendar):
@@ -79,7 +86,7 @@ async def _digests(repo: Repository, teams: dict[int, str], now: datetime
     rows = []
     for team_id, user_id in managers:
         monday = next_monday(now, teams[team_id])
-        calendar = team_calendar(teams[team_id], monday)
+        calendar = _calendar(teams[team_id], monday.year)
         rows.append(_row(f"digest:{team_id}:{monday:%Y%m%d}:{user_id}", Kind.DIGEST,
                          calendar.at(monday, WORKDAY_START), user_id, team_id))
     return rows
@@ -106,7 +113,7 @@ async def checkin(repo: Repository, key: str, user_id: int, now: datetime
     if (team is None or EVERY.get(team.checkins) is None or membership is None
             or not membership.active or away.is_away(membership.away_until, now)):
         return None
-    calendar = team_calendar(team.timezone, now.date())
+    calendar = _calendar(team.timezone, now.year)
     moment = moment_of(datetime.strptime(day, "%Y%m%d").date(), action.due_on, calendar)
     return CheckinNotice(action.id, action.what, team.name, action.due_on, moment)
 
@@ -132,7 +139,7 @@ async def digest(repo: Repository, key: str, user_id: int) -> tuple[str, list[Di
             membership.role != "manager"):
         return "", []
     monday = datetime.strptime(monday_text, "%Y%m%d").date()
-    calendar = team_calendar(team.timezone, monday)
+    calendar = _calendar(team.timezone, monday.year)
     end, start = calendar.at(monday, WORKDAY_START), calendar.at(monday - timedelta(days=7),
                                                                  WORKDAY_START)
     events = await repo.session.execute(
