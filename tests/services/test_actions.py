@@ -14,6 +14,7 @@ from bot.services import (
     account,
     action_checkins,
     actions,
+    agreements,
     cycles,
     improvement,
     joining,
@@ -23,6 +24,7 @@ from bot.services import (
 from bot.services.actions import Status
 from bot.services.actor import Actor
 from bot.services.permissions import PermissionsError
+from domain.catalog import load_model
 from tests.support.clock import FixedClock
 
 MANON, ANNA, BOB, OTTO = Actor(1), Actor(2), Actor(3), Actor(4)
@@ -148,9 +150,12 @@ async def test_deleteme_of_an_owner_keeps_no_name_or_id(
     async with sessions() as session:
         ids = (await session.scalars(select(ActionEvent.actor_id))).all()
     assert ANNA.id not in ids
+    told = await _run(sessions, lambda r: action_checkins.digest(
+        r, f"digest:1:20261109:{MANON.id}", MANON.id))  # the managers hear it next Monday
+    assert action_checkins.DigestItem("owner_left", "Plan it", "", None) in told[1]
 
 
-async def _checkin_rows(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, int]]:
+async def _checkin_rows(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, int | None]]:
     async with sessions() as session:
         rows = await session.execute(select(Notification.key, Notification.user_id).where(
             Notification.kind.in_(("checkin", "digest"))).order_by(Notification.key))
@@ -200,3 +205,22 @@ async def test_the_digest_names_a_stuck_action_with_its_note_in_one_week_only(
     not_a_manager = await _run(sessions, lambda r: action_checkins.digest(
         r, f"digest:1:20261109:{ANNA.id}", ANNA.id))
     assert not_a_manager == ("", [])
+
+
+async def test_an_action_offers_the_catalogs_next_step_from_the_agreed_level(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+) -> None:
+    action_id = await _action(sessions, clock)
+    now = clock.now()
+    async with sessions.begin() as session:
+        repo = Repository(session)
+        row = await session.get(ImprovementAction, action_id)
+        assert row is not None and row.cycle_id is not None
+        cycle = await cycles.close_cycle(repo, row.cycle_id, now)
+        assert cycle is not None
+        element = load_model(cycle.model_id).elements["8.4"]
+        before = await improvement.default_what(repo, cycle, element, "nl")
+        await agreements.record_agreed(repo, MANON.id, cycle.id, "8.4", 2, "lists", now)
+        after = await improvement.default_what(repo, cycle, element, "nl")
+    assert before == element.title("nl")  # nothing agreed yet: the topic's title
+    assert after == element.next_step(2, "nl") and after != before
