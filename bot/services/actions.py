@@ -72,6 +72,7 @@ class ActionView:
     may_manage: bool
     """The viewer manages the team (reassign, due date, drop)."""
     history: tuple[EventView, ...] = ()
+    proposed_owner_id: int | None = None
 
 
 async def _names(repo: Repository, ids: set[int]) -> dict[int, str]:
@@ -103,7 +104,8 @@ async def _view(
         action.due_on is not None and action.due_on < today and status not in CLOSED,
         may_manage,
         tuple(EventView(e.at, names.get(e.actor_id) if e.actor_id is not None else None,
-                        e.kind, e.note) for e in events))
+                        e.kind, e.note) for e in events),
+        action.proposed_owner_id)
 
 
 async def _is_manager(repo: Repository, actor: Actor, team_id: int) -> bool:

@@ -78,9 +78,11 @@ async def _board(
               for s in actions.BOARD_ORDER if s not in actions.CLOSED]
     groups = [(label, views) for label, views in groups if views]
     open_ones = [a for label, views in groups for a in views]
-    rows = [[(f"🔎 {a.element_id} {a.what}", callbacks.ActionOpen(a.id)),
-             (f"{b.mark_done} {a.element_id}", callbacks.ActionDone(a.id))]
-            for a in open_ones if a.may_manage or a.owner_id == actor.id]
+    rows: list[list[tuple[str, callbacks.Button]]] = [
+        [(f"🔎 {a.element_id} {a.what}", callbacks.ActionOpen(a.id))]
+        + ([(f"{b.mark_done} {a.element_id}", callbacks.ActionDone(a.id))]
+           if a.may_manage or a.owner_id == actor.id else [])  # asked: open it, then answer
+        for a in open_ones]
     await replies.show(update, context, screens.Screen(runtime.texts.render(
         language, "action_board", team=team.name, groups=groups, w=w,
         closed=[a for a in board if a.status in actions.CLOSED][-5:]), screens.keyboard(rows)))
@@ -99,6 +101,9 @@ def detail(context: BotContext, language: str, view: ActionView, actor_id: int,
             choices = [Status.OPEN]
         rows.append([(w.set_status[s.value], callbacks.ActionStatus(view.id, s.value))
                      for s in choices])
+    if view.proposed_owner_id == actor_id:  # asked: the same one tap as in the question
+        rows.append([(w.accept, callbacks.ActionAnswer(view.id, True)),
+                     (w.decline, callbacks.ActionAnswer(view.id, False))])
     if view.may_manage:
         rows.append([(w.change_owner, callbacks.ActionOwners(view.id)),
                      (w.later, callbacks.ActionDue(view.id, DUE_STEP.days))])

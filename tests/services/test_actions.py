@@ -64,6 +64,11 @@ async def test_an_owner_is_asked_first_and_owns_it_once_she_accepts(
         asks = (await session.scalars(select(Notification).where(
             Notification.kind == "action_ask"))).all()
     assert [a.user_id for a in asks] == [ANNA.id]
+    asked = await _run(sessions, lambda r: actions.list_actions(r, ANNA, view.team_id, now))
+    assert [(a.id, a.proposed_owner_id) for a in asked] == [(action_id, ANNA.id)]
+    with pytest.raises(PermissionsError):  # asked is not yet owner: no status of hers
+        await _run(sessions, lambda r: actions.update_status(r, ANNA, action_id, Status.DONE,
+                                                             None, now))
     with pytest.raises(PermissionsError):  # Bob was not asked
         await _run(sessions, lambda r: actions.respond(r, BOB, action_id, True, now))
     view = await _run(sessions, lambda r: actions.respond(r, ANNA, action_id, True, now))
