@@ -48,7 +48,6 @@ async def plan(repo: Repository, now: datetime, *, action_id: int | None = None)
     if action_id is not None:
         query = query.where(ImprovementAction.id == action_id)
     rows: list[dict[str, object]] = []
-    teams: dict[int, str] = {}
     for aid, team_id, owner_id, created_at, due_on, setting, timezone in (
             await repo.session.execute(query)):
         calendar = _calendar(timezone, now.year)
@@ -57,9 +56,8 @@ async def plan(repo: Repository, now: datetime, *, action_id: int | None = None)
         for check in checkins(start, setting, due_on, today, today + HORIZON, calendar):
             rows.append(_row(f"checkin:{aid}:{check.day:%Y%m%d}", Kind.CHECKIN,
                              calendar.at(check.day, CHECKIN_AT), owner_id, team_id))
-        teams[team_id] = timezone
     if action_id is None:
-        rows += await _digests(repo, teams, now)
+        rows += await _digests(repo, await _digest_teams(repo, now), now)
     await plan_many(repo, rows)
     return len(rows)
 
@@ -68,6 +66,17 @@ def _row(key: str, kind: Kind, due_at: datetime, user_id: int | None, team_id: i
          ) -> dict[str, object]:
     return {"key": key, "kind": kind.value, "user_id": user_id, "team_id": team_id,
             "cycle_id": None, "due_at": due_at, "status": "pending", "attempts": 0}
+
+
+async def _digest_teams(repo: Repository, now: datetime) -> dict[int, str]:
+    """Teams (and their time zones) whose managers get a digest next Monday: those with open
+    actions, and those where something happened to an action lately (the last one done, or
+    its owner gone), whatever their check-in setting."""
+    recent = select(ActionEvent.action_id).where(ActionEvent.at >= now - timedelta(days=8))
+    found = await repo.session.execute(
+        select(Team.id, Team.timezone).join(ImprovementAction, ImprovementAction.team_id == Team.id)
+        .where(ImprovementAction.status.in_(OPEN) | ImprovementAction.id.in_(recent)).distinct())
+    return {team_id: timezone for team_id, timezone in found}
 
 
 def next_monday(now: datetime, timezone: str) -> date:

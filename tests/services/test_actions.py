@@ -158,6 +158,12 @@ async def test_deleteme_of_an_owner_keeps_no_name_or_id(
     told = await _run(sessions, lambda r: action_checkins.digest(
         r, f"digest:1:20261109:{MANON.id}", MANON.id))  # the managers hear it next Monday
     assert action_checkins.DigestItem("owner_left", "Plan it", "", None) in told[1]
+    async with sessions.begin() as session:  # also where check-ins are off: the digest comes
+        team = await session.get(Team, 1)
+        assert team is not None
+        team.checkins = "off"
+    await _run(sessions, lambda r: action_checkins.plan(r, now))
+    assert (f"digest:1:20261109:{MANON.id}", MANON.id) in await _checkin_rows(sessions)
 
 
 async def _checkin_rows(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, int | None]]:
