@@ -1,5 +1,5 @@
-"""`python -m bench [startup answers report organisation orgreport broadcast meeting cockpit]
-[--database-url URL] ...`: the benchmarks (all of them by default) in one process, printing
+"""`python -m bench [startup answers report organisation orgreport broadcast meeting cockpit
+actions] [--database-url URL] ...`: the benchmarks (all of them by default) in one process, printing
 figures as ratios against baselines measured in the same run."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bench import (
+    actions,
     answer_path,
     broadcast,
     cockpit,
@@ -26,7 +27,7 @@ from bench import (
 
 BENCHMARKS = (
     "startup", "answers", "report", "organisation", "orgreport", "broadcast", "meeting",
-    "cockpit")
+    "cockpit", "actions")
 
 
 async def main(arguments: argparse.Namespace) -> None:
@@ -50,6 +51,9 @@ async def main(arguments: argparse.Namespace) -> None:
             await meeting.run(scratch, arguments.transcript, arguments.database_url)
         if "cockpit" in chosen:
             await cockpit.run(scratch)
+        if "actions" in chosen:
+            await actions.run(arguments.members, arguments.teams, arguments.actions_per_team,
+                              scratch, arguments.database_url)
 
 
 if __name__ == "__main__":
@@ -57,6 +61,9 @@ if __name__ == "__main__":
     parser.add_argument("benchmarks", nargs="*", metavar="BENCHMARK",
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--teams", type=int, default=250, help="actions: teams with actions")
+    parser.add_argument("--actions-per-team", type=int, default=20,
+                        help="actions: open actions (owners) per team")
     parser.add_argument("--transcript", action="store_true",
                         help="meeting: print the first element and the summary as seen")
     parser.add_argument("--database-url", default=None,

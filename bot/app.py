@@ -49,10 +49,12 @@ from bot.telegram.runtime import (
     Runtime,
 )
 from bot.telegram.updates import PerPersonOrderedProcessor, SecondChances, claim_with_first_write
+from conversations.group.action_review import build_action_review_handlers
 from conversations.group.group_commands import build_group_command_handlers
 from conversations.group.group_link import build_group_link_handlers
 from conversations.group.meeting import build_meeting_handlers
 from conversations.group.meeting_reasons import build_reason_handlers
+from conversations.manager.actions import build_action_handlers, build_org_action_handlers
 from conversations.manager.cycles import build_cycle_handlers
 from conversations.manager.improvement import build_improvement_handlers
 from conversations.manager.members import build_member_handlers
@@ -98,7 +100,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("members", "Leden van het team (managers)"),
         ("settings", "Teaminstellingen en ritme (managers)"),
         ("targets", "Doelniveaus per hoofdstuk (managers)"),
-        ("actions", "Verbeteracties (managers)"),
+        ("actions", "Verbeteracties (managers, eigenaars)"),
         ("organisatie", "Organisatie: teams, mensen, vragenlijsten, ritme (beheerders)"),
         ("nieuweorg", "Organisatie aanmaken (beheerders)"),
         ("teamerbij", "Nieuw team in de organisatie (beheerders)"),
@@ -106,6 +108,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("beheerder", "Beheerder toevoegen (beheerders)"),
         ("organisatierapport", "Organisatierapport (beheerders, managers)"),
         ("orgdoelen", "Doelen van de organisatie per hoofdstuk (beheerders)"),
+        ("orgactions", "Verbeteracties van alle teams (beheerders)"),
     ),
     "en": (
         ("resume", "Continue your survey"),
@@ -125,7 +128,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("members", "Team members (managers)"),
         ("settings", "Team settings and rhythm (managers)"),
         ("targets", "Target levels per chapter (managers)"),
-        ("actions", "Improvement actions (managers)"),
+        ("actions", "Improvement actions (managers, owners)"),
         ("org", "Organisation: teams, people, surveys, rhythm (admins)"),
         ("neworg", "Create an organisation (admins)"),
         ("orgteam", "New team in the organisation (admins)"),
@@ -133,6 +136,7 @@ COMMANDS: dict[str, Sequence[tuple[str, str]]] = {
         ("orgadmin", "Add an admin (admins)"),
         ("orgreport", "Organisation report (admins, managers)"),
         ("orgtargets", "The organisation's targets per chapter (admins)"),
+        ("orgactions", "Improvement actions of all teams (admins)"),
     ),
 }
 
@@ -214,11 +218,14 @@ def build_application(settings: Config, wiring: Wiring | None = None) -> IsoAppl
         *build_settings_handlers(),
         *build_member_handlers(),
         *build_improvement_handlers(),
+        *build_action_handlers(),
+        *build_org_action_handlers(),
         *build_organisation_handlers(),
         *build_org_survey_handlers(),
         *build_org_setup_handlers(),
         *build_meeting_handlers(),
         *build_reason_handlers(),
+        *build_action_review_handlers(),
         *typed_handlers(),
         *fallback_handlers(),
     ):

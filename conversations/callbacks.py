@@ -630,3 +630,76 @@ class GroupLanguage(Button):
 
     PREFIX: ClassVar[str] = "g:ll"
     language: Language
+
+
+# --- improvement actions (bot.services.actions) ---------------------------------------------
+ActionState = Annotated[str, word("open", "on_track", "stuck", "done", "dropped")]
+"""An action's status (`bot.services.actions.Status`)."""
+
+
+class ActionBoard(Button):
+    """`/actions` of one team: a manager's whole board, an owner's own actions."""
+
+    PREFIX: ClassVar[str] = "g:ab"
+    team_id: Id
+
+
+class ActionOpen(Button):
+    """One action: its history and what the viewer may change."""
+
+    PREFIX: ClassVar[str] = "g:ao"
+    action_id: Id
+
+
+class ActionStatus(Button):
+    """A new status, by the owner (also from a check-in) or a manager."""
+
+    PREFIX: ClassVar[str] = "g:as"
+    action_id: Id
+    status: ActionState
+
+
+class ActionAnswer(Button):
+    """The asked member's one tap: own it, or not."""
+
+    PREFIX: ClassVar[str] = "g:aa"
+    action_id: Id
+    accept: YesNo
+
+
+class ActionOwners(Button):
+    """A manager's "change owner": the team's active members as buttons."""
+
+    PREFIX: ClassVar[str] = "g:aw"
+    action_id: Id
+
+
+class ActionAssign(Button):
+    PREFIX: ClassVar[str] = "g:ay"
+    action_id: Id
+    user_id: UserId
+
+
+class ActionDue(Button):
+    """A manager's "due date": so many days from today."""
+
+    PREFIX: ClassVar[str] = "g:au"
+    action_id: Id
+    days: Days
+
+
+class OrgActions(Button):
+    """`/orgactions` of one organisation."""
+
+    PREFIX: ClassVar[str] = "g:ax"
+    organisation_id: Id
+
+
+class MeetingReview(Button):
+    """At the meeting's start, the chair's decision on one open action: done, extend, drop or
+    keep (`bot.services.action_review`)."""
+
+    PREFIX: ClassVar[str] = "mt:av"
+    meeting_id: Id
+    action_id: Id
+    choice: Annotated[str, word("done", "extend", "drop", "keep")]

@@ -26,6 +26,11 @@ class CallbackButtons:
 
     def export_all(self, cycle_id: int) -> Payload:
         return callbacks.ExportAllCycles(cycle_id)
+    def action_answer(self, action_id: int, accept: bool) -> Payload:
+        return callbacks.ActionAnswer(action_id, accept)
+
+    def action_status(self, action_id: int, status: str) -> Payload:
+        return callbacks.ActionStatus(action_id, status)
 
     def report_target(self, data: str | None) -> ReportTarget | None:
         button = callbacks.parse(data)

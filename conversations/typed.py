@@ -16,6 +16,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.services import positions
 from bot.services.positions import (
+    ActionNote,
     AtWelcome,
     ChapterRemark,
     MeetingAction,
@@ -30,9 +31,10 @@ from bot.services.positions import (
 )
 from bot.telegram import replies
 from bot.telegram.runtime import BotContext
+from conversations import managing
 from conversations.group import meeting, meeting_reasons
 from conversations.handlers import Handler
-from conversations.manager import cycles, teams
+from conversations.manager import actions, cycles, teams
 from conversations.organisation import org_setup, organisations
 from conversations.participant import joining, survey
 from conversations.participant.fallbacks import on_unexpected_message
@@ -66,6 +68,8 @@ async def on_text(update: Update, context: BotContext) -> None:
             await org_setup.on_team_name(update, context, position)
         case OrganisationNextDate():
             await org_setup.on_next_date(update, context, position)
+        case ActionNote():
+            await managing.politely(actions.on_note_text)(update, context, position)
         case MeetingReason() | MeetingAction():  # asked in a group: not read in private
             await on_unexpected_message(update, context)
         case _:
@@ -94,8 +98,20 @@ async def on_skip(update: Update, context: BotContext) -> None:
     position = await _expected(update, context)
     if isinstance(position, ChapterRemark | TopicExample):
         await survey.on_skip_remark(update, context, position)
+    elif isinstance(position, ActionNote):
+        await _skip_note(update, context)
     else:
         await on_unexpected_message(update, context)
+
+
+async def _skip_note(update: Update, context: BotContext) -> None:
+    """/skip after stuck or drop: the change stays, without a note."""
+    assert update.effective_user is not None
+    async with context.runtime.repository() as repo:
+        await positions.clear(repo, update.effective_user.id)
+    language = await replies.language_of(update, context)
+    await replies.send_text(context, update.effective_user.id,
+                            context.runtime.texts.render(language, "action_note_saved"))
 
 
 async def on_cancel(update: Update, context: BotContext) -> None:

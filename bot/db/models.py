@@ -137,6 +137,10 @@ class Team(Base):
     next_reassessment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checkins: Mapped[str] = mapped_column(String(16), default="fortnightly",
+                                          server_default="fortnightly")
+    """How often owners of open actions are asked how it goes: off, weekly, fortnightly,
+    monthly (`bot.services.action_checkins`)."""
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan", passive_deletes=True
@@ -344,6 +348,25 @@ class ImprovementAction(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    """open, on_track, stuck, done, dropped (`bot.services.actions.Status`)."""
+    proposed_owner_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The member asked to own it, until she accepts or declines; None after /deleteme."""
+
+
+class ActionEvent(Base):
+    """One line of an action's history: who (None: a former member, or the schedule), when, what
+    (a status, or assigned/accepted/declined/due/owner_left) and an optional one-line note."""
+
+    __tablename__ = "action_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("improvement_actions.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(500))
 
 
 class Notification(Base):

@@ -23,7 +23,7 @@ from telegram.ext import ExtBot
 
 from bot.db.models import Notification, Organisation, Team
 from bot.db.repositories import Repository
-from bot.outbox import notices
+from bot.outbox import action_notices, notices
 from bot.rendering import documents, presenting
 from bot.services import away, cycles, org_cycles, outbox, reassessment, report_view, reports
 from bot.services.outbox import Kind, Outcome, Settled
@@ -225,6 +225,9 @@ async def _compose(
         return _heads_up(runtime, row, team, owner.reassessment, owner.next_reassessment_at,
                          person.language, now, calendar,
                          organisation.name if owner is organisation and organisation else None)
+    if kind in action_notices.KINDS:
+        screens = await action_notices.compose(repo, runtime, row, person.language, now)
+        return [Outgoing(person.user_id, screen) for screen in screens]
     if cycle is None:
         return []
     language = person.language

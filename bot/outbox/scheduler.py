@@ -19,7 +19,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.outbox import delivery
-from bot.services import reassessment
+from bot.services import action_checkins, reassessment
 from bot.services.ports import SystemClock
 from bot.telegram.runtime import IsoApplication
 
@@ -30,6 +30,8 @@ REASSESSMENT_JOB = "reassessments"
 REASSESSMENT_EVERY = timedelta(minutes=15)
 PRUNE_JOB = "forget-update-ids"
 UPDATE_IDS_KEPT = timedelta(days=2)
+ACTION_CHECKINS_JOB = "action-checkins"
+ACTION_CHECKINS_EVERY = timedelta(hours=1)
 LEADERSHIP_JOB = "leadership"
 LEADERSHIP_EVERY = timedelta(seconds=10)
 
@@ -95,6 +97,14 @@ async def open_due_reassessments(application: IsoApplication) -> None:
 
 
 @_leader_only
+async def plan_action_checkins(application: IsoApplication) -> None:
+    """The coming fortnight's check-ins and the next digests (idempotent: unique keys)."""
+    runtime = application.runtime
+    async with runtime.repository() as repo:
+        await action_checkins.plan(repo, runtime.clock.now())
+
+
+@_leader_only
 async def forget_old_update_ids(application: IsoApplication) -> None:
     """Update ids only matter while Telegram might redeliver them (a day at most)."""
     runtime = application.runtime
@@ -131,6 +141,9 @@ async def start(application: IsoApplication) -> None:
                       replace_existing=True)
     scheduler.add_job(open_due_reassessments, "interval", args=[application],
                       id=REASSESSMENT_JOB, seconds=REASSESSMENT_EVERY.total_seconds(),
+                      next_run_time=first_run, replace_existing=True)
+    scheduler.add_job(plan_action_checkins, "interval", args=[application],
+                      id=ACTION_CHECKINS_JOB, seconds=ACTION_CHECKINS_EVERY.total_seconds(),
                       next_run_time=first_run, replace_existing=True)
     scheduler.add_job(forget_old_update_ids, "interval", args=[application], id=PRUNE_JOB,
                       hours=6, replace_existing=True)

@@ -20,6 +20,7 @@ from bot.db.models import (
 )
 from bot.db.queries import account as queries
 from bot.db.repositories import Repository
+from bot.services import actions
 from bot.services.permissions import MANAGER
 
 
@@ -77,6 +78,7 @@ async def forget(repo: Repository, user_id: int, now: datetime) -> HandOverFirst
     await queries.delete_open_responses(repo, user_id)
     await _retire_teams_left_alone(repo, user_id, now)  # after: her open answers are gone
     await queries.unlink_closed_responses(repo, user_id)
+    await actions.forget_owner(repo, user_id, now)
     await queries.erase_the_rest(repo, user_id)
     return None
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.db.models import ImprovementAction, Team
+from bot.db.models import Cycle, ImprovementAction, Team
 from bot.db.queries import improvement as queries
 from bot.db.repositories import Repository
+from bot.services import agreements
 from bot.services.actor import Actor
 from bot.services.permissions import (
     Permission,
@@ -20,6 +21,7 @@ from bot.services.permissions import (
     check_can_manage_cycle,
 )
 from bot.services.records import ActionInfo
+from domain.catalog import Element, load_model
 from domain.priorities import DEFAULT_TARGET
 
 ACTION_HORIZON = timedelta(days=90)
@@ -81,7 +83,7 @@ async def finish(
         raise PermissionsError(Permission.MANAGE_TEAM, actor_id)
     await check_can_manage(repo, actor_id, action.team_id)
     if action.done_at is None:
-        action.done_at = now
+        action.done_at, action.status = now, "done"
     return action
 
 
@@ -113,3 +115,33 @@ class ActionEffect:
     done: bool
     before: float | None
     after: float | None
+    status: str = "open"
+    """open, on_track, stuck, done or dropped (`bot.services.actions.Status`)."""
+    agreed_before: int | None = None
+    """The level the team agreed in the cycle the action came from, and in this one."""
+    agreed_after: int | None = None
+
+
+async def default_what(repo: Repository, cycle: Cycle, element: Element, language: str) -> str:
+    """What an action offers by default: the catalog's next step from the level the team agreed
+    (in this cycle, else the last agreement), or the topic's title when none is known."""
+    agreed = (await agreements.agreed_levels(repo, cycle.id)).get(element.id) or (
+        await agreements.last_agreed(repo, cycle)).get(element.id)
+    step = element.next_step(agreed.level, language) if agreed is not None else None
+    return step or element.title(language)
+
+
+async def action_from_priority(
+    repo: Repository, actor: Actor, cycle_id: int, element_id: str, language: str,
+    owner: str, now: datetime,
+) -> ImprovementAction | None:
+    """A report's priority button: the action for that topic (the catalog's next step as its
+    text), for a manager of the cycle's team only; None for a forged cycle or topic."""
+    cycle = await repo.cycle(cycle_id)
+    element = load_model(cycle.model_id).elements.get(element_id) if cycle else None
+    if cycle is None or element is None:
+        return None
+    await check_can_manage_cycle(repo, actor.id, cycle.id)  # before any read
+    what = await default_what(repo, cycle, element, language)
+    return await add_action(repo, actor.id, cycle.id, element.id, what, owner, now)
+

@@ -35,6 +35,10 @@ class Kind(StrEnum):
     HEADS_UP = "heads_up"      # managers: a new cycle opens on the next working day
     REPORT = "report"          # managers: the report of a closed cycle
     RESULT = "result"          # participants: the team's result, if the team shares it
+    ACTION_ASK = "action_ask"  # a member: will you own this action? (`bot.services.actions`)
+    CHECKIN = "checkin"        # an action's owner: how is it going? (`action_checkins`)
+    DIGEST = "digest"          # a team's managers: what became stuck, overdue or done
+    WE_DID = "we_did"          # members, after the meeting: "you said, we did"
 
 
 class Outcome(StrEnum):

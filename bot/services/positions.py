@@ -112,12 +112,22 @@ class MeetingAction:
     element_id: str
 
 
+@dataclass(frozen=True)
+class ActionNote:
+    """After an action was marked stuck or dropped: the one-line note on that change (the
+    history's event), typed in the private chat."""
+
+    KIND: ClassVar[str] = "action_note"
+    event_id: int
+
+
 Position = (TeamName | SurveyDeadline | ChapterRemark | TopicExample | AtWelcome | MeetingReason
-            | MeetingAction | OrganisationName | OrganisationTeamName | OrganisationNextDate)
+            | MeetingAction | OrganisationName | OrganisationTeamName | OrganisationNextDate
+            | ActionNote)
 _KINDS: dict[str, type[Position]] = {
     kind.KIND: kind for kind in (TeamName, SurveyDeadline, ChapterRemark, TopicExample, AtWelcome,
                                  MeetingReason, MeetingAction, OrganisationName,
-                                 OrganisationTeamName, OrganisationNextDate)}
+                                 OrganisationTeamName, OrganisationNextDate, ActionNote)}
 
 
 async def expect(

@@ -27,13 +27,15 @@ class TeamInfo:
     use_groups: bool = False
     share_results: bool = True
     next_reassessment_at: datetime | None = None
+    checkins: str = "fortnightly"
+    """How often action owners are asked (`domain.action_rhythm`)."""
 
     @classmethod
     def of(cls, team: Team) -> TeamInfo:
         return cls(team.id, team.name, team.timezone, team.model_id, team.anonymity_threshold,
                    team.organisation_id, team.default_scope, team.reassessment,
                    team.reminders_enabled, team.use_groups, team.share_results,
-                   team.next_reassessment_at)
+                   team.next_reassessment_at, team.checkins)
 
 
 @dataclass(frozen=True, slots=True)

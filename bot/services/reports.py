@@ -238,8 +238,13 @@ async def _action_effects(
             element = earlier[source.id].elements.get(action.element_id)
             before = element.mean if element else None
         now = result.elements.get(action.element_id)
+        agreed_then = (await agreements.agreed_levels(repo, source.id)).get(action.element_id) \
+            if source is not None else None
+        agreed_now = (await agreements.agreed_levels(repo, cycle.id)).get(action.element_id)
         effects.append(ActionEffect(action.element_id, action.what, action.done_at is not None,
-                                    before, now.mean if now else None))
+                                    before, now.mean if now else None, action.status,
+                                    agreed_then.level if agreed_then else None,
+                                    agreed_now.level if agreed_now else None))
     return tuple(effects)
 
 

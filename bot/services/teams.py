@@ -16,6 +16,7 @@ from bot.services import positions
 from bot.services.actor import Actor
 from bot.services.permissions import check_can_create_teams, check_can_manage
 from bot.services.records import TeamInfo
+from domain.action_rhythm import EVERY
 from domain.catalog import DEFAULT_MODEL_ID, load_model
 
 INVITE_VALIDITY = timedelta(days=30)
@@ -146,6 +147,8 @@ async def _apply_setting(repo: Repository, team: Team, choice: str) -> SettingRe
         team.default_scope = value
     elif key == "rhythm" and value in RHYTHMS:
         team.reassessment = value
+    elif key == "checkins" and value in EVERY:  # how often action owners are asked
+        team.checkins = value
     elif key == "tz" and value.isdigit() and int(value) < len(TIMEZONES):
         team.timezone = TIMEZONES[int(value)]
     elif key in ("groups", "share", "reminders") and switch is not None:

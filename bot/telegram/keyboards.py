@@ -71,6 +71,13 @@ class NoticeButtons(Protocol):
     def export(self, cycle_id: int) -> Payload: ...
 
     def export_all(self, cycle_id: int) -> Payload: ...
+    def action_answer(self, action_id: int, accept: bool) -> Payload:
+        """Accept or decline owning an action (the private question after it was assigned)."""
+        ...
+
+    def action_status(self, action_id: int, status: str) -> Payload:
+        """A check-in's one tap: on_track, stuck, done or dropped."""
+        ...
 
     def report_target(self, data: str | None) -> ReportTarget | None:
         """The cycle or team a report's button (or the tap that asked for it) names, if any."""
@@ -97,6 +104,12 @@ class Unwired:
         return self._missing()
 
     def export_all(self, cycle_id: int) -> Payload:
+        return self._missing()
+
+    def action_answer(self, action_id: int, accept: bool) -> Payload:
+        return self._missing()
+
+    def action_status(self, action_id: int, status: str) -> Payload:
         return self._missing()
 
     def report_target(self, data: str | None) -> ReportTarget | None:

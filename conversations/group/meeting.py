@@ -21,6 +21,7 @@ import json
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.services import action_review as review_service
 from bot.services import groups
 from bot.services import meeting as service
 from bot.services.meeting import MeetingRefused, Started
@@ -30,6 +31,7 @@ from bot.services.positions import MeetingAction, MeetingReason
 from bot.telegram import replies
 from bot.telegram.runtime import AlreadyHandled, BotContext
 from conversations import callbacks, managing
+from conversations.group import action_review
 from conversations.group.group_chat import (
     edit_in_group,
     language_in_group,
@@ -66,6 +68,7 @@ async def on_meeting_command(update: Update, context: BotContext) -> None:
         await say_in_group(update, context, "meeting_note", kind=_kind(refusal))
         return
     await present(context, started)
+    await action_review.post(context, started, user.id)
 
 
 def _kind(refusal: Exception) -> str:
@@ -226,6 +229,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
                     await service.steer(repo, user_id, chat_id, m, lambda s, _: steps.resume(s))
                 case callbacks.MeetingFinish(meeting_id=m):
                     await service.steer(repo, user_id, chat_id, m, service.finish_at(now))
+                    await review_service.plan_we_did(repo, m, now)
                 case callbacks.MeetingAction(meeting_id=m, element_id=e):
                     await service.ask_action(repo, user_id, chat_id, m, e, now)
                 case callbacks.MeetingOwner(meeting_id=m, action_id=a, user_id=owner):
@@ -310,6 +314,8 @@ async def _start_from_report(
         await replies.send_text(context, user.id, _note(context, language, _kind(refusal)))
         return
     posted = await present(context, started)  # what happened, not what was meant to
+    if posted:
+        await action_review.post(context, started, user.id)
     await replies.send_text(context, user.id, _note(
         context, language, "started_in_group" if posted else "could_not_post", title=link.title))
 

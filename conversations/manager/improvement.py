@@ -67,48 +67,20 @@ async def _new_action(
     assert user is not None
     runtime = context.runtime
     async with runtime.repository() as repo:
-        cycle = await repo.cycle(data.cycle_id)
-        element = load_model(cycle.model_id).elements.get(data.element_id) if cycle else None
-        if element is None:  # a forged cycle id ends here; `add_action` checks the rights
-            return
-        action = await improvement.add_action(
-            repo, user.id, data.cycle_id, element.id, element.title(language),
+        action = await improvement.action_from_priority(
+            repo, managing.actor(context), data.cycle_id, data.element_id, language,
             user.full_name, runtime.clock.now())
+    if action is None:  # a forged cycle or topic ends here
+        return
     await replies.send(context, user.id, screens.Screen(runtime.texts.render(
         language, "action_added", action=action)))
-
-
-async def _actions(
-    update: Update, context: BotContext, data: callbacks.Actions | callbacks.ActionDone,
-    language: str,
-) -> None:
-    """`ac:<team>` lists the open actions; `ad:<action>` marks one done, then lists again."""
-    user = update.effective_user
-    assert user is not None
-    runtime = context.runtime
-    actor = managing.actor(context)
-    async with runtime.repository() as repo:
-        if isinstance(data, callbacks.ActionDone):
-            action = await improvement.finish(repo, user.id, data.action_id, runtime.clock.now())
-            team = await teams.managed_team(repo, actor, action.team_id)
-        else:
-            team = await teams.managed_team(repo, actor, data.team_id)
-        open_actions = await improvement.actions(repo, actor, team.id, open_only=True)
-    b = runtime.texts.buttons(language)
-    rows = [[(f"{b.mark_done} {a.element_id}", callbacks.ActionDone(a.id))]
-            for a in open_actions]
-    await replies.show(update, context, screens.Screen(runtime.texts.render(
-        language, "actions", team=team.name, actions=open_actions), screens.keyboard(rows)))
 
 
 def build_improvement_handlers() -> list[Handler]:
     return [
         managing.command("targets", callbacks.Targets, _targets),
-        managing.command("actions", callbacks.Actions, _actions),
         managing.buttons(managing.on(callbacks.Targets, _targets),
                          managing.on(callbacks.TargetChapter, _chapter),
                          managing.on(callbacks.SetTarget, _targets),
-                         managing.on(callbacks.Actions, _actions),
-                         managing.on(callbacks.NewAction, _new_action),
-                         managing.on(callbacks.ActionDone, _actions)),
+                         managing.on(callbacks.NewAction, _new_action)),
     ]

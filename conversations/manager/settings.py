@@ -15,6 +15,7 @@ from bot.telegram import replies
 from bot.telegram.runtime import BotContext
 from conversations import callbacks, managing, screens
 from conversations.handlers import Handler
+from domain.action_rhythm import EVERY
 from domain.catalog import load_model
 
 
@@ -63,6 +64,9 @@ def _screen(
         [choice(b.rhythms[rhythm], team.reassessment == rhythm, f"rhythm-{rhythm}")
          for rhythm in teams.RHYTHMS],
     ]
+    w = texts.words(language, "action_words")
+    rows.append([choice(w.checkins[every], team.checkins == every, f"checkins-{every}")
+                 for every in EVERY])
     rows.append([choice(zone.split("/")[-1], team.timezone == zone, f"tz-{number}")
                  for number, zone in enumerate(teams.TIMEZONES)])
     for name, on in (("reminders", team.reminders_enabled), ("groups", team.use_groups),
@@ -75,7 +79,8 @@ def _screen(
                         rhythm=b.rhythms[team.reassessment], refusal=refusal,
                         organisation=governing.name if governing else None,
                         org_rhythm=b.rhythms[governing.reassessment] if governing else None,
-                        org_next=governing.next_reassessment_at if governing else None)
+                        org_next=governing.next_reassessment_at if governing else None,
+                        checkins=w.checkins[team.checkins])
     return screens.Screen(text, screens.keyboard(rows))
 
 

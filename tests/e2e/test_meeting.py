@@ -16,40 +16,15 @@ from bot.emulator import BotApiEmulator, SimulatedPerson
 from conversations import callbacks
 from tests.support.clock import FixedClock
 from tests.support.journeys import assert_telegram_was_happy, cells_naming, export
-from tests.support.meeting import LEVELS, Meeting, closed_cycle_with_answers, link, set_up_meeting
+from tests.support.meeting import (
+    AGREED,
+    LEVELS,
+    closed_cycle_with_answers,
+    link,
+    set_up_meeting,
+    vote_and_agree,
+)
 from tests.support.running import RunningBot, set_up_team
-
-LOWEST_CONSENSUS = ("8.4", "6.2", "10.2", "9.2")  # consensus 0.03, 0.20, 0.38, 0.43
-AGREED = {"8.4": 2, "6.2": 3, "10.2": 2, "9.2": 3}
-
-
-async def _vote_and_agree(meeting: Meeting, element: str, reason: str) -> None:
-    group = meeting.group
-    manon, bram = meeting.managers[0], meeting.managers[1]
-    shown = await group.wait_for(lambda m: f"<b>{element} " in m.html)
-    assert "0 gestemd" in shown.text
-    if element == LOWEST_CONSENSUS[0]:  # Anna changes her mind: her first vote is replaced
-        await meeting.members[0].tap_in(group, "4")
-        await group.wait_for(lambda m: "1 gestemd" in m.text)
-    for number, person in enumerate(meeting.everyone):
-        toast = await person.tap_in(group, str(LEVELS[element][number]))
-        assert toast is not None and f"Je stem: {LEVELS[element][number]}" in toast
-    counted = await group.wait_for(lambda m: "5 gestemd" in m.text)
-    assert "Stemmen (" not in counted.text  # hidden until the chair shows them: no anchoring
-    assert "Alleen een manager" in (await meeting.members[0].tap_in(group, "Toon de stemmen")
-                                    or "")
-    assert "Stemmen (" not in group.last_message.text
-    await manon.tap_in(group, "Toon de stemmen")
-    revealed = await group.wait_for(lambda m: "Stemmen (5)" in m.text)
-    votes = LEVELS[element]
-    assert "Stemmen (5): " + " · ".join(f"{n}: {votes.count(n)}" for n in range(1, 6)) \
-        in revealed.text
-    assert "Alleen leden" not in revealed.text
-    await bram.tap_in(group, f"✅ {AGREED[element]}")  # any manager of the team may chair
-    agreed = await group.wait_for(lambda m: f"Afgesproken: niveau {AGREED[element]}" in m.text)
-    assert "beantwoord dit bericht met de reden" in agreed.text
-    await bram.say_in(group, reason, reply_to=agreed)
-    await group.wait_for(lambda m: reason in m.text and "met de reden" not in m.text)
 
 
 async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_restart(
@@ -70,7 +45,7 @@ async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_rest
     assert "Managers: mediaan" not in first.text  # three managers: one of them reads along
     assert "Elke ploeg werkt met een eigen lijstje" in first.text
 
-    await _vote_and_agree(meeting, "8.4", "Alleen ploeg A werkt al met vaste lijsten")
+    await vote_and_agree(meeting, "8.4", "Alleen ploeg A werkt al met vaste lijsten")
     await manon.tap_in(group, "➕ Actie")
     asking = await group.wait_for(lambda m: "wat er moet gebeuren" in m.text)
     await manon.say_in(group, "Eén checklist voor alle ploegen", reply_to=asking)
@@ -80,7 +55,7 @@ async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_rest
     await group.wait_for(lambda m: "· Bram · vóór 2 december 2026" in m.text)
     assert "Alleen een manager" in (await anna.tap_in(group, "Volgende") or "")
     await manon.tap_in(group, "Volgende")
-    await _vote_and_agree(meeting, "6.2", "Het hangt af van de afdeling")
+    await vote_and_agree(meeting, "6.2", "Het hangt af van de afdeling")
     await manon.tap_in(group, "Volgende")
     await group.wait_for(lambda m: "<b>10.2 " in m.html)
     await manon.tap_in(group, "Pauze")
@@ -94,9 +69,9 @@ async def test_a_meeting_from_votes_to_agreed_levels_survives_a_pause_and_a_rest
     assert "<b>10.2 " in resumed.html and "Gepauzeerd" not in resumed.text
     assert len(group.messages) == messages_before + 1
     assert "gaat hieronder verder" in group.messages[-2].text  # the old one, retired
-    await _vote_and_agree(meeting, "10.2", "Klachten komen nog niet bij iedereen aan")
+    await vote_and_agree(meeting, "10.2", "Klachten komen nog niet bij iedereen aan")
     await manon.tap_in(group, "Volgende")
-    await _vote_and_agree(meeting, "9.2", "Resultaten worden wel gemeten")
+    await vote_and_agree(meeting, "9.2", "Resultaten worden wel gemeten")
     await manon.tap_in(group, "Afronden")
     done = await group.wait_for(lambda m: "managementoverleg is afgerond" in m.text)
     for element, level in AGREED.items():

@@ -135,3 +135,36 @@ async def set_up_meeting(
     group = emulator.group("MT Zorg & Co", members=[manon, bram, daan, anna, eva])
     await link(manon, group)
     return Meeting(group, [manon, bram, daan], [anna, eva]), team.team.id
+
+
+LOWEST_CONSENSUS = ("8.4", "6.2", "10.2", "9.2")  # consensus 0.03, 0.20, 0.38, 0.43
+AGREED = {"8.4": 2, "6.2": 3, "10.2": 2, "9.2": 3}
+
+
+async def vote_and_agree(meeting: Meeting, element: str, reason: str) -> None:
+    group = meeting.group
+    manon, bram = meeting.managers[0], meeting.managers[1]
+    shown = await group.wait_for(lambda m: f"<b>{element} " in m.html)
+    assert "0 gestemd" in shown.text
+    if element == LOWEST_CONSENSUS[0]:  # Anna changes her mind: her first vote is replaced
+        await meeting.members[0].tap_in(group, "4")
+        await group.wait_for(lambda m: "1 gestemd" in m.text)
+    for number, person in enumerate(meeting.everyone):
+        toast = await person.tap_in(group, str(LEVELS[element][number]))
+        assert toast is not None and f"Je stem: {LEVELS[element][number]}" in toast
+    counted = await group.wait_for(lambda m: "5 gestemd" in m.text)
+    assert "Stemmen (" not in counted.text  # hidden until the chair shows them: no anchoring
+    assert "Alleen een manager" in (await meeting.members[0].tap_in(group, "Toon de stemmen")
+                                    or "")
+    assert "Stemmen (" not in group.last_message.text
+    await manon.tap_in(group, "Toon de stemmen")
+    revealed = await group.wait_for(lambda m: "Stemmen (5)" in m.text)
+    votes = LEVELS[element]
+    assert "Stemmen (5): " + " · ".join(f"{n}: {votes.count(n)}" for n in range(1, 6)) \
+        in revealed.text
+    assert "Alleen leden" not in revealed.text
+    await bram.tap_in(group, f"✅ {AGREED[element]}")  # any manager of the team may chair
+    agreed = await group.wait_for(lambda m: f"Afgesproken: niveau {AGREED[element]}" in m.text)
+    assert "beantwoord dit bericht met de reden" in agreed.text
+    await bram.say_in(group, reason, reply_to=agreed)
+    await group.wait_for(lambda m: reason in m.text and "met de reden" not in m.text)

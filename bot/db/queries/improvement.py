@@ -30,7 +30,7 @@ async def actions(
 ) -> Sequence[ImprovementAction]:
     query = select(ImprovementAction).where(ImprovementAction.team_id == team_id)
     if open_only:
-        query = query.where(ImprovementAction.done_at.is_(None))
+        query = query.where(ImprovementAction.status.not_in(("done", "dropped")))
     return (await repo.session.scalars(query.order_by(ImprovementAction.id))).all()
 
 
