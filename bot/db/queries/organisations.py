@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
 from bot.db.models import (
     Answer,
     Cycle,
+    ImprovementAction,
     Membership,
     Organisation,
     OrganisationAdmin,
@@ -243,3 +245,19 @@ async def last_opened(repo: Repository, organisation_id: int) -> datetime | None
         select(OrganisationCycle.opened_at).where(
             OrganisationCycle.organisation_id == organisation_id)
         .order_by(OrganisationCycle.opened_at.desc()).limit(1))
+
+
+async def teams_by_name(repo: Repository, organisation_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's teams, by name."""
+    rows = await repo.session.execute(select(Team.id, Team.name).where(
+        Team.organisation_id == organisation_id).order_by(Team.name))
+    return [(i, n) for i, n in rows.all()]
+
+
+async def actions_of_teams(repo: Repository, team_ids: Sequence[int]) -> Sequence[Any]:
+    """(team_id, what, status, due_on) rows of these teams' actions, by due date."""
+    return (await repo.session.execute(
+        select(ImprovementAction.team_id, ImprovementAction.what, ImprovementAction.status,
+               ImprovementAction.due_on)
+        .where(ImprovementAction.team_id.in_(team_ids))
+        .order_by(ImprovementAction.due_on, ImprovementAction.id))).all()
