@@ -17,6 +17,7 @@ from bot.db.models import (
     Organisation,
     OrganisationAdmin,
     OrganisationCycle,
+    OrganisationToken,
     Person,
     Response,
     Team,
@@ -46,6 +47,11 @@ async def add_organisation(repo: Repository, organisation: Organisation) -> Orga
     repo.session.add(organisation)
     await repo.session.flush()
     return organisation
+
+
+def add_token(repo: Repository, token: OrganisationToken) -> None:
+    """A one-time link, written with the unit of work."""
+    repo.session.add(token)
 
 
 async def add_admin(
