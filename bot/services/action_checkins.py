@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from bot.db.models import ActionEvent, ImprovementAction, Membership, Team
+from bot.db.queries import actions
+from bot.db.queries import checkins as queries
 from bot.db.repositories import Repository
 from bot.services import away
 from bot.services.outbox import Kind, plan_many
@@ -39,17 +38,9 @@ DIGEST_KINDS = ("stuck", "done", "dropped", "owner_left")
 async def plan(repo: Repository, now: datetime, *, action_id: int | None = None) -> int:
     """Plan the check-ins of the coming fortnight for every open action with an owner (or just
     `action_id`), and each team's next digest for its managers. Returns the rows offered."""
-    query = (select(ImprovementAction.id, ImprovementAction.team_id, ImprovementAction.owner_id,
-                    ImprovementAction.created_at, ImprovementAction.due_on, Team.checkins,
-                    Team.timezone)
-             .join(Team, Team.id == ImprovementAction.team_id)
-             .where(ImprovementAction.status.in_(OPEN),
-                    ImprovementAction.owner_id.is_not(None), Team.checkins != "off"))
-    if action_id is not None:
-        query = query.where(ImprovementAction.id == action_id)
     rows: list[dict[str, object]] = []
     for aid, team_id, owner_id, created_at, due_on, setting, timezone in (
-            await repo.session.execute(query)):
+            await queries.due_checkins(repo, action_id)):
         calendar = _calendar(timezone, now.year)
         today = now.astimezone(calendar.timezone).date()
         start = created_at.astimezone(calendar.timezone).date()
@@ -72,11 +63,7 @@ async def _digest_teams(repo: Repository, now: datetime) -> dict[int, str]:
     """Teams (and their time zones) whose managers get a digest next Monday: those with open
     actions, and those where something happened to an action lately (the last one done, or
     its owner gone), whatever their check-in setting."""
-    recent = select(ActionEvent.action_id).where(ActionEvent.at >= now - timedelta(days=8))
-    found = await repo.session.execute(
-        select(Team.id, Team.timezone).join(ImprovementAction, ImprovementAction.team_id == Team.id)
-        .where(ImprovementAction.status.in_(OPEN) | ImprovementAction.id.in_(recent)).distinct())
-    return {team_id: timezone for team_id, timezone in found}
+    return await queries.teams_with_news(repo, now - timedelta(days=8))
 
 
 def next_monday(now: datetime, timezone: str) -> date:
@@ -89,11 +76,8 @@ async def _digests(repo: Repository, teams: dict[int, str], now: datetime
     """Next Monday's digest for each active manager of a team with open actions."""
     if not teams:
         return []
-    managers = await repo.session.execute(select(Membership.team_id, Membership.user_id).where(
-        Membership.team_id.in_(teams), Membership.active.is_(True),
-        Membership.role == "manager"))
     rows = []
-    for team_id, user_id in managers:
+    for team_id, user_id in await queries.active_managers(repo, teams):
         monday = next_monday(now, teams[team_id])
         calendar = _calendar(teams[team_id], monday.year)
         rows.append(_row(f"digest:{team_id}:{monday:%Y%m%d}:{user_id}", Kind.DIGEST,
@@ -114,7 +98,7 @@ async def checkin(repo: Repository, key: str, user_id: int, now: datetime
                   ) -> CheckinNotice | None:
     """What a check-in row means now; None when it no longer makes sense."""
     _, action_id, day = key.split(":")
-    action = await repo.session.get(ImprovementAction, int(action_id))
+    action = await actions.action(repo, int(action_id))
     if action is None or action.status not in OPEN or action.owner_id != user_id:
         return None
     team = await repo.team(action.team_id)
@@ -151,17 +135,8 @@ async def digest(repo: Repository, key: str, user_id: int) -> tuple[str, list[Di
     calendar = _calendar(team.timezone, monday.year)
     end, start = calendar.at(monday, WORKDAY_START), calendar.at(monday - timedelta(days=7),
                                                                  WORKDAY_START)
-    events = await repo.session.execute(
-        select(ActionEvent.kind, ActionEvent.note, ImprovementAction.what,
-               ImprovementAction.owner)
-        .join(ImprovementAction, ImprovementAction.id == ActionEvent.action_id)
-        .where(ImprovementAction.team_id == team.id, ActionEvent.kind.in_(DIGEST_KINDS),
-               ActionEvent.at >= start, ActionEvent.at < end).order_by(ActionEvent.id))
-    items = [DigestItem(kind, what, owner, note) for kind, note, what, owner in events]
-    overdue = await repo.session.execute(
-        select(ImprovementAction.what, ImprovementAction.owner).where(
-            ImprovementAction.team_id == team.id, ImprovementAction.status.in_(OPEN),
-            ImprovementAction.due_on >= monday - timedelta(days=7),
-            ImprovementAction.due_on < monday))
-    items += [DigestItem("overdue", what, owner, None) for what, owner in overdue]
+    items = [DigestItem(kind, what, owner, note) for kind, note, what, owner in
+             await queries.events_between(repo, team.id, DIGEST_KINDS, start, end)]
+    items += [DigestItem("overdue", what, owner, None) for what, owner in
+              await queries.fell_due_between(repo, team.id, monday - timedelta(days=7), monday)]
     return team.name, items

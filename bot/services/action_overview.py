@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from bot.db.models import ImprovementAction, Organisation, OrganisationAdmin, Team
+from bot.db.queries import organisations as queries
 from bot.db.repositories import Repository
 from bot.services.actor import Actor
 from bot.services.permissions import check_can_administer_org
@@ -33,11 +31,7 @@ class TeamActions:
 
 async def administered(repo: Repository, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of the organisations this person administers."""
-    query = select(Organisation.id, Organisation.name).order_by(Organisation.id)
-    if not actor.is_bot_admin:
-        query = query.where(Organisation.id.in_(select(OrganisationAdmin.organisation_id).where(
-            OrganisationAdmin.user_id == actor.id)))
-    return [(organisation_id, name) for organisation_id, name in await repo.session.execute(query)]
+    return await queries.named(repo, None if actor.is_bot_admin else actor.id)
 
 
 async def org_actions(
@@ -45,13 +39,8 @@ async def org_actions(
 ) -> tuple[str, list[TeamActions]]:
     """The organisation's name and its teams' action counts; refused unless she administers it."""
     organisation = await check_can_administer_org(repo, actor, organisation_id)
-    teams = (await repo.session.execute(select(Team.id, Team.name).where(
-        Team.organisation_id == organisation.id).order_by(Team.name))).all()
-    rows = (await repo.session.execute(
-        select(ImprovementAction.team_id, ImprovementAction.what, ImprovementAction.status,
-               ImprovementAction.due_on)
-        .where(ImprovementAction.team_id.in_([t for t, _ in teams]))
-        .order_by(ImprovementAction.due_on, ImprovementAction.id))).all()
+    teams = await queries.teams_by_name(repo, organisation.id)
+    rows = await queries.actions_of_teams(repo, [t for t, _ in teams])
     today = now.date()
     overview = []
     for team_id, name in teams:

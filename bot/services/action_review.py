@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, select
-
-from bot.db.models import ActionEvent, ImprovementAction, MeetingRow
+from bot.db.models import MeetingRow
+from bot.db.queries import actions as queries
+from bot.db.queries import meetings
 from bot.db.repositories import Repository
 from bot.services import actions, agreements, groups, outbox
 from bot.services.actions import Status
@@ -42,7 +42,7 @@ class ReviewItem:
 async def _meeting(repo: Repository, actor_id: int, chat_id: int, meeting_id: int
                    ) -> tuple[MeetingRow, int]:
     group = await groups.check_can_steer(repo, actor_id, chat_id)
-    row = await repo.session.get(MeetingRow, meeting_id)
+    row = await meetings.meeting(repo, meeting_id)
     if row is None or row.chat_id != chat_id or row.finished_at is not None:
         raise MeetingRefused(MeetingRefusal.STALE)
     return row, group.team_id
@@ -52,19 +52,11 @@ async def next_item(repo: Repository, actor_id: int, chat_id: int, meeting_id: i
                     ) -> ReviewItem | None:
     """The next open action to decide on in this meeting; None when all are decided."""
     row, team_id = await _meeting(repo, actor_id, chat_id, meeting_id)
-    touched = exists().where(ActionEvent.action_id == ImprovementAction.id,
-                             ActionEvent.at >= row.started_at)
-    waiting = (await repo.session.scalars(select(ImprovementAction).where(
-        ImprovementAction.team_id == team_id,
-        ImprovementAction.status.in_(("open", "on_track", "stuck")),
-        ImprovementAction.created_at < row.started_at, ~touched)
-        .order_by(ImprovementAction.due_on, ImprovementAction.id))).all()
+    waiting = await queries.waiting_for_review(repo, team_id, row.started_at)
     if not waiting:
         return None
     first = waiting[0]
-    note = await repo.session.scalar(select(ActionEvent.note).where(
-        ActionEvent.action_id == first.id, ActionEvent.note.is_not(None))
-        .order_by(ActionEvent.id.desc()).limit(1))
+    note = await queries.last_note(repo, first.id)
     return ReviewItem(meeting_id, first.id, first.what, first.element_id, first.owner,
                       first.due_on, first.status, note, len(waiting))
 
@@ -74,14 +66,7 @@ async def decisions(repo: Repository, actor_id: int, chat_id: int, meeting_id: i
     """(what, decision) for each earlier action decided in this meeting, in order: what the
     review's last screen lists."""
     row, team_id = await _meeting(repo, actor_id, chat_id, meeting_id)
-    found = await repo.session.execute(
-        select(ImprovementAction.what, ActionEvent.kind)
-        .join(ActionEvent, ActionEvent.action_id == ImprovementAction.id)
-        .where(ImprovementAction.team_id == team_id, ImprovementAction.created_at < row.started_at,
-               ActionEvent.at >= row.started_at,
-               ActionEvent.kind.in_(("done", "dropped", "due", "kept")))
-        .order_by(ActionEvent.id))
-    return [(what, kind) for what, kind in found]
+    return await queries.decided_since(repo, team_id, row.started_at)
 
 
 async def decide(
@@ -90,7 +75,7 @@ async def decide(
 ) -> None:
     """The chair's decision on one action (a button of another team's action is refused)."""
     _, team_id = await _meeting(repo, actor_id, chat_id, meeting_id)
-    action = await repo.session.get(ImprovementAction, action_id)
+    action = await queries.action(repo, action_id)
     if action is None or action.team_id != team_id or choice not in CHOICES:
         raise MeetingRefused(MeetingRefusal.STALE)
     actor = Actor(actor_id)
@@ -108,7 +93,7 @@ async def plan_we_did(repo: Repository, meeting_id: int, now: datetime) -> None:
     """"You said, we did": when the meeting has finished and the team shares its results, every
     active member gets the agreed levels and the actions, once (an outbox row each, in the same
     unit of work as the finish)."""
-    row = await repo.session.get(MeetingRow, meeting_id)
+    row = await meetings.meeting(repo, meeting_id)
     cycle = await repo.cycle(row.cycle_id) if row is not None else None
     team = await repo.team(cycle.team_id) if cycle is not None else None
     if row is None or cycle is None or team is None or not team.share_results:
@@ -140,9 +125,7 @@ async def we_did(repo: Repository, cycle_id: int, user_id: int) -> WeDid | None:
             not membership.active):
         return None
     agreed = await agreements.agreed_levels(repo, cycle.id)
-    rows = (await repo.session.scalars(select(ImprovementAction).where(
-        ImprovementAction.cycle_id == cycle.id, ImprovementAction.status != "dropped")
-        .order_by(ImprovementAction.element_id, ImprovementAction.id))).all()
+    rows = await queries.worth_doing(repo, cycle.id)
     return WeDid(team.name, cycle.model_id,
                  tuple(sorted((e, a.level) for e, a in agreed.items())),
                  tuple((a.element_id, a.what, a.owner, a.due_on) for a in rows))

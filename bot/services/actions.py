@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
-
-from bot.db.models import ActionEvent, ImprovementAction, Membership, Person
+from bot.db.models import ActionEvent, ImprovementAction
+from bot.db.queries import actions as queries
 from bot.db.repositories import Repository
 from bot.services import action_checkins, positions
 from bot.services.actor import Actor
@@ -75,26 +74,17 @@ class ActionView:
     proposed_owner_id: int | None = None
 
 
-async def _names(repo: Repository, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await repo.session.execute(
-        select(Person.user_id, Person.display_name).where(Person.user_id.in_(ids)))
-    return {user_id: name for user_id, name in rows}
-
-
 async def _view(
     repo: Repository, action: ImprovementAction, today: date, may_manage: bool, *,
     history: bool = False,
 ) -> ActionView:
     events: list[ActionEvent] = []
     if history:
-        events = list((await repo.session.scalars(select(ActionEvent).where(
-            ActionEvent.action_id == action.id).order_by(ActionEvent.id))).all())
+        events = await queries.history(repo, action.id)
     ids = {e.actor_id for e in events if e.actor_id is not None}
     if action.proposed_owner_id is not None:
         ids.add(action.proposed_owner_id)
-    names = await _names(repo, ids)
+    names = await queries.names(repo, ids)
     status = Status(action.status)
     return ActionView(
         action.id, action.team_id, action.cycle_id, action.element_id, action.what, status,
@@ -115,7 +105,7 @@ async def _is_manager(repo: Repository, actor: Actor, team_id: int) -> bool:
 async def _load(repo: Repository, actor: Actor, action_id: int) -> tuple[ImprovementAction, bool]:
     """The action and whether the actor manages its team; refused unless she manages it, owns
     it or is asked to own it (a forged id is refused the same way as a foreign one)."""
-    action = await repo.session.get(ImprovementAction, action_id)
+    action = await queries.action(repo, action_id)
     if action is None:
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id)
     manager = await _is_manager(repo, actor, action.team_id)
@@ -130,9 +120,7 @@ async def record(
 ) -> int:
     event = ActionEvent(action_id=action_id, at=now, actor_id=actor_id, kind=kind,
                         note=note[:500] if note else None)
-    repo.session.add(event)
-    await repo.session.flush()
-    return event.id
+    return await queries.add_event(repo, event)
 
 
 async def list_actions(repo: Repository, actor: Actor, team_id: int,
@@ -142,14 +130,11 @@ async def list_actions(repo: Repository, actor: Actor, team_id: int,
     then open, on track, done, dropped, each by due date."""
     now = now or datetime.now(UTC)  # callers without a clock of their own (the cockpit)
     manager = await _is_manager(repo, actor, team_id)
-    query = select(ImprovementAction).where(ImprovementAction.team_id == team_id)
     if not manager:
         membership = await repo.membership(team_id, actor.id)
         if membership is None or not membership.active:
             raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
-        query = query.where((ImprovementAction.owner_id == actor.id)
-                            | (ImprovementAction.proposed_owner_id == actor.id))
-    rows = (await repo.session.scalars(query)).all()
+    rows = await queries.board(repo, team_id, None if manager else actor.id)
     if not manager and not rows:  # a member owns nothing here: no board to see
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
     views = [await _view(repo, a, now.date(), manager) for a in rows]
@@ -160,15 +145,7 @@ async def list_actions(repo: Repository, actor: Actor, team_id: int,
 async def teams_with_actions(repo: Repository, actor: Actor) -> list[int]:
     """The teams whose board this person may see: those she manages, and those where she owns
     (or is asked to own) an action."""
-    managed = select(Membership.team_id).where(
-        Membership.user_id == actor.id, Membership.active.is_(True),
-        Membership.role == "manager")
-    owned = select(ImprovementAction.team_id).where(
-        (ImprovementAction.owner_id == actor.id)
-        | (ImprovementAction.proposed_owner_id == actor.id))
-    found = set((await repo.session.scalars(managed)).all())
-    found |= set((await repo.session.scalars(owned)).all())
-    return sorted(found)
+    return sorted(await queries.teams_managed_or_owned(repo, actor.id))
 
 
 async def show(repo: Repository, actor: Actor, action_id: int, now: datetime) -> ActionView:
@@ -199,7 +176,7 @@ async def update_status(
 
 async def add_note(repo: Repository, actor: Actor, event_id: int, text: str) -> None:
     """The typed line after stuck or dropped, on the event it explains (only its author's)."""
-    event = await repo.session.get(ActionEvent, event_id)
+    event = await queries.event(repo, event_id)
     await positions.clear(repo, actor.id)
     if event is None or event.actor_id != actor.id:
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id)
@@ -211,12 +188,7 @@ async def members(repo: Repository, actor: Actor, action_id: int) -> list[tuple[
     action, manager = await _load(repo, actor, action_id)
     if not manager:
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id, action.team_id)
-    rows = await repo.session.execute(
-        select(Person.user_id, Person.display_name).join(
-            Membership, Membership.user_id == Person.user_id).where(
-            Membership.team_id == action.team_id, Membership.active.is_(True))
-        .order_by(Person.display_name))
-    return [(user_id, name) for user_id, name in rows]
+    return await queries.active_member_names(repo, action.team_id)
 
 
 async def assign(
@@ -238,8 +210,7 @@ async def assign(
     elif action.owner_id != user_id:
         action.proposed_owner_id = user_id
         await record(repo, action.id, actor.id, "assigned", now)
-        events = await repo.session.scalar(select(ActionEvent.id).where(
-            ActionEvent.action_id == action.id).order_by(ActionEvent.id.desc()).limit(1))
+        events = await queries.last_event_id(repo, action.id)
         await plan(repo, f"action_ask:{action.id}:{events}", Kind.ACTION_ASK, now,
                    user_id=user_id, team_id=action.team_id)
         await wake_the_sweep(repo)
@@ -251,7 +222,7 @@ async def respond(
 ) -> ActionView:
     """The asked member's one tap: she owns it from now, or the manager keeps it. A second tap
     (or one after she was replaced) changes nothing and is refused."""
-    action = await repo.session.get(ImprovementAction, action_id)
+    action = await queries.action(repo, action_id)
     if action is None or action.proposed_owner_id != actor.id:
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id)
     action.proposed_owner_id = None
@@ -269,7 +240,7 @@ async def change_due(
     repo: Repository, actor: Actor, action_id: int, due: date, now: datetime
 ) -> ActionView:
     """Another due date, by a manager of the team."""
-    action = await repo.session.get(ImprovementAction, action_id)
+    action = await queries.action(repo, action_id)
     if action is None:
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id)
     await check_can_manage(repo, actor.id, action.team_id)
@@ -281,13 +252,7 @@ async def change_due(
 async def forget_owner(repo: Repository, user_id: int, now: datetime) -> None:
     """/deleteme: her actions keep going without her ("a former member"), the managers hear it
     in the next digest (an `owner_left` event), and no name or id of hers stays."""
-    owned = (await repo.session.scalars(select(ImprovementAction.id).where(
-        ImprovementAction.owner_id == user_id))).all()
+    owned = await queries.owned_by(repo, user_id)
     for action_id in owned:
         await record(repo, action_id, None, "owner_left", now)
-    await repo.session.execute(update(ImprovementAction).where(
-        ImprovementAction.owner_id == user_id).values(owner="", owner_id=None))
-    await repo.session.execute(update(ImprovementAction).where(
-        ImprovementAction.proposed_owner_id == user_id).values(proposed_owner_id=None))
-    await repo.session.execute(update(ActionEvent).where(ActionEvent.actor_id == user_id)
-                               .values(actor_id=None))
+    await queries.forget_person(repo, user_id)

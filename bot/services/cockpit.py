@@ -17,9 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-
 from bot.db.models import Cycle
+from bot.db.queries import reports as report_queries
 from bot.db.repositories import Repository
 from bot.services import history, improvement, org_reports, permissions, report_view, teams
 from bot.services.actor import Actor
@@ -86,9 +85,7 @@ async def me(repo: Repository, actor: Actor, language_hint: str | None = None) -
 
 
 async def _latest_closed(repo: Repository, team_id: int) -> Cycle | None:
-    return await repo.session.scalar(
-        select(Cycle).where(Cycle.team_id == team_id, Cycle.closed_at.is_not(None))
-        .order_by(Cycle.id.desc()).limit(1))
+    return await report_queries.last_closed(repo, team_id)
 
 
 async def team_view(

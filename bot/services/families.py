@@ -15,10 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from bot.db.models import Answer, Cycle, DisclosureFamily, OrganisationCycle, Response, Team
+from bot.db.models import Cycle, DisclosureFamily, OrganisationCycle
+from bot.db.queries import families as queries
 from bot.db.repositories import Repository
 from bot.services import counting
 from domain import disclosure
@@ -26,29 +24,16 @@ from domain.catalog import load_model
 from domain.family import Answered, Family, decide, nothing
 
 
-async def _elements(repo: Repository, response_ids: Sequence[int]) -> dict[int, set[str]]:
-    """Per response: the elements it answered (never the level)."""
-    found: dict[int, set[str]] = {r: set() for r in response_ids}
-    rows = await repo.session.execute(
-        select(Answer.response_id, Answer.element_id)
-        .where(Answer.response_id.in_(list(response_ids))))
-    for response_id, element_id in rows.all():
-        found[response_id].add(element_id)
-    return found
-
-
 async def _team_threshold(repo: Repository, team_ids: Sequence[int]) -> int:
     """The strictest threshold of the teams: one rule for the whole organisation."""
-    stored = (await repo.session.scalars(
-        select(Team.anonymity_threshold).where(Team.id.in_(list(team_ids))))).all()
+    stored = await queries.thresholds(repo, team_ids)
     return max((disclosure.effective_threshold(t) for t in stored),
                default=disclosure.MINIMUM_THRESHOLD)
 
 
 async def _decide_team(repo: Repository, cycle: Cycle) -> Family:
-    responses = (await repo.session.scalars(
-        select(Response).where(Response.cycle_id == cycle.id).order_by(Response.id))).all()
-    elements = await _elements(repo, [r.id for r in responses])
+    responses = await queries.responses_of(repo, cycle.id)
+    elements = await queries.answered_elements(repo, [r.id for r in responses])
     team = cycle.team_id
     people = [Answered(frozenset({team}), {team: r.stakeholder_group},
                        frozenset({team}) if r.is_manager else frozenset(),
@@ -61,9 +46,8 @@ async def _decide_team(repo: Repository, cycle: Cycle) -> Family:
 async def _decide_organisation(repo: Repository, organisation_cycle: OrganisationCycle
                                ) -> Family:
     counted = await counting.counted_responses(repo, organisation_cycle.id)
-    elements = await _elements(repo, [c.response_id for c in counted])
-    team_ids = sorted((await repo.session.scalars(select(Cycle.team_id).where(
-        Cycle.organisation_cycle_id == organisation_cycle.id))).all())
+    elements = await queries.answered_elements(repo, [c.response_id for c in counted])
+    team_ids = await queries.teams_of(repo, organisation_cycle.id)
     people = [Answered(c.team_ids, dict(c.group_in), c.manager_in,
                        frozenset(elements[c.response_id]), c.completed)
               for c in counted if elements[c.response_id]]
@@ -74,30 +58,20 @@ async def _decide_organisation(repo: Repository, organisation_cycle: Organisatio
 
 async def _stored(repo: Repository, *, cycle_id: int | None = None,
                   organisation_cycle_id: int | None = None) -> Family | None:
-    column = (DisclosureFamily.cycle_id == cycle_id if cycle_id is not None
-              else DisclosureFamily.organisation_cycle_id == organisation_cycle_id)
-    text = await repo.session.scalar(select(DisclosureFamily.family).where(column))
+    text = await queries.stored(repo, cycle_id=cycle_id,
+                                organisation_cycle_id=organisation_cycle_id)
     return Family.from_json(text) if text is not None else None
-
-
-async def _keep(repo: Repository, row: DisclosureFamily) -> None:
-    """Stored once: a concurrent first read that stored the same family first wins."""
-    try:
-        async with repo.session.begin_nested():
-            repo.session.add(row)
-    except IntegrityError:
-        pass
 
 
 async def of_organisation_cycle(repo: Repository, organisation_cycle_id: int) -> Family:
     """The organisation cycle's family: stored at its close, nothing while it is open."""
-    organisation_cycle = await repo.session.get(OrganisationCycle, organisation_cycle_id)
+    organisation_cycle = await queries.organisation_cycle(repo, organisation_cycle_id)
     if organisation_cycle is None or organisation_cycle.closed_at is None:
         return nothing(disclosure.MINIMUM_THRESHOLD)
     found = await _stored(repo, organisation_cycle_id=organisation_cycle_id)
     if found is None:
         found = await _decide_organisation(repo, organisation_cycle)
-        await _keep(repo, DisclosureFamily(
+        await queries.keep(repo, DisclosureFamily(
             organisation_cycle_id=organisation_cycle_id, family=found.to_json(),
             decided_at=organisation_cycle.closed_at))
     return found
@@ -113,7 +87,7 @@ async def of_cycle(repo: Repository, cycle: Cycle) -> Family:
     found = await _stored(repo, cycle_id=cycle.id)
     if found is None:
         found = await _decide_team(repo, cycle)
-        await _keep(repo, DisclosureFamily(cycle_id=cycle.id, family=found.to_json(),
+        await queries.keep(repo, DisclosureFamily(cycle_id=cycle.id, family=found.to_json(),
                                            decided_at=cycle.closed_at))
     return found
 
@@ -149,8 +123,7 @@ async def withheld(repo: Repository, family: Family, team_ids: Collection[int],
             wanted.append(hidden)
     ids = {t for h in wanted for key in (h.key, h.other or "whole")
            if (t := _kind_and_team(key)[1]) is not None}
-    names = dict((await repo.session.execute(
-        select(Team.id, Team.name).where(Team.id.in_(list(ids))))).all()) if ids else {}
+    names = await queries.team_names(repo, ids)
 
     def named(key: str) -> tuple[str, str]:
         kind, team_id, group = _kind_and_team(key)

@@ -12,9 +12,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy import func, select
-
-from bot.db.models import Cycle, Response
+from bot.db.models import Cycle
+from bot.db.queries import history as queries
 from bot.db.repositories import Repository
 from bot.services import agreements, reports
 from bot.services.reports import CycleReport
@@ -26,10 +25,7 @@ from domain.history import History
 async def edition_cycles(repo: Repository, cycle: Cycle) -> Sequence[Cycle]:
     """The closed cycles of the team and edition up to `cycle` (itself included once closed),
     oldest first; by id, as `reports.previous_cycle` counts."""
-    return (await repo.session.scalars(
-        select(Cycle).where(Cycle.team_id == cycle.team_id, Cycle.model_id == cycle.model_id,
-                            Cycle.id <= cycle.id, Cycle.closed_at.is_not(None))
-        .order_by(Cycle.id))).all()
+    return await queries.edition_cycles(repo, cycle)
 
 
 def point_of(report: CycleReport) -> domain_history.CyclePoint:
@@ -57,21 +53,10 @@ async def _fingerprint(repo: Repository, cycle: Cycle, viewer_id: int) -> tuple[
         return None
     team = await repo.team(cycle.team_id)
     assert team is not None
-    marks = (await repo.session.execute(
-        select(func.count(), func.sum(func.coalesce(Response.membership_id, 0)),
-               func.count(Response.membership_id), func.sum(Response.id),
-               func.count(Response.completed_at), func.count(Response.stakeholder_group))
-        .where(Response.cycle_id == cycle.id, Response.is_manager.is_(True))
-    )).one()
-    everyone = (await repo.session.execute(
-        select(func.count(), func.sum(func.coalesce(Response.membership_id, 0)),
-               func.count(Response.membership_id), func.sum(Response.id),
-               func.count(Response.completed_at), func.count(Response.stakeholder_group),
-               func.sum(func.length(Response.stakeholder_group) * Response.id))
-        .where(Response.cycle_id == cycle.id))).one()
-    return (str(repo.session.get_bind().engine.url), cycle.id, cycle.closed_at, cycle.scope_id,
+    marks, everyone = await queries.response_marks(repo, cycle.id)
+    return (queries.database(repo), cycle.id, cycle.closed_at, cycle.scope_id,
             team.anonymity_threshold,
-            await reports.reader_class(repo, cycle, viewer_id), tuple(marks), tuple(everyone))
+            await reports.reader_class(repo, cycle, viewer_id), marks, everyone)
 
 
 async def _point(repo: Repository, cycle: Cycle, viewer_id: int) -> domain_history.CyclePoint:

@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from bot.db.models import Organisation, OrganisationToken, Team
+from bot.db.queries import added
+from bot.db.queries import organisations as queries
 from bot.db.repositories import Repository
 from bot.services import permissions, teams
 from bot.services.actor import Actor
@@ -62,8 +64,7 @@ async def create_team(
         use_groups=settings.use_groups, share_results=settings.share_results,
         anonymity_threshold=settings.anonymity_threshold, reassessment="quarterly",
         reminders_enabled=True, created_at=now)
-    repo.session.add(team)
-    await repo.session.flush()
+    await added(repo, team)
     return NewTeam(team.id, team.name, organisation.name, organisation.id)
 
 
@@ -116,7 +117,7 @@ async def make_link(
             raise PermissionsError(Permission.ADMINISTER_ORG, actor.id)
     token = LINK_PREFIX + secrets.token_urlsafe(12)
     expires = now + timedelta(days=LINK_DAYS)
-    repo.session.add(OrganisationToken(
+    queries.add_token(repo, OrganisationToken(
         token=token, organisation_id=organisation_id, kind=kind,
         team_id=team_id if kind == MANAGER_LINK else None, created_at=now, expires_at=expires))
     return token, expires
@@ -149,7 +150,7 @@ async def accept_link(
         return LinkProblem.USED
     if found.expires_at <= now:
         return LinkProblem.EXPIRED
-    organisation = await repo.session.get(Organisation, found.organisation_id)
+    organisation = await queries.organisation(repo, found.organisation_id)
     assert organisation is not None
     found.used_at = now
     team_name = None

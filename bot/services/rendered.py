@@ -14,18 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
-
-from bot.db.models import (
-    AgreedLevel,
-    Cycle,
-    DisclosureFamily,
-    ImprovementAction,
-    Membership,
-    RenderedReport,
-    Target,
-    Team,
-)
+from bot.db.models import Cycle, Team
+from bot.db.queries import rendered as queries
 from bot.db.repositories import Repository
 
 RENDERING = "1"
@@ -44,26 +34,12 @@ async def version(repo: Repository, cycle: Cycle) -> str:
     """Everything a closed cycle's rendered report depends on besides its fixed answers, hashed:
     the family, the team's name and members, its agreed levels, actions and targets."""
     team = await repo.team(cycle.team_id)
-    family = await repo.session.scalar(select(DisclosureFamily.family).where(
-        DisclosureFamily.cycle_id == cycle.id if cycle.organisation_cycle_id is None
-        else DisclosureFamily.organisation_cycle_id == cycle.organisation_cycle_id))
-    members = await repo.session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.team_id == cycle.team_id, Membership.active.is_(True)))
-    agreed = (await repo.session.execute(
-        select(AgreedLevel.cycle_id, AgreedLevel.element_id, AgreedLevel.level,
-               AgreedLevel.reason).join(Cycle, Cycle.id == AgreedLevel.cycle_id)
-        .where(Cycle.team_id == cycle.team_id, Cycle.id <= cycle.id)
-        .order_by(AgreedLevel.cycle_id, AgreedLevel.element_id))).all()
-    actions = (await repo.session.execute(
-        select(ImprovementAction.id, ImprovementAction.cycle_id, ImprovementAction.element_id,
-               ImprovementAction.what, ImprovementAction.owner, ImprovementAction.due_on,
-               ImprovementAction.done_at)
-        .where(ImprovementAction.team_id == cycle.team_id).order_by(ImprovementAction.id))).all()
-    targets = (await repo.session.execute(
-        select(Target.chapter_id, Target.level).where(Target.team_id == cycle.team_id)
-        .order_by(Target.chapter_id))).all()
-    earlier = await repo.session.scalar(select(func.max(Cycle.id)).where(
-        Cycle.team_id == cycle.team_id, Cycle.id < cycle.id, Cycle.closed_at.is_not(None)))
+    family = await queries.family_text(repo, cycle)
+    members = await queries.active_members(repo, cycle.team_id)
+    agreed = await queries.agreed_up_to(repo, cycle)
+    actions = await queries.action_lines(repo, cycle.team_id)
+    targets = await queries.target_lines(repo, cycle.team_id)
+    earlier = await queries.earlier_closed(repo, cycle)
     name = (team.name, team.share_results, team.model_id) if isinstance(team, Team) else None
     text = repr((RENDERING, cycle.id, cycle.closed_at, family, name, members, agreed, actions,
                  targets, earlier))
@@ -73,20 +49,13 @@ async def version(repo: Repository, cycle: Cycle) -> str:
 async def load(repo: Repository, cycle_id: int, language: str, wanted: str
                ) -> dict[str, Part] | None:
     """The kept parts of this version, by variant; None when nothing of it is kept."""
-    rows = (await repo.session.execute(
-        select(RenderedReport.variant, RenderedReport.meta, RenderedReport.content)
-        .where(RenderedReport.cycle_id == cycle_id, RenderedReport.language == language,
-               RenderedReport.version == wanted))).all()
+    rows = await queries.kept_parts(repo, cycle_id, language, wanted)
     return {variant: Part(meta, content) for variant, meta, content in rows} or None
 
 
 async def keep(repo: Repository, cycle_id: int, language: str, wanted: str,
                parts: Mapping[str, Part]) -> None:
     """Replace what is kept for this cycle and language by these parts of this version."""
-    await repo.session.execute(delete(RenderedReport).where(
-        RenderedReport.cycle_id == cycle_id, RenderedReport.language == language,
-        RenderedReport.variant.in_(list(parts)) | (RenderedReport.version != wanted)))
-    repo.session.add_all(RenderedReport(cycle_id=cycle_id, language=language, variant=variant,
-                                        version=wanted, meta=dict(part.meta),
-                                        content=part.content)
-                         for variant, part in parts.items())
+    await queries.replace_parts(repo, cycle_id, language, wanted,
+                                {variant: (part.meta, part.content)
+                                 for variant, part in parts.items()})

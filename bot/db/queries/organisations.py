@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
 from bot.db.models import (
     Answer,
     Cycle,
+    ImprovementAction,
     Membership,
     Organisation,
     OrganisationAdmin,
     OrganisationCycle,
+    OrganisationToken,
     Person,
     Response,
     Team,
@@ -44,6 +47,11 @@ async def add_organisation(repo: Repository, organisation: Organisation) -> Orga
     repo.session.add(organisation)
     await repo.session.flush()
     return organisation
+
+
+def add_token(repo: Repository, token: OrganisationToken) -> None:
+    """A one-time link, written with the unit of work."""
+    repo.session.add(token)
 
 
 async def add_admin(
@@ -243,3 +251,19 @@ async def last_opened(repo: Repository, organisation_id: int) -> datetime | None
         select(OrganisationCycle.opened_at).where(
             OrganisationCycle.organisation_id == organisation_id)
         .order_by(OrganisationCycle.opened_at.desc()).limit(1))
+
+
+async def teams_by_name(repo: Repository, organisation_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's teams, by name."""
+    rows = await repo.session.execute(select(Team.id, Team.name).where(
+        Team.organisation_id == organisation_id).order_by(Team.name))
+    return [(i, n) for i, n in rows.all()]
+
+
+async def actions_of_teams(repo: Repository, team_ids: Sequence[int]) -> Sequence[Any]:
+    """(team_id, what, status, due_on) rows of these teams' actions, by due date."""
+    return (await repo.session.execute(
+        select(ImprovementAction.team_id, ImprovementAction.what, ImprovementAction.status,
+               ImprovementAction.due_on)
+        .where(ImprovementAction.team_id.in_(team_ids))
+        .order_by(ImprovementAction.due_on, ImprovementAction.id))).all()

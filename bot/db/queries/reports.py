@@ -122,3 +122,10 @@ async def unknown(
     for response_id, element_id in rows.all():
         found.setdefault(response_id, set()).add(element_id)
     return {response_id: frozenset(ids) for response_id, ids in found.items()}
+
+
+async def last_closed(repo: Repository, team_id: int) -> Cycle | None:
+    """The team's closed cycle with the highest id."""
+    return await repo.session.scalar(
+        select(Cycle).where(Cycle.team_id == team_id, Cycle.closed_at.is_not(None))
+        .order_by(Cycle.id.desc()).limit(1))
