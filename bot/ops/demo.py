@@ -133,7 +133,13 @@ def run_demo_in_terminal(settings: Config, output: str) -> None:
     demo would never stop at Ctrl-C. (Only here, at the entry: a library must not change a
     process's signal handling.)"""
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    asyncio.run(run_demo(settings, output=output))
+    try:
+        asyncio.run(run_demo(settings, output=output))
+    except asyncio.CancelledError:
+        # Ctrl-C can land while a clean-up (SQLAlchemy closing a session) finishes its work and
+        # re-raises the cancellation; asyncio then passes the CancelledError on instead of the
+        # KeyboardInterrupt. It is the same Ctrl-C: stop as cleanly.
+        raise KeyboardInterrupt from None
 
 
 async def run_demo(settings: Config, output: str, read: Read | None = None) -> None:
