@@ -15,7 +15,7 @@ from dataclasses import replace
 from bot.db.models import Cycle
 from bot.db.queries import history as queries
 from bot.db.repositories import Repository
-from bot.services import agreements, reports
+from bot.services import agreements, families, reports
 from bot.services.reports import CycleReport
 from domain import history as domain_history
 from domain.catalog import load_model
@@ -39,30 +39,29 @@ def point_of(report: CycleReport) -> domain_history.CyclePoint:
 CACHED_POINTS = 4096
 _points: OrderedDict[tuple[object, ...], domain_history.CyclePoint] = OrderedDict()
 """Points already built, by everything their figures depend on (`_fingerprint`): a closed
-cycle's report for one class of reader is the same until its responses or the threshold change,
+cycle's report is the same for every reader until its responses or its stored family change,
 and rebuilding eight reports of a thousand people each costs seconds. Derived data only: a key
 that misses finds the report built afresh."""
 
 
-async def _fingerprint(repo: Repository, cycle: Cycle, viewer_id: int) -> tuple[object, ...] | None:
-    """What a closed cycle's figures for this reader depend on, from a few aggregate queries:
-    the database, the reader's class, the team's threshold, and the responses with their marks
-    (who answered, as manager, in which group, finished or not). None for a part of
-    an organisation cycle, whose figures also depend on the other teams (built every time)."""
+async def _fingerprint(repo: Repository, cycle: Cycle) -> tuple[object, ...] | None:
+    """What a closed cycle's figures depend on, from a few aggregate queries: the database, the
+    cycle's stored family (what it may show, decided at its close for every reader alike), and
+    the responses with their marks (who answered, as manager, in which group, finished or not).
+    None for a part of an organisation cycle, whose figures also depend on the other teams
+    (built every time)."""
     if cycle.organisation_cycle_id is not None:
         return None
-    team = await repo.team(cycle.team_id)
-    assert team is not None
+    family = await families.of_cycle(repo, cycle)
     marks, everyone = await queries.response_marks(repo, cycle.id)
     return (queries.database(repo), cycle.id, cycle.closed_at, cycle.scope_id,
-            team.anonymity_threshold,
-            await reports.reader_class(repo, cycle, viewer_id), marks, everyone)
+            family.to_json(), marks, everyone)
 
 
 async def _point(repo: Repository, cycle: Cycle, viewer_id: int) -> domain_history.CyclePoint:
     """A closed cycle's point for this reader: from the cache or from `build_report`; the agreed
     levels are read afresh (a meeting may agree after the close)."""
-    key = await _fingerprint(repo, cycle, viewer_id)
+    key = await _fingerprint(repo, cycle)
     found = _points.get(key) if key is not None else None
     if found is None:
         found = point_of(await reports.build_report(repo, cycle, viewer_id))

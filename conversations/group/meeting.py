@@ -121,27 +121,36 @@ def _same(one: Screen, other: Screen) -> bool:
 
 
 class _Rendering:
-    """Per process, an optimisation only: one render of a meeting at a time, and what this
-    process last put in its message. Eight votes at once then become a few edits instead of
-    eight, most of them "not modified". Nothing depends on it: a restarted or other worker
-    starts empty and at worst edits to what the message shows already (success)."""
+    """Per process and event loop, an optimisation only: one render of a meeting at a time, and
+    what this process last put in its message. Eight votes at once then become a few edits
+    instead of eight, most of them "not modified". Nothing depends on it: a restarted or other
+    worker starts empty and at worst edits to what the message shows already (success). Keyed
+    by the running loop too: an asyncio lock belongs to the loop it first waited in, and a bot
+    started again in the same process (the demo, the tests) runs in a new one."""
 
     def __init__(self) -> None:
-        self.locks: dict[int, asyncio.Lock] = {}
-        self.shown: dict[int, tuple[int, str]] = {}
+        self.locks: dict[tuple[int, int], asyncio.Lock] = {}
+        self.shown: dict[tuple[int, int], tuple[int, str]] = {}
+
+    @staticmethod
+    def _key(meeting_id: int) -> tuple[int, int]:
+        return id(asyncio.get_running_loop()), meeting_id
 
     def lock(self, meeting_id: int) -> asyncio.Lock:
         if len(self.locks) > 1000:  # meetings long over; an idle lock is free to drop
             self.locks = {k: v for k, v in self.locks.items() if v.locked()}
             self.shown = {k: v for k, v in self.shown.items() if k in self.locks}
-        return self.locks.setdefault(meeting_id, asyncio.Lock())
+        return self.locks.setdefault(self._key(meeting_id), asyncio.Lock())
+
+    def knows(self, meeting_id: int) -> bool:
+        return self._key(meeting_id) in self.shown
 
     def showing(self, meeting_id: int, message_id: int, screen: Screen) -> bool:
-        return self.shown.get(meeting_id) == (message_id, _key(screen))
+        return self.shown.get(self._key(meeting_id)) == (message_id, _key(screen))
 
     def remember(self, meeting_id: int, message_id: int | None, screen: Screen) -> None:
         if message_id is not None:
-            self.shown[meeting_id] = (message_id, _key(screen))
+            self.shown[self._key(meeting_id)] = (message_id, _key(screen))
 
 
 RENDERING = _Rendering()
@@ -209,7 +218,7 @@ async def on_meeting_button(update: Update, context: BotContext) -> None:
     try:
         language = await language_in_group(update, context)
         before = (await _shown(context, data.meeting_id, chat_id)
-                  if data is not None and data.meeting_id not in RENDERING.shown
+                  if data is not None and not RENDERING.knows(data.meeting_id)
                   else None)
         async with runtime.repository() as repo:
             match data:
@@ -280,7 +289,7 @@ async def _typed(
         return
     runtime = context.runtime
     before = (await _shown(context, position.meeting_id, chat.id)
-              if position.meeting_id not in RENDERING.shown else None)
+              if not RENDERING.knows(position.meeting_id) else None)
     try:
         async with runtime.repository() as repo:
             if isinstance(position, MeetingReason):
