@@ -14,7 +14,7 @@ The functions return plain frozen data (`ActionView`), never ORM rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.db.models import ActionEvent, ImprovementAction
@@ -124,11 +124,10 @@ async def record(
 
 
 async def list_actions(repo: Repository, actor: Actor, team_id: int,
-                       now: datetime | None = None) -> list[ActionView]:
+                       now: datetime) -> list[ActionView]:
     """The board: a manager sees all of the team's actions, a member the ones she owns or is
     asked to own; anyone else (a member owning none included) is refused. Sorted stuck first,
     then open, on track, done, dropped, each by due date."""
-    now = now or datetime.now(UTC)  # callers without a clock of their own (the cockpit)
     manager = await _is_manager(repo, actor, team_id)
     if not manager:
         membership = await repo.membership(team_id, actor.id)
@@ -156,12 +155,11 @@ async def show(repo: Repository, actor: Actor, action_id: int, now: datetime) ->
 
 async def update_status(
     repo: Repository, actor: Actor, action_id: int, status: Status | str, note: str | None,
-    now: datetime | None = None, *, ask_note: bool = True,
+    now: datetime, *, ask_note: bool = True,
 ) -> ActionView:
     """A new status (with an optional note) by a manager of the team or the owner. Stuck and
     dropped then expect one typed line from the actor (`positions.ActionNote`) unless a note
     came with it."""
-    now = now or datetime.now(UTC)
     action, manager = await _load(repo, actor, action_id)
     if not manager and action.owner_id != actor.id:  # asked, not yet accepted
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id, action.team_id)

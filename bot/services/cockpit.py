@@ -20,7 +20,15 @@ from datetime import date, datetime
 from bot.db.models import Cycle
 from bot.db.queries import reports as report_queries
 from bot.db.repositories import Repository
-from bot.services import history, improvement, org_reports, permissions, report_view, teams
+from bot.services import (
+    actions,
+    history,
+    improvement,
+    org_reports,
+    permissions,
+    report_view,
+    teams,
+)
 from bot.services.actor import Actor
 from bot.services.org_reports import OrgReport
 from bot.services.permissions import Permission, PermissionsError
@@ -133,10 +141,14 @@ async def action_board(repo: Repository, actor: Actor, team_id: int) -> tuple[Ac
 async def finish_action(
     repo: Repository, actor: Actor, team_id: int, action_id: int, now: datetime
 ) -> None:
-    """Mark an action done from the board, through the chat's own service (which checks)."""
-    action = await improvement.finish(repo, actor.id, action_id, now)
-    if action.team_id != team_id:
+    """Mark an action done from the board, through the chat's own service: the same permission
+    (the team's managers and the owner) and the same history entry the digest reads."""
+    shown = await actions.show(repo, actor, action_id, now)  # refuses a stranger
+    if shown.team_id != team_id:
         raise PermissionsError(Permission.MANAGE_TEAM, actor.id, team_id)
+    if shown.status is not actions.Status.DONE:
+        await actions.update_status(repo, actor, action_id, actions.Status.DONE, None, now,
+                                    ask_note=False)
 
 
 async def organisation_view(

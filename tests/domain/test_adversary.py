@@ -379,6 +379,7 @@ def assert_history_adds_nothing(cycles: Sequence[Team], series: HistoryOf) -> No
             assert series(other) == truth, f"cycle {number}: the history tells the worlds apart"
 
 
+@pytest.mark.slow  # an exhaustive adversary over several cycles: a minute in CI
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example([VIEWER_OF_THREE, LONE_SUPPLIER])
 @given(st.lists(teams(), min_size=2, max_size=3))
