@@ -36,6 +36,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "bot.__main__": ("bot.ops",),
     "bot": (),
 }
+# Adapters inside an allowed package that a layer must still not reach: the scheduler's
+# leadership lives in `bot.db` beside the engine, but a use case only ever asks the repository
+# to wake the leader (a NOTIFY), never the lock itself.
+ADAPTERS_BARRED: dict[str, tuple[str, ...]] = {
+    "bot.services": ("bot.db.leader",),
+}
 # Third-party frameworks that the lower layers must not know.
 FRAMEWORKS_BARRED: dict[str, tuple[str, ...]] = {
     "domain": ("telegram", "sqlalchemy", "apscheduler", "jinja2", "aiohttp", "httpx"),
@@ -87,7 +93,9 @@ def forbidden(module: str, names: list[str]) -> list[str]:
             if name in ("bot", "conversations"):
                 continue  # the package itself: only its docstring
             target = layer_of(name) if top in ("bot", "conversations", "domain") else top
-            if target not in allowed:
+            if target not in allowed or any(
+                    name == barred or name.startswith(barred + ".")
+                    for barred in ADAPTERS_BARRED.get(layer, ())):
                 bad.add(name)
         elif top in FRAMEWORKS_BARRED.get(layer, ()):
             bad.add(name)
@@ -112,6 +120,9 @@ def test_the_guard_sees_late_relative_and_adapter_imports() -> None:
     assert forbidden("bot.services.outbox", imports_in(relative, "bot.services")) == [
         "bot.outbox.scheduler", "bot.outbox.scheduler.nudge"]
     assert forbidden("bot.services.outbox", ["bot.telegram.flood"]) == ["bot.telegram.flood"]
+    assert forbidden("bot.services.outbox", ["bot.db.leader", "bot.db.leader.Leadership"]) == [
+        "bot.db.leader", "bot.db.leader.Leadership"]
+    assert forbidden("bot.outbox.scheduler", ["bot.db.leader"]) == []
     assert forbidden("bot.services.survey", ["telegram.error"]) == ["telegram.error"]
     assert forbidden("bot.telegram.replies", ["bot.outbox.notices"]) == ["bot.outbox.notices"]
     assert forbidden("domain.scoring", ["sqlalchemy"]) == ["sqlalchemy"]
