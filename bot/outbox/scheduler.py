@@ -11,6 +11,7 @@ purpose (APScheduler 3's SQLAlchemy job store blocks the event loop and pickles 
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -68,6 +69,11 @@ def _leader_only(job: Job) -> Job:
             return
         try:
             await job(application)
+        except asyncio.CancelledError:
+            # The process is stopping (Ctrl-C, SIGTERM) in the middle of a run: not a failure,
+            # and nothing is lost (what it claimed and did not send is due again after its
+            # claim expires). Ending quietly keeps APScheduler from printing a traceback.
+            log.debug("scheduled job %s stopped with the process", job.__name__)
         except Exception:
             log.exception("scheduled job %s failed; its next run picks up what is left",
                           job.__name__)
